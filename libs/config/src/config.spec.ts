@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config';
+
+describe('parseConfig', () => {
+  it('gives the dev defaults of DESIGN.md when nothing is set', () => {
+    const c = parseConfig({}, '/srv');
+    expect(c.roles).toEqual(['api', 'smtp', 'imap', 'pop3', 'worker']);
+    expect(c.http.port).toBe(8080);
+    expect(c.smtp.mx.port).toBe(2525);
+    expect(c.smtp.submission.port).toBe(2587);
+    expect(c.smtp.submissions.port).toBe(2465);
+    expect(c.imap.plain.port).toBe(2143);
+    expect(c.imap.tls.port).toBe(2993);
+    expect(c.pop3.plain.port).toBe(2110);
+    expect(c.pop3.tls.port).toBe(2995);
+    expect(c.dataDir).toBe('/srv/.mailstead');
+    expect(c.database.url).toBeUndefined();
+    expect(c.auth.insecure).toBe(false);
+  });
+
+  it('reads roles, ports and flags', () => {
+    const c = parseConfig({ MAILSTEAD_ROLES: 'imap, pop3,imap', MAILSTEAD_IMAP_PORT: '1143', MAILSTEAD_INSECURE_AUTH: 'yes', DATABASE_URL: ' ' });
+    expect(c.roles).toEqual(['imap', 'pop3']);
+    expect(c.imap.plain.port).toBe(1143);
+    expect(c.auth.insecure).toBe(true);
+    expect(c.database.url).toBeUndefined();
+  });
+
+  it('lists every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      parseConfig({ MAILSTEAD_ROLES: 'api,mx', MAILSTEAD_HTTP_PORT: 'eighty', MAILSTEAD_ADMIN_ADDRESS: 'nobody' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/MAILSTEAD_ROLES: unknown role "mx"/);
+    expect(problems).toMatch(/MAILSTEAD_HTTP_PORT/);
+    expect(problems).toMatch(/MAILSTEAD_ADMIN_ADDRESS/);
+  });
+
+  it('requires the TLS certificate and key together', () => {
+    expect(() => parseConfig({ MAILSTEAD_TLS_CERT: 'cert.pem' })).toThrow(/set together/);
+  });
+});

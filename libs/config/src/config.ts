@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { configSchema, type RawConfig, type Role } from './config.schema';
+
+export interface ListenerConfig {
+  host: string;
+  port: number;
+}
+
+export interface MailsteadConfig {
+  roles: Role[];
+  dataDir: string;
+  hostname: string;
+  database: { url: string | undefined; embeddedPort: number };
+  redis: { url: string | undefined; embeddedPort: number };
+  http: ListenerConfig;
+  smtp: { mx: ListenerConfig; submission: ListenerConfig; submissions: ListenerConfig; maxMessageSize: number; maxRecipients: number };
+  imap: { plain: ListenerConfig; tls: ListenerConfig };
+  pop3: { plain: ListenerConfig; tls: ListenerConfig };
+  tls: { certFile: string | undefined; keyFile: string | undefined; selfSignedDir: string };
+  admin: { address: string; password: string | undefined };
+  auth: { insecure: boolean; maxFailuresPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
+  defaultQuota: number;
+  log: { level: RawConfig['MAILSTEAD_LOG_LEVEL']; pretty: boolean };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment once. Throws ConfigError listing every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = '.'): MailsteadConfig {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const c = result.data;
+  if (Boolean(c.MAILSTEAD_TLS_CERT) !== Boolean(c.MAILSTEAD_TLS_KEY)) {
+    throw new ConfigError(['MAILSTEAD_TLS_CERT and MAILSTEAD_TLS_KEY must be set together']);
+  }
+  const host = c.MAILSTEAD_BIND;
+  const dataDir = path.resolve(cwd, c.MAILSTEAD_DATA_DIR);
+  return {
+    roles: c.MAILSTEAD_ROLES,
+    dataDir,
+    hostname: c.MAILSTEAD_HOSTNAME,
+    database: { url: c.DATABASE_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_PG_PORT },
+    redis: { url: c.REDIS_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_REDIS_PORT },
+    http: { host, port: c.MAILSTEAD_HTTP_PORT },
+    smtp: {
+      mx: { host, port: c.MAILSTEAD_SMTP_PORT },
+      submission: { host, port: c.MAILSTEAD_SUBMISSION_PORT },
+      submissions: { host, port: c.MAILSTEAD_SUBMISSIONS_PORT },
+      maxMessageSize: c.MAILSTEAD_MAX_MESSAGE_SIZE,
+      maxRecipients: c.MAILSTEAD_MAX_RECIPIENTS,
+    },
+    imap: { plain: { host, port: c.MAILSTEAD_IMAP_PORT }, tls: { host, port: c.MAILSTEAD_IMAPS_PORT } },
+    pop3: { plain: { host, port: c.MAILSTEAD_POP3_PORT }, tls: { host, port: c.MAILSTEAD_POP3S_PORT } },
+    tls: {
+      certFile: c.MAILSTEAD_TLS_CERT && path.resolve(cwd, c.MAILSTEAD_TLS_CERT),
+      keyFile: c.MAILSTEAD_TLS_KEY && path.resolve(cwd, c.MAILSTEAD_TLS_KEY),
+      selfSignedDir: path.join(dataDir, 'tls'),
+    },
+    admin: { address: c.MAILSTEAD_ADMIN_ADDRESS.toLowerCase(), password: c.MAILSTEAD_ADMIN_PASSWORD },
+    auth: {
+      insecure: c.MAILSTEAD_INSECURE_AUTH,
+      maxFailuresPerIp: c.MAILSTEAD_LOGIN_MAX_FAILURES_PER_IP,
+      maxFailuresPerAccount: c.MAILSTEAD_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      windowSeconds: c.MAILSTEAD_LOGIN_WINDOW_SECONDS,
+    },
+    defaultQuota: c.MAILSTEAD_DEFAULT_QUOTA,
+    log: { level: c.MAILSTEAD_LOG_LEVEL, pretty: c.MAILSTEAD_LOG_PRETTY },
+  };
+}
+
+let cached: MailsteadConfig | undefined;
+
+/** The process-wide configuration, read from the environment on first use. */
+export function loadConfig(): MailsteadConfig {
+  cached ??= parseConfig(process.env, process.cwd());
+  return cached;
+}
