@@ -44,7 +44,7 @@ export default tseslint.config(
   {
     // The Prisma client may be imported by libs/store only.
     files: ['**/*.ts', '**/*.tsx'],
-    ignores: ['libs/store/**'],
+    ignores: ['libs/store/**', 'libs/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,0 +1,18 @@
+export { parseMessage } from './parse-message';
+export { sectionBytes, resolvePart, parsePartId } from './section';
+export { decodePartBody, decodeTransfer } from './decode';
+export { partText } from './content';
+export { LIMITS } from './limits';
+export type {
+  Address,
+  Attachment,
+  BodyPart,
+  Disposition,
+  EmbeddedMessage,
+  EnvelopeAddress,
+  HeaderField,
+  ImapEnvelope,
+  ParsedMessage,
+  Section,
+  SectionKind,
+} from './types';

@@ -1,0 +1,15 @@
+export { Store } from './store';
+export { runMigrations, defaultMigrationsDir, type MigrationResult } from './migrate';
+export { ChangeFeed, CHANGE_CHANNEL, type MailboxChange, type ChangeKind } from './change-feed';
+export { StoreError } from './errors';
+export { splitAddress, addressKey, isValidDomainName } from './address';
+export { EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres';
+export { EmbeddedRedis, RedisNotInstalledError, findRedisServer } from './embedded/embedded-redis';
+export type { AccountRecord, AccountRole, NewAccount } from './repositories/account.repository';
+export type { AliasRecord } from './repositories/alias.repository';
+export type { AppPasswordRecord } from './repositories/app-password.repository';
+export type { DomainSummary } from './repositories/domain.repository';
+export { DEFAULT_MAILBOXES, MAILBOX_DELIMITER, normalizeMailboxName, type MailboxInfo } from './repositories/mailbox.repository';
+export type { MailingListRecord, ListMemberRecord, ListPolicy, ListReplyTo } from './repositories/mailing-list.repository';
+export { parseFlags, flagList, type AppendItem, type AppendedMessage, type FlagChange, type FlagState, type MessageSummary } from './repositories/message.repository';
+export type { OutboundStatus, OutboundSummary } from './repositories/outbound.repository';

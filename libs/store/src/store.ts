@@ -1,0 +1,52 @@
+import { createPrismaClient, type Db } from './prisma';
+import { AccountRepository } from './repositories/account.repository';
+import { AliasRepository } from './repositories/alias.repository';
+import { AppPasswordRepository } from './repositories/app-password.repository';
+import { AuditRepository } from './repositories/audit.repository';
+import { DomainRepository } from './repositories/domain.repository';
+import { MailboxRepository } from './repositories/mailbox.repository';
+import { MailingListRepository } from './repositories/mailing-list.repository';
+import { MessageRepository } from './repositories/message.repository';
+import { OutboundRepository } from './repositories/outbound.repository';
+
+/** Every repository over one connection pool. The only way the rest of Mailstead reaches Postgres. */
+export class Store {
+  readonly domains: DomainRepository;
+  readonly accounts: AccountRepository;
+  readonly appPasswords: AppPasswordRepository;
+  readonly aliases: AliasRepository;
+  readonly lists: MailingListRepository;
+  readonly mailboxes: MailboxRepository;
+  readonly messages: MessageRepository;
+  readonly outbound: OutboundRepository;
+  readonly audit: AuditRepository;
+
+  private constructor(private readonly db: Db) {
+    this.domains = new DomainRepository(db);
+    this.accounts = new AccountRepository(db);
+    this.appPasswords = new AppPasswordRepository(db);
+    this.aliases = new AliasRepository(db);
+    this.lists = new MailingListRepository(db);
+    this.mailboxes = new MailboxRepository(db);
+    this.messages = new MessageRepository(db);
+    this.outbound = new OutboundRepository(db);
+    this.audit = new AuditRepository(db);
+  }
+
+  static async connect(url: string, options: { poolSize?: number } = {}): Promise<Store> {
+    const db = createPrismaClient(url, options.poolSize);
+    await db.$connect();
+    return new Store(db);
+  }
+
+  /** Round-trip to Postgres; throws when it is unreachable. */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.db.$queryRawUnsafe('SELECT 1');
+    return performance.now() - started;
+  }
+
+  async close(): Promise<void> {
+    await this.db.$disconnect();
+  }
+}

@@ -1,0 +1,3 @@
+export { freePort } from './ports';
+export { createTestDatabase, createEmptyDatabase, redisUrl, type TestDatabase } from './test-database';
+export { sampleMessage } from './sample-message';
