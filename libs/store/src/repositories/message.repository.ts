@@ -128,6 +128,13 @@ export class MessageRepository {
       const p = prepared.find((x) => x.blobId === blobId)!;
       await tx.$executeRawUnsafe('INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', blobId, p.raw.length, p.raw);
     }
+    // Ids and thread lookups first: the mailbox row lock below is held until COMMIT, so keep
+    // the work done under it to the UID/MODSEQ update, the quota update and the inserts.
+    const ids = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+      `SELECT nextval(pg_get_serial_sequence('message', 'id')) AS id FROM generate_series(1, $1)`,
+      prepared.length,
+    );
+    const threads = await Promise.all(prepared.map((p) => this.findThread(tx, mailboxId, p.parsed)));
     const totalSize = prepared.reduce((n, p) => n + p.raw.length, 0);
     const unseen = prepared.filter((p) => !p.flags.seen).length;
     const [box] = await tx.$queryRawUnsafe<{ first_uid: number; modseq: bigint; account_id: number }[]>(
@@ -150,8 +157,8 @@ export class MessageRepository {
     const out: AppendedMessage[] = [];
     for (const [i, p] of prepared.entries()) {
       const uid = box.first_uid + i;
-      const [{ id }] = await tx.$queryRawUnsafe<{ id: bigint }[]>(`SELECT nextval(pg_get_serial_sequence('message', 'id')) AS id`);
-      const threadId = (await this.findThread(tx, box.account_id, p.parsed)) ?? id;
+      const id = ids[i]!.id;
+      const threadId = threads[i] ?? id;
       const m = p.parsed;
       await tx.$executeRawUnsafe(
         `INSERT INTO message (id, mailbox_id, uid, modseq, email_id, thread_id, seen, answered, flagged, deleted, draft, keywords,
@@ -198,13 +205,13 @@ export class MessageRepository {
   }
 
   /** The thread of the first message this one refers to (In-Reply-To, References), in the same account. */
-  private async findThread(tx: Tx, accountId: number, m: ParsedMessage): Promise<bigint | undefined> {
+  private async findThread(tx: Tx, mailboxId: number, m: ParsedMessage): Promise<bigint | undefined> {
     const refs = [...new Set([m.inReplyTo, ...m.references].filter((r): r is string => Boolean(r)))];
     if (refs.length === 0) return undefined;
     const rows = await tx.$queryRawUnsafe<{ thread_id: bigint }[]>(
       `SELECT m.thread_id FROM message m JOIN mailbox b ON b.id = m.mailbox_id
-       WHERE b.account_id = $1 AND m.message_id_hdr = ANY($2::text[]) ORDER BY m.id LIMIT 1`,
-      accountId,
+       WHERE b.account_id = (SELECT account_id FROM mailbox WHERE id = $1) AND m.message_id_hdr = ANY($2::text[]) ORDER BY m.id LIMIT 1`,
+      mailboxId,
       refs,
     );
     return rows[0]?.thread_id;

@@ -1,0 +1,63 @@
+import type { AccountRecord, Store } from '@mailstead/store';
+import type { LoginThrottle } from './login-throttle';
+import { hashPassword, verifyPassword } from './password';
+
+export type AuthProtocol = 'imap' | 'pop3' | 'smtp' | 'web';
+
+export type AuthResult =
+  | { ok: true; account: AccountRecord; via: 'password' | 'app-password' }
+  | { ok: false; reason: 'invalid' | 'disabled' | 'throttled'; retryAfterSeconds?: number };
+
+export interface AuthAttempt {
+  username: string;
+  password: string;
+  ip: string;
+  protocol: AuthProtocol;
+}
+
+/**
+ * The one credential check behind SMTP AUTH, IMAP LOGIN/AUTHENTICATE, POP3 USER/PASS and the
+ * web login. App passwords work for mail protocols only; failures are throttled per IP and
+ * per account, and an unknown user costs as much time as a wrong password.
+ */
+export class Authenticator {
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async authenticate(attempt: AuthAttempt): Promise<AuthResult> {
+    const username = attempt.username.trim();
+    const verdict = await this.throttle.check(attempt.ip, username);
+    if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
+
+    const account = username.includes('@') ? await this.store.accounts.findByAddress(username) : null;
+    if (!account) {
+      this.dummyHash ??= hashPassword('timing-equaliser');
+      await verifyPassword(await this.dummyHash, attempt.password);
+      await this.throttle.recordFailure(attempt.ip, username);
+      return { ok: false, reason: 'invalid' };
+    }
+
+    let via: 'password' | 'app-password' | undefined;
+    if (await verifyPassword(account.passwordHash, attempt.password)) via = 'password';
+    else if (attempt.protocol !== 'web') {
+      for (const app of await this.store.appPasswords.listForAccount(account.id)) {
+        if (await verifyPassword(app.hash, attempt.password.replace(/[\s-]+/g, ''))) {
+          via = 'app-password';
+          await this.store.appPasswords.touch(app.id);
+          break;
+        }
+      }
+    }
+    if (!via) {
+      await this.throttle.recordFailure(attempt.ip, username);
+      return { ok: false, reason: 'invalid' };
+    }
+    if (!account.enabled) return { ok: false, reason: 'disabled' };
+    await this.throttle.recordSuccess(username);
+    return { ok: true, account, via };
+  }
+}
