@@ -45,6 +45,11 @@ describe('corpus: every message', () => {
     expect(Buffer.concat([header, text]).equals(raw)).toBe(true);
   });
 
+  it.each(names)('%s: attachment sizes are the decoded sizes', (name) => {
+    const { raw, m } = load(name);
+    for (const a of m.attachments) expect(a.size, a.partId).toBe(decodePartBody(raw, findPart(m.body, a.partId)).length);
+  });
+
   it.each(names)('%s: the body structure survives JSON (it is stored as jsonb)', (name) => {
     const { raw, m } = load(name);
     const json = JSON.stringify(m.body);

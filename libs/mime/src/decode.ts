@@ -6,16 +6,27 @@ function isB64(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
 }
 
-/** Lenient base64 (RFC 2045 6.8): characters outside the alphabet are ignored, a dangling sextet dropped. */
+/**
+ * Lenient base64 (RFC 2045 6.8): characters outside the alphabet are ignored. Padding ends a
+ * run, so separately encoded chunks glued together (seen in the wild) still decode; a
+ * dangling sextet is dropped.
+ */
 export function decodeBase64(data: Buffer): Buffer {
   const clean = Buffer.allocUnsafe(data.length);
+  const out: Buffer[] = [];
   let n = 0;
+  const flush = (): void => {
+    const usable = n % 4 === 1 ? n - 1 : n;
+    if (usable > 0) out.push(Buffer.from(clean.toString('latin1', 0, usable), 'base64'));
+    n = 0;
+  };
   for (let i = 0; i < data.length; i++) {
     const c = data[i]!;
     if (isB64(c)) clean[n++] = c;
+    else if (c === 0x3d) flush();
   }
-  if (n % 4 === 1) n--;
-  return Buffer.from(clean.toString('latin1', 0, n), 'base64');
+  flush();
+  return out.length === 1 ? out[0]! : Buffer.concat(out);
 }
 
 function hex(c: number | undefined): number {
@@ -102,9 +113,17 @@ export function decodePartBody(raw: Buffer, part: Pick<BodyPart, 'bodyStart' | '
 /** Decoded size without allocating for base64 (exact for well-formed input). */
 export function decodedSize(raw: Buffer, part: Pick<BodyPart, 'bodyStart' | 'bodyEnd' | 'encoding'>): number {
   if (part.encoding === 'base64') {
+    let size = 0;
     let n = 0;
-    for (let i = part.bodyStart; i < part.bodyEnd; i++) if (isB64(raw[i]!)) n++;
-    return Math.floor((n * 3) / 4);
+    for (let i = part.bodyStart; i < part.bodyEnd && i < raw.length; i++) {
+      const c = raw[i]!;
+      if (isB64(c)) n++;
+      else if (c === 0x3d) {
+        size += Math.floor((n * 3) / 4);
+        n = 0;
+      }
+    }
+    return size + Math.floor((n * 3) / 4);
   }
   if (part.encoding === 'quoted-printable') return decodePartBody(raw, part).length;
   return part.bodyEnd - part.bodyStart;

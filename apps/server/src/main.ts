@@ -1,0 +1,63 @@
+import { ConfigError, loadConfig } from '@mailstead/config';
+import { RedisNotInstalledError } from '@mailstead/store';
+import { createLogger } from './runtime/logger';
+import { startServer } from './runtime/server';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config);
+  let server;
+  try {
+    server = await startServer(config, log);
+  } catch (error) {
+    if (error instanceof RedisNotInstalledError) {
+      console.error(`mailstead: ${error.message}`);
+      process.exit(1);
+    }
+    log.fatal({ err: error }, 'mailstead could not start');
+    process.exit(1);
+  }
+
+  const h = config.http;
+  const lines = [
+    '',
+    `  Mailstead is running (roles: ${config.roles.join(', ')})`,
+    `  Web, admin and API:  http://${h.host}:${h.port}/   (health: /api/health)`,
+    `  SMTP ${config.smtp.mx.port}, submission ${config.smtp.submission.port}/${config.smtp.submissions.port}, IMAP ${config.imap.plain.port}/${config.imap.tls.port}, POP3 ${config.pop3.plain.port}/${config.pop3.tls.port}`,
+  ];
+  if (server.firstAdmin) {
+    lines.push(`  First run: created the admin account ${server.firstAdmin.address}`);
+    if (server.firstAdmin.generated) lines.push(`  Its password (shown only this once): ${server.firstAdmin.password}`);
+  }
+  console.log(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.error('mailstead: forced exit');
+      process.exit(130);
+    }
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

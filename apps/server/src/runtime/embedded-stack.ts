@@ -1,0 +1,57 @@
+import path from 'node:path';
+import type { MailsteadConfig } from '@mailstead/config';
+import { EmbeddedPostgres, EmbeddedRedis } from '@mailstead/store';
+import type { Logger } from './logger';
+
+export interface ServiceUrls {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Stops whatever this process started (nothing when both URLs were configured). */
+  stop(): Promise<void>;
+  /** Child processes started here, for the health report and tests. */
+  pids: number[];
+}
+
+export function embeddedPostgresDir(config: MailsteadConfig): string {
+  return path.join(config.dataDir, 'pg', 'data');
+}
+
+/** DATABASE_URL / REDIS_URL when set; otherwise an embedded Postgres and the system redis-server. */
+export async function startServices(config: MailsteadConfig, log: Logger): Promise<ServiceUrls> {
+  const started: { stop(): Promise<void>; pid: number | undefined }[] = [];
+  const stop = async () => {
+    for (const s of started.reverse()) await s.stop();
+  };
+  try {
+    const [databaseUrl, redisUrl] = await Promise.all([
+      (async () => {
+        if (config.database.url) return config.database.url;
+        const pg = new EmbeddedPostgres({
+          dataDir: embeddedPostgresDir(config),
+          port: config.database.embeddedPort,
+          log: (line) => log.debug({ component: 'postgres' }, line),
+        });
+        log.info({ dir: embeddedPostgresDir(config), port: config.database.embeddedPort }, 'starting embedded PostgreSQL');
+        started.push(pg);
+        await pg.start();
+        return pg.url('mailstead');
+      })(),
+      (async () => {
+        if (config.redis.url) return config.redis.url;
+        const redis = new EmbeddedRedis({
+          dir: path.join(config.dataDir, 'redis'),
+          port: config.redis.embeddedPort,
+          log: (line) => log.debug({ component: 'redis' }, line),
+        });
+        log.info({ port: config.redis.embeddedPort }, 'starting redis-server');
+        started.push(redis);
+        await redis.start();
+        return redis.url;
+      })(),
+    ]);
+    return { databaseUrl, redisUrl, stop, pids: started.map((s) => s.pid).filter((p): p is number => p !== undefined) };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { Authenticator, LoginThrottle } from '@mailstead/auth';
+import type { MailsteadConfig } from '@mailstead/config';
+import { ChangeFeed, Store, runMigrations } from '@mailstead/store';
+import { AppModule } from '../app/app.module';
+import { startServices } from './embedded-stack';
+import { ensureFirstAdmin } from './first-admin';
+import type { Logger } from './logger';
+import { loadTls } from './tls';
+
+export interface RunningServer {
+  app: INestApplicationContext;
+  databaseUrl: string;
+  redisUrl: string;
+  /** The first admin's login when this run created it (printed once by main). */
+  firstAdmin?: { address: string; password: string; generated: boolean };
+  stop(): Promise<void>;
+}
+
+/** Brings up Postgres/Redis (embedded unless configured), migrations, TLS, the first admin and every role. */
+export async function startServer(config: MailsteadConfig, log: Logger): Promise<RunningServer> {
+  const started = performance.now();
+  const services = await startServices(config, log);
+  const cleanups: (() => Promise<void>)[] = [() => services.stop()];
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
+  };
+  try {
+    const { applied } = await runMigrations(services.databaseUrl);
+    if (applied.length > 0) log.info({ applied }, 'applied database migrations');
+
+    const store = await Store.connect(services.databaseUrl);
+    cleanups.push(() => store.close());
+    const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    await redis.connect();
+    cleanups.push(async () => redis.disconnect());
+    const changeFeed = new ChangeFeed(services.databaseUrl);
+    await changeFeed.start();
+    cleanups.push(() => changeFeed.close());
+    const tls = await loadTls(config, log);
+    const firstAdmin = await ensureFirstAdmin(store, config);
+    const authenticator = new Authenticator(store, new LoginThrottle(redis, config.auth));
+
+    const module = AppModule.forRoot({ config, logger: log, store, redis, changeFeed, authenticator, tls });
+    let app: INestApplicationContext;
+    if (config.roles.includes('api')) {
+      const http = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
+      http.setGlobalPrefix('api');
+      http.enableShutdownHooks([]);
+      await http.listen(config.http.port, config.http.host);
+      app = http;
+    } else {
+      app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
+      await app.init();
+    }
+    // Nest closes store, redis and the change feed itself (SharedServicesLifecycle).
+    cleanups.splice(1);
+    cleanups.push(() => app.close());
+    log.info({ roles: config.roles, ms: Math.round(performance.now() - started) }, 'mailstead is up');
+    return { app, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, firstAdmin, stop: cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
