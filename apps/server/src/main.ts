@@ -40,13 +40,17 @@ async function main(): Promise<void> {
   }
   console.log(`${lines.join('\n')}\n`);
 
-  let stopping = false;
+  // One Ctrl-C can arrive twice (from the terminal and relayed by npm/tsx): only a second
+  // signal well after the first forces the exit.
+  let stoppingSince: number | undefined;
   const stop = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < 2000) return;
       console.error('mailstead: forced exit');
+      server.killNow();
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info({ signal }, 'stopping');
     server.stop().then(
       () => process.exit(0),

@@ -22,6 +22,13 @@ export function stripNul(s: string): string {
   return s.includes('\0') ? s.replaceAll('\0', '') : s;
 }
 
+/** s.slice(0, n) that does not leave half a surrogate pair (jsonb rejects lone surrogates). */
+export function safeSlice(s: string, n: number): string {
+  if (s.length <= n) return s;
+  const code = s.charCodeAt(n - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}
+
 /**
  * Header bytes to text: UTF-8 when the bytes are valid UTF-8 (RFC 6532), otherwise the
  * usual 8-bit suspect, windows-1252 (a superset of latin1 for printable bytes).

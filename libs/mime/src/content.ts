@@ -1,5 +1,5 @@
 import libmime from 'libmime';
-import { decodeCharset, stripNul } from './bytes';
+import { decodeCharset, safeSlice, stripNul } from './bytes';
 import { decodedSize, decodeTransfer } from './decode';
 import { htmlToText } from './html-text';
 import { LIMITS } from './limits';
@@ -57,7 +57,7 @@ export function collectContent(raw: Buffer, root: BodyPart): Content {
 
   const addText = (part: BodyPart): void => {
     if (chars >= LIMITS.maxTextChars) return;
-    const t = partText(raw, part).slice(0, LIMITS.maxTextChars - chars);
+    const t = safeSlice(partText(raw, part), LIMITS.maxTextChars - chars);
     if (t.trim() === '') return;
     texts.push(t);
     chars += t.length;

@@ -40,7 +40,9 @@ function check(raw: Buffer): BodyPart {
   const m = parseMessageOrThrow(raw);
   const problems = offsetProblems(raw, m.body);
   if (problems.length > 0) throw new Error(problems.join('; '));
-  if (JSON.stringify(m).includes('\\u0000')) throw new Error('NUL in output');
+  const json = JSON.stringify(m);
+  // jsonb takes neither U+0000 nor lone surrogates (which JSON.stringify escapes as \udXXX)
+  if (json.includes('\\u0000') || /\\ud[89a-f][0-9a-f]{2}/i.test(json)) throw new Error('NUL or lone surrogate in output');
   for (const { part, addressable } of allParts(m.body)) {
     if (part.children.length === 0) decodePartBody(raw, part);
     if (!addressable) continue;

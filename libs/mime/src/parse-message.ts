@@ -1,6 +1,6 @@
 import { decodeAddressList } from './address';
 import { parseBodyStructure } from './body-structure';
-import { asBuffer, bytesToString, countLines } from './bytes';
+import { asBuffer, bytesToString, countLines, safeSlice } from './bytes';
 import { collectContent } from './content';
 import { parseDate } from './date';
 import { buildEnvelope, emptyEnvelope } from './envelope';
@@ -75,13 +75,8 @@ function msgIds(value: string): string[] {
 }
 
 function preview(text: string): string {
-  const collapsed = text.trimStart().slice(0, LIMITS.previewChars * 8).replace(/\s+/g, ' ').trim();
-  if (collapsed.length <= LIMITS.previewChars) return collapsed;
-  // do not cut a surrogate pair in half
-  let end = LIMITS.previewChars;
-  const code = collapsed.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return collapsed.slice(0, end);
+  const collapsed = safeSlice(text.trimStart(), LIMITS.previewChars * 8).replace(/\s+/g, ' ').trim();
+  return safeSlice(collapsed, LIMITS.previewChars);
 }
 
 function fallback(raw: Buffer): ParsedMessage {

@@ -45,6 +45,11 @@ describe('search text and preview', () => {
     const m = parseMessage(Buffer.from(`Subject: big\r\n\r\n${big}`));
     expect(m.text.length).toBe(1_000_000);
   });
+  it('never cuts a surrogate pair at the cap (jsonb rejects lone surrogates)', () => {
+    const m = parseMessage(Buffer.from(`Content-Type: text/plain; charset=utf-8\r\n\r\n${'x'.repeat(999_999)}🎉🎉`));
+    expect(m.text.length).toBe(999_999);
+    expect(JSON.stringify(m.text)).not.toMatch(/\\ud[89a-f]/i);
+  });
   it('prefers text/plain in multipart/alternative and keeps NUL out of everything', () => {
     const raw = Buffer.from(
       'Subject: a\0b\r\nContent-Type: multipart/alternative; boundary=x\r\n\r\n--x\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--x\r\nContent-Type: text/plain\r\n\r\npl\0ain\r\n--x--\r\n',

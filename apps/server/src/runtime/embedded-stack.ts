@@ -10,6 +10,8 @@ export interface ServiceUrls {
   stop(): Promise<void>;
   /** Child processes started here, for the health report and tests. */
   pids: number[];
+  /** Kills the child processes at once, for an exit that cannot wait. */
+  killNow(): void;
 }
 
 export function embeddedPostgresDir(config: MailsteadConfig): string {
@@ -18,7 +20,7 @@ export function embeddedPostgresDir(config: MailsteadConfig): string {
 
 /** DATABASE_URL / REDIS_URL when set; otherwise an embedded Postgres and the system redis-server. */
 export async function startServices(config: MailsteadConfig, log: Logger): Promise<ServiceUrls> {
-  const started: { stop(): Promise<void>; pid: number | undefined }[] = [];
+  const started: { stop(): Promise<void>; killNow(): void; pid: number | undefined }[] = [];
   const stop = async () => {
     for (const s of started.reverse()) await s.stop();
   };
@@ -49,7 +51,13 @@ export async function startServices(config: MailsteadConfig, log: Logger): Promi
         return redis.url;
       })(),
     ]);
-    return { databaseUrl, redisUrl, stop, pids: started.map((s) => s.pid).filter((p): p is number => p !== undefined) };
+    return {
+      databaseUrl,
+      redisUrl,
+      stop,
+      pids: started.map((s) => s.pid).filter((p): p is number => p !== undefined),
+      killNow: () => started.forEach((s) => s.killNow()),
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -19,6 +19,8 @@ export interface RunningServer {
   /** The first admin's login when this run created it (printed once by main). */
   firstAdmin?: { address: string; password: string; generated: boolean };
   stop(): Promise<void>;
+  /** Kills embedded Postgres/Redis immediately (a second Ctrl-C). */
+  killNow(): void;
 }
 
 /** Brings up Postgres/Redis (embedded unless configured), migrations, TLS, the first admin and every role. */
@@ -61,7 +63,7 @@ export async function startServer(config: MailsteadConfig, log: Logger): Promise
     cleanups.splice(1);
     cleanups.push(() => app.close());
     log.info({ roles: config.roles, ms: Math.round(performance.now() - started) }, 'mailstead is up');
-    return { app, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, firstAdmin, stop: cleanup };
+    return { app, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, firstAdmin, stop: cleanup, killNow: services.killNow };
   } catch (error) {
     await cleanup();
     throw error;

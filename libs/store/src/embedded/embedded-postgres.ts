@@ -118,7 +118,8 @@ export class EmbeddedPostgres {
     const durable = this.options.durable ?? true;
     const flags = ['-D', dataDir, '-p', String(this.options.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, '-c', 'max_connections=300'];
     if (!durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-    const child = spawn(bin.postgres, flags, { ...user, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: a terminal's Ctrl-C reaches us, and we stop the server in order.
+    const child = spawn(bin.postgres, flags, { ...user, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     let output = '';
     const collect = (chunk: Buffer) => {
@@ -181,6 +182,11 @@ export class EmbeddedPostgres {
     } catch {
       process.kill(pid, 'SIGQUIT');
     }
+  }
+
+  /** Last resort when the process must exit now: immediate shutdown, no waiting. */
+  killNow(): void {
+    if (this.child && this.child.exitCode === null) this.child.kill('SIGQUIT');
   }
 
   async stop(): Promise<void> {

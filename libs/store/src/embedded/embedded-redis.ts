@@ -46,7 +46,7 @@ export class EmbeddedRedis {
     const child = spawn(
       binary,
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--pidfile', pidFile, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--daemonize', 'no', '--loglevel', 'warning'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     this.child = child;
     let output = '';
@@ -76,6 +76,10 @@ export class EmbeddedRedis {
     } catch {
       // not running
     }
+  }
+
+  killNow(): void {
+    if (this.child && this.child.exitCode === null) this.child.kill('SIGKILL');
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MailsteadConfig } from '@mailstead/config';
+import { EmbeddedPostgres, Store, StoreError, runMigrations } from '@mailstead/store';
+import { embeddedPostgresDir } from '../runtime/embedded-stack';
+
+/** Bad usage: exit code 2. Everything else that fails: exit code 1. */
+export class UsageError extends Error {}
+
+export interface CliContext {
+  config: MailsteadConfig;
+  store(): Promise<Store>;
+  out(line?: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The CLI works against the running stack's database: DATABASE_URL when set, else the embedded
+ * cluster on its port. If that cluster is not running, the CLI starts it for the command's duration.
+ */
+export function createCliContext(config: MailsteadConfig, out: (line: string) => void): CliContext {
+  let store: Store | undefined;
+  let embedded: EmbeddedPostgres | undefined;
+  return {
+    config,
+    out: (line = '') => out(line),
+    async store() {
+      if (store) return store;
+      let url = config.database.url;
+      if (!url) {
+        const dataDir = embeddedPostgresDir(config);
+        const secret = EmbeddedPostgres.readSecret(dataDir);
+        if (secret && fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
+          url = `postgresql://postgres:${encodeURIComponent(secret)}@127.0.0.1:${config.database.embeddedPort}/mailstead`;
+        } else {
+          embedded = new EmbeddedPostgres({ dataDir, port: config.database.embeddedPort });
+          await embedded.start();
+          url = embedded.url('mailstead');
+        }
+        await runMigrations(url);
+      }
+      store = await Store.connect(url, { poolSize: 2 });
+      return store;
+    },
+    async close() {
+      await store?.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+export function describeError(error: unknown): { message: string; code: number } {
+  if (error instanceof UsageError) return { message: error.message, code: 2 };
+  if (error instanceof StoreError) return { message: error.message, code: error.code === 'invalid' ? 2 : 1 };
+  const e = error as { code?: string; message?: string };
+  if (e?.code === 'ECONNREFUSED') return { message: 'cannot reach the database (is DATABASE_URL right, or the stack running?)', code: 1 };
+  return { message: e?.message ?? String(error), code: 1 };
+}

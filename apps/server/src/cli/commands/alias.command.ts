@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context';
+import { table } from '../table';
+
+export function aliasCommand(program: Command, ctx: CliContext): void {
+  const alias = program.command('alias').description('manage aliases (use @domain for a catch-all)');
+  alias
+    .command('add <source> <destinations...>')
+    .description('deliver mail for <source> (address or @domain) to one or more addresses, local or remote')
+    .action(async (source: string, destinations: string[]) => {
+      const store = await ctx.store();
+      const a = await store.aliases.create(source, destinations);
+      await store.audit.record({ actor: 'cli', action: 'alias.create', target: a.source, details: { destinations: a.destinations } });
+      ctx.out(`added alias ${a.source} -> ${a.destinations.join(', ')}`);
+    });
+  alias
+    .command('list')
+    .description('list aliases')
+    .option('-d, --domain <domain>', 'only this domain')
+    .action(async (opts: { domain?: string }) => {
+      const rows = await (await ctx.store()).aliases.list(opts.domain);
+      ctx.out(table(['SOURCE', 'DESTINATIONS', 'ENABLED'], rows.map((a) => [a.source, a.destinations.join(', '), a.enabled])));
+    });
+  alias
+    .command('remove <source>')
+    .description('remove an alias')
+    .action(async (source: string) => {
+      const store = await ctx.store();
+      await store.aliases.remove(source);
+      await store.audit.record({ actor: 'cli', action: 'alias.delete', target: source.toLowerCase() });
+      ctx.out(`removed alias ${source.toLowerCase()}`);
+    });
+}

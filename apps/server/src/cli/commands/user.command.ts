@@ -1,0 +1,77 @@
+import { Option, type Command } from 'commander';
+import { generatePassword, hashPassword, passwordProblem } from '@mailstead/auth';
+import { splitAddress, type AccountRole } from '@mailstead/store';
+import { UsageError, type CliContext } from '../cli-context';
+import { promptPassword } from '../prompt';
+import { formatBytes, table } from '../table';
+
+async function choosePassword(given: string | undefined, generate: boolean | undefined): Promise<{ password: string; generated: boolean }> {
+  if (given !== undefined && generate) throw new UsageError('use either --password or --generate-password, not both');
+  if (generate) return { password: generatePassword(), generated: true };
+  const password = given ?? (await promptPassword('Password: '));
+  const problem = passwordProblem(password);
+  if (problem) throw new UsageError(problem);
+  return { password, generated: false };
+}
+
+function parseQuota(value: string): bigint {
+  const m = /^(\d+)\s*([kmgt]?)i?b?$/i.exec(value.trim());
+  if (!m) throw new UsageError(`quota "${value}" is not a size such as 500M or 2G (0 = unlimited)`);
+  const power = ['', 'k', 'm', 'g', 't'].indexOf(m[2]!.toLowerCase());
+  return BigInt(m[1]!) * 1024n ** BigInt(power);
+}
+
+export function userCommand(program: Command, ctx: CliContext): void {
+  const user = program.command('user').description('manage accounts');
+  user
+    .command('add <address>')
+    .description('create an account with its default mailboxes (the domain must exist)')
+    .option('-p, --password <password>', 'password (prompted for when omitted)')
+    .option('-g, --generate-password', 'generate a password and print it once')
+    .option('-n, --name <display name>', 'display name')
+    .addOption(new Option('-r, --role <role>', 'role').choices(['user', 'domain_admin', 'admin']).default('user'))
+    .option('-q, --quota <size>', 'quota such as 500M or 2G; 0 = unlimited (default: MAILSTEAD_DEFAULT_QUOTA)')
+    .action(async (address: string, opts: { password?: string; generatePassword?: boolean; name?: string; role: AccountRole; quota?: string }) => {
+      if (!splitAddress(address)) throw new UsageError(`"${address}" is not a valid address`);
+      const { password, generated } = await choosePassword(opts.password, opts.generatePassword);
+      const quota = opts.quota !== undefined ? parseQuota(opts.quota) : BigInt(ctx.config.defaultQuota);
+      const store = await ctx.store();
+      const account = await store.accounts.create({ address, passwordHash: await hashPassword(password), role: opts.role, displayName: opts.name ?? null, quotaBytes: quota });
+      await store.audit.record({ actor: 'cli', action: 'account.create', target: account.address, details: { role: opts.role } });
+      ctx.out(`added ${account.role} ${account.address}${generated ? ` with password ${password}` : ''}`);
+    });
+  user
+    .command('list')
+    .description('list accounts')
+    .option('-d, --domain <domain>', 'only this domain')
+    .action(async (opts: { domain?: string }) => {
+      const rows = await (await ctx.store()).accounts.list(opts.domain);
+      ctx.out(
+        table(
+          ['ADDRESS', 'ROLE', 'ENABLED', 'USED', 'QUOTA', 'NAME'],
+          rows.map((a) => [a.address, a.role, a.enabled, formatBytes(a.usedBytes), a.quotaBytes === 0n ? 'unlimited' : formatBytes(a.quotaBytes), a.displayName]),
+        ),
+      );
+    });
+  user
+    .command('passwd <address>')
+    .description("set an account's password")
+    .option('-p, --password <password>', 'new password (prompted for when omitted)')
+    .option('-g, --generate-password', 'generate a password and print it once')
+    .action(async (address: string, opts: { password?: string; generatePassword?: boolean }) => {
+      const { password, generated } = await choosePassword(opts.password, opts.generatePassword);
+      const store = await ctx.store();
+      await store.accounts.setPassword(address, await hashPassword(password));
+      await store.audit.record({ actor: 'cli', action: 'account.password', target: address.toLowerCase() });
+      ctx.out(`changed the password of ${address.toLowerCase()}${generated ? ` to ${password}` : ''}`);
+    });
+  user
+    .command('remove <address>')
+    .description('remove an account with all its mailboxes and mail')
+    .action(async (address: string) => {
+      const store = await ctx.store();
+      await store.accounts.remove(address);
+      await store.audit.record({ actor: 'cli', action: 'account.delete', target: address.toLowerCase() });
+      ctx.out(`removed ${address.toLowerCase()} and its mail`);
+    });
+}
