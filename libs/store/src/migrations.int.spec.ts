@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase } from '@mailstead/testing';
 import { defaultMigrationsDir, runMigrations } from './migrate';
-import { diffSql, loadSchemaEngine } from '../../../scripts/schema-engine.mjs';
+import { diffSql, loadSchemaEngine } from './schema-engine';
 
 /** Everything about a database's shape that a migration can change, as comparable text. */
 async function catalog(url: string): Promise<string[]> {
