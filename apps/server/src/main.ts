@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     stoppingSince = Date.now();
     log.info({ signal }, 'stopping');
     server.stop().then(
-      () => process.exit(0),
+      () => {
+        log.info('mailstead stopped cleanly');
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error({ err: error }, 'error while stopping');
         process.exit(1);

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { HealthReport } from '@mailstead/contracts';
 import type { Store } from '@mailstead/store';
 import { RoleRegistry } from '../app/roles/role-registry';
 import { REDIS, STORE } from '../app/tokens';
@@ -25,7 +26,7 @@ export class HealthController {
 
   /** 200 when Postgres, Redis and every role of this process are fine; 503 otherwise. */
   @Get()
-  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const [postgres, redis] = await Promise.all([probe(() => this.store.ping()), probe(() => this.redis.ping())]);
     const ok = postgres.ok && redis.ok && this.roles.healthy();
     void reply.status(ok ? 200 : 503);

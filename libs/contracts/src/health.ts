@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+const probe = z.object({ ok: z.boolean(), latencyMs: z.number().optional(), error: z.string().optional() });
+const roleStatus = z.object({
+  state: z.enum(['starting', 'up', 'down', 'pending']),
+  listeners: z.array(z.object({ name: z.string(), host: z.string(), port: z.number() })).optional(),
+  detail: z.string().optional(),
+});
+
+/** GET /api/health */
+export const healthReport = z.object({
+  status: z.enum(['ok', 'degraded']),
+  postgres: probe,
+  redis: probe,
+  roles: z.partialRecord(z.enum(['api', 'smtp', 'imap', 'pop3', 'worker']), roleStatus),
+});
+export type HealthReport = z.infer<typeof healthReport>;

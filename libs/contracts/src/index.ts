@@ -1,0 +1,1 @@
+export { healthReport, type HealthReport } from './health';
