@@ -1,12 +1,11 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Authenticator } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
 import type { ChangeFeed, Store } from '@mailstead/store';
-import { HealthController } from '../api/health.controller';
 import type { Logger } from '../runtime/logger';
 import type { TlsMaterial } from '../runtime/tls';
-import { pendingRoleProvider } from './roles/pending.role';
+import { ROLE_MODULES } from './roles/role-modules';
 import { RoleRegistry } from './roles/role-registry';
 import { AUTHENTICATOR, CHANGE_FEED, CONFIG, LOGGER, REDIS, STORE, TLS } from './tokens';
 
@@ -19,18 +18,6 @@ export interface SharedServices {
   changeFeed: ChangeFeed;
   authenticator: Authenticator;
   tls: TlsMaterial;
-}
-
-@Injectable()
-class ApiRole implements OnApplicationBootstrap {
-  constructor(
-    @Inject(RoleRegistry) private readonly registry: RoleRegistry,
-    @Inject(CONFIG) private readonly config: MailsteadConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.registry.set('api', { state: 'up', listeners: [{ name: 'http', ...this.config.http }] });
-  }
 }
 
 /** Closes the shared connections when Nest shuts down (after every role has stopped). */
@@ -50,6 +37,9 @@ class SharedServicesLifecycle implements OnApplicationShutdown {
 }
 
 @Module({})
+class SharedModule {}
+
+@Module({})
 export class AppModule {
   static forRoot(services: SharedServices): DynamicModule {
     const shared: Provider[] = [
@@ -63,14 +53,8 @@ export class AppModule {
       RoleRegistry,
       SharedServicesLifecycle,
     ];
-    const roles = services.config.roles;
-    const roleProviders: Provider[] = roles.filter((r) => r !== 'api').map((r) => pendingRoleProvider(r));
-    if (roles.includes('api')) roleProviders.push(ApiRole);
-    return {
-      module: AppModule,
-      controllers: roles.includes('api') ? [HealthController] : [],
-      providers: [...shared, ...roleProviders],
-      exports: shared,
-    };
+    // The shared services are global; each role of this process adds its own module.
+    const sharedModule: DynamicModule = { module: SharedModule, global: true, providers: shared, exports: shared };
+    return { module: AppModule, imports: [sharedModule, ...services.config.roles.map((role) => ROLE_MODULES[role])] };
   }
 }
