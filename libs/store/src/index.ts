@@ -11,5 +11,17 @@ export type { AppPasswordRecord } from './repositories/app-password.repository';
 export type { DomainSummary } from './repositories/domain.repository';
 export { DEFAULT_MAILBOXES, MAILBOX_DELIMITER, normalizeMailboxName, type MailboxInfo } from './repositories/mailbox.repository';
 export type { MailingListRecord, ListMemberRecord, ListPolicy, ListReplyTo } from './repositories/mailing-list.repository';
-export { parseFlags, flagList, type AppendItem, type AppendedMessage, type FlagChange, type FlagState, type MessageSummary } from './repositories/message.repository';
+export {
+  parseFlags,
+  flagList,
+  type AppendItem,
+  type AppendedMessage,
+  type DeliveryOptions,
+  type DeliveryResult,
+  type DeliveryTarget,
+  type FlagChange,
+  type FlagState,
+  type MessageSummary,
+  type OutboundRecipientInput,
+} from './repositories/message.repository';
 export type { OutboundStatus, OutboundSummary } from './repositories/outbound.repository';

@@ -66,13 +66,30 @@ describe('storage', () => {
     const other = await db.store.accounts.create({ address: 'carol@example.test', passwordHash: 'x' });
     const carolInbox = (await db.store.mailboxes.findByName(other.id, 'INBOX'))!;
     const raw = sampleMessage(77, { subject: 'Shared blob' });
-    const delivered = await db.store.messages.deliver(raw, [{ mailboxId: inbox.id }, { mailboxId: carolInbox.id }]);
+    const { stored: delivered } = await db.store.messages.deliver(raw, [{ mailboxId: inbox.id }, { mailboxId: carolInbox.id }]);
     expect(delivered).toHaveLength(2);
     const [a] = await db.store.messages.list(inbox.id, { from: delivered.find((d) => d.mailboxId === inbox.id)!.uid });
     const [b] = await db.store.messages.list(carolInbox.id);
     expect(a!.blobId).toBe(b!.blobId);
     expect(await db.store.messages.raw(carolInbox.id, b!.uid)).toEqual(raw);
     expect(a!.subject).toBe('Shared blob');
+  });
+
+  it('records remote recipients as one outbound row per domain in the delivery transaction', async () => {
+    const raw = sampleMessage(88);
+    const result = await db.store.messages.deliver(raw, [{ mailboxId: inbox.id }], {
+      outbound: {
+        sender: 'bob@example.test',
+        recipients: [{ address: 'x@remote.test', notify: ['FAILURE'] }, { address: 'y@Remote.test' }, { address: 'z@other.test' }],
+      },
+    });
+    expect(result.stored).toHaveLength(1);
+    expect(result.outboundIds).toHaveLength(2);
+    const rows = await db.store.outbound.list();
+    const remote = rows.find((r) => r.domain === 'remote.test')!;
+    expect(remote.recipients.map((r) => r.address).sort()).toEqual(['x@remote.test', 'y@Remote.test']);
+    expect(remote).toMatchObject({ status: 'queued', sender: 'bob@example.test' });
+    expect(rows.find((r) => r.domain === 'other.test')!.recipients).toHaveLength(1);
   });
 
   it('threads a reply with the message it answers', async () => {

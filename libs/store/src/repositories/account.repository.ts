@@ -113,6 +113,19 @@ export class AccountRepository {
     if (count === 0) throw notFound(`account ${address}`);
   }
 
+  /**
+   * Whether the account may use `address` as its sender (MAIL FROM / From:): its own address,
+   * or an alias (not a catch-all) that delivers to it.
+   */
+  async canSendAs(accountId: number, address: string): Promise<boolean> {
+    const account = await this.db.account.findUnique({ where: { id: accountId }, select: { addressKey: true } });
+    if (!account) return false;
+    const key = addressKey(address);
+    if (key === account.addressKey) return true;
+    const alias = await this.db.alias.findUnique({ where: { source: key }, select: { destinations: true, enabled: true } });
+    return Boolean(alias?.enabled && alias.destinations.some((d) => addressKey(d) === account.addressKey));
+  }
+
   /** Removes the account with its mailboxes and messages (blobs other mailboxes share stay). */
   async remove(address: string): Promise<void> {
     const { count } = await this.db.account.deleteMany({ where: { addressKey: addressKey(address) } });

@@ -40,6 +40,30 @@ export interface AppendItem {
   internalDate?: Date;
 }
 
+export interface DeliveryTarget {
+  mailboxId: number;
+  flags?: readonly string[];
+}
+
+export interface OutboundRecipientInput {
+  address: string;
+  /** DSN NOTIFY values (RFC 3461), e.g. ['FAILURE', 'DELAY']. */
+  notify?: string[];
+  orcpt?: string | null;
+}
+
+export interface DeliveryOptions {
+  internalDate?: Date;
+  /** Remote recipients: one outbound row per destination domain, in the same transaction. */
+  outbound?: { sender: string; recipients: OutboundRecipientInput[]; envelopeId?: string | null; ret?: 'FULL' | 'HDRS' | null };
+}
+
+export interface DeliveryResult {
+  stored: AppendedMessage[];
+  outboundIds: bigint[];
+  blobId: string;
+}
+
 export interface AppendedMessage {
   id: bigint;
   mailboxId: number;
@@ -105,18 +129,45 @@ export class MessageRepository {
     return this.db.$transaction((tx) => this.insertPrepared(tx, mailboxId, prepared), { timeout: 60_000, maxWait: 30_000 });
   }
 
-  /** Stores one message into several mailboxes (local delivery): one parse, one blob, one transaction. */
-  async deliver(raw: Buffer, targets: { mailboxId: number; flags?: readonly string[] }[], internalDate = new Date()): Promise<AppendedMessage[]> {
-    const base = prepare({ raw, internalDate });
+  /**
+   * Stores one message for all its recipients in one transaction (DESIGN.md 4 "Inbound"): one
+   * parse, one blob, a copy per local mailbox, and one outbound row per remote destination
+   * domain. Either all of it commits or none of it does; only then may SMTP answer 250.
+   */
+  async deliver(raw: Buffer, targets: DeliveryTarget[], options: DeliveryOptions = {}): Promise<DeliveryResult> {
+    const base = prepare({ raw, internalDate: options.internalDate });
     // Lock mailboxes in id order so concurrent deliveries to overlapping sets cannot deadlock.
     const ordered = [...targets].sort((a, b) => a.mailboxId - b.mailboxId);
+    const byDomain = new Map<string, OutboundRecipientInput[]>();
+    for (const r of options.outbound?.recipients ?? []) {
+      const domain = r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase();
+      byDomain.set(domain, [...(byDomain.get(domain) ?? []), r]);
+    }
     return this.db.$transaction(
       async (tx) => {
-        const out: AppendedMessage[] = [];
+        const stored: AppendedMessage[] = [];
         for (const target of ordered) {
-          out.push(...(await this.insertPrepared(tx, target.mailboxId, [{ ...base, flags: parseFlags(target.flags ?? []) }])));
+          stored.push(...(await this.insertPrepared(tx, target.mailboxId, [{ ...base, flags: parseFlags(target.flags ?? []) }])));
         }
-        return out;
+        if (stored.length === 0 && byDomain.size > 0) {
+          await tx.$executeRawUnsafe('INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', base.blobId, raw.length, raw);
+        }
+        const outboundIds: bigint[] = [];
+        for (const [domain, recipients] of byDomain) {
+          const row = await tx.outbound.create({
+            data: {
+              blobId: base.blobId,
+              sender: options.outbound!.sender,
+              domain,
+              dsnEnvelopeId: options.outbound!.envelopeId ?? null,
+              dsnReturn: options.outbound!.ret ?? null,
+              recipients: { create: recipients.map((r) => ({ address: r.address, notify: r.notify ?? [], orcpt: r.orcpt ?? null })) },
+            },
+            select: { id: true },
+          });
+          outboundIds.push(row.id);
+        }
+        return { stored, outboundIds, blobId: base.blobId };
       },
       { timeout: 60_000, maxWait: 30_000 },
     );
