@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@mailstead/config';
+import { verifyPassword } from '@mailstead/auth';
+import { createTestDatabase, type TestDatabase } from '@mailstead/testing';
+import { runCli } from './run-cli';
+
+let db: TestDatabase;
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { config: parseConfig({ DATABASE_URL: db.url }), out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+describe('mailstead CLI', () => {
+  it('manages domains and users, storing argon2id hashes and an audit trail', async () => {
+    expect(await cli('domain', 'add', 'Example.TEST')).toMatchObject({ code: 0, out: 'added domain example.test' });
+    expect(await cli('user', 'add', 'alice@example.test', '--password', 'alice-password', '--quota', '2G', '--name', 'Alice')).toMatchObject({
+      code: 0,
+      out: 'added user alice@example.test',
+    });
+    const alice = await db.store.accounts.findByAddress('alice@example.test');
+    expect(alice).toMatchObject({ displayName: 'Alice', quotaBytes: 2n * 1024n ** 3n, role: 'user' });
+    expect(await verifyPassword(alice!.passwordHash, 'alice-password')).toBe(true);
+
+    const gen = await cli('user', 'add', 'bob@example.test', '--generate-password', '--role', 'domain_admin');
+    const password = /with password (\S+)$/.exec(gen.out)?.[1];
+    expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+    expect(await verifyPassword((await db.store.accounts.findByAddress('bob@example.test'))!.passwordHash, password!)).toBe(true);
+
+    const list = await cli('user', 'list', '--domain', 'example.test');
+    expect(list.out.split('\n')).toHaveLength(3);
+    expect(list.out).toMatch(/alice@example\.test\s+user\s+true\s+0\s+2\.0 GiB\s+Alice/);
+    expect(list.out).toMatch(/bob@example\.test\s+domain_admin/);
+
+    expect((await cli('user', 'passwd', 'ALICE@example.test', '--password', 'new-password-1')).code).toBe(0);
+    expect(await verifyPassword((await db.store.accounts.findByAddress('alice@example.test'))!.passwordHash, 'new-password-1')).toBe(true);
+
+    const actions = (await db.store.audit.recent()).map((a) => `${a.actor} ${a.action} ${a.target}`);
+    expect(actions).toContain('cli account.create alice@example.test');
+    expect(actions).toContain('cli account.password alice@example.test');
+  });
+
+  it('manages aliases, catch-alls and mailing lists', async () => {
+    expect((await cli('alias', 'add', 'info@example.test', 'alice@example.test', 'someone@remote.test')).code).toBe(0);
+    expect((await cli('alias', 'add', '@example.test', 'alice@example.test')).out).toBe('added alias @example.test -> alice@example.test');
+    expect((await cli('alias', 'list')).out).toMatch(/info@example\.test\s+alice@example\.test, someone@remote\.test/);
+    expect((await cli('list', 'add', 'team@example.test', '--policy', 'moderated', '--prefix', '[team]')).code).toBe(0);
+    expect((await cli('list', 'member', 'add', 'team@example.test', 'alice@example.test', 'carol@remote.test')).out).toBe('added 2 member(s) to team@example.test');
+    expect((await cli('list', 'member', 'remove', 'team@example.test', 'carol@remote.test')).code).toBe(0);
+    const show = await cli('list', 'show', 'team@example.test');
+    expect(show.out).toContain('policy: moderated');
+    expect(show.out).toContain('prefix: [team]');
+    expect(show.out).toContain('1 member(s)\n  alice@example.test');
+    expect((await cli('alias', 'remove', 'info@example.test')).code).toBe(0);
+    expect(await db.store.aliases.findBySource('info@example.test')).toBeNull();
+  });
+
+  it('answers bad usage with one line and exit code 2, and failures with exit code 1', async () => {
+    expect(await cli('user', 'add', 'nobody', '--password', 'whatever1')).toMatchObject({ code: 2, err: 'mailstead: "nobody" is not a valid address' });
+    expect(await cli('user', 'add', 'x@example.test', '--password', 'short')).toMatchObject({ code: 2, err: 'mailstead: password must be at least 8 characters' });
+    expect(await cli('user', 'add', 'x@missing.test', '--password', 'long-enough')).toMatchObject({ code: 1, err: 'mailstead: domain missing.test not found' });
+    expect(await cli('user', 'add', 'alice@example.test', '--password', 'long-enough')).toMatchObject({ code: 1, err: 'mailstead: account alice@example.test already exists' });
+    expect(await cli('domain', 'add', 'not_a_domain')).toMatchObject({ code: 2 });
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('user', 'add', 'x@example.test', '--role', 'emperor', '--password', 'long-enough')).code).toBe(2);
+    expect(await cli('queue', 'retry', 'abc')).toMatchObject({ code: 2, err: 'mailstead: queue id "abc" is not a number' });
+    expect(await cli('queue', 'retry', '999')).toMatchObject({ code: 1, err: 'mailstead: queue entry 999 not found' });
+    expect(await cli('queue', 'list')).toMatchObject({ code: 0, out: 'the queue is empty' });
+  });
+
+  it('removes a domain with everything in it', async () => {
+    expect((await cli('domain', 'remove', 'example.test')).code).toBe(0);
+    expect(await db.store.accounts.findByAddress('alice@example.test')).toBeNull();
+    expect((await cli('domain', 'list')).out).not.toContain('example.test');
+  });
+});
