@@ -15,6 +15,34 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** "90s", "5m", "2h", "5d", "250ms" -> milliseconds. */
+function parseDuration(text: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  return m ? Number(m[1]) * DURATION_UNITS[m[2]!]! : undefined;
+}
+const durationList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const items = v.split(',').map((s) => parseDuration(s));
+      if (items.length === 0 || items.some((ms) => ms === undefined || ms <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a list of durations like 5m,10m,1h` });
+        return [] as number[];
+      }
+      return items as number[];
+    });
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms <= 0) ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 30s, 5m, 2h or 5d` });
+      return ms ?? 0;
+    });
+
 /**
  * Every environment variable Mailstead reads, with its default and a one-line meaning.
  * README.md's configuration table is checked against this list by a test.
@@ -54,6 +82,10 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_IMAPS_PORT: { schema: port(2993), doc: 'IMAP with implicit TLS.', default: '2993' },
   MAILSTEAD_POP3_PORT: { schema: port(2110), doc: 'POP3 with STLS.', default: '2110' },
   MAILSTEAD_POP3S_PORT: { schema: port(2995), doc: 'POP3 with implicit TLS.', default: '2995' },
+  MAILSTEAD_POP3_MAX_LINE: { schema: positiveInt(2048), doc: 'Longest POP3 command line accepted, in bytes (RFC 2449 allows 255; AUTH PLAIN needs more).', default: '2048' },
+  MAILSTEAD_POP3_MAX_BAD_COMMANDS: { schema: positiveInt(10), doc: 'Unknown or malformed POP3 commands per session before the connection is closed.', default: '10' },
+  MAILSTEAD_POP3_IDLE_TIMEOUT_SECONDS: { schema: positiveInt(600), doc: 'POP3 autologout timer: an idle session is closed after this many seconds (RFC 1939: at least 600).', default: '600' },
+  MAILSTEAD_POP3_LOGIN_DELAY_SECONDS: { schema: z.coerce.number().int().min(0).default(0), doc: 'Least seconds between two POP3 logins of one account, advertised as CAPA LOGIN-DELAY (0 = no limit).', default: '0' },
   MAILSTEAD_TLS_CERT: { schema: optionalString, doc: 'PEM certificate chain file. Unset: a self-signed one is made under the data dir.', default: '(self-signed)' },
   MAILSTEAD_TLS_KEY: { schema: optionalString, doc: 'PEM private key file for MAILSTEAD_TLS_CERT.', default: '(self-signed)' },
   MAILSTEAD_ADMIN_ADDRESS: { schema: z.string().email().default('admin@mailstead.test'), doc: 'The first admin account, created on first run with its domain.', default: 'admin@mailstead.test' },
@@ -67,6 +99,16 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_LOGIN_WINDOW_SECONDS: { schema: positiveInt(900), doc: 'Length of the login throttling window, in seconds.', default: '900' },
   MAILSTEAD_LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (pino).', default: 'info' },
   MAILSTEAD_LOG_PRETTY: { schema: bool(false), doc: 'Human-readable logs instead of JSON lines.', default: 'false' },
+  MAILSTEAD_DNS_SERVERS: { schema: optionalString, doc: 'Comma-separated DNS servers (ip or ip:port) for MX lookups. Unset: the system resolver.', default: '(system)' },
+  MAILSTEAD_DELIVERY_PORT: { schema: port(25), doc: 'TCP port of remote MX hosts for outbound delivery.', default: '25' },
+  MAILSTEAD_SMARTHOST: { schema: optionalString, doc: 'Relay every outbound message through this host: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS).', default: '(none: MX lookup)' },
+  MAILSTEAD_TRANSPORT_RULES: { schema: optionalString, doc: 'Per-destination-domain routes, comma-separated domain=smtp://host[:port] entries; they win over the smarthost.', default: '(none)' },
+  MAILSTEAD_DELIVERY_CONCURRENCY: { schema: positiveInt(10), doc: 'Outbound deliveries in progress at once per worker process.', default: '10' },
+  MAILSTEAD_DELIVERY_DOMAIN_CONNECTIONS: { schema: positiveInt(3), doc: 'Simultaneous connections per destination domain per worker process.', default: '3' },
+  MAILSTEAD_DELIVERY_RETRY_SCHEDULE: { schema: durationList('5m,10m,20m,40m,60m'), doc: 'Waits between delivery attempts (s/m/h/d units); the last one repeats.', default: '5m,10m,20m,40m,60m' },
+  MAILSTEAD_DELIVERY_MAX_AGE: { schema: duration('5d'), doc: 'How long a message may stay queued before it bounces.', default: '5d' },
+  MAILSTEAD_DELIVERY_TLS_VERIFY: { schema: bool(false), doc: 'Require a valid certificate when STARTTLS is used outbound (opportunistic TLS does not verify by default).', default: 'false' },
+  MAILSTEAD_DELIVERY_SCAN_INTERVAL: { schema: duration('2s'), doc: 'How often the worker scans Postgres for due outbound rows without a queued job.', default: '2s' },
 } as const;
 
 type Vars = typeof CONFIG_VARIABLES;

@@ -15,12 +15,31 @@ export interface MailsteadConfig {
   http: ListenerConfig;
   smtp: { mx: ListenerConfig; submission: ListenerConfig; submissions: ListenerConfig; maxMessageSize: number; maxRecipients: number };
   imap: { plain: ListenerConfig; tls: ListenerConfig };
-  pop3: { plain: ListenerConfig; tls: ListenerConfig };
+  pop3: { plain: ListenerConfig; tls: ListenerConfig; maxLineLength: number; maxBadCommands: number; idleTimeoutSeconds: number; loginDelaySeconds: number };
   tls: { certFile: string | undefined; keyFile: string | undefined; selfSignedDir: string };
   admin: { address: string; password: string | undefined };
   auth: { insecure: boolean; maxFailuresPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
   defaultQuota: number;
   log: { level: RawConfig['MAILSTEAD_LOG_LEVEL']; pretty: boolean };
+  delivery: DeliveryConfig;
+}
+
+/** Outbound delivery (libs/delivery). Durations in milliseconds. */
+export interface DeliveryConfig {
+  /** DNS servers for MX/A lookups ("ip" or "ip:port"); empty = the system's. */
+  dnsServers: string[];
+  /** Port of remote MX hosts (25; tests aim at loopback ports). */
+  port: number;
+  /** Relay everything through this URL (smtp:// or smtps://) unless a transport rule matches. */
+  smarthost: string | undefined;
+  /** Destination domain -> relay URL. */
+  transportRules: Record<string, string>;
+  concurrency: number;
+  connectionsPerDomain: number;
+  retrySchedule: number[];
+  maxAge: number;
+  tlsVerify: boolean;
+  scanInterval: number;
 }
 
 export class ConfigError extends Error {
@@ -57,7 +76,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       maxRecipients: c.MAILSTEAD_MAX_RECIPIENTS,
     },
     imap: { plain: { host, port: c.MAILSTEAD_IMAP_PORT }, tls: { host, port: c.MAILSTEAD_IMAPS_PORT } },
-    pop3: { plain: { host, port: c.MAILSTEAD_POP3_PORT }, tls: { host, port: c.MAILSTEAD_POP3S_PORT } },
+    pop3: {
+      plain: { host, port: c.MAILSTEAD_POP3_PORT },
+      tls: { host, port: c.MAILSTEAD_POP3S_PORT },
+      maxLineLength: c.MAILSTEAD_POP3_MAX_LINE,
+      maxBadCommands: c.MAILSTEAD_POP3_MAX_BAD_COMMANDS,
+      idleTimeoutSeconds: c.MAILSTEAD_POP3_IDLE_TIMEOUT_SECONDS,
+      loginDelaySeconds: c.MAILSTEAD_POP3_LOGIN_DELAY_SECONDS,
+    },
     tls: {
       certFile: c.MAILSTEAD_TLS_CERT && path.resolve(cwd, c.MAILSTEAD_TLS_CERT),
       keyFile: c.MAILSTEAD_TLS_KEY && path.resolve(cwd, c.MAILSTEAD_TLS_KEY),
@@ -72,7 +98,32 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     },
     defaultQuota: c.MAILSTEAD_DEFAULT_QUOTA,
     log: { level: c.MAILSTEAD_LOG_LEVEL, pretty: c.MAILSTEAD_LOG_PRETTY },
+    delivery: {
+      dnsServers: (c.MAILSTEAD_DNS_SERVERS ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+      port: c.MAILSTEAD_DELIVERY_PORT,
+      smarthost: c.MAILSTEAD_SMARTHOST,
+      transportRules: parseTransportRules(c.MAILSTEAD_TRANSPORT_RULES),
+      concurrency: c.MAILSTEAD_DELIVERY_CONCURRENCY,
+      connectionsPerDomain: c.MAILSTEAD_DELIVERY_DOMAIN_CONNECTIONS,
+      retrySchedule: c.MAILSTEAD_DELIVERY_RETRY_SCHEDULE,
+      maxAge: c.MAILSTEAD_DELIVERY_MAX_AGE,
+      tlsVerify: c.MAILSTEAD_DELIVERY_TLS_VERIFY,
+      scanInterval: c.MAILSTEAD_DELIVERY_SCAN_INTERVAL,
+    },
   };
+}
+
+/** "example.com=smtp://relay:25,other.org=smtps://relay2" -> { domain: url }. */
+function parseTransportRules(text: string | undefined): Record<string, string> {
+  const rules: Record<string, string> = {};
+  for (const entry of (text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || !/^smtps?:\/\//.test(entry.slice(eq + 1))) {
+      throw new ConfigError([`MAILSTEAD_TRANSPORT_RULES: "${entry}" is not domain=smtp://host[:port]`]);
+    }
+    rules[entry.slice(0, eq).toLowerCase()] = entry.slice(eq + 1);
+  }
+  return rules;
 }
 
 let cached: MailsteadConfig | undefined;
