@@ -173,6 +173,54 @@ export class MessageRepository {
     );
   }
 
+  /**
+   * Several versions of one incoming message (say, the direct copy and a mailing list's copy
+   * with its List-* headers and its own envelope sender) delivered in ONE transaction, so
+   * SMTP can still answer 250 only when all of it is stored, or 451 with nothing stored.
+   */
+  async deliverBatch(parts: { raw: Buffer; targets: DeliveryTarget[]; options?: DeliveryOptions }[]): Promise<DeliveryResult[]> {
+    const prepared = parts.map((p) => ({ ...p, base: prepare({ raw: p.raw, internalDate: p.options?.internalDate }) }));
+    return this.db.$transaction(
+      async (tx) => {
+        const results: DeliveryResult[] = [];
+        for (const part of prepared) {
+          const ordered = [...part.targets].sort((a, b) => a.mailboxId - b.mailboxId);
+          const stored: AppendedMessage[] = [];
+          for (const target of ordered) {
+            stored.push(...(await this.insertPrepared(tx, target.mailboxId, [{ ...part.base, flags: parseFlags(target.flags ?? []) }])));
+          }
+          const outbound = part.options?.outbound;
+          const byDomain = new Map<string, OutboundRecipientInput[]>();
+          for (const r of outbound?.recipients ?? []) {
+            const domain = r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase();
+            byDomain.set(domain, [...(byDomain.get(domain) ?? []), r]);
+          }
+          if (stored.length === 0 && byDomain.size > 0) {
+            await tx.$executeRawUnsafe('INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', part.base.blobId, part.raw.length, part.raw);
+          }
+          const outboundIds: bigint[] = [];
+          for (const [domain, recipients] of byDomain) {
+            const row = await tx.outbound.create({
+              data: {
+                blobId: part.base.blobId,
+                sender: outbound!.sender,
+                domain,
+                dsnEnvelopeId: outbound!.envelopeId ?? null,
+                dsnReturn: outbound!.ret ?? null,
+                recipients: { create: recipients.map((r) => ({ address: r.address, notify: r.notify ?? [], orcpt: r.orcpt ?? null })) },
+              },
+              select: { id: true },
+            });
+            outboundIds.push(row.id);
+          }
+          results.push({ stored, outboundIds, blobId: part.base.blobId });
+        }
+        return results;
+      },
+      { timeout: 60_000, maxWait: 30_000 },
+    );
+  }
+
   private async insertPrepared(tx: Tx, mailboxId: number, prepared: Prepared[]): Promise<AppendedMessage[]> {
     if (prepared.length === 0) return [];
     for (const blobId of new Set(prepared.map((p) => p.blobId))) {
@@ -188,22 +236,24 @@ export class MessageRepository {
     const threads = await Promise.all(prepared.map((p) => this.findThread(tx, mailboxId, p.parsed)));
     const totalSize = prepared.reduce((n, p) => n + p.raw.length, 0);
     const unseen = prepared.filter((p) => !p.flags.seen).length;
-    const [box] = await tx.$queryRawUnsafe<{ first_uid: number; modseq: bigint; account_id: number }[]>(
-      `UPDATE mailbox SET uid_next = uid_next + $2, highest_modseq = highest_modseq + 1,
-         message_count = message_count + $2, unseen_count = unseen_count + $3, total_size = total_size + $4
-       WHERE id = $1 RETURNING uid_next - $2 AS first_uid, highest_modseq AS modseq, account_id`,
+    // One round trip under the lock: allocate UIDs and the MODSEQ, bump the counters, and
+    // charge the account's quota (no row from `charged` = over quota, and the caller rolls back).
+    const [box] = await tx.$queryRawUnsafe<{ first_uid: number; modseq: bigint; account_id: number; charged: boolean }[]>(
+      `WITH box AS (
+         UPDATE mailbox SET uid_next = uid_next + $2, highest_modseq = highest_modseq + 1,
+           message_count = message_count + $2, unseen_count = unseen_count + $3, total_size = total_size + $4
+         WHERE id = $1 RETURNING uid_next - $2 AS first_uid, highest_modseq AS modseq, account_id),
+       charged AS (
+         UPDATE account a SET used_bytes = a.used_bytes + $4 FROM box
+         WHERE a.id = box.account_id AND (a.quota_bytes = 0 OR a.used_bytes + $4 <= a.quota_bytes) RETURNING a.id)
+       SELECT box.first_uid, box.modseq, box.account_id, EXISTS (SELECT 1 FROM charged) AS charged FROM box`,
       mailboxId,
       prepared.length,
       unseen,
       totalSize,
     );
     if (!box) throw notFound(`mailbox ${mailboxId}`);
-    const quota = await tx.$queryRawUnsafe<{ id: number }[]>(
-      'UPDATE account SET used_bytes = used_bytes + $2 WHERE id = $1 AND (quota_bytes = 0 OR used_bytes + $2 <= quota_bytes) RETURNING id',
-      box.account_id,
-      totalSize,
-    );
-    if (quota.length === 0) throw new StoreError('over_quota', 'mailbox quota exceeded');
+    if (!box.charged) throw new StoreError('over_quota', 'mailbox quota exceeded');
 
     const out: AppendedMessage[] = [];
     for (const [i, p] of prepared.entries()) {
