@@ -1,1 +1,6 @@
 export { healthReport, type HealthReport } from './health';
+export * from './errors';
+export * from './auth';
+export * from './webmail';
+export * from './admin';
+export { apiRoutes, type ApiRoute } from './routes';

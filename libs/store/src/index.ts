@@ -25,3 +25,5 @@ export {
   type OutboundRecipientInput,
 } from './repositories/message.repository';
 export type { OutboundStatus, OutboundSummary } from './repositories/outbound.repository';
+export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
+export type { AdminPage, Paged } from './repositories/admin.repository';

@@ -1,5 +1,7 @@
 import { createPrismaClient, type Db } from './prisma';
 import { AccountRepository } from './repositories/account.repository';
+import { AdminRepository } from './repositories/admin.repository';
+import { WebmailRepository } from './repositories/webmail.repository';
 import { AliasRepository } from './repositories/alias.repository';
 import { AppPasswordRepository } from './repositories/app-password.repository';
 import { AuditRepository } from './repositories/audit.repository';
@@ -20,6 +22,8 @@ export class Store {
   readonly messages: MessageRepository;
   readonly outbound: OutboundRepository;
   readonly audit: AuditRepository;
+  readonly webmail: WebmailRepository;
+  readonly admin: AdminRepository;
 
   private constructor(private readonly db: Db) {
     this.domains = new DomainRepository(db);
@@ -31,6 +35,8 @@ export class Store {
     this.messages = new MessageRepository(db);
     this.outbound = new OutboundRepository(db);
     this.audit = new AuditRepository(db);
+    this.webmail = new WebmailRepository(db);
+    this.admin = new AdminRepository(db);
   }
 
   static async connect(url: string, options: { poolSize?: number } = {}): Promise<Store> {

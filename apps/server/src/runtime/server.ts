@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { Authenticator, LoginThrottle } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
 import { ChangeFeed, Store, runMigrations } from '@mailstead/store';
+import { configureHttp } from '../api/http-setup';
 import { AppModule } from '../app/app.module';
 import { startServices } from './embedded-stack';
 import { ensureFirstAdmin } from './first-admin';
@@ -52,6 +53,7 @@ export async function startServer(config: MailsteadConfig, log: Logger): Promise
     if (config.roles.includes('api')) {
       const http = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
       http.setGlobalPrefix('api');
+      await configureHttp(http);
       http.enableShutdownHooks([]);
       await http.listen(config.http.port, config.http.host);
       app = http;

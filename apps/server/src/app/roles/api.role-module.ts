@@ -1,6 +1,11 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { MailsteadConfig } from '@mailstead/config';
+import { ApiExceptionFilter } from '../../api/api-exception.filter';
+import { AuthController } from '../../api/auth.controller';
+import { SessionGuard } from '../../api/auth.guard';
 import { HealthController } from '../../api/health.controller';
+import { SessionService } from '../../api/session.service';
 import { CONFIG } from '../tokens';
 import { RoleRegistry } from './role-registry';
 
@@ -16,6 +21,12 @@ class ApiRole implements OnApplicationBootstrap {
   }
 }
 
-/** The HTTP API under /api (the HTTP listener itself is started in runtime/server.ts). */
-@Module({ controllers: [HealthController], providers: [ApiRole] })
+/**
+ * The HTTP API under /api: auth and sessions, webmail, live events, admin resources
+ * (the HTTP listener itself is started in runtime/server.ts, plugins in api/http-setup.ts).
+ */
+@Module({
+  controllers: [HealthController, AuthController],
+  providers: [ApiRole, SessionService, SessionGuard, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+})
 export class ApiRoleModule {}

@@ -1,0 +1,128 @@
+import '@fastify/cookie';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createAppPassword, hashPassword, verifyPassword, type Authenticator } from '@mailstead/auth';
+import {
+  changePasswordRequest,
+  createAppPasswordRequest,
+  loginRequest,
+  type AppPasswordInfo,
+  type SessionInfo,
+} from '@mailstead/contracts';
+import type { AccountRecord, AppPasswordRecord, Store } from '@mailstead/store';
+import { AUTHENTICATOR, STORE } from '../app/tokens';
+import { ApiException, intId, parseInput } from './api-error';
+import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
+import { CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_SECONDS, SessionService, type SessionData } from './session.service';
+
+const appPasswordDto = (r: AppPasswordRecord): AppPasswordInfo => ({
+  id: r.id,
+  label: r.label,
+  createdAt: r.createdAt.toISOString(),
+  lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+});
+
+@Controller('auth')
+export class AuthController {
+  constructor(
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(STORE) private readonly store: Store,
+    @Inject(SessionService) private readonly sessions: SessionService,
+  ) {}
+
+  private async sessionInfo(account: AccountRecord, session: SessionData): Promise<SessionInfo> {
+    const domains = await this.store.admin.managedDomains(account.id, account.role);
+    return {
+      account: {
+        id: account.id,
+        address: account.address,
+        displayName: account.displayName,
+        role: account.role,
+        quotaBytes: Number(account.quotaBytes),
+        usedBytes: Number(account.usedBytes),
+      },
+      csrfToken: session.csrf,
+      adminDomains: domains.map((d) => d.name),
+    };
+  }
+
+  /**
+   * Address + account password (never an app password: those are for mail clients). Failures
+   * count towards the same per-IP and per-account throttle as IMAP/POP3/SMTP.
+   */
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionInfo> {
+    const input = parseInput(loginRequest, body);
+    const result = await this.authenticator.authenticate({ username: input.address, password: input.password, ip: request.ip, protocol: 'web' });
+    if (!result.ok) {
+      if (result.reason === 'throttled') {
+        void reply.header('retry-after', String(result.retryAfterSeconds ?? 60));
+        throw new ApiException(429, 'too_many_requests', 'too many failed logins; try again later');
+      }
+      if (result.reason === 'disabled') throw new ApiException(403, 'forbidden', 'this account is disabled');
+      throw new ApiException(401, 'unauthorized', 'wrong address or password');
+    }
+    const { token, data } = await this.sessions.create(result.account.id, request.ip);
+    const secure = request.protocol === 'https';
+    void reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_TTL_SECONDS });
+    void reply.setCookie(CSRF_COOKIE, data.csrf, { path: '/', httpOnly: false, sameSite: 'lax', secure, maxAge: SESSION_TTL_SECONDS });
+    await this.store.audit.record({ actor: result.account.address, action: 'auth.login', target: result.account.address, ip: request.ip });
+    return this.sessionInfo(result.account, data);
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  @UseGuards(SessionGuard)
+  async logout(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ ok: true }> {
+    await this.sessions.destroy(auth.token, auth.account.id);
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    void reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    return { ok: true };
+  }
+
+  @Get('me')
+  @UseGuards(SessionGuard)
+  me(@CurrentAuth() auth: AuthContext): Promise<SessionInfo> {
+    return this.sessionInfo(auth.account, auth.session);
+  }
+
+  /** Changes the account password; every other session of the account ends. */
+  @Post('password')
+  @HttpCode(200)
+  @UseGuards(SessionGuard)
+  async changePassword(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest): Promise<{ ok: true }> {
+    const input = parseInput(changePasswordRequest, body);
+    if (!(await verifyPassword(auth.account.passwordHash, input.currentPassword))) {
+      throw new ApiException(400, 'validation', 'invalid request', { currentPassword: ['wrong password'] });
+    }
+    await this.store.accounts.setPassword(auth.account.address, await hashPassword(input.newPassword));
+    await this.sessions.destroyOthers(auth.account.id, auth.token);
+    await this.store.audit.record({ actor: auth.account.address, action: 'account.password', target: auth.account.address, ip: request.ip });
+    return { ok: true };
+  }
+
+  @Get('app-passwords')
+  @UseGuards(SessionGuard)
+  async appPasswords(@CurrentAuth() auth: AuthContext): Promise<AppPasswordInfo[]> {
+    return (await this.store.appPasswords.listForAccount(auth.account.id)).map(appPasswordDto);
+  }
+
+  /** The password is in this answer only; it works for IMAP, POP3 and SMTP, never for the web login. */
+  @Post('app-passwords')
+  @UseGuards(SessionGuard)
+  async createAppPassword(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest) {
+    const input = parseInput(createAppPasswordRequest, body);
+    const { record, password } = await createAppPassword(this.store, auth.account.id, input.label);
+    await this.store.audit.record({ actor: auth.account.address, action: 'app-password.create', target: auth.account.address, details: { label: record.label }, ip: request.ip });
+    return { ...appPasswordDto(record), password };
+  }
+
+  @Delete('app-passwords/:id')
+  @UseGuards(SessionGuard)
+  async revokeAppPassword(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest): Promise<{ ok: true }> {
+    await this.store.appPasswords.remove(auth.account.id, intId(id, 'app password'));
+    await this.store.audit.record({ actor: auth.account.address, action: 'app-password.revoke', target: auth.account.address, details: { id }, ip: request.ip });
+    return { ok: true };
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+export const accountRole = z.enum(['admin', 'domain_admin', 'user']);
+export type AccountRoleName = z.infer<typeof accountRole>;
+
+/** POST /api/auth/login */
+export const loginRequest = z.object({
+  address: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(1024),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+/** GET /api/auth/me, and the answer to a login. */
+export const sessionInfo = z.object({
+  account: z.object({
+    id: z.number().int(),
+    address: z.string(),
+    displayName: z.string().nullable(),
+    role: accountRole,
+    quotaBytes: z.number(),
+    usedBytes: z.number(),
+  }),
+  /** Send it back in the X-CSRF-Token header on every POST/PUT/PATCH/DELETE. */
+  csrfToken: z.string(),
+  /** Domains this account administers (all of them for admin). */
+  adminDomains: z.array(z.string()),
+});
+export type SessionInfo = z.infer<typeof sessionInfo>;
+
+/** POST /api/auth/password */
+export const changePasswordRequest = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(8, 'password must be at least 8 characters').max(1024),
+});
+
+/** POST /api/auth/app-passwords */
+export const createAppPasswordRequest = z.object({ label: z.string().trim().min(1).max(100) });
+
+export const appPassword = z.object({
+  id: z.number().int(),
+  label: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+/** The plain password is in this answer only. */
+export const createdAppPassword = appPassword.extend({ password: z.string() });
+export type AppPasswordInfo = z.infer<typeof appPassword>;
+
+export const ok = z.object({ ok: z.literal(true) });

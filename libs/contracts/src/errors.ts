@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** Every error the API answers has this shape (issue 8 "Errors"). */
+export const apiError = z.object({
+  error: z.object({
+    status: z.number().int(),
+    /** Stable machine code: bad_request, validation, unauthorized, csrf, forbidden, not_found, conflict, too_many_requests, payload_too_large, internal. */
+    code: z.string(),
+    message: z.string(),
+    /** Field path -> messages, for validation failures. */
+    fields: z.record(z.string(), z.array(z.string())).optional(),
+    requestId: z.string().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof apiError>;

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { apiError } from './errors';
+import { healthReport } from './health';
+import { appPassword, changePasswordRequest, createAppPasswordRequest, createdAppPassword, loginRequest, ok, sessionInfo } from './auth';
+import {
+  bulkResult,
+  composeRequest,
+  createMailboxRequest,
+  deleteRequest,
+  draftResult,
+  flagsRequest,
+  mailbox,
+  messageDetail,
+  messageDetailQuery,
+  messageListQuery,
+  messagePage,
+  moveRequest,
+  searchQuery,
+  sendResult,
+  updateMailboxRequest,
+  uploadResult,
+} from './webmail';
+import {
+  aliasDto,
+  auditDto,
+  createAliasRequest,
+  createDomainRequest,
+  createListRequest,
+  createUserRequest,
+  domainDto,
+  listQuery,
+  mailingListDto,
+  queueDto,
+  updateAliasRequest,
+  updateDomainRequest,
+  updateListRequest,
+  updateUserRequest,
+  userDto,
+} from './admin';
+
+/** One endpoint under /api, as published in the OpenAPI document (/api/docs). */
+export interface ApiRoute {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI path template, e.g. /api/messages/{id} */
+  path: string;
+  tag: string;
+  summary: string;
+  /** false: no session needed */
+  auth?: boolean;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  /** Non-JSON answers (raw message, attachment, SSE). */
+  produces?: string;
+}
+
+const crud = (resource: string, tag: string, dto: z.ZodType, create: z.ZodType | undefined, update: z.ZodType | undefined): ApiRoute[] => [
+  { method: 'get', path: `/api/admin/${resource}`, tag, summary: `List ${resource} (sort, range, filter; Content-Range header)`, query: listQuery, response: z.array(dto) },
+  { method: 'get', path: `/api/admin/${resource}/{id}`, tag, summary: `One of ${resource}`, response: dto },
+  ...(create ? [{ method: 'post' as const, path: `/api/admin/${resource}`, tag, summary: `Create in ${resource}`, body: create, response: dto }] : []),
+  ...(update ? [{ method: 'put' as const, path: `/api/admin/${resource}/{id}`, tag, summary: `Update in ${resource}`, body: update, response: dto }] : []),
+  { method: 'delete', path: `/api/admin/${resource}/{id}`, tag, summary: `Delete from ${resource}`, response: dto },
+];
+
+export const apiRoutes: ApiRoute[] = [
+  { method: 'get', path: '/api/health', tag: 'system', summary: 'Health of Postgres, Redis and the roles of this process', auth: false, response: healthReport },
+  { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Log in (sets the session and CSRF cookies)', auth: false, body: loginRequest, response: sessionInfo },
+  { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Log out', response: ok },
+  { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The logged-in account and its CSRF token', response: sessionInfo },
+  { method: 'post', path: '/api/auth/password', tag: 'auth', summary: 'Change the password (ends other sessions)', body: changePasswordRequest, response: ok },
+  { method: 'get', path: '/api/auth/app-passwords', tag: 'auth', summary: 'App passwords for mail clients', response: z.array(appPassword) },
+  { method: 'post', path: '/api/auth/app-passwords', tag: 'auth', summary: 'Create an app password (shown once)', body: createAppPasswordRequest, response: createdAppPassword },
+  { method: 'delete', path: '/api/auth/app-passwords/{id}', tag: 'auth', summary: 'Revoke an app password', response: ok },
+
+  { method: 'get', path: '/api/mailboxes', tag: 'mailboxes', summary: 'Mailboxes with unread/total counts', response: z.array(mailbox) },
+  { method: 'post', path: '/api/mailboxes', tag: 'mailboxes', summary: 'Create a mailbox', body: createMailboxRequest, response: mailbox },
+  { method: 'patch', path: '/api/mailboxes/{id}', tag: 'mailboxes', summary: 'Rename or (un)subscribe', body: updateMailboxRequest, response: mailbox },
+  { method: 'delete', path: '/api/mailboxes/{id}', tag: 'mailboxes', summary: 'Delete a mailbox and its messages', response: ok },
+  { method: 'get', path: '/api/mailboxes/{id}/messages', tag: 'messages', summary: 'Message list (cursor pagination, sort, filters, conversations)', query: messageListQuery, response: messagePage },
+  { method: 'get', path: '/api/search', tag: 'messages', summary: 'Full-text search with from:/to:/subject:/has:attachment/before:/after:', query: searchQuery, response: messagePage },
+  { method: 'get', path: '/api/messages/{id}', tag: 'messages', summary: 'Message detail with sanitized HTML', query: messageDetailQuery, response: messageDetail },
+  { method: 'get', path: '/api/messages/{id}/raw', tag: 'messages', summary: 'The raw message (.eml)', produces: 'message/rfc822' },
+  { method: 'get', path: '/api/messages/{id}/attachments/{partId}', tag: 'messages', summary: 'One attachment, decoded', produces: 'application/octet-stream' },
+  { method: 'post', path: '/api/messages/flags', tag: 'messages', summary: 'Add/remove flags and keywords in bulk', body: flagsRequest, response: bulkResult },
+  { method: 'post', path: '/api/messages/move', tag: 'messages', summary: 'Move messages in bulk', body: moveRequest, response: bulkResult },
+  { method: 'post', path: '/api/messages/copy', tag: 'messages', summary: 'Copy messages in bulk', body: moveRequest, response: bulkResult },
+  { method: 'post', path: '/api/messages/delete', tag: 'messages', summary: 'Delete in bulk (to Trash; expunged when in Trash or permanent)', body: deleteRequest, response: bulkResult },
+  { method: 'post', path: '/api/uploads', tag: 'compose', summary: 'Upload an attachment (multipart/form-data, field "file")', response: uploadResult },
+  { method: 'post', path: '/api/send', tag: 'compose', summary: 'Send a message (copy to Sent, local and remote delivery)', body: composeRequest, response: sendResult },
+  { method: 'post', path: '/api/drafts', tag: 'compose', summary: 'Save (or replace) a draft in Drafts', body: composeRequest, response: draftResult },
+  { method: 'get', path: '/api/events', tag: 'events', summary: 'Server-Sent Events: mailbox changes of the logged-in account', produces: 'text/event-stream' },
+
+  ...crud('domains', 'admin', domainDto, createDomainRequest, updateDomainRequest),
+  ...crud('users', 'admin', userDto, createUserRequest, updateUserRequest),
+  ...crud('aliases', 'admin', aliasDto, createAliasRequest, updateAliasRequest),
+  ...crud('lists', 'admin', mailingListDto, createListRequest, updateListRequest),
+  { method: 'get', path: '/api/admin/queue', tag: 'admin', summary: 'Outbound queue (sort, range, filter)', query: listQuery, response: z.array(queueDto) },
+  { method: 'get', path: '/api/admin/queue/{id}', tag: 'admin', summary: 'One outbound entry', response: queueDto },
+  { method: 'post', path: '/api/admin/queue/{id}/retry', tag: 'admin', summary: 'Make an outbound entry due now', response: queueDto },
+  { method: 'delete', path: '/api/admin/queue/{id}', tag: 'admin', summary: 'Delete an outbound entry', response: queueDto },
+  { method: 'get', path: '/api/admin/audit', tag: 'admin', summary: 'Audit log (sort, range, filter)', query: listQuery, response: z.array(auditDto) },
+];
+
+export { apiError };
