@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { HealthReport } from '@mailstead/contracts';
 
-/** The shell the webmail (/mail) and the admin console (/admin) will live in. */
-export function App() {
+/** The webmail (/mail): replaced by the webmail issue. */
+export default function MailApp() {
   const [health, setHealth] = useState<HealthReport | undefined>();
   useEffect(() => {
     fetch('/api/health')

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+/** Where `vite build` puts the web app (apps/web/vite.config.ts), found from the source tree or the bundle. */
+export function webDistDir(): string | undefined {
+  for (let dir = import.meta.dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'dist', 'apps', 'web');
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Serves the built webmail and admin console: hashed assets with long caching, and index.html
+ * for every other non-API GET (client-side routes such as /mail/inbox or /admin/users).
+ */
+export async function serveWebApp(app: NestFastifyApplication, dir = webDistDir()): Promise<boolean> {
+  if (!dir) return false;
+  const fastify = app.getHttpAdapter().getInstance();
+  await fastify.register(fastifyStatic, {
+    root: dir,
+    wildcard: false,
+    index: false,
+    setHeaders: (res, file) => {
+      if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
+  const indexHtml = fs.readFileSync(path.join(dir, 'index.html'));
+  fastify.setNotFoundHandler((request, reply) => {
+    if (request.method !== 'GET' || request.url === '/api' || request.url.startsWith('/api/')) {
+      return reply.code(404).type('application/json').send({ statusCode: 404, error: 'Not Found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+    }
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+      .header('x-content-type-options', 'nosniff')
+      .send(indexHtml);
+  });
+  return true;
+}
