@@ -1,37 +1,60 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
 import { parseConfig } from '@mailstead/config';
-import { hashPassword } from '@mailstead/auth';
+import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
+import { ChangeFeed } from '@mailstead/store';
 import { createTestDatabase, freePort, redisUrl, type TestDatabase } from '@mailstead/testing';
-import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
+import { configureHttp } from '../../apps/server/src/api/http-setup';
+import { AppModule } from '../../apps/server/src/app/app.module';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 
-/** A real Mailstead process (api role only) on a fresh database, driven over HTTP. */
+/**
+ * The API role's Nest application on a fresh database, listening on a free loopback port and
+ * driven over real HTTP. Built like runtime/server.ts does (shared services, global prefix,
+ * configureHttp), without the embedded stack and the web app's static files.
+ */
 export interface ApiHarness {
   db: TestDatabase;
-  server: RunningServer;
+  app: NestFastifyApplication;
+  redis: Redis;
+  changeFeed: ChangeFeed;
   base: string;
   stop(): Promise<void>;
 }
 
-export async function startApi(options: { roles?: string; env?: Record<string, string> } = {}): Promise<ApiHarness> {
+export async function startApi(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
   const config = parseConfig({
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl(),
-    MAILSTEAD_ROLES: options.roles ?? 'api',
+    MAILSTEAD_ROLES: 'api',
     MAILSTEAD_HTTP_PORT: String(await freePort()),
-    MAILSTEAD_ADMIN_ADDRESS: 'admin@api-admin.test',
-    MAILSTEAD_ADMIN_PASSWORD: 'admin-password',
     MAILSTEAD_DATA_DIR: `/tmp/mailstead-api-${db.name}`,
     MAILSTEAD_LOG_LEVEL: 'warn',
     ...options.env,
   });
-  const server = await startServer(config, createLogger(config));
+  const logger = createLogger(config);
+  const redis = new Redis(redisUrl());
+  const changeFeed = new ChangeFeed(db.url);
+  await changeFeed.start();
+  // A throttle prefix per database keeps parallel test files from sharing counters.
+  const authenticator = new Authenticator(db.store, new LoginThrottle(redis, config.auth, `test:${db.name}`));
+  const module = AppModule.forRoot({ config, logger, store: db.store, redis, changeFeed, authenticator, tls: { cert: Buffer.alloc(0), key: Buffer.alloc(0), selfSigned: true } });
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
+  app.setGlobalPrefix('api');
+  await configureHttp(app);
+  await app.listen(config.http.port, config.http.host);
   return {
     db,
-    server,
+    app,
+    redis,
+    changeFeed,
     base: `http://127.0.0.1:${config.http.port}`,
     async stop() {
-      await server.stop();
+      // Closing the app closes the store, Redis and the change feed (SharedServicesLifecycle).
+      await app.close();
       await db.drop();
     },
   };

@@ -90,7 +90,7 @@ describe('auth and sessions', () => {
     expect(list).toEqual([expect.objectContaining({ id: created.id, label: 'phone', lastUsedAt: null })]);
     expect(JSON.stringify(list)).not.toContain(created.password);
     expect((await new Client(api.base).login('alice@auth.test', created.password)).status).toBe(401);
-    const authenticator = api.server.app.get<symbol, Authenticator>(AUTHENTICATOR, { strict: false });
+    const authenticator = api.app.get<symbol, Authenticator>(AUTHENTICATOR, { strict: false });
     expect(await authenticator.authenticate({ username: 'alice@auth.test', password: created.password, ip: '127.0.0.9', protocol: 'imap' })).toMatchObject({ ok: true, via: 'app-password' });
     // Bob cannot revoke Alice's app password.
     const bob = new Client(api.base);

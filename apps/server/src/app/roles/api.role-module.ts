@@ -5,6 +5,8 @@ import { ApiExceptionFilter } from '../../api/api-exception.filter';
 import { AuthController } from '../../api/auth.controller';
 import { SessionGuard } from '../../api/auth.guard';
 import { HealthController } from '../../api/health.controller';
+import { MailboxController } from '../../api/mailbox.controller';
+import { MessageController } from '../../api/message.controller';
 import { SessionService } from '../../api/session.service';
 import { CONFIG } from '../tokens';
 import { RoleRegistry } from './role-registry';
@@ -26,7 +28,7 @@ class ApiRole implements OnApplicationBootstrap {
  * (the HTTP listener itself is started in runtime/server.ts, plugins in api/http-setup.ts).
  */
 @Module({
-  controllers: [HealthController, AuthController],
+  controllers: [HealthController, AuthController, MailboxController, MessageController],
   providers: [ApiRole, SessionService, SessionGuard, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class ApiRoleModule {}

@@ -1,0 +1,195 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import {
+  deleteRequest,
+  flagsRequest,
+  messageDetailQuery,
+  moveRequest,
+  searchQuery,
+  type MessageDetailDto,
+  type MessagePage,
+} from '@mailstead/contracts';
+import { decodePartBody, parseMessage, parsePartId, resolvePart } from '@mailstead/mime';
+import type { MessageRef, Store, StoredMessage } from '@mailstead/store';
+import { STORE } from '../app/tokens';
+import { badRequest, bigId, notFound, parseInput } from './api-error';
+import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
+import { decodeCursor, encodeCursor } from './mailbox.controller';
+import { contentDisposition, detailDto, summaryDto } from './message-view';
+import { parseSearch, SearchSyntaxError } from './search-query';
+
+const SYSTEM_FLAGS = new Set(['\\seen', '\\answered', '\\flagged', '\\deleted', '\\draft']);
+/** RFC 3501 9 flag-keyword = atom: no ( ) { SP CTL % * " \ ] */
+const KEYWORD = /^[^(){ \x00-\x1f\x7f%*"\\\]]+$/;
+/** Attachment types a browser may show inline (cid: images in the message view). */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+function checkFlags(flags: string[], field: string): string[] {
+  for (const f of flags) {
+    if (f.startsWith('\\') ? !SYSTEM_FLAGS.has(f.toLowerCase()) : !KEYWORD.test(f)) throw badRequest('invalid request', { [field]: [`"${f}" is not a flag or keyword`] });
+  }
+  return flags;
+}
+
+function groupByMailbox(refs: MessageRef[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const r of refs) groups.set(r.mailboxId, [...(groups.get(r.mailboxId) ?? []), r.uid]);
+  return groups;
+}
+
+@Controller()
+@UseGuards(SessionGuard)
+export class MessageController {
+  constructor(@Inject(STORE) private readonly store: Store) {}
+
+  private async message(auth: AuthContext, id: string): Promise<StoredMessage> {
+    const message = await this.store.webmail.getMessage(auth.account.id, bigId(id, 'message'));
+    if (!message) throw notFound('message');
+    return message;
+  }
+
+  /** Every id must be one of the account's messages, or nothing happens (404). */
+  private async refs(auth: AuthContext, ids: string[]): Promise<MessageRef[]> {
+    const unique = [...new Set(ids)].map((i) => BigInt(i));
+    const refs = await this.store.webmail.resolveIds(auth.account.id, unique);
+    if (refs.length !== unique.length) throw notFound('message');
+    return refs;
+  }
+
+  private async ownedMailbox(auth: AuthContext, id: number) {
+    const box = await this.store.mailboxes.findById(id);
+    if (!box || box.accountId !== auth.account.id) throw notFound('mailbox');
+    return box;
+  }
+
+  @Get('messages/:id')
+  async detail(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown): Promise<MessageDetailDto> {
+    const q = parseInput(messageDetailQuery, query);
+    const message = await this.message(auth, id);
+    if (q.markSeen === 'true' && !message.seen) {
+      await this.store.messages.updateFlags(message.mailboxId, [message.uid], 'add', ['\\Seen']);
+      message.seen = true;
+    }
+    return detailDto(message, { allowRemoteImages: q.remoteImages === 'true' });
+  }
+
+  @Get('messages/:id/raw')
+  async raw(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const message = await this.message(auth, id);
+    const name = `${(message.subject || 'message').replace(/[\\/:*?"<>|\x00-\x1f]/g, '_').slice(0, 100)}.eml`;
+    void reply
+      .header('content-type', 'message/rfc822')
+      .header('content-disposition', contentDisposition('attachment', name))
+      .header('x-content-type-options', 'nosniff');
+    return message.raw;
+  }
+
+  /**
+   * One decoded attachment. Always a download, except images asked for inline (cid: pictures);
+   * a sandboxing CSP and nosniff keep even a mislabelled HTML attachment inert.
+   */
+  @Get('messages/:id/attachments/:partId')
+  async attachment(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id') id: string,
+    @Param('partId') partId: string,
+    @Query('inline') inline: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const message = await this.message(auth, id);
+    const parsed = parseMessage(message.raw);
+    const info = parsed.attachments.find((a) => a.partId === partId);
+    const path = parsePartId(partId);
+    const part = info && path && path.length > 0 ? resolvePart(parsed.body, path) : null;
+    if (!info || !part) throw notFound('attachment');
+    const type = `${part.type}/${part.subtype}`.toLowerCase();
+    const showInline = inline === 'true' && INLINE_TYPES.has(type);
+    void reply
+      .header('content-type', /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : 'application/octet-stream')
+      .header('content-disposition', contentDisposition(showInline ? 'inline' : 'attachment', info.filename ?? `part-${partId}`))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox");
+    return decodePartBody(message.raw, part);
+  }
+
+  @Post('messages/flags')
+  @HttpCode(200)
+  async flags(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<{ count: number }> {
+    const input = parseInput(flagsRequest, body);
+    const add = checkFlags(input.add, 'add');
+    const remove = checkFlags(input.remove, 'remove');
+    const refs = await this.refs(auth, input.ids);
+    for (const [mailboxId, uids] of groupByMailbox(refs)) {
+      if (add.length > 0) await this.store.messages.updateFlags(mailboxId, uids, 'add', add);
+      if (remove.length > 0) await this.store.messages.updateFlags(mailboxId, uids, 'remove', remove);
+    }
+    return { count: refs.length };
+  }
+
+  @Post('messages/move')
+  @HttpCode(200)
+  move(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<{ count: number }> {
+    return this.transfer(auth, body, true);
+  }
+
+  @Post('messages/copy')
+  @HttpCode(200)
+  copy(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<{ count: number }> {
+    return this.transfer(auth, body, false);
+  }
+
+  private async transfer(auth: AuthContext, body: unknown, move: boolean): Promise<{ count: number }> {
+    const input = parseInput(moveRequest, body);
+    const target = await this.ownedMailbox(auth, input.mailboxId);
+    const refs = await this.refs(auth, input.ids);
+    let count = 0;
+    for (const [mailboxId, uids] of groupByMailbox(refs)) {
+      if (move && mailboxId === target.id) continue;
+      count += (await this.store.messages.copy(mailboxId, uids, target.id, move)).pairs.length;
+    }
+    return { count };
+  }
+
+  /** To Trash; messages already in Trash (or with `permanent`) are flagged \Deleted and expunged. */
+  @Post('messages/delete')
+  @HttpCode(200)
+  async delete(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<{ count: number }> {
+    const input = parseInput(deleteRequest, body);
+    const refs = await this.refs(auth, input.ids);
+    const trash = await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Trash');
+    let count = 0;
+    for (const [mailboxId, uids] of groupByMailbox(refs)) {
+      if (input.permanent || !trash || mailboxId === trash.id) {
+        await this.store.messages.updateFlags(mailboxId, uids, 'add', ['\\Deleted']);
+        count += (await this.store.messages.expunge(mailboxId, uids)).length;
+      } else {
+        count += (await this.store.messages.copy(mailboxId, uids, trash.id, true)).pairs.length;
+      }
+    }
+    return { count };
+  }
+
+  @Get('search')
+  async search(@CurrentAuth() auth: AuthContext, @Query() query: unknown): Promise<MessagePage> {
+    const q = parseInput(searchQuery, query);
+    let parsed;
+    try {
+      parsed = parseSearch(q.q);
+    } catch (error) {
+      if (error instanceof SearchSyntaxError) throw badRequest('invalid request', { q: [error.message] });
+      throw error;
+    }
+    if (q.mailboxId !== undefined) await this.ownedMailbox(auth, q.mailboxId);
+    let cursor: { date: Date; id: bigint } | undefined;
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      const date = new Date(c.value);
+      if (Number.isNaN(date.getTime())) throw badRequest('invalid request', { cursor: ['not a cursor from this API'] });
+      cursor = { date, id: c.id };
+    }
+    const rows = await this.store.webmail.search({ accountId: auth.account.id, mailboxId: q.mailboxId, ...parsed, limit: q.limit + 1, cursor });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(summaryDto), nextCursor: rows.length > q.limit && last ? encodeCursor(last.internalDate, last.id) : null };
+  }
+}
