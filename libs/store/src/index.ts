@@ -27,3 +27,4 @@ export {
 export type { OutboundStatus, OutboundSummary } from './repositories/outbound.repository';
 export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
 export type { AdminPage, Paged } from './repositories/admin.repository';
+export type { Pop3Inbox, Pop3MessageRow } from './repositories/pop3.repository';

@@ -10,6 +10,7 @@ import { MailboxRepository } from './repositories/mailbox.repository';
 import { MailingListRepository } from './repositories/mailing-list.repository';
 import { MessageRepository } from './repositories/message.repository';
 import { OutboundRepository } from './repositories/outbound.repository';
+import { Pop3Repository } from './repositories/pop3.repository';
 
 /** Every repository over one connection pool. The only way the rest of Mailstead reaches Postgres. */
 export class Store {
@@ -24,6 +25,7 @@ export class Store {
   readonly audit: AuditRepository;
   readonly webmail: WebmailRepository;
   readonly admin: AdminRepository;
+  readonly pop3: Pop3Repository;
 
   private constructor(private readonly db: Db) {
     this.domains = new DomainRepository(db);
@@ -37,6 +39,7 @@ export class Store {
     this.audit = new AuditRepository(db);
     this.webmail = new WebmailRepository(db);
     this.admin = new AdminRepository(db);
+    this.pop3 = new Pop3Repository(db);
   }
 
   static async connect(url: string, options: { poolSize?: number } = {}): Promise<Store> {

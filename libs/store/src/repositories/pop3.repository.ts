@@ -1,0 +1,101 @@
+import type { Db } from '../prisma';
+import { CHANGE_CHANNEL, encodeChange } from '../change-feed';
+
+/** One message of a POP3 maildrop snapshot. */
+export interface Pop3MessageRow {
+  uid: number;
+  /**
+   * Octets of the message as POP3 sends it (RFC 1939 11): every line ending CRLF, a final
+   * CRLF added when the stored message lacks one; dot-stuffing and the terminating "." are
+   * not counted. Computed in Postgres so the bodies never travel for a LIST.
+   */
+  wireSize: number;
+}
+
+export interface Pop3Inbox {
+  mailboxId: number;
+  uidValidity: number;
+  messages: Pop3MessageRow[];
+}
+
+/**
+ * The queries behind the POP3 server: the INBOX snapshot taken at login, message bytes, and
+ * the UPDATE-state expunge of the messages marked with DELE.
+ */
+export class Pop3Repository {
+  constructor(private readonly db: Db) {}
+
+  /** The account's INBOX in UID order, with the size POP3 reports for each message; null without an INBOX. */
+  async openInbox(accountId: number): Promise<Pop3Inbox | null> {
+    const box = await this.db.mailbox.findUnique({ where: { accountId_name: { accountId, name: 'INBOX' } }, select: { id: true, uidValidity: true } });
+    if (!box) return null;
+    // encode(data, 'escape') keeps CR and LF bytes as themselves, so LF and CRLF can be
+    // counted on text: size = stored + bare LFs (each gains a CR) + 2 if the last line has no LF.
+    const rows = await this.db.$queryRawUnsafe<{ uid: number; wire_size: bigint }[]>(
+      `SELECT m.uid,
+         CASE WHEN b.size = 0 THEN 0 ELSE
+           length(b.data)
+           + (length(t.esc) - length(replace(t.esc, E'\\n', '')))
+           - (length(t.esc) - length(replace(t.esc, E'\\r\\n', ''))) / 2
+           + CASE WHEN get_byte(b.data, length(b.data) - 1) = 10 THEN 0 ELSE 2 END
+         END AS wire_size
+       FROM message m JOIN blob b ON b.id = m.blob_id
+       CROSS JOIN LATERAL (SELECT encode(b.data, 'escape') AS esc) t
+       WHERE m.mailbox_id = $1 ORDER BY m.uid`,
+      box.id,
+    );
+    return { mailboxId: box.id, uidValidity: box.uidValidity, messages: rows.map((r) => ({ uid: r.uid, wireSize: Number(r.wire_size) })) };
+  }
+
+  /** The stored bytes of one message, or null when another session has expunged it meanwhile. */
+  async raw(mailboxId: number, uid: number): Promise<Buffer | null> {
+    const row = await this.db.message.findUnique({ where: { mailboxId_uid: { mailboxId, uid } }, select: { blob: { select: { data: true } } } });
+    return row ? Buffer.from(row.blob.data) : null;
+  }
+
+  /**
+   * Removes the given messages whatever their \Deleted flag (POP3 DELE is the deletion), the
+   * way IMAP EXPUNGE does: one new MODSEQ, rows recorded in `expunged` for QRESYNC, counters and
+   * quota usage updated, and a change-feed NOTIFY so IMAP sessions and webmail see it. UIDs
+   * already gone are skipped. Returns the UIDs removed.
+   */
+  async deleteMessages(mailboxId: number, uids: number[]): Promise<number[]> {
+    if (uids.length === 0) return [];
+    return this.db.$transaction(async (tx) => {
+      // The mailbox row first, as every writer does, so lock order stays the same everywhere.
+      const [box] = await tx.$queryRawUnsafe<{ modseq: bigint; account_id: number }[]>(
+        'UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = $1 RETURNING highest_modseq AS modseq, account_id',
+        mailboxId,
+      );
+      if (!box) return [];
+      const gone = await tx.$queryRawUnsafe<{ uid: number; size: number; seen: boolean }[]>(
+        'DELETE FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) RETURNING uid, size, seen',
+        mailboxId,
+        uids,
+      );
+      if (gone.length === 0) return [];
+      const size = gone.reduce((n, g) => n + g.size, 0);
+      await tx.$executeRawUnsafe(
+        `INSERT INTO expunged (mailbox_id, uid, modseq) SELECT $1, u, $3 FROM unnest($2::int[]) AS u
+         ON CONFLICT (mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq`,
+        mailboxId,
+        gone.map((g) => g.uid),
+        box.modseq,
+      );
+      await tx.$executeRawUnsafe(
+        'UPDATE mailbox SET message_count = message_count - $2, unseen_count = unseen_count - $3, total_size = total_size - $4 WHERE id = $1',
+        mailboxId,
+        gone.length,
+        gone.filter((g) => !g.seen).length,
+        size,
+      );
+      await tx.$executeRawUnsafe('UPDATE account SET used_bytes = GREATEST(0, used_bytes - $2) WHERE id = $1', box.account_id, size);
+      await tx.$executeRawUnsafe(
+        'SELECT pg_notify($1, $2)',
+        CHANGE_CHANNEL,
+        encodeChange({ accountId: box.account_id, mailboxId, modseq: box.modseq.toString(), kind: 'expunge' }),
+      );
+      return gone.map((g) => g.uid).sort((a, b) => a - b);
+    });
+  }
+}
