@@ -24,7 +24,18 @@ export {
   type MessageSummary,
   type OutboundRecipientInput,
 } from './repositories/message.repository';
-export type { OutboundStatus, OutboundSummary } from './repositories/outbound.repository';
+export type {
+  AttemptOutcome,
+  ClaimedOutbound,
+  OutboundAttemptRecord,
+  OutboundDetail,
+  OutboundQueueFilter,
+  OutboundRecipientRow,
+  OutboundStatus,
+  OutboundSummary,
+  RecipientResult,
+  RecipientStatus,
+} from './repositories/outbound.repository';
 export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
 export type { AdminPage, Paged } from './repositories/admin.repository';
 export type { Pop3Inbox, Pop3MessageRow } from './repositories/pop3.repository';

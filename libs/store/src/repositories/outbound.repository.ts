@@ -1,8 +1,8 @@
 import type { Db } from '../prisma';
-import type { OutboundStatus } from '../generated/prisma/client';
+import type { OutboundStatus, RecipientStatus } from '../generated/prisma/client';
 import { notFound } from '../errors';
 
-export type { OutboundStatus };
+export type { OutboundStatus, RecipientStatus };
 
 export interface OutboundSummary {
   id: bigint;
@@ -16,19 +16,183 @@ export interface OutboundSummary {
   recipients: { address: string; status: string; response: string | null }[];
 }
 
+export interface OutboundQueueFilter {
+  status?: OutboundStatus;
+  domain?: string;
+  sender?: string;
+  /** Only rows queued before this instant (age filter). */
+  createdBefore?: Date;
+}
+
+export interface OutboundRecipientRow {
+  id: bigint;
+  address: string;
+  status: RecipientStatus;
+  notify: string[];
+  orcpt: string | null;
+  smtpCode: number | null;
+  response: string | null;
+}
+
+/** A row the worker has claimed: everything one delivery attempt needs. */
+export interface ClaimedOutbound {
+  id: bigint;
+  sender: string;
+  domain: string;
+  attempts: number;
+  createdAt: Date;
+  dsnEnvelopeId: string | null;
+  dsnReturn: string | null;
+  raw: Buffer;
+  /** Every recipient; the attempt sends to the pending and deferred ones. */
+  recipients: OutboundRecipientRow[];
+}
+
+export interface OutboundAttemptRecord {
+  at: Date;
+  host: string | null;
+  result: string;
+  response: string | null;
+}
+
+export interface OutboundDetail extends OutboundSummary {
+  blobId: string;
+  size: number;
+  dsnEnvelopeId: string | null;
+  dsnReturn: string | null;
+  recipientDetails: OutboundRecipientRow[];
+  attemptLog: OutboundAttemptRecord[];
+}
+
+export interface RecipientResult {
+  id: bigint;
+  status: RecipientStatus;
+  smtpCode: number | null;
+  response: string | null;
+}
+
+/** What one attempt concluded for the row as a whole. */
+export type AttemptOutcome =
+  | { status: 'delivered' }
+  | { status: 'deferred'; nextAttemptAt: Date; lastError: string }
+  | { status: 'failed'; lastError: string };
+
+const STATUSES_IN_PROGRESS: OutboundStatus[] = ['queued', 'deferred', 'sending'];
+
 /** The durable side of outbound delivery; libs/delivery's queue mirrors these rows. */
 export class OutboundRepository {
   constructor(private readonly db: Db) {}
 
-  list(filter: { status?: OutboundStatus; domain?: string } = {}, limit = 200): Promise<OutboundSummary[]> {
+  list(filter: OutboundQueueFilter = {}, limit = 200): Promise<OutboundSummary[]> {
     return this.db.outbound.findMany({
-      where: { status: filter.status, domain: filter.domain?.toLowerCase() },
+      where: {
+        status: filter.status,
+        domain: filter.domain?.toLowerCase(),
+        sender: filter.sender === undefined ? undefined : { equals: filter.sender, mode: 'insensitive' },
+        createdAt: filter.createdBefore ? { lt: filter.createdBefore } : undefined,
+      },
       orderBy: { id: 'asc' },
       take: limit,
       select: {
         id: true, sender: true, domain: true, status: true, attempts: true, nextAttemptAt: true, lastError: true, createdAt: true,
-        recipients: { select: { address: true, status: true, response: true } },
+        recipients: { select: { address: true, status: true, response: true }, orderBy: { id: 'asc' } },
       },
+    });
+  }
+
+  /** One row with its recipients and attempt log (remote replies), or null. */
+  async show(id: bigint): Promise<OutboundDetail | null> {
+    const row = await this.db.outbound.findUnique({
+      where: { id },
+      include: {
+        blob: { select: { size: true } },
+        recipients: { orderBy: { id: 'asc' } },
+        attemptLog: { orderBy: { id: 'asc' }, select: { at: true, host: true, result: true, response: true } },
+      },
+    });
+    if (!row) return null;
+    return {
+      id: row.id, sender: row.sender, domain: row.domain, status: row.status, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt,
+      lastError: row.lastError, createdAt: row.createdAt, blobId: row.blobId, size: row.blob.size,
+      dsnEnvelopeId: row.dsnEnvelopeId, dsnReturn: row.dsnReturn,
+      recipients: row.recipients.map((r) => ({ address: r.address, status: r.status, response: r.response })),
+      recipientDetails: row.recipients.map(toRecipientRow),
+      attemptLog: row.attemptLog,
+    };
+  }
+
+  /**
+   * Ids of rows that should be delivered now: queued or deferred and due, or `sending` whose
+   * lease ran out (the worker holding it died). The reconciler enqueues these.
+   */
+  async dueIds(now = new Date(), limit = 1000): Promise<bigint[]> {
+    const rows = await this.db.outbound.findMany({
+      where: { status: { in: STATUSES_IN_PROGRESS }, nextAttemptAt: { lte: now } },
+      orderBy: { nextAttemptAt: 'asc' },
+      take: limit,
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Takes a due row for one attempt: marks it `sending` with a lease (next_attempt_at = now +
+   * leaseMs) and counts the attempt. Null when the row is gone, finished, not yet due, or held
+   * by a live lease elsewhere — which makes duplicate jobs for one row harmless.
+   */
+  async claim(id: bigint, leaseMs: number, now = new Date()): Promise<ClaimedOutbound | null> {
+    const { count } = await this.db.outbound.updateMany({
+      where: { id, status: { in: STATUSES_IN_PROGRESS }, nextAttemptAt: { lte: now } },
+      data: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
+    });
+    if (count === 0) return null;
+    const row = await this.db.outbound.findUnique({
+      where: { id },
+      include: { blob: { select: { data: true } }, recipients: { orderBy: { id: 'asc' } } },
+    });
+    if (!row) return null;
+    return {
+      id: row.id,
+      sender: row.sender,
+      domain: row.domain,
+      attempts: row.attempts,
+      createdAt: row.createdAt,
+      dsnEnvelopeId: row.dsnEnvelopeId,
+      dsnReturn: row.dsnReturn,
+      raw: Buffer.from(row.blob.data),
+      recipients: row.recipients.map(toRecipientRow),
+    };
+  }
+
+  /**
+   * Records one attempt in one transaction: per-recipient results, the attempt log entry, and
+   * the row's new state (delivered / deferred until a time / failed).
+   */
+  async finishAttempt(
+    id: bigint,
+    attempt: { host: string | null; result: 'delivered' | 'deferred' | 'failed'; response: string | null },
+    recipients: RecipientResult[],
+    outcome: AttemptOutcome,
+  ): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      for (const r of recipients) {
+        await tx.outboundRecipient.updateMany({
+          where: { id: r.id, outboundId: id },
+          data: { status: r.status, smtpCode: r.smtpCode, response: r.response },
+        });
+      }
+      await tx.outboundAttempt.create({ data: { outboundId: id, host: attempt.host, result: attempt.result, response: attempt.response } });
+      switch (outcome.status) {
+        case 'delivered':
+          await tx.outbound.updateMany({ where: { id }, data: { status: 'delivered', lastError: null } });
+          break;
+        case 'deferred':
+          await tx.outbound.updateMany({ where: { id }, data: { status: 'deferred', nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.lastError } });
+          break;
+        case 'failed':
+          await tx.outbound.updateMany({ where: { id }, data: { status: 'failed', lastError: outcome.lastError } });
+          break;
+      }
     });
   }
 
@@ -36,6 +200,15 @@ export class OutboundRepository {
   async retryNow(id: bigint): Promise<void> {
     const { count } = await this.db.outbound.updateMany({ where: { id, status: { in: ['deferred', 'failed', 'queued'] } }, data: { status: 'queued', nextAttemptAt: new Date() } });
     if (count === 0) throw notFound(`queue entry ${id}`);
+    // A failed row's recipients get another chance too.
+    await this.db.outboundRecipient.updateMany({ where: { outboundId: id, status: 'failed' }, data: { status: 'pending' } });
+  }
+
+  /** Makes every waiting row for a destination domain due now; returns their ids. */
+  async retryDomain(domain: string): Promise<bigint[]> {
+    const rows = await this.db.outbound.findMany({ where: { domain: domain.toLowerCase(), status: { in: ['queued', 'deferred'] } }, select: { id: true } });
+    await this.db.outbound.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { status: 'queued', nextAttemptAt: new Date() } });
+    return rows.map((r) => r.id);
   }
 
   async remove(id: bigint): Promise<void> {
@@ -48,4 +221,20 @@ export class OutboundRepository {
       .groupBy({ by: ['status'], _count: { _all: true } })
       .then((rows) => rows.map((r) => ({ status: r.status, count: r._count._all })));
   }
+
+  /** The DKIM key of a local domain, if one was generated. */
+  async dkimKey(domain: string): Promise<{ selector: string; privateKey: string } | null> {
+    const row = await this.db.domain.findUnique({ where: { name: domain.toLowerCase() }, select: { dkimSelector: true, dkimPrivateKey: true } });
+    return row?.dkimSelector && row.dkimPrivateKey ? { selector: row.dkimSelector, privateKey: row.dkimPrivateKey } : null;
+  }
+
+  /** Stores a domain's DKIM key (replacing any previous one). */
+  async setDkimKey(domain: string, selector: string, privateKey: string): Promise<void> {
+    const { count } = await this.db.domain.updateMany({ where: { name: domain.toLowerCase() }, data: { dkimSelector: selector, dkimPrivateKey: privateKey } });
+    if (count === 0) throw notFound(`domain ${domain}`);
+  }
+}
+
+function toRecipientRow(r: { id: bigint; address: string; status: RecipientStatus; notify: string[]; orcpt: string | null; smtpCode: number | null; response: string | null }): OutboundRecipientRow {
+  return { id: r.id, address: r.address, status: r.status, notify: r.notify, orcpt: r.orcpt, smtpCode: r.smtpCode, response: r.response };
 }

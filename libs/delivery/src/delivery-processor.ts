@@ -1,0 +1,179 @@
+import type { MailsteadConfig } from '@mailstead/config';
+import type { ClaimedOutbound, RecipientResult, Store } from '@mailstead/store';
+import { signMessage } from './dkim';
+import { buildDsn, headerBlock, type DsnRecipient } from './dsn';
+import type { DomainLimiter } from './domain-limiter';
+import { nextAttemptAt } from './retry-schedule';
+import { resolveRoute, type DnsLookups } from './routing';
+import { enhancedStatus } from './smtp-reply';
+import { transferMessage, type RecipientReply, type TransferOptions, type TransferResult } from './smtp-transfer';
+
+/** The pino methods we use; any pino logger fits. */
+export interface DeliveryLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DeliveryDeps {
+  store: Store;
+  config: MailsteadConfig;
+  dns: DnsLookups;
+  limiter: DomainLimiter;
+  log: DeliveryLogger;
+  /** Puts new outbound rows (bounces to remote senders) on the queue at once. */
+  enqueue(ids: bigint[]): Promise<void>;
+  /** How long a claimed row stays ours before the reconciler may hand it to another worker. */
+  leaseMs: number;
+  transfer?: Partial<TransferOptions>;
+}
+
+export type DeliveryOutcome = 'skipped' | 'delivered' | 'deferred' | 'failed';
+
+/**
+ * One delivery attempt of one outbound row (message x destination domain), idempotent:
+ * claim the row (nothing to do if it is finished, not due or leased elsewhere), route it,
+ * send one SMTP transaction for all its waiting recipients, record per-recipient results and
+ * the attempt, reschedule or finish it, and bounce the recipients that failed for good.
+ */
+export async function deliverOutbound(id: bigint, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  const row = await deps.store.outbound.claim(id, deps.leaseMs);
+  if (!row) return 'skipped';
+  const waiting = row.recipients.filter((r) => r.status === 'pending' || r.status === 'deferred');
+  const hostname = deps.config.hostname;
+
+  let result: TransferResult;
+  if (waiting.length === 0) {
+    result = { host: null, recipients: [], summary: 'no recipient left to deliver' };
+  } else {
+    const route = await resolveRoute(row.domain, deps.config.delivery, hostname, deps.dns);
+    if (route.kind === 'fail') {
+      const code = route.permanent ? (route.status === '5.1.10' ? 556 : 550) : 451;
+      const text = `${code} ${route.status} ${route.reason}`;
+      result = { host: null, recipients: waiting.map((r) => ({ address: r.address, outcome: route.permanent ? 'failed' : 'deferred', code, text })), summary: text };
+    } else {
+      const message = await dkimSign(row, deps);
+      const release = await deps.limiter.acquire(row.domain);
+      try {
+        result = await transferMessage(
+          route.hosts,
+          {
+            sender: row.sender,
+            recipients: waiting.map((r) => ({ address: r.address, notify: r.notify, orcpt: r.orcpt })),
+            message,
+            dsn: { envid: row.dsnEnvelopeId, ret: row.dsnReturn },
+          },
+          { hostname, tlsVerify: deps.config.delivery.tlsVerify, ...deps.transfer },
+        );
+      } finally {
+        release();
+      }
+    }
+  }
+
+  const now = new Date();
+  const retryAt = nextAttemptAt(row.attempts, row.createdAt, now, deps.config.delivery.retrySchedule, deps.config.delivery.maxAge);
+  const byAddress = new Map(result.recipients.map((r) => [r.address, r]));
+  const updates: RecipientResult[] = [];
+  const newlyFailed: { reply: RecipientReply; orcpt: string | null; notify: string[]; expired: boolean }[] = [];
+  for (const r of waiting) {
+    const reply = byAddress.get(r.address) ?? { address: r.address, outcome: 'deferred' as const, code: null, text: result.summary };
+    let outcome = reply.outcome;
+    const expired = outcome === 'deferred' && retryAt === null;
+    if (expired) outcome = 'failed';
+    updates.push({ id: r.id, status: outcome, smtpCode: reply.code, response: result.host ? `${result.host}: ${reply.text}` : reply.text });
+    if (outcome === 'failed') newlyFailed.push({ reply, orcpt: r.orcpt, notify: r.notify, expired });
+  }
+  const statuses = new Set([...row.recipients.filter((r) => !waiting.includes(r)).map((r) => r.status), ...updates.map((u) => u.status)]);
+  const rowOutcome: Exclude<DeliveryOutcome, 'skipped'> = statuses.has('deferred') ? 'deferred' : statuses.has('failed') ? 'failed' : 'delivered';
+
+  if (newlyFailed.length > 0) {
+    try {
+      await bounce(row, newlyFailed, result.host, deps);
+    } catch (error) {
+      deps.log.error({ err: error, outboundId: String(row.id) }, 'could not store the bounce');
+    }
+  }
+
+  await deps.store.outbound.finishAttempt(
+    row.id,
+    { host: result.host, result: rowOutcome, response: result.summary },
+    updates,
+    rowOutcome === 'deferred'
+      ? { status: 'deferred', nextAttemptAt: retryAt!, lastError: result.summary }
+      : rowOutcome === 'failed'
+        ? { status: 'failed', lastError: result.summary }
+        : { status: 'delivered' },
+  );
+  deps.log.info({ outboundId: String(row.id), domain: row.domain, attempt: row.attempts, outcome: rowOutcome, host: result.host, reply: result.summary }, 'outbound attempt');
+  return rowOutcome;
+}
+
+/** The domain of the message's From header (DKIM d= should align with it for DMARC, RFC 7489 3.1). */
+function fromDomain(raw: Buffer): string | null {
+  const header = headerBlock(raw).toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  const from = /^from:(.*)$/im.exec(header)?.[1] ?? '';
+  const m = /@([A-Za-z0-9.-]+)\s*>?\s*$/.exec(from.trim()) ?? /@([A-Za-z0-9.-]+)/.exec(from);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/** Signs with the key of the From domain, else of the envelope sender's domain, else not at all. */
+async function dkimSign(row: ClaimedOutbound, deps: DeliveryDeps): Promise<Buffer> {
+  const candidates = [fromDomain(row.raw), row.sender.includes('@') ? row.sender.slice(row.sender.lastIndexOf('@') + 1).toLowerCase() : null];
+  for (const domain of candidates) {
+    if (!domain) continue;
+    const key = await deps.store.outbound.dkimKey(domain);
+    if (key) return signMessage(row.raw, domain, key);
+  }
+  return row.raw;
+}
+
+/**
+ * RFC 3464 DSN to the envelope sender for recipients that failed for good. Never for the null
+ * sender (a bounce does not bounce: RFC 5321 6.1, RFC 3464 1), and only for recipients whose
+ * NOTIFY allows failure reports (RFC 3461 4.1: default FAILURE,DELAY; NEVER = none).
+ */
+async function bounce(
+  row: ClaimedOutbound,
+  failed: { reply: RecipientReply; orcpt: string | null; notify: string[]; expired: boolean }[],
+  remoteHost: string | null,
+  deps: DeliveryDeps,
+): Promise<void> {
+  if (row.sender === '') return;
+  const reported = failed.filter((f) => f.notify.length === 0 || f.notify.map((n) => n.toUpperCase()).includes('FAILURE'));
+  if (reported.length === 0) return;
+  const recipients: DsnRecipient[] = reported.map((f) => ({
+    address: f.reply.address,
+    orcpt: f.orcpt,
+    action: 'failed',
+    // RFC 3463 X.4.7: delivery time expired.
+    status: f.expired ? '4.4.7' : enhancedStatus(f.reply.code, f.reply.text),
+    remoteMta: remoteHost ? remoteHost.replace(/\[.*$/, '') : null,
+    diagnostic: f.expired ? `message expired in the queue; last reply: ${f.reply.text}` : f.reply.text,
+  }));
+  const dsn = buildDsn({
+    reportingMta: deps.config.hostname,
+    to: row.sender,
+    originalEnvelopeId: row.dsnEnvelopeId,
+    arrivalDate: row.createdAt,
+    ret: row.dsnReturn,
+    original: row.raw,
+    recipients,
+  });
+  const { store } = deps;
+  const account = await store.accounts.findByAddress(row.sender);
+  if (account) {
+    const inbox = await store.mailboxes.findByName(account.id, 'INBOX');
+    if (inbox) {
+      await store.messages.deliver(Buffer.concat([Buffer.from('Return-Path: <>\r\n'), dsn]), [{ mailboxId: inbox.id }]);
+      return;
+    }
+  }
+  const senderDomain = row.sender.slice(row.sender.lastIndexOf('@') + 1);
+  if (await store.domains.findByName(senderDomain)) {
+    deps.log.warn({ outboundId: String(row.id), sender: row.sender }, 'bounce for a local sender without a mailbox dropped');
+    return;
+  }
+  const { outboundIds } = await store.messages.deliver(dsn, [], { outbound: { sender: '', recipients: [{ address: row.sender, notify: ['NEVER'] }] } });
+  await deps.enqueue(outboundIds);
+}

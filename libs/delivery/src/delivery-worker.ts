@@ -1,0 +1,105 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { MailsteadConfig } from '@mailstead/config';
+import type { Store } from '@mailstead/store';
+import { deliverOutbound, type DeliveryLogger, type DeliveryOutcome } from './delivery-processor';
+import { DELIVERY_QUEUE, DeliveryQueue, type DeliveryJobData } from './delivery-queue';
+import { DomainLimiter } from './domain-limiter';
+import { dnsLookups, type DnsLookups } from './routing';
+import type { TransferOptions } from './smtp-transfer';
+
+export interface DeliveryWorkerOptions {
+  store: Store;
+  config: MailsteadConfig;
+  redis: Redis;
+  log: DeliveryLogger;
+  /** BullMQ key prefix (tests isolate themselves with one). */
+  prefix?: string;
+  /** A claimed row is ours for this long; then the reconciler hands it out again (crash recovery). */
+  leaseMs?: number;
+  dns?: DnsLookups;
+  transfer?: Partial<TransferOptions>;
+}
+
+export type DeliveryCounters = Record<Exclude<DeliveryOutcome, 'skipped'> | 'attempts', number>;
+
+/**
+ * The worker role: a BullMQ worker on the `delivery` queue running `deliverOutbound` with the
+ * configured concurrency, plus a reconciler that every scan interval enqueues each due outbound
+ * row (queued, deferred and due, or `sending` with an expired lease). Job ids are row ids, so a
+ * row whose job is still in Redis is not enqueued twice; after a Redis flush or restart every
+ * due row is enqueued again. Retries are not BullMQ delays: a deferred row carries its next
+ * attempt time in Postgres and the reconciler enqueues it when that time comes.
+ */
+export class DeliveryWorker {
+  readonly queue: DeliveryQueue;
+  readonly counters: DeliveryCounters = { delivered: 0, deferred: 0, failed: 0, attempts: 0 };
+  private worker: Worker<DeliveryJobData> | undefined;
+  private workerConnection: Redis | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private scanning: Promise<number> | undefined;
+  private readonly limiter: DomainLimiter;
+  private readonly dns: DnsLookups;
+
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    this.queue = new DeliveryQueue(options.redis, { prefix: options.prefix });
+    this.limiter = new DomainLimiter(options.config.delivery.connectionsPerDomain);
+    this.dns = options.dns ?? dnsLookups(options.config.delivery.dnsServers);
+  }
+
+  async start(): Promise<void> {
+    const { config, store, log } = this.options;
+    this.workerConnection = this.options.redis.duplicate({ maxRetriesPerRequest: null });
+    this.worker = new Worker<DeliveryJobData>(
+      DELIVERY_QUEUE,
+      async (job) => {
+        const outcome = await deliverOutbound(BigInt(job.data.outboundId), {
+          store,
+          config,
+          dns: this.dns,
+          limiter: this.limiter,
+          log,
+          enqueue: (ids) => this.queue.enqueue(ids),
+          leaseMs: this.options.leaseMs ?? 10 * 60_000,
+          transfer: this.options.transfer,
+        });
+        if (outcome !== 'skipped') {
+          this.counters.attempts += 1;
+          this.counters[outcome] += 1;
+        }
+        return outcome;
+      },
+      { connection: this.workerConnection, prefix: this.options.prefix, concurrency: config.delivery.concurrency },
+    );
+    this.worker.on('failed', (job, err) => log.error({ err, outboundId: job?.data.outboundId }, 'delivery job failed; the reconciler retries the row when its lease ends'));
+    this.worker.on('error', (err) => log.error({ err }, 'delivery worker error'));
+    await this.worker.waitUntilReady();
+    await this.reconcile();
+    this.timer = setInterval(() => {
+      this.reconcile().catch((err: unknown) => log.error({ err }, 'delivery reconciler scan failed'));
+    }, config.delivery.scanInterval);
+    this.timer.unref();
+  }
+
+  /** Enqueues every due outbound row; returns how many were due. One scan at a time. */
+  reconcile(): Promise<number> {
+    this.scanning ??= (async () => {
+      try {
+        const ids = await this.options.store.outbound.dueIds();
+        await this.queue.enqueue(ids);
+        return ids.length;
+      } finally {
+        this.scanning = undefined;
+      }
+    })();
+    return this.scanning;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.scanning?.catch(() => 0);
+    await this.worker?.close();
+    this.workerConnection?.disconnect();
+    await this.queue.close();
+  }
+}
