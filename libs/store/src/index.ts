@@ -39,3 +39,5 @@ export type {
 export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
 export type { AdminPage, Paged } from './repositories/admin.repository';
 export type { Pop3Inbox, Pop3MessageRow } from './repositories/pop3.repository';
+export { ImapMailStore } from './imap/imap-mail-store';
+export type { ImapSearchKey, ImapMessageMeta } from './repositories/imap.repository';

@@ -6,6 +6,7 @@ import { AliasRepository } from './repositories/alias.repository';
 import { AppPasswordRepository } from './repositories/app-password.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { DomainRepository } from './repositories/domain.repository';
+import { ImapRepository } from './repositories/imap.repository';
 import { MailboxRepository } from './repositories/mailbox.repository';
 import { MailingListRepository } from './repositories/mailing-list.repository';
 import { MessageRepository } from './repositories/message.repository';
@@ -23,6 +24,7 @@ export class Store {
   readonly messages: MessageRepository;
   readonly outbound: OutboundRepository;
   readonly audit: AuditRepository;
+  readonly imap: ImapRepository;
   readonly webmail: WebmailRepository;
   readonly admin: AdminRepository;
   readonly pop3: Pop3Repository;
@@ -37,6 +39,7 @@ export class Store {
     this.messages = new MessageRepository(db);
     this.outbound = new OutboundRepository(db);
     this.audit = new AuditRepository(db);
+    this.imap = new ImapRepository(db);
     this.webmail = new WebmailRepository(db);
     this.admin = new AdminRepository(db);
     this.pop3 = new Pop3Repository(db);

@@ -1,0 +1,202 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { Redis } from 'ioredis';
+import { generate } from 'selfsigned';
+import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
+import { ImapServer, type ImapAuthenticator, type ImapLimits } from '@mailstead/imap';
+import { ChangeFeed, ImapMailStore, type Store } from '@mailstead/store';
+import { createTestDatabase, redisUrl, type TestDatabase } from '@mailstead/testing';
+
+export const ALICE = { address: 'alice@example.test', password: 'alice-secret-pw' };
+export const BOB = { address: 'bob@example.test', password: 'bob-secret-pw' };
+
+let certificate: Promise<{ cert: string; key: string }> | undefined;
+
+/** One self-signed certificate per test file (key generation is the slow part). */
+export function testCertificate(): Promise<{ cert: string; key: string }> {
+  certificate ??= generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+  }).then((p) => ({ cert: p.cert, key: p.private }));
+  return certificate;
+}
+
+export function imapAuthenticator(authenticator: Authenticator): ImapAuthenticator {
+  return {
+    async authenticate({ username, password, ip }) {
+      const result = await authenticator.authenticate({ username, password, ip, protocol: 'imap' });
+      if (!result.ok) return { ok: false, reason: result.reason };
+      return { ok: true, accountId: result.account.id, address: result.account.address };
+    },
+  };
+}
+
+export interface ImapTestServer {
+  db: TestDatabase;
+  store: Store;
+  feed: ChangeFeed;
+  server: ImapServer;
+  port: number;
+  tlsPort: number;
+  aliceId: number;
+  /** a second server on the same database (another process, as far as IMAP can tell) */
+  startPeer(): Promise<{ port: number; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+export async function startImapServer(limits: Partial<ImapLimits> = {}, db?: TestDatabase): Promise<ImapTestServer> {
+  const database = db ?? (await createTestDatabase());
+  await database.store.domains.create('example.test');
+  const alice = await database.store.accounts.create({ address: ALICE.address, passwordHash: await hashPassword(ALICE.password) });
+  await database.store.accounts.create({ address: BOB.address, passwordHash: await hashPassword(BOB.password) });
+  const redis = new Redis(redisUrl());
+  const throttle = new LoginThrottle(redis, { maxFailuresPerIp: 1000, maxFailuresPerAccount: 5, windowSeconds: 60 }, `imap-test:${database.name}`);
+  const authenticator = imapAuthenticator(new Authenticator(database.store, throttle));
+  const cert = await testCertificate();
+  const peers: { close(): Promise<void> }[] = [];
+
+  const make = async (feed: ChangeFeed) => {
+    const server = new ImapServer({ store: new ImapMailStore(database.store, feed), authenticator, hostname: 'imap.test', tls: cert, limits });
+    const plain = await server.listen('imap', '127.0.0.1', 0, false);
+    const secure = await server.listen('imaps', '127.0.0.1', 0, true);
+    return { server, port: plain.port, tlsPort: secure.port };
+  };
+  const feed = new ChangeFeed(database.url);
+  await feed.start();
+  const main = await make(feed);
+  return {
+    db: database,
+    store: database.store,
+    feed,
+    server: main.server,
+    port: main.port,
+    tlsPort: main.tlsPort,
+    aliceId: alice.id,
+    async startPeer() {
+      const peerFeed = new ChangeFeed(database.url);
+      await peerFeed.start();
+      const peer = await make(peerFeed);
+      const handle = {
+        port: peer.port,
+        async close() {
+          await peer.server.close();
+          await peerFeed.close();
+        },
+      };
+      peers.push(handle);
+      return handle;
+    },
+    async close() {
+      for (const p of peers) await p.close();
+      await main.server.close();
+      await feed.close();
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+}
+
+/** A raw IMAP connection for transcript tests: send lines, read replies up to the tagged one. */
+export class RawImap {
+  private buffer = '';
+  private waiters: (() => void)[] = [];
+  closed = false;
+
+  private constructor(private socket: net.Socket) {
+    this.listen(socket);
+  }
+
+  private listen(socket: net.Socket): void {
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => {
+      this.buffer += d;
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  static async connect(port: number, options: { tls?: boolean } = {}): Promise<RawImap> {
+    const socket = options.tls
+      ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false })
+      : net.connect({ port, host: '127.0.0.1' });
+    await new Promise<void>((resolve, reject) => {
+      socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());
+      socket.once('error', reject);
+    });
+    const client = new RawImap(socket);
+    await client.until((b) => b.includes('\r\n'));
+    client.greeting = client.take();
+    return client;
+  }
+
+  greeting = '';
+
+  /** Waits until `done(buffer)` holds (or the connection closes). */
+  async until(done: (buffer: string) => boolean): Promise<void> {
+    while (!done(this.buffer)) {
+      if (this.closed) return;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  take(): string {
+    const out = this.buffer;
+    this.buffer = '';
+    return out;
+  }
+
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  /** Sends `tag command` and returns every line up to and including the tagged reply. */
+  async command(tag: string, text: string): Promise<string> {
+    this.write(`${tag} ${text}\r\n`);
+    return this.response(tag);
+  }
+
+  async response(tag: string): Promise<string> {
+    const pattern = new RegExp(`(^|\\r\\n)${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (OK|NO|BAD)[^\\r\\n]*\\r\\n`);
+    await this.until((b) => pattern.test(b));
+    const m = pattern.exec(this.buffer);
+    if (!m) return this.take();
+    const end = m.index + m[0].length;
+    const out = this.buffer.slice(0, end);
+    this.buffer = this.buffer.slice(end);
+    return out;
+  }
+
+  async login(user = ALICE): Promise<void> {
+    const r = await this.command('L1', `LOGIN ${user.address} ${user.password}`);
+    if (!/L1 OK/.test(r)) throw new Error(`login failed: ${r}`);
+  }
+
+  /** Upgrades the connection after a STARTTLS OK. */
+  async startTls(): Promise<void> {
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('close');
+    const secure = tls.connect({ socket: plain, rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', () => resolve());
+      secure.once('error', reject);
+    });
+    this.socket = secure;
+    this.listen(secure);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,28 @@
+import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
+import { DELIMITER, mailboxArg } from '../server/mailbox-names';
+import { accountOf } from '../server/session-helpers';
+import { no, ok } from '../server/session-state';
+
+/** CREATE (RFC 3501 6.3.3): a trailing delimiter is dropped; missing parents are created too. */
+export const createCommand = {
+  name: 'CREATE',
+  states: AUTHENTICATED,
+  async handler(session, args) {
+    let name = mailboxArg(args);
+    args.end();
+    while (name.endsWith(DELIMITER)) name = name.slice(0, -1);
+    if (!name || name.split(DELIMITER).some((p) => p === '')) return no('Invalid mailbox name', 'CANNOT');
+    if (name === 'INBOX') return no('INBOX already exists', 'ALREADYEXISTS');
+    const accountId = accountOf(session);
+    if (await session.store.getMailbox(accountId, name)) return no('Mailbox already exists', 'ALREADYEXISTS');
+    const parts = name.split(DELIMITER);
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join(DELIMITER);
+      if (!(await session.store.getMailbox(accountId, parent))) {
+        await session.store.createMailbox(accountId, parent).catch(() => undefined);
+      }
+    }
+    await session.store.createMailbox(accountId, name);
+    return ok('CREATE completed');
+  },
+} satisfies CommandSpec;

@@ -1,0 +1,20 @@
+import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
+import { ok } from '../server/session-state';
+
+/** Extensions ENABLE can turn on; CONDSTORE/QRESYNC/UTF8=ACCEPT join when implemented. */
+export const ENABLEABLE = new Set<string>();
+
+/** ENABLE (RFC 5161): unknown capabilities are ignored; the untagged ENABLED lists what was turned on. */
+export const enableCommand = {
+  name: 'ENABLE',
+  states: AUTHENTICATED,
+  async handler(session, args) {
+    const names: string[] = [];
+    while (args.remaining > 0) names.push(args.atom('capability').toUpperCase());
+    if (names.length === 0) args.atom('capability');
+    const turnedOn = names.filter((n) => ENABLEABLE.has(n) && !session.enabled.has(n));
+    for (const n of turnedOn) session.enabled.add(n);
+    await session.untagged(`ENABLED${turnedOn.map((n) => ` ${n}`).join('')}`);
+    return ok('ENABLE completed');
+  },
+} satisfies CommandSpec;

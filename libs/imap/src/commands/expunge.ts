@@ -1,0 +1,44 @@
+import { SELECTED, type CommandSpec } from '../server/command-spec';
+import type { ImapSession } from '../server/imap-session';
+import { selectedOf } from '../server/session-helpers';
+import { no, ok, type CommandResult } from '../server/session-state';
+
+/** Removes the UIDs from the session's view, one untagged EXPUNGE each (sequence numbers shift as they go). */
+export async function reportExpunged(session: ImapSession, uids: number[]): Promise<void> {
+  const box = selectedOf(session);
+  for (const uid of [...uids].sort((a, b) => a - b)) {
+    box.pendingExpunges.delete(uid);
+    const seq = box.remove(uid);
+    if (seq > 0) await session.untagged(`${seq} EXPUNGE`);
+  }
+}
+
+async function expunge(session: ImapSession, uids: number[] | undefined): Promise<CommandResult> {
+  const box = selectedOf(session);
+  if (box.readOnly) return no('Mailbox is read-only', 'READ-ONLY');
+  const gone = await session.store.expunge(box.id, uids);
+  await reportExpunged(session, gone);
+  return ok('EXPUNGE completed');
+}
+
+export const expungeCommand = {
+  name: 'EXPUNGE',
+  states: SELECTED,
+  async handler(session, args) {
+    args.end();
+    return expunge(session, undefined);
+  },
+} satisfies CommandSpec;
+
+/** UID EXPUNGE (RFC 4315 2.1): only the given UIDs, if they are \Deleted. */
+export const uidExpungeCommand = {
+  name: 'UID EXPUNGE',
+  states: SELECTED,
+  async handler(session, args) {
+    const set = args.sequenceSet();
+    args.end();
+    const uids = selectedOf(session).uidsForUidSet(set);
+    if (uids.length === 0) return ok('EXPUNGE completed');
+    return expunge(session, uids);
+  },
+} satisfies CommandSpec;

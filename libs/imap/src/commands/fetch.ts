@@ -1,0 +1,181 @@
+import { sectionBytes, type BodyPart, type Section } from '@mailstead/mime';
+import { SELECTED, type CommandSpec } from '../server/command-spec';
+import type { ImapSession } from '../server/imap-session';
+import type { SelectedMailbox } from '../server/selected-mailbox';
+import { messagesFor, selectedOf } from '../server/session-helpers';
+import { ok, type CommandResult } from '../server/session-state';
+import { formatDateTime, type ArgReader } from '../protocol/arguments';
+import { parseFetchItems, type FetchItem } from '../protocol/fetch-items';
+import { writeBodyStructure, writeEnvelope } from '../protocol/fetch-render';
+import { ResponseBuilder } from '../protocol/response-writer';
+import type { FetchField, MessageMeta } from '../mail-store';
+
+/** Messages per store round trip: metadata-only fetches stream in large batches, body fetches in small ones. */
+const META_BATCH = 1000;
+const BODY_BATCH = 50;
+
+const SETS_SEEN = (item: FetchItem) => item.type === 'RFC822' || item.type === 'RFC822.TEXT' || (item.type === 'section' && !item.peek);
+
+function fieldsFor(items: FetchItem[]): Set<FetchField> {
+  const fields = new Set<FetchField>(['flags']);
+  for (const item of items) {
+    if (item.type === 'INTERNALDATE') fields.add('internalDate');
+    if (item.type === 'RFC822.SIZE' || item.type === 'RFC822' || item.type === 'section') fields.add('size');
+    if (item.type === 'ENVELOPE') fields.add('envelope');
+    if (item.type === 'BODY' || item.type === 'BODYSTRUCTURE' || item.type === 'RFC822.HEADER' || item.type === 'RFC822.TEXT' || item.type === 'section') {
+      fields.add('bodyStructure');
+    }
+  }
+  return fields;
+}
+
+/** Reads message bytes once per message, and only the header when that is all a section needs. */
+class BodyReader {
+  private full: Buffer | null | undefined;
+
+  constructor(
+    private readonly session: ImapSession,
+    private readonly mailboxId: number,
+    private readonly meta: MessageMeta,
+  ) {}
+
+  private async all(): Promise<Buffer> {
+    if (this.full === undefined) this.full = await this.session.store.fetchBytes(this.mailboxId, this.meta.uid);
+    return this.full ?? Buffer.alloc(0);
+  }
+
+  async section(section: Section, partial?: { start: number; length: number }): Promise<Buffer> {
+    const root = this.meta.bodyStructure;
+    let data: Buffer;
+    if (section.part.length === 0 && section.kind === 'ALL') {
+      if (partial && this.full === undefined) {
+        return (await this.session.store.fetchBytes(this.mailboxId, this.meta.uid, partial.start, partial.start + partial.length)) ?? Buffer.alloc(0);
+      }
+      data = await this.all();
+    } else if (!root) {
+      data = Buffer.alloc(0);
+    } else if (section.part.length === 0 && section.kind !== 'TEXT' && this.full === undefined) {
+      // HEADER / HEADER.FIELDS(.NOT) of the message itself: the header bytes are enough.
+      const header = (await this.session.store.fetchBytes(this.mailboxId, this.meta.uid, 0, root.bodyStart)) ?? Buffer.alloc(0);
+      data = sectionBytes(header, root, section);
+    } else {
+      data = sectionBytes(await this.all(), root as BodyPart, section);
+    }
+    if (partial) return data.subarray(Math.min(partial.start, data.length), Math.min(partial.start + partial.length, data.length));
+    return data;
+  }
+}
+
+async function writeMessage(session: ImapSession, box: SelectedMailbox, meta: MessageMeta, items: FetchItem[], byUid: boolean, flagsChanged: boolean) {
+  const seq = box.seqOf(meta.uid);
+  if (seq === 0) return;
+  const out = new ResponseBuilder().raw(`* ${seq} FETCH (`);
+  const parts: ((o: ResponseBuilder) => Promise<void> | void)[] = [];
+  const wantsUid = byUid || items.some((i) => i.type === 'UID');
+  if (wantsUid) parts.push((o) => void o.raw(`UID ${meta.uid}`));
+  const wantsFlags = flagsChanged || items.some((i) => i.type === 'FLAGS');
+  if (wantsFlags) {
+    const flags = box.recent.has(meta.uid) ? [...meta.flags, '\\Recent'] : meta.flags;
+    parts.push((o) => void o.raw(`FLAGS (${flags.join(' ')})`));
+  }
+  const body = new BodyReader(session, box.id, meta);
+  for (const item of items) {
+    switch (item.type) {
+      case 'UID':
+      case 'FLAGS':
+        break;
+      case 'INTERNALDATE':
+        parts.push((o) => void o.raw(`INTERNALDATE "${formatDateTime(meta.internalDate ?? new Date(0))}"`));
+        break;
+      case 'RFC822.SIZE':
+        parts.push((o) => void o.raw(`RFC822.SIZE ${meta.size ?? 0}`));
+        break;
+      case 'ENVELOPE':
+        parts.push((o) => {
+          o.raw('ENVELOPE ');
+          if (meta.envelope) writeEnvelope(o, meta.envelope);
+          else o.raw('(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)');
+        });
+        break;
+      case 'BODY':
+      case 'BODYSTRUCTURE':
+        parts.push((o) => {
+          o.raw(`${item.type} `);
+          if (meta.bodyStructure) writeBodyStructure(o, meta.bodyStructure, item.type === 'BODYSTRUCTURE');
+          else o.raw('("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0 0)');
+        });
+        break;
+      case 'RFC822':
+        parts.push(async (o) => void o.raw('RFC822 ').literal(await body.section({ part: [], kind: 'ALL' })));
+        break;
+      case 'RFC822.HEADER':
+        parts.push(async (o) => void o.raw('RFC822.HEADER ').literal(await body.section({ part: [], kind: 'HEADER' })));
+        break;
+      case 'RFC822.TEXT':
+        parts.push(async (o) => void o.raw('RFC822.TEXT ').literal(await body.section({ part: [], kind: 'TEXT' })));
+        break;
+      case 'section':
+        parts.push(async (o) => {
+          const data = await body.section(item.section, item.partial);
+          o.raw(`BODY[${item.label}]${item.partial ? `<${item.partial.start}>` : ''} `).literal(data);
+        });
+        break;
+      default: {
+        const never: never = item;
+        return never;
+      }
+    }
+  }
+  for (const [i, part] of parts.entries()) {
+    if (i > 0) out.raw(' ');
+    await part(out);
+  }
+  out.raw(')');
+  await session.write(out.end());
+}
+
+/** FETCH (RFC 3501 6.4.5) and UID FETCH; non-PEEK body sections set \Seen and report it. */
+export async function fetch(session: ImapSession, args: ArgReader, byUid: boolean): Promise<CommandResult> {
+  const set = args.sequenceSet();
+  const items = parseFetchItems(args.next('fetch items'));
+  // FETCH modifiers (CHANGEDSINCE, RFC 7162) arrive with issue 5.
+  args.end();
+  const box = selectedOf(session);
+  const uids = messagesFor(box, set, byUid);
+  const fields = fieldsFor(items);
+  const setsSeen = !box.readOnly && items.some(SETS_SEEN);
+  const batchSize = items.some((i) => i.type === 'section' || i.type.startsWith('RFC822') && i.type !== 'RFC822.SIZE') ? BODY_BATCH : META_BATCH;
+  for (let i = 0; i < uids.length; i += batchSize) {
+    const batch = uids.slice(i, i + batchSize);
+    const metas = await session.store.fetchMeta(box.id, batch, fields);
+    const changed = new Set<number>();
+    if (setsSeen) {
+      const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);
+      if (unseen.length > 0) {
+        const result = await session.store.updateFlags(box.id, unseen, 'add', ['\\Seen']);
+        for (const c of result.changed) {
+          box.ownModseqs.add(c.modseq);
+          changed.add(c.uid);
+          const meta = metas.find((m) => m.uid === c.uid);
+          if (meta) meta.flags = c.flags;
+        }
+      }
+    }
+    for (const meta of metas) await writeMessage(session, box, meta, items, byUid, changed.has(meta.uid));
+  }
+  return ok('FETCH completed');
+}
+
+export const fetchCommand = {
+  name: 'FETCH',
+  states: SELECTED,
+  allowsExpunge: false,
+  handler: (session, args) => fetch(session, args, false),
+} satisfies CommandSpec;
+
+export const uidFetchCommand = {
+  name: 'UID FETCH',
+  states: SELECTED,
+  allowsExpunge: false,
+  handler: (session, args) => fetch(session, args, true),
+} satisfies CommandSpec;

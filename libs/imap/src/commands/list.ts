@@ -1,0 +1,106 @@
+import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
+import type { ImapSession } from '../server/imap-session';
+import { DELIMITER, listMatcher, normalizeName } from '../server/mailbox-names';
+import { accountOf } from '../server/session-helpers';
+import { ok } from '../server/session-state';
+import { nodeText, type ArgReader } from '../protocol/arguments';
+import { SyntaxError } from '../protocol/command-reader';
+import { decodeMailboxName } from '../protocol/utf7';
+import { ResponseBuilder } from '../protocol/response-writer';
+import type { MailboxSummary } from '../mail-store';
+import { statusItems, statusLine, type StatusItem } from './status';
+
+interface ListEntry {
+  name: string;
+  box: MailboxSummary | null;
+  attributes: string[];
+}
+
+function decodePattern(text: string): string {
+  return decodeMailboxName(text) ?? text;
+}
+
+/**
+ * Every name LIST can report: the mailboxes, plus the parents they imply that do not exist
+ * (\Noselect, RFC 3501 6.3.8), each with \HasChildren/\HasNoChildren (RFC 3348) and its
+ * special-use attribute (RFC 6154).
+ */
+export function listEntries(boxes: MailboxSummary[]): ListEntry[] {
+  const byName = new Map(boxes.map((b) => [b.name, b]));
+  const names = new Set(byName.keys());
+  for (const b of boxes) {
+    const parts = b.name.split(DELIMITER);
+    for (let i = 1; i < parts.length; i++) names.add(parts.slice(0, i).join(DELIMITER));
+  }
+  const sorted = [...names].sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  const hasChildren = new Set<string>();
+  for (const n of names) {
+    const i = n.lastIndexOf(DELIMITER);
+    if (i > 0) hasChildren.add(n.slice(0, i));
+  }
+  return sorted.map((name) => {
+    const box = byName.get(name) ?? null;
+    const attributes = [hasChildren.has(name) ? '\\HasChildren' : '\\HasNoChildren'];
+    if (!box) attributes.unshift('\\Noselect');
+    if (box?.specialUse) attributes.push(box.specialUse);
+    return { name, box, attributes };
+  });
+}
+
+/** LIST with LIST-EXTENDED (RFC 5258) selection and return options and LIST-STATUS (RFC 5819). */
+export async function runList(session: ImapSession, args: ArgReader, lsub: boolean) {
+  const selection = new Set<string>();
+  const firstList = lsub ? undefined : args.optionalList();
+  for (const n of firstList ?? []) selection.add(nodeText(n).toUpperCase());
+  const reference = decodePattern(args.string('reference name'));
+  const patternNode = args.next('mailbox pattern');
+  const patterns = patternNode.kind === 'list' ? patternNode.items.map(nodeText) : [nodeText(patternNode)];
+  const returns = new Set<string>();
+  let statusWanted: StatusItem[] | undefined;
+  if (!lsub && args.remaining > 0) {
+    if (args.atom('RETURN').toUpperCase() !== 'RETURN') throw new SyntaxError('Expected RETURN');
+    const opts = args.list('return options');
+    for (let i = 0; i < opts.length; i++) {
+      const opt = nodeText(opts[i]!).toUpperCase();
+      if (opt === 'STATUS') {
+        const items = opts[++i];
+        if (items?.kind !== 'list') throw new SyntaxError('Expected status items');
+        statusWanted = statusItems(items.items);
+      } else returns.add(opt);
+    }
+  }
+  args.end();
+  for (const s of selection) if (!['SUBSCRIBED', 'REMOTE', 'RECURSIVEMATCH', 'SPECIAL-USE'].includes(s)) throw new SyntaxError(`Unknown selection option ${s.slice(0, 20)}`);
+  if (selection.has('RECURSIVEMATCH') && !selection.has('SUBSCRIBED') && !selection.has('SPECIAL-USE')) throw new SyntaxError('RECURSIVEMATCH needs another selection option');
+  const command = lsub ? 'LSUB' : 'LIST';
+
+  // LIST "" "": the hierarchy delimiter and root (RFC 3501 6.3.8).
+  if (patterns.length === 1 && patterns[0] === '' && !lsub) {
+    await session.untagged(`LIST (\\Noselect) "${DELIMITER}" ""`);
+    return ok('LIST completed');
+  }
+  const matchers = patterns.map((p) => ({ test: listMatcher(reference, decodePattern(p)), percent: p.endsWith('%') }));
+  const boxes = await session.store.listMailboxes(accountOf(session));
+  const subscribedOnly = lsub || selection.has('SUBSCRIBED');
+  const showSubscribed = subscribedOnly || returns.has('SUBSCRIBED');
+  for (const entry of listEntries(boxes)) {
+    const name = normalizeName(entry.name);
+    if (!matchers.some((m) => m.test(name))) continue;
+    if (!entry.box && !matchers.some((m) => m.percent)) continue;
+    if (subscribedOnly && !entry.box?.subscribed) continue;
+    if (selection.has('SPECIAL-USE') && !entry.box?.specialUse) continue;
+    let attributes = [...entry.attributes];
+    if (lsub) attributes = attributes.filter((a) => a === '\\Noselect');
+    if (showSubscribed && entry.box?.subscribed && !lsub) attributes.push('\\Subscribed');
+    const line = new ResponseBuilder().raw(`* ${command} (${attributes.join(' ')}) "${DELIMITER}" `).mailbox(name).end();
+    await session.write(line);
+    if (statusWanted && entry.box) await session.write(statusLine(session, entry.box, statusWanted));
+  }
+  return ok(`${command} completed`);
+}
+
+export const listCommand = {
+  name: 'LIST',
+  states: AUTHENTICATED,
+  handler: (session, args) => runList(session, args, false),
+} satisfies CommandSpec;

@@ -1,0 +1,38 @@
+import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
+import type { ImapSession } from '../server/imap-session';
+import { mailboxArg } from '../server/mailbox-names';
+import { openMailbox } from '../server/selected-mailbox';
+import { no, ok, type CommandResult } from '../server/session-state';
+import type { ArgReader } from '../protocol/arguments';
+
+export const SYSTEM_FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
+
+/** SELECT and EXAMINE (RFC 3501 6.3.1-2): a failed SELECT leaves no mailbox selected. */
+export async function selectMailbox(session: ImapSession, args: ArgReader, readOnly: boolean): Promise<CommandResult> {
+  const name = mailboxArg(args);
+  // SELECT parameters (CONDSTORE/QRESYNC) come with issue 5; none are accepted yet.
+  args.end();
+  if (session.state.kind === 'not-authenticated' || session.state.kind === 'logout') return no('Not logged in');
+  const user = session.state.user;
+  session.deselect();
+  const summary = await session.store.getMailbox(user.accountId, name);
+  if (!summary) return no(`Mailbox does not exist`, 'NONEXISTENT');
+  const mailbox = await openMailbox(session.store, summary, readOnly);
+  session.select(mailbox, user);
+  await session.untagged(`FLAGS (${SYSTEM_FLAGS})`);
+  await session.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${SYSTEM_FLAGS} \\*`})] Flags permitted`);
+  await session.untagged(`${mailbox.exists} EXISTS`);
+  await session.untagged('0 RECENT');
+  const firstUnseen = await session.store.firstUnseenUid(summary.id);
+  const unseenSeq = firstUnseen === null ? 0 : mailbox.seqOf(firstUnseen);
+  if (unseenSeq > 0) await session.untagged(`OK [UNSEEN ${unseenSeq}] First unseen`);
+  await session.untagged(`OK [UIDVALIDITY ${summary.uidValidity}] UIDs valid`);
+  await session.untagged(`OK [UIDNEXT ${Math.max(summary.uidNext, mailbox.lastUid + 1)}] Predicted next UID`);
+  return ok(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE');
+}
+
+export const selectCommand = {
+  name: 'SELECT',
+  states: AUTHENTICATED,
+  handler: (session, args) => selectMailbox(session, args, false),
+} satisfies CommandSpec;

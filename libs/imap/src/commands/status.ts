@@ -1,0 +1,60 @@
+import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
+import type { ImapSession } from '../server/imap-session';
+import { mailboxArg } from '../server/mailbox-names';
+import { accountOf } from '../server/session-helpers';
+import { no, ok } from '../server/session-state';
+import { SyntaxError, type ArgNode } from '../protocol/command-reader';
+import { ResponseBuilder } from '../protocol/response-writer';
+import type { MailboxSummary } from '../mail-store';
+
+export const STATUS_ITEMS = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE'] as const;
+export type StatusItem = (typeof STATUS_ITEMS)[number];
+
+export function statusItems(nodes: ArgNode[]): StatusItem[] {
+  if (nodes.length === 0) throw new SyntaxError('Empty status item list');
+  return nodes.map((n) => {
+    const item = (n.kind === 'atom' ? n.value : '').toUpperCase();
+    if (!(STATUS_ITEMS as readonly string[]).includes(item)) throw new SyntaxError(`Unknown status item ${item.slice(0, 20)}`);
+    return item as StatusItem;
+  });
+}
+
+/** The untagged STATUS line (RFC 3501 7.2.4); the selected mailbox's counts come from the session's view. */
+export function statusLine(session: ImapSession, box: MailboxSummary, items: StatusItem[]): Buffer {
+  const selected = session.state.kind === 'selected' && session.state.mailbox.id === box.id ? session.state.mailbox : undefined;
+  const values = items.map((item) => {
+    switch (item) {
+      case 'MESSAGES':
+        return `MESSAGES ${selected ? selected.exists : box.messages}`;
+      case 'RECENT':
+        return `RECENT ${selected ? selected.recent.size : 0}`;
+      case 'UIDNEXT':
+        return `UIDNEXT ${box.uidNext}`;
+      case 'UIDVALIDITY':
+        return `UIDVALIDITY ${box.uidValidity}`;
+      case 'UNSEEN':
+        return `UNSEEN ${box.unseen}`;
+      case 'SIZE':
+        return `SIZE ${box.size}`;
+      default: {
+        const never: never = item;
+        return never;
+      }
+    }
+  });
+  return new ResponseBuilder().raw('* STATUS ').mailbox(box.name).raw(` (${values.join(' ')})`).end();
+}
+
+export const statusCommand = {
+  name: 'STATUS',
+  states: AUTHENTICATED,
+  async handler(session, args) {
+    const name = mailboxArg(args);
+    const items = statusItems(args.list('status items'));
+    args.end();
+    const box = await session.store.getMailbox(accountOf(session), name);
+    if (!box) return no('Mailbox does not exist', 'NONEXISTENT');
+    await session.write(statusLine(session, box, items));
+    return ok('STATUS completed');
+  },
+} satisfies CommandSpec;

@@ -1,0 +1,118 @@
+import type { BodyPart, ImapEnvelope } from '@mailstead/mime';
+
+/**
+ * Everything the IMAP server needs from storage. Implemented on Postgres by libs/store
+ * (`ImapMailStore`); the protocol layer never sees a database.
+ */
+
+export interface MailboxSummary {
+  id: number;
+  /** full name, "/" separated, INBOX upper-case */
+  name: string;
+  specialUse: string | null;
+  subscribed: boolean;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: bigint;
+  messages: number;
+  unseen: number;
+  size: bigint;
+}
+
+export interface StoredFlags {
+  uid: number;
+  modseq: bigint;
+  flags: string[];
+}
+
+export type FetchField = 'flags' | 'internalDate' | 'size' | 'envelope' | 'bodyStructure';
+
+export interface MessageMeta {
+  uid: number;
+  modseq: bigint;
+  flags: string[];
+  internalDate?: Date;
+  size?: number;
+  envelope?: ImapEnvelope;
+  bodyStructure?: BodyPart;
+}
+
+/** What changed in a mailbox since a MODSEQ (RFC 7162 style), to bring a session up to date. */
+export interface MailboxChanges {
+  highestModseq: bigint;
+  /** UIDs expunged after the given MODSEQ */
+  expunged: number[];
+  /** messages whose MODSEQ is above the given one (new and changed), in UID order */
+  changed: StoredFlags[];
+}
+
+/** SEARCH keys after the session resolved sequence numbers and \Recent to UIDs. */
+export type SearchKey =
+  | { type: 'all' }
+  | { type: 'uids'; ranges: { from: number; to: number }[] }
+  | { type: 'flag'; flag: 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft'; set: boolean }
+  | { type: 'keyword'; keyword: string; set: boolean }
+  | { type: 'header'; field: string; value: string }
+  | { type: 'address'; field: 'from' | 'to' | 'cc' | 'bcc'; value: string }
+  | { type: 'subject'; value: string }
+  | { type: 'body'; value: string }
+  | { type: 'text'; value: string }
+  | { type: 'internalDate'; op: 'before' | 'on' | 'since'; date: Date }
+  | { type: 'sentDate'; op: 'before' | 'on' | 'since'; date: Date }
+  | { type: 'size'; op: 'larger' | 'smaller'; size: number }
+  | { type: 'modseq'; modseq: bigint }
+  | { type: 'not'; key: SearchKey }
+  | { type: 'or'; left: SearchKey; right: SearchKey }
+  | { type: 'and'; keys: SearchKey[] };
+
+export class MailStoreError extends Error {
+  constructor(
+    readonly code: 'exists' | 'not_found' | 'invalid' | 'over_quota' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AppendInput {
+  raw: Buffer;
+  flags: string[];
+  internalDate?: Date;
+}
+
+export interface MailStore {
+  listMailboxes(accountId: number): Promise<MailboxSummary[]>;
+  getMailbox(accountId: number, name: string): Promise<MailboxSummary | null>;
+  getMailboxById(mailboxId: number): Promise<MailboxSummary | null>;
+  createMailbox(accountId: number, name: string): Promise<MailboxSummary>;
+  deleteMailbox(mailboxId: number): Promise<void>;
+  renameMailbox(accountId: number, from: string, to: string): Promise<void>;
+  setSubscribed(mailboxId: number, subscribed: boolean): Promise<void>;
+
+  /** Every UID of a mailbox in ascending order, with the MODSEQ the list is valid for. */
+  uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint }>;
+  /** UID of the first message without \Seen, if any. */
+  firstUnseenUid(mailboxId: number): Promise<number | null>;
+  changesSince(mailboxId: number, modseq: bigint): Promise<MailboxChanges>;
+
+  /** Metadata of the given UIDs (ascending), in batches: never the whole mailbox at once. */
+  fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]>;
+  /** Raw bytes [start, end) of a message (end undefined: to the end). */
+  fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null>;
+
+  append(mailboxId: number, item: AppendInput): Promise<{ uid: number; uidValidity: number }>;
+  updateFlags(mailboxId: number, uids: number[], mode: 'set' | 'add' | 'remove', flags: string[]): Promise<{ changed: StoredFlags[] }>;
+  expunge(mailboxId: number, uids?: number[]): Promise<number[]>;
+  copy(fromMailboxId: number, uids: number[], toMailboxId: number, move: boolean): Promise<{ uidValidity: number; pairs: [number, number][] }>;
+  search(mailboxId: number, key: SearchKey): Promise<number[]>;
+
+  /** Calls `onChange` whenever the mailbox changes (in any process); returns the unsubscribe. */
+  watch(mailboxId: number, onChange: () => void): () => void;
+}
+
+/** Checks credentials (throttled); the server never sees accounts beyond this. */
+export interface ImapAuthenticator {
+  authenticate(input: { username: string; password: string; ip: string }): Promise<
+    { ok: true; accountId: number; address: string } | { ok: false; reason: 'invalid' | 'disabled' | 'throttled' }
+  >;
+}

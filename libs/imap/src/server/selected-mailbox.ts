@@ -1,0 +1,130 @@
+import type { MailStore, MailboxSummary } from '../mail-store';
+import { type SequenceSet } from '../protocol/arguments';
+
+/**
+ * The selected mailbox as this session knows it: the UID of every message by sequence
+ * number, kept in step incrementally (RFC 3501 2.3.1.2) from the store's change log rather
+ * than reloaded per command.
+ */
+export class SelectedMailbox {
+  /** ascending UIDs; sequence number n is uids[n - 1] */
+  readonly uids: number[];
+  knownModseq: bigint;
+  /** UIDs that count as \Recent for this session (arrived while it had the mailbox selected) */
+  readonly recent = new Set<number>();
+  /** expunged in the store but not yet announced (RFC 3501 7.4.1: not during FETCH/STORE/SEARCH) */
+  readonly pendingExpunges = new Set<number>();
+  /** MODSEQs of this session's own flag changes, already reported to it */
+  readonly ownModseqs = new Set<bigint>();
+  /** something may have changed since the last sync */
+  dirty = false;
+  unwatch: () => void = () => undefined;
+
+  constructor(
+    readonly summary: MailboxSummary,
+    readonly readOnly: boolean,
+    uids: number[],
+    modseq: bigint,
+  ) {
+    this.uids = uids;
+    this.knownModseq = modseq;
+  }
+
+  get id(): number {
+    return this.summary.id;
+  }
+
+  get exists(): number {
+    return this.uids.length;
+  }
+
+  get lastUid(): number {
+    return this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
+  }
+
+  /** Sequence number of a UID, or 0 when it is not in this session's view. */
+  seqOf(uid: number): number {
+    let lo = 0;
+    let hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.uids[mid]!;
+      if (v === uid) return mid + 1;
+      if (v < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  /** Removes one UID and returns the sequence number it had (0 if unknown). */
+  remove(uid: number): number {
+    const seq = this.seqOf(uid);
+    if (seq > 0) this.uids.splice(seq - 1, 1);
+    this.recent.delete(uid);
+    return seq;
+  }
+
+  /** UIDs named by a sequence set of sequence numbers, ascending; `*` is the last message. */
+  uidsForSequenceSet(set: SequenceSet): number[] {
+    const out = new Set<number>();
+    const max = this.uids.length;
+    for (const r of set) {
+      const a = r.from === Infinity ? max : r.from;
+      const b = r.to === Infinity ? max : r.to;
+      for (let s = Math.max(1, Math.min(a, b)); s <= Math.min(max, Math.max(a, b)); s++) out.add(this.uids[s - 1]!);
+    }
+    return [...out].sort((x, y) => x - y);
+  }
+
+  /**
+   * UIDs named by a UID set that this session knows. `*` is the largest UID in use; a range
+   * like 5:* still matches the last message when it is below 5 (RFC 3501 6.4.8).
+   */
+  uidsForUidSet(set: SequenceSet): number[] {
+    const last = this.lastUid;
+    const out: number[] = [];
+    const ranges = set.map((r) => {
+      const a = r.from === Infinity ? last : r.from;
+      const b = r.to === Infinity ? last : r.to;
+      return [Math.min(a, b), Math.max(a, b)] as const;
+    });
+    for (const uid of this.uids) if (ranges.some(([a, b]) => uid >= a && uid <= b)) out.push(uid);
+    return out;
+  }
+
+  /** A sequence set of sequence numbers as UID ranges (contiguous sequence ranges stay ranges). */
+  uidRangesForSequenceSet(set: SequenceSet): { from: number; to: number }[] {
+    const max = this.uids.length;
+    const out: { from: number; to: number }[] = [];
+    for (const r of set) {
+      const a = Math.max(1, Math.min(r.from === Infinity ? max : r.from, r.to === Infinity ? max : r.to));
+      const b = Math.min(max, Math.max(r.from === Infinity ? max : r.from, r.to === Infinity ? max : r.to));
+      if (a <= b && max > 0) out.push({ from: this.uids[a - 1]!, to: this.uids[b - 1]! });
+    }
+    return out;
+  }
+}
+
+/** Reads the state a SELECT starts from. */
+export async function openMailbox(store: MailStore, summary: MailboxSummary, readOnly: boolean): Promise<SelectedMailbox> {
+  const { uids, highestModseq } = await store.uids(summary.id);
+  return new SelectedMailbox(summary, readOnly, uids, highestModseq);
+}
+
+/** "1:3,7" from ascending numbers (UIDPLUS response codes, SEARCH-style compaction). */
+export function compactSet(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i]!;
+    let end = start;
+    while (i + 1 < sorted.length && sorted[i + 1] === end + 1) end = sorted[++i]!;
+    parts.push(start === end ? `${start}` : `${start}:${end}`);
+  }
+  return parts.join(',');
+}
+
+/** Pairs in source order as two parallel sets (UIDPLUS COPYUID keeps them aligned). */
+export function pairSets(pairs: [number, number][]): { source: string; target: string } {
+  return { source: pairs.map((p) => p[0]).join(','), target: pairs.map((p) => p[1]).join(',') };
+}

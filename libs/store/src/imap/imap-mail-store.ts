@@ -1,0 +1,128 @@
+import { MailStoreError, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type StoredFlags } from '@mailstead/imap';
+import type { ChangeFeed } from '../change-feed';
+import { StoreError } from '../errors';
+import type { MailboxInfo } from '../repositories/mailbox.repository';
+import type { Store } from '../store';
+
+function summary(box: MailboxInfo): MailboxSummary {
+  return {
+    id: box.id,
+    name: box.name,
+    specialUse: box.specialUse,
+    subscribed: box.subscribed,
+    uidValidity: box.uidValidity,
+    uidNext: box.uidNext,
+    highestModseq: box.highestModseq,
+    messages: box.messageCount,
+    unseen: box.unseenCount,
+    size: box.totalSize,
+  };
+}
+
+/** Store errors as the IMAP layer knows them (it maps them to response codes). */
+async function mapped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StoreError) throw new MailStoreError(error.code, error.message);
+    throw error;
+  }
+}
+
+const gone = (id: number) => new MailStoreError('not_found', `mailbox ${id} no longer exists`);
+
+/** The IMAP server's MailStore on Postgres: the shared repositories plus the IMAP queries, and the change feed for live updates. */
+export class ImapMailStore implements MailStore {
+  constructor(
+    private readonly store: Store,
+    private readonly feed: ChangeFeed | undefined,
+  ) {}
+
+  async listMailboxes(accountId: number): Promise<MailboxSummary[]> {
+    return (await this.store.mailboxes.list(accountId)).map(summary);
+  }
+
+  async getMailbox(accountId: number, name: string): Promise<MailboxSummary | null> {
+    const box = await this.store.mailboxes.findByName(accountId, name);
+    return box ? summary(box) : null;
+  }
+
+  async getMailboxById(mailboxId: number): Promise<MailboxSummary | null> {
+    const box = await this.store.mailboxes.findById(mailboxId);
+    return box ? summary(box) : null;
+  }
+
+  createMailbox(accountId: number, name: string): Promise<MailboxSummary> {
+    return mapped(async () => summary(await this.store.mailboxes.create(accountId, name)));
+  }
+
+  deleteMailbox(mailboxId: number): Promise<void> {
+    return mapped(() => this.store.mailboxes.delete(mailboxId));
+  }
+
+  renameMailbox(accountId: number, from: string, to: string): Promise<void> {
+    return mapped(() => this.store.mailboxes.rename(accountId, from, to));
+  }
+
+  setSubscribed(mailboxId: number, subscribed: boolean): Promise<void> {
+    return mapped(() => this.store.mailboxes.setSubscribed(mailboxId, subscribed));
+  }
+
+  async uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint }> {
+    const result = await this.store.imap.uids(mailboxId);
+    if (!result) throw gone(mailboxId);
+    return result;
+  }
+
+  firstUnseenUid(mailboxId: number): Promise<number | null> {
+    return this.store.imap.firstUnseenUid(mailboxId);
+  }
+
+  async changesSince(mailboxId: number, modseq: bigint): Promise<MailboxChanges> {
+    const result = await this.store.imap.changesSince(mailboxId, modseq);
+    if (!result) throw gone(mailboxId);
+    return result;
+  }
+
+  fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]> {
+    return this.store.imap.fetchMeta(mailboxId, uids, fields);
+  }
+
+  fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null> {
+    return this.store.imap.fetchBytes(mailboxId, uid, start, end);
+  }
+
+  append(mailboxId: number, item: AppendInput): Promise<{ uid: number; uidValidity: number }> {
+    return mapped(async () => {
+      const [stored] = await this.store.messages.append(mailboxId, [{ raw: item.raw, flags: item.flags, internalDate: item.internalDate }]);
+      const box = await this.store.mailboxes.findById(mailboxId);
+      return { uid: stored!.uid, uidValidity: box?.uidValidity ?? 0 };
+    });
+  }
+
+  updateFlags(mailboxId: number, uids: number[], mode: 'set' | 'add' | 'remove', flags: string[]): Promise<{ changed: StoredFlags[] }> {
+    return mapped(async () => ({ changed: (await this.store.messages.updateFlags(mailboxId, uids, mode, flags)).changed }));
+  }
+
+  expunge(mailboxId: number, uids?: number[]): Promise<number[]> {
+    return mapped(() => this.store.messages.expunge(mailboxId, uids));
+  }
+
+  copy(fromMailboxId: number, uids: number[], toMailboxId: number, move: boolean): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+    return mapped(() => this.store.messages.copy(fromMailboxId, uids, toMailboxId, move));
+  }
+
+  search(mailboxId: number, key: SearchKey): Promise<number[]> {
+    return this.store.imap.search(mailboxId, key);
+  }
+
+  watch(mailboxId: number, onChange: () => void): () => void {
+    if (!this.feed) return () => undefined;
+    const offMailbox = this.feed.onMailbox(mailboxId, onChange);
+    const offResync = this.feed.onResync(onChange);
+    return () => {
+      offMailbox();
+      offResync();
+    };
+  }
+}

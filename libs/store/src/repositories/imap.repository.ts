@@ -1,0 +1,212 @@
+import type { BodyPart, ImapEnvelope } from '@mailstead/mime';
+import type { Db } from '../prisma';
+import { flagList, type FlagState } from './message.repository';
+
+/**
+ * The queries the IMAP server needs beyond the shared repositories: the UID list of a
+ * mailbox, changes since a MODSEQ, metadata in batches, byte ranges of a blob, and SEARCH
+ * compiled to SQL. Each read is one statement, so it sees one snapshot.
+ */
+
+export type ImapSearchKey =
+  | { type: 'all' }
+  | { type: 'uids'; ranges: { from: number; to: number }[] }
+  | { type: 'flag'; flag: 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft'; set: boolean }
+  | { type: 'keyword'; keyword: string; set: boolean }
+  | { type: 'header'; field: string; value: string }
+  | { type: 'address'; field: 'from' | 'to' | 'cc' | 'bcc'; value: string }
+  | { type: 'subject'; value: string }
+  | { type: 'body'; value: string }
+  | { type: 'text'; value: string }
+  | { type: 'internalDate'; op: 'before' | 'on' | 'since'; date: Date }
+  | { type: 'sentDate'; op: 'before' | 'on' | 'since'; date: Date }
+  | { type: 'size'; op: 'larger' | 'smaller'; size: number }
+  | { type: 'modseq'; modseq: bigint }
+  | { type: 'not'; key: ImapSearchKey }
+  | { type: 'or'; left: ImapSearchKey; right: ImapSearchKey }
+  | { type: 'and'; keys: ImapSearchKey[] };
+
+export interface ImapMessageFlags {
+  uid: number;
+  modseq: bigint;
+  flags: string[];
+}
+
+export interface ImapMessageMeta extends ImapMessageFlags {
+  internalDate?: Date;
+  size?: number;
+  envelope?: ImapEnvelope;
+  bodyStructure?: BodyPart;
+}
+
+export type ImapMetaField = 'flags' | 'internalDate' | 'size' | 'envelope' | 'bodyStructure';
+
+type FlagRow = FlagState & { uid: number; modseq: bigint };
+
+const FLAG_COLUMNS = 'uid, modseq, seen, answered, flagged, deleted, draft, keywords';
+
+function likePattern(value: string): string {
+  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Compiles a search key to a WHERE fragment over `message m`, pushing values onto `params`. */
+export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const header = (field: string, value: string) =>
+    `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.headers) = 'array' THEN m.headers ELSE '[]'::jsonb END) h
+      WHERE h->>'key' = ${p(field.toLowerCase())} AND h->>'value' ILIKE ${p(likePattern(value))})`;
+  const dateCompare = (column: string, op: 'before' | 'on' | 'since', date: Date) => {
+    const day = `(${column} AT TIME ZONE 'UTC')::date`;
+    const value = `${p(date.toISOString().slice(0, 10))}::date`;
+    return op === 'before' ? `${day} < ${value}` : op === 'on' ? `${day} = ${value}` : `${day} >= ${value}`;
+  };
+  // Body text: words through the full-text index (decoded text), or the raw bytes as written.
+  const body = (value: string) =>
+    `(ts_filter(m.search_vector, '{d}') @@ plainto_tsquery('simple', ${p(value)})
+      OR EXISTS (SELECT 1 FROM blob b WHERE b.id = m.blob_id AND position(convert_to(${p(value)}, 'UTF8') IN substring(b.data FROM COALESCE((m.body_structure->>'bodyStart')::int, 0) + 1)) > 0))`;
+  switch (key.type) {
+    case 'all':
+      return 'TRUE';
+    case 'uids': {
+      if (key.ranges.length === 0) return 'FALSE';
+      if (key.ranges.length <= 8) return `(${key.ranges.map((r) => `m.uid BETWEEN ${p(r.from)} AND ${p(r.to)}`).join(' OR ')})`;
+      return `EXISTS (SELECT 1 FROM unnest(${p(key.ranges.map((r) => r.from))}::int[], ${p(key.ranges.map((r) => r.to))}::int[]) AS r(lo, hi)
+        WHERE m.uid BETWEEN r.lo AND r.hi)`;
+    }
+    case 'flag':
+      return key.set ? `m.${key.flag}` : `NOT m.${key.flag}`;
+    case 'keyword':
+      return `${key.set ? '' : 'NOT '}(${p(key.keyword)} = ANY(m.keywords))`;
+    case 'header':
+      return header(key.field, key.value);
+    case 'address': {
+      const column = { from: `(m.from_name || ' ' || m.from_address)`, to: 'm.to_addresses', cc: 'm.cc_addresses', bcc: null }[key.field];
+      return column ? `(${column} ILIKE ${p(likePattern(key.value))} OR ${header(key.field, key.value)})` : header(key.field, key.value);
+    }
+    case 'subject':
+      return `(m.subject ILIKE ${p(likePattern(key.value))} OR ${header('subject', key.value)})`;
+    case 'body':
+      return body(key.value);
+    case 'text':
+      return `(m.search_vector @@ plainto_tsquery('simple', ${p(key.value)})
+        OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.headers) = 'array' THEN m.headers ELSE '[]'::jsonb END) h
+          WHERE h->>'value' ILIKE ${p(likePattern(key.value))})
+        OR EXISTS (SELECT 1 FROM blob b WHERE b.id = m.blob_id AND position(convert_to(${p(key.value)}, 'UTF8') IN b.data) > 0))`;
+    case 'internalDate':
+      return dateCompare('m.internal_date', key.op, key.date);
+    case 'sentDate':
+      return dateCompare('COALESCE(m.sent_date, m.internal_date)', key.op, key.date);
+    case 'size':
+      return key.op === 'larger' ? `m.size > ${p(key.size)}` : `m.size < ${p(key.size)}`;
+    case 'modseq':
+      return `m.modseq >= ${p(key.modseq)}`;
+    case 'not':
+      return `NOT (${compileSearch(key.key, params)})`;
+    case 'or':
+      return `((${compileSearch(key.left, params)}) OR (${compileSearch(key.right, params)}))`;
+    case 'and':
+      return key.keys.length === 0 ? 'TRUE' : `(${key.keys.map((k) => `(${compileSearch(k, params)})`).join(' AND ')})`;
+    default: {
+      const never: never = key;
+      return never;
+    }
+  }
+}
+
+export class ImapRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Every UID in the mailbox, ascending, and the MODSEQ that list is current for (one snapshot). */
+  async uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint } | null> {
+    const [row] = await this.db.$queryRawUnsafe<{ modseq: bigint | null; uids: number[] }[]>(
+      `SELECT (SELECT highest_modseq FROM mailbox WHERE id = $1) AS modseq,
+              COALESCE(array(SELECT uid FROM message WHERE mailbox_id = $1 ORDER BY uid), '{}') AS uids`,
+      mailboxId,
+    );
+    if (!row || row.modseq === null) return null;
+    return { uids: row.uids, highestModseq: row.modseq };
+  }
+
+  async firstUnseenUid(mailboxId: number): Promise<number | null> {
+    const [row] = await this.db.$queryRawUnsafe<{ uid: number | null }[]>('SELECT min(uid) AS uid FROM message WHERE mailbox_id = $1 AND NOT seen', mailboxId);
+    return row?.uid ?? null;
+  }
+
+  /** Messages changed or added, and UIDs expunged, after `modseq`; one statement, one snapshot. */
+  async changesSince(mailboxId: number, modseq: bigint): Promise<{ highestModseq: bigint; expunged: number[]; changed: ImapMessageFlags[] } | null> {
+    const rows = await this.db.$queryRawUnsafe<(FlagRow & { kind: 'm' | 'x' | 'h' })[]>(
+      `SELECT 'h' AS kind, 0 AS uid, highest_modseq AS modseq, false AS seen, false AS answered, false AS flagged, false AS deleted, false AS draft,
+              '{}'::text[] AS keywords FROM mailbox WHERE id = $1
+       UNION ALL
+       SELECT 'm', ${FLAG_COLUMNS} FROM message WHERE mailbox_id = $1 AND modseq > $2
+       UNION ALL
+       SELECT 'x', uid, modseq, false, false, false, false, false, '{}'::text[] FROM expunged WHERE mailbox_id = $1 AND modseq > $2`,
+      mailboxId,
+      modseq,
+    );
+    const head = rows.find((r) => r.kind === 'h');
+    if (!head) return null;
+    const changed = rows
+      .filter((r) => r.kind === 'm')
+      .sort((a, b) => a.uid - b.uid)
+      .map((r) => ({ uid: r.uid, modseq: r.modseq, flags: flagList(r) }));
+    const expunged = rows
+      .filter((r) => r.kind === 'x')
+      .map((r) => r.uid)
+      .sort((a, b) => a - b);
+    return { highestModseq: head.modseq, expunged, changed };
+  }
+
+  async fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<ImapMetaField>): Promise<ImapMessageMeta[]> {
+    if (uids.length === 0) return [];
+    const columns = [FLAG_COLUMNS];
+    if (fields.has('internalDate')) columns.push('internal_date');
+    if (fields.has('size')) columns.push('size');
+    if (fields.has('envelope')) columns.push('envelope');
+    if (fields.has('bodyStructure')) columns.push('body_structure');
+    const rows = await this.db.$queryRawUnsafe<
+      (FlagRow & { internal_date?: Date; size?: number; envelope?: ImapEnvelope; body_structure?: BodyPart })[]
+    >(`SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) ORDER BY uid`, mailboxId, uids);
+    return rows.map((r) => ({
+      uid: r.uid,
+      modseq: r.modseq,
+      flags: flagList(r),
+      internalDate: r.internal_date,
+      size: r.size,
+      envelope: r.envelope,
+      bodyStructure: r.body_structure,
+    }));
+  }
+
+  /** Bytes [start, end) of a message's raw source, read from the blob without loading the rest. */
+  async fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null> {
+    const from = Math.max(0, start ?? 0);
+    const rows =
+      end === undefined
+        ? await this.db.$queryRawUnsafe<{ data: Uint8Array }[]>(
+            `SELECT substring(b.data FROM $3) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
+            mailboxId,
+            uid,
+            from + 1,
+          )
+        : await this.db.$queryRawUnsafe<{ data: Uint8Array }[]>(
+            `SELECT substring(b.data FROM $3 FOR $4) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
+            mailboxId,
+            uid,
+            from + 1,
+            Math.max(0, end - from),
+          );
+    const data = rows[0]?.data;
+    return data ? Buffer.from(data) : null;
+  }
+
+  async search(mailboxId: number, key: ImapSearchKey): Promise<number[]> {
+    const params: unknown[] = [mailboxId];
+    const where = compileSearch(key, params);
+    const rows = await this.db.$queryRawUnsafe<{ uid: number }[]>(`SELECT m.uid FROM message m WHERE m.mailbox_id = $1 AND (${where}) ORDER BY m.uid`, ...params);
+    return rows.map((r) => r.uid);
+  }
+}
