@@ -4,6 +4,7 @@ import type { MailsteadConfig } from '@mailstead/config';
 import { ApiExceptionFilter } from '../../api/api-exception.filter';
 import { AuthController } from '../../api/auth.controller';
 import { SessionGuard } from '../../api/auth.guard';
+import { ComposeController } from '../../api/compose.controller';
 import { HealthController } from '../../api/health.controller';
 import { MailboxController } from '../../api/mailbox.controller';
 import { MessageController } from '../../api/message.controller';
@@ -28,7 +29,7 @@ class ApiRole implements OnApplicationBootstrap {
  * (the HTTP listener itself is started in runtime/server.ts, plugins in api/http-setup.ts).
  */
 @Module({
-  controllers: [HealthController, AuthController, MailboxController, MessageController],
+  controllers: [HealthController, AuthController, MailboxController, MessageController, ComposeController],
   providers: [ApiRole, SessionService, SessionGuard, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class ApiRoleModule {}
