@@ -24,7 +24,7 @@ export async function serveWebApp(app: NestFastifyApplication, dir = webDistDir(
     wildcard: false,
     index: false,
     setHeaders: (res, file) => {
-      if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      if (file.includes(`${path.sep}assets${path.sep}`)) void res.header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
   const indexHtml = fs.readFileSync(path.join(dir, 'index.html'));
