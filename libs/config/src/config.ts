@@ -13,7 +13,20 @@ export interface MailsteadConfig {
   database: { url: string | undefined; embeddedPort: number };
   redis: { url: string | undefined; embeddedPort: number };
   http: ListenerConfig;
-  smtp: { mx: ListenerConfig; submission: ListenerConfig; submissions: ListenerConfig; maxMessageSize: number; maxRecipients: number };
+  smtp: {
+    mx: ListenerConfig;
+    submission: ListenerConfig;
+    submissions: ListenerConfig;
+    maxMessageSize: number;
+    maxRecipients: number;
+    maxConnections: number;
+    maxConnectionsPerIp: number;
+    idleTimeoutSeconds: number;
+    greetingDelayMs: number;
+    allowExpn: boolean;
+    senderChecks: boolean;
+    dmarcReject: boolean;
+  };
   imap: { plain: ListenerConfig; tls: ListenerConfig };
   pop3: { plain: ListenerConfig; tls: ListenerConfig; maxLineLength: number; maxBadCommands: number; idleTimeoutSeconds: number; loginDelaySeconds: number };
   tls: { certFile: string | undefined; keyFile: string | undefined; selfSignedDir: string };
@@ -74,6 +87,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       submissions: { host, port: c.MAILSTEAD_SUBMISSIONS_PORT },
       maxMessageSize: c.MAILSTEAD_MAX_MESSAGE_SIZE,
       maxRecipients: c.MAILSTEAD_MAX_RECIPIENTS,
+      maxConnections: c.MAILSTEAD_SMTP_MAX_CONNECTIONS,
+      maxConnectionsPerIp: c.MAILSTEAD_SMTP_MAX_CONNECTIONS_PER_IP,
+      idleTimeoutSeconds: c.MAILSTEAD_SMTP_IDLE_TIMEOUT_SECONDS,
+      greetingDelayMs: c.MAILSTEAD_SMTP_GREETING_DELAY_MS,
+      allowExpn: c.MAILSTEAD_SMTP_EXPN,
+      senderChecks: c.MAILSTEAD_SMTP_SENDER_CHECKS,
+      dmarcReject: c.MAILSTEAD_SMTP_DMARC_REJECT,
     },
     imap: { plain: { host, port: c.MAILSTEAD_IMAP_PORT }, tls: { host, port: c.MAILSTEAD_IMAPS_PORT } },
     pop3: {

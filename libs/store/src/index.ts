@@ -41,3 +41,4 @@ export type { AdminPage, Paged } from './repositories/admin.repository';
 export type { Pop3Inbox, Pop3MessageRow } from './repositories/pop3.repository';
 export { ImapMailStore } from './imap/imap-mail-store';
 export type { ImapSearchKey, ImapMessageMeta } from './repositories/imap.repository';
+export type { AddressEntry, ModerationRecord } from './repositories/recipient.repository';

@@ -12,6 +12,7 @@ import { MailingListRepository } from './repositories/mailing-list.repository';
 import { MessageRepository } from './repositories/message.repository';
 import { OutboundRepository } from './repositories/outbound.repository';
 import { Pop3Repository } from './repositories/pop3.repository';
+import { RecipientRepository } from './repositories/recipient.repository';
 
 /** Every repository over one connection pool. The only way the rest of Mailstead reaches Postgres. */
 export class Store {
@@ -28,6 +29,7 @@ export class Store {
   readonly webmail: WebmailRepository;
   readonly admin: AdminRepository;
   readonly pop3: Pop3Repository;
+  readonly recipients: RecipientRepository;
 
   private constructor(private readonly db: Db) {
     this.domains = new DomainRepository(db);
@@ -43,6 +45,7 @@ export class Store {
     this.webmail = new WebmailRepository(db);
     this.admin = new AdminRepository(db);
     this.pop3 = new Pop3Repository(db);
+    this.recipients = new RecipientRepository(db);
   }
 
   static async connect(url: string, options: { poolSize?: number } = {}): Promise<Store> {

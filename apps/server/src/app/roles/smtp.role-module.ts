@@ -1,6 +1,78 @@
-import { Module } from '@nestjs/common';
-import { pendingRoleProvider } from './pending.role';
+import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Authenticator } from '@mailstead/auth';
+import type { MailsteadConfig } from '@mailstead/config';
+import { RecipientResolver, SmtpFrontEnd } from '@mailstead/smtp';
+import type { Store } from '@mailstead/store';
+import type { Logger } from '../../runtime/logger';
+import type { TlsMaterial } from '../../runtime/tls';
+import { AUTHENTICATOR, CONFIG, LOGGER, STORE, TLS } from '../tokens';
+import { RoleRegistry } from './role-registry';
 
-/** Replaced by the real smtp role when its issue lands; until then it reports itself pending. */
-@Module({ providers: [pendingRoleProvider('smtp')] })
+/** The smtp role: MX, submission (STARTTLS) and submissions (implicit TLS) listeners from libs/smtp. */
+@Injectable()
+class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
+  private frontEnd: SmtpFrontEnd | undefined;
+
+  constructor(
+    @Inject(RoleRegistry) private readonly registry: RoleRegistry,
+    @Inject(CONFIG) private readonly config: MailsteadConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(STORE) private readonly store: Store,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(TLS) private readonly tls: TlsMaterial,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config } = this;
+    this.registry.set('smtp', { state: 'starting' });
+    const log = this.logger.child({ role: 'smtp' });
+    this.frontEnd = new SmtpFrontEnd(
+      {
+        store: this.store,
+        resolver: new RecipientResolver(this.store),
+        authenticator: this.authenticator,
+        hostname: config.hostname,
+        limits: {
+          maxMessageSize: config.smtp.maxMessageSize,
+          maxRecipients: config.smtp.maxRecipients,
+          maxConnections: config.smtp.maxConnections,
+          maxConnectionsPerIp: config.smtp.maxConnectionsPerIp,
+          idleTimeoutSeconds: config.smtp.idleTimeoutSeconds,
+          greetingDelayMs: config.smtp.greetingDelayMs,
+        },
+        insecureAuth: config.auth.insecure,
+        allowExpn: config.smtp.allowExpn,
+        senderChecks: config.smtp.senderChecks,
+        dmarcReject: config.smtp.dmarcReject,
+        logger: {
+          info: (obj, msg) => log.info(obj, msg),
+          warn: (obj, msg) => log.warn(obj, msg),
+          error: (obj, msg) => log.error(obj, msg),
+          debug: (obj, msg) => log.debug(obj, msg),
+        },
+        // The outbound delivery issue wires its BullMQ enqueue here (onOutbound: ids => queue.add...);
+        // until then the rows wait in Postgres, which its reconciler scans anyway.
+      },
+      { cert: this.tls.cert, key: this.tls.key },
+    );
+    try {
+      const listeners = await this.frontEnd.listen([
+        { kind: 'mx', ...config.smtp.mx },
+        { kind: 'submission', ...config.smtp.submission },
+        { kind: 'submissions', ...config.smtp.submissions },
+      ]);
+      this.registry.set('smtp', { state: 'up', listeners: listeners.map((l) => ({ name: l.kind, host: l.host, port: l.port })) });
+    } catch (error) {
+      this.registry.set('smtp', { state: 'down', detail: (error as Error).message });
+      log.error({ err: error }, 'smtp listeners failed to start');
+      await this.frontEnd.close();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.frontEnd?.close();
+  }
+}
+
+@Module({ providers: [SmtpRole] })
 export class SmtpRoleModule {}

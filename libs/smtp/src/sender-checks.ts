@@ -1,0 +1,50 @@
+import { authenticate } from 'mailauth';
+import { removeFields, splitMessage, joinMessage } from './message-headers';
+
+/** A DNS resolver as mailauth takes it (dns.promises.resolve's shape); tests pass a fake one. */
+export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
+
+export interface SenderCheckResult {
+  /** Received-SPF and Authentication-Results fields to put on top of the message */
+  fields: string[];
+  dmarc: { result: string; policy: string } | null;
+}
+
+/**
+ * SPF, DKIM and DMARC of an inbound message with mailauth, summarised in an
+ * Authentication-Results field (RFC 8601) under our host name.
+ */
+export async function checkSender(
+  raw: Buffer,
+  input: { ip: string; helo: string; sender: string; hostname: string; resolver?: DnsResolver },
+): Promise<SenderCheckResult> {
+  const result = await authenticate(raw, {
+    ip: input.ip.replace(/^::ffff:/, ''),
+    helo: input.helo,
+    sender: input.sender,
+    mta: input.hostname,
+    disableArc: true,
+    disableBimi: true,
+    ...(input.resolver ? { resolver: input.resolver as never } : {}),
+  });
+  const fields = result.headers
+    .split(/\r\n(?![ \t])/)
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const dmarc = result.dmarc ? { result: String(result.dmarc.status?.result ?? 'none'), policy: String(result.dmarc.policy ?? 'none') } : null;
+  return { fields, dmarc };
+}
+
+/**
+ * RFC 8601 5: Authentication-Results fields that claim to come from us but arrived with the
+ * message are forgeries and are removed before ours is added.
+ */
+export function removeForgedResults(raw: Buffer, hostname: string): Buffer {
+  const { header, body } = splitMessage(raw);
+  const id = hostname.toLowerCase();
+  const cleaned = removeFields(header, ['authentication-results'], (line) => {
+    const value = line.text.slice(line.text.indexOf(':') + 1).trim().toLowerCase();
+    return !(value.startsWith(`${id};`) || value.startsWith(`${id} `));
+  });
+  return cleaned === header ? raw : joinMessage(cleaned, body);
+}

@@ -1,0 +1,74 @@
+import type { Authenticator } from '@mailstead/auth';
+import type { Store } from '@mailstead/store';
+import type { SMTPServerSession } from 'smtp-server';
+import type { RecipientResolver } from './recipient-resolver';
+import type { DnsResolver } from './sender-checks';
+
+/** The three listeners (DESIGN.md 2): MX without AUTH, submission with STARTTLS, submission over implicit TLS. */
+export type ListenerKind = 'mx' | 'submission' | 'submissions';
+
+export interface SmtpLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface SmtpLimits {
+  maxMessageSize: number;
+  maxRecipients: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  idleTimeoutSeconds: number;
+  /** MX only: pause before the greeting; early talkers are refused (421) */
+  greetingDelayMs: number;
+}
+
+/** Everything the SMTP front end depends on; the server's smtp role builds it from the shared services. */
+export interface SmtpContext {
+  store: Store;
+  resolver: RecipientResolver;
+  authenticator: Pick<Authenticator, 'authenticate'>;
+  hostname: string;
+  limits: SmtpLimits;
+  /** MAILSTEAD_INSECURE_AUTH: AUTH without TLS from anywhere (development only) */
+  insecureAuth: boolean;
+  /** EXPN of lists for authenticated users */
+  allowExpn: boolean;
+  /** SPF/DKIM/DMARC on inbound mail */
+  senderChecks: boolean;
+  /** refuse mail failing DMARC with p=reject (else it goes to Junk) */
+  dmarcReject: boolean;
+  dnsResolver?: DnsResolver;
+  /** loopback clients count as secured for AUTH (default true, as IMAP and POP3 do); tests turn it off */
+  trustLoopback?: boolean;
+  logger: SmtpLogger;
+  /**
+   * Called after COMMIT with the outbound rows just created. The delivery worker (libs/delivery)
+   * hooks its BullMQ enqueue here; Postgres stays the source of truth (its reconciler re-enqueues
+   * rows that are due if this is not wired or Redis loses the job).
+   */
+  onOutbound?: (ids: bigint[]) => void;
+}
+
+/** What AUTH leaves on the session. */
+export interface SessionUser {
+  accountId: number;
+  address: string;
+}
+
+export function sessionUser(session: SMTPServerSession): SessionUser | null {
+  const user = session.user as SessionUser | undefined;
+  return user && typeof user.accountId === 'number' ? user : null;
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6: treated as secured, like IMAP and POP3 do. */
+export function isLoopback(ip: string): boolean {
+  const v4 = ip.replace(/^::ffff:/i, '');
+  return v4.startsWith('127.') || ip === '::1';
+}
+
+/** Passwords only over TLS (RFC 8314 / RFC 4954 4), loopback counting as secured. Never on MX. */
+export function authAllowed(ctx: SmtpContext, listener: ListenerKind, session: SMTPServerSession): boolean {
+  return listener !== 'mx' && (session.secure || ((ctx.trustLoopback ?? true) && isLoopback(session.remoteAddress)) || ctx.insecureAuth);
+}

@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveModeratedPost } from './moderation';
+import { mail, mailboxContents, seedDirectory, SmtpTalk, startSmtpHarness, testDns, type SmtpHarness } from './test-support/smtp-harness';
+
+let h: SmtpHarness;
+
+beforeAll(async () => {
+  h = await startSmtpHarness();
+  await seedDirectory(h.db);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** One MX transaction: EHLO, MAIL, RCPTs, DATA; returns every reply. */
+async function send(from: string, to: string[], message = mail({}), port = h.ports.mx) {
+  const c = await SmtpTalk.connect(port);
+  await c.cmd('EHLO client.remote.example');
+  const mailReply = await c.cmd(`MAIL FROM:<${from}>`);
+  const rcpt: string[] = [];
+  for (const r of to) rcpt.push(await c.cmd(`RCPT TO:<${r}>`));
+  const data = rcpt.some((r) => r.startsWith('250')) ? await c.data(message) : '';
+  await c.cmd('QUIT');
+  c.close();
+  return { mail: mailReply, rcpt, data };
+}
+
+async function outbound() {
+  return h.db.store.outbound.list();
+}
+
+describe('MX listener: session commands', () => {
+  it('greets, advertises the extensions without AUTH, and answers HELO, NOOP, RSET, HELP, VRFY, EXPN, QUIT', async () => {
+    const c = await SmtpTalk.connect(h.ports.mx, { greeting: false });
+    expect(await c.reply()).toMatch(/^220 mx\.example\.test .*ESMTP/);
+    const ehlo = await c.cmd('EHLO client.remote.example');
+    const lines = ehlo.split('\r\n').map((l) => l.slice(4));
+    expect(lines).toEqual(expect.arrayContaining(['PIPELINING', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES', 'STARTTLS', 'DSN', 'SIZE 200000']));
+    expect(ehlo).not.toMatch(/AUTH/);
+    expect(await c.cmd('HELO client.remote.example')).toMatch(/^250 /);
+    expect(await c.cmd('NOOP')).toMatch(/^250 2\.0\.0/);
+    expect(await c.cmd('RSET')).toMatch(/^250 2\.0\.0/);
+    expect(await c.cmd('HELP')).toMatch(/^214 /);
+    expect(await c.cmd('VRFY alice@example.test')).toBe('252 2.1.5 Cannot VRFY user, but will accept message and attempt delivery');
+    expect(await c.cmd('EXPN team@example.test')).toBe('502 5.5.1 EXPN not available');
+    expect(await c.cmd('AUTH PLAIN AGFsaWNlQGV4YW1wbGUudGVzdABzZWNyZXQtcGFzc3dvcmQ=')).toBe('503 5.5.1 Authentication not enabled on this port');
+    expect(await c.cmd('QUIT')).toMatch(/^221 /);
+    c.close();
+  });
+
+  it('refuses to relay: a remote recipient without authentication gets 554 5.7.1, and is logged with the session id', async () => {
+    const r = await send('spammer@remote.example', ['victim@elsewhere.example']);
+    expect(r.rcpt[0]).toBe('554 5.7.1 Relay access denied');
+    expect(h.logs.some((l) => l.msg === 'smtp rejection' && /554 5\.7\.1/.test(JSON.stringify(l.obj)) && 'session' in l.obj)).toBe(true);
+    expect(await outbound()).toEqual([]);
+  });
+
+  it('answers 550 5.1.1 for unknown users, 550 5.2.1 for disabled accounts and 550 5.4.6 for an alias loop', async () => {
+    const r = await send('someone@remote.example', ['nobody@example.test', 'carol@example.test', 'loop1@example.test']);
+    expect(r.rcpt).toEqual(['550 5.1.1 No such user here', '550 5.2.1 Mailbox disabled, not accepting messages', '550 5.4.6 Alias loop: no destination for this address']);
+  });
+
+  it('closes the session with 421 after 10 unrecognised commands', async () => {
+    const c = await SmtpTalk.connect(h.ports.mx);
+    const replies: string[] = [];
+    for (let i = 0; i < 10; i++) replies.push(await c.cmd(`BOGUS${i}`));
+    expect(replies[0]).toMatch(/^500 5\.5\.2/);
+    expect(replies[9]).toMatch(/^421 /);
+    expect(await c.reply()).toBe('');
+    c.close();
+  });
+
+  it('refuses more than the maximum of recipients with 452', async () => {
+    const c = await SmtpTalk.connect(h.ports.mx);
+    await c.cmd('EHLO client.remote.example');
+    await c.cmd('MAIL FROM:<a@remote.example>');
+    const replies: string[] = [];
+    for (let i = 0; i < 21; i++) replies.push(await c.cmd(`RCPT TO:<x${i}@catch.test>`));
+    expect(replies.slice(0, 20).every((r) => r.startsWith('250'))).toBe(true);
+    expect(replies[20]).toMatch(/^452 4\.5\.3/);
+    c.close();
+  });
+});
+
+describe('MX listener: delivery', () => {
+  it('stores the message with Return-Path, Delivered-To, Received and Authentication-Results, and only then answers 250', async () => {
+    const r = await send('sender@remote.example', ['Alice@EXAMPLE.test'], mail({ From: 'sender@remote.example', To: 'alice@example.test', Subject: 'first' }, 'line one\r\n.dot line\r\n'));
+    expect(r.data).toMatch(/^250 2\.0\.0 Ok: stored/);
+    const inbox = await mailboxContents(h.db, 'alice@example.test');
+    const stored = inbox.find((m) => m.includes('Subject: first'))!;
+    expect(stored).toMatch(/^Return-Path: <sender@remote\.example>\r\nDelivered-To: alice@example\.test\r\n/);
+    expect(stored).toMatch(/Received: from client\.remote\.example \(\[127\.0\.0\.1\]\)\r\n\tby mx\.example\.test \(Mailstead\)\r\n\twith ESMTP\r\n\tid \S+\r\n\tfor <Alice@EXAMPLE\.test>;/);
+    expect(stored).toMatch(/Authentication-Results: mx\.example\.test;\r\n dkim=none/);
+    expect(stored).toMatch(/spf=none/);
+    expect(stored).toContain('\r\n\r\nline one\r\n.dot line\r\n');
+  });
+
+  it('tolerates bare LF and long lines and stores CRLF', async () => {
+    const c = await SmtpTalk.connect(h.ports.mx);
+    await c.cmd('EHLO client.remote.example');
+    await c.cmd('MAIL FROM:<lf@remote.example>');
+    await c.cmd('RCPT TO:<bob@example.test>');
+    await c.cmd('DATA');
+    c.write(`Subject: bare-lf\nFrom: lf@remote.example\n\n${'x'.repeat(2000)}\nend\r\n.\r\n`);
+    expect(await c.reply()).toMatch(/^250 /);
+    c.close();
+    const stored = (await mailboxContents(h.db, 'bob@example.test')).find((m) => m.includes('Subject: bare-lf'))!;
+    expect(stored).toContain(`Subject: bare-lf\r\nFrom: lf@remote.example\r\n\r\n${'x'.repeat(2000)}\r\nend\r\n`);
+  });
+
+  it('enforces SIZE: declared too big -> 552 at MAIL, sent too big -> 552 5.3.4 after DATA, nothing stored', async () => {
+    const before = (await mailboxContents(h.db, 'dave@example.test')).length;
+    const c = await SmtpTalk.connect(h.ports.mx);
+    await c.cmd('EHLO client.remote.example');
+    expect(await c.cmd('MAIL FROM:<big@remote.example> SIZE=300000')).toMatch(/^552 5\.3\.4/);
+    expect(await c.cmd('MAIL FROM:<big@remote.example>')).toMatch(/^250/);
+    expect(await c.cmd('RCPT TO:<dave@example.test>')).toMatch(/^250/);
+    expect(await c.data(mail({ Subject: 'big' }, `${'y'.repeat(998)}\r\n`.repeat(250)))).toMatch(/^552 5\.3\.4/);
+    expect(await c.cmd('NOOP')).toMatch(/^250/);
+    c.close();
+    expect((await mailboxContents(h.db, 'dave@example.test')).length).toBe(before);
+  });
+
+  it('refuses a message with more than 30 Received fields as a loop (554 5.4.6)', async () => {
+    const received = Array.from({ length: 31 }, (_, i) => `Received: from hop${i}.example by hop${i + 1}.example; Sun, 22 Nov 2026 10:00:00 +0000`).join('\r\n');
+    const r = await send('loop@remote.example', ['bob@example.test'], `${received}\r\n${mail({ Subject: 'looping' })}`);
+    expect(r.data).toBe('554 5.4.6 Routing loop detected: too many Received headers');
+    expect((await mailboxContents(h.db, 'bob@example.test')).some((m) => m.includes('Subject: looping'))).toBe(false);
+  });
+
+  it('fans an alias out to every destination, local and remote (an outbound row with the original sender)', async () => {
+    const r = await send('fan@remote.example', ['info@example.test', 'fwd@example.test'], mail({ Subject: 'fan-out' }));
+    expect(r.rcpt).toEqual(['250 2.1.5 Accepted', '250 2.1.5 Accepted']);
+    expect(r.data).toMatch(/^250 /);
+    for (const who of ['alice', 'bob', 'dave']) {
+      expect((await mailboxContents(h.db, `${who}@example.test`)).filter((m) => m.includes('Subject: fan-out'))).toHaveLength(1);
+    }
+    const row = (await outbound()).find((o) => o.domain === 'remote.example' && o.sender === 'fan@remote.example')!;
+    expect(row.recipients.map((x) => x.address)).toEqual(['someone@remote.example']);
+  });
+
+  it('delivers any address of a catch-all domain to its destination', async () => {
+    const r = await send('x@remote.example', ['whatever-123@catch.test'], mail({ Subject: 'caught' }));
+    expect(r.data).toMatch(/^250 /);
+    expect((await mailboxContents(h.db, 'dave@example.test')).some((m) => m.includes('Subject: caught'))).toBe(true);
+  });
+
+  it('plus-addressing files into the folder named by the tag when it exists, else INBOX', async () => {
+    expect((await send('shop@remote.example', ['alice+Receipts@example.test'], mail({ Subject: 'receipt' }))).data).toMatch(/^250 /);
+    expect((await send('shop@remote.example', ['alice+nosuchfolder@example.test'], mail({ Subject: 'tagged' }))).data).toMatch(/^250 /);
+    expect((await mailboxContents(h.db, 'alice@example.test', 'Receipts')).some((m) => m.includes('Subject: receipt'))).toBe(true);
+    expect((await mailboxContents(h.db, 'alice@example.test')).some((m) => m.includes('Subject: tagged'))).toBe(true);
+    expect((await mailboxContents(h.db, 'alice@example.test')).some((m) => m.includes('Subject: receipt'))).toBe(false);
+  });
+
+  it('quota: a full mailbox gets 452 4.2.2 at RCPT, a message bigger than the whole quota 552 5.2.2, a message that would overflow 452 at DATA', async () => {
+    await h.db.store.accounts.setQuota('full@example.test', 3000);
+    await h.db.store.accounts.setQuota('tiny@example.test', 100);
+    const full = (await h.db.store.accounts.findByAddress('full@example.test'))!;
+    const inbox = (await h.db.store.mailboxes.findByName(full.id, 'INBOX'))!;
+    await h.db.store.messages.append(inbox.id, [{ raw: Buffer.from(mail({ Subject: 'filler' }, `${'z'.repeat(70)}\r\n`.repeat(30))) }]);
+    const c = await SmtpTalk.connect(h.ports.mx);
+    await c.cmd('EHLO client.remote.example');
+    await c.cmd('MAIL FROM:<q@remote.example>');
+    expect(await c.cmd('RCPT TO:<tiny@example.test>')).toMatch(/^250/);
+    expect(await c.data(mail({ Subject: 'too big for tiny' }))).toBe('552 5.2.2 Message exceeds the mailbox quota');
+    await c.cmd('MAIL FROM:<q@remote.example> SIZE=5000');
+    expect(await c.cmd('RCPT TO:<full@example.test>')).toBe('552 5.2.2 Message exceeds the mailbox quota');
+    await c.cmd('RSET');
+    await c.cmd('MAIL FROM:<q@remote.example>');
+    expect(await c.cmd('RCPT TO:<full@example.test>')).toMatch(/^250/);
+    expect(await c.data(mail({ Subject: 'overflow' }, `${'w'.repeat(70)}\r\n`.repeat(20)))).toBe('452 4.2.2 Mailbox full, try again later');
+    // the quota lowered below what is already used: the mailbox is full
+    await h.db.store.accounts.setQuota('full@example.test', 1000);
+    await c.cmd('MAIL FROM:<q@remote.example>');
+    expect(await c.cmd('RCPT TO:<full@example.test>')).toBe('452 4.2.2 Mailbox full, try again later');
+    c.close();
+    expect((await mailboxContents(h.db, 'full@example.test')).some((m) => m.includes('overflow'))).toBe(false);
+  });
+});
+
+describe('MX listener: mailing lists', () => {
+  it('members-only list refuses a non-member (550 5.7.1) and delivers a member\'s post with list fields, once per member, bounces to the list', async () => {
+    const refused = await send('stranger@remote.example', ['team@example.test']);
+    expect(refused.rcpt[0]).toBe('550 5.7.1 Only members may post to team@example.test');
+
+    const r = await send('alice@example.test', ['team@example.test', 'bob@example.test'], mail({ From: 'alice@example.test', Subject: 'standup', 'Reply-To': 'alice@example.test' }));
+    expect(r.data).toMatch(/^250 /);
+    const bobs = (await mailboxContents(h.db, 'bob@example.test')).filter((m) => m.includes('standup'));
+    expect(bobs).toHaveLength(1);
+    const post = bobs[0]!;
+    expect(post).toMatch(/^Return-Path: <team-bounces@example\.test>\r\n/);
+    expect(post).toContain('List-Id: "Team" <team.example.test>');
+    expect(post).toContain('List-Post: <mailto:team@example.test>');
+    expect(post).toMatch(/List-Unsubscribe: <https:\/\/mx\.example\.test\/api\/lists\/team%40example\.test\/unsubscribe>, <mailto:team-request@example\.test\?subject=unsubscribe>/);
+    expect(post).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(post).toContain('List-Help: <mailto:team-request@example.test?subject=help>');
+    expect(post).toContain('Precedence: list');
+    expect(post).toContain('Subject: [team] standup');
+    expect(post).toContain('Reply-To: <team@example.test>');
+    expect(post).not.toContain('Reply-To: alice@example.test');
+    expect((await mailboxContents(h.db, 'alice@example.test')).filter((m) => m.includes('standup'))).toHaveLength(1);
+    const row = (await outbound()).find((o) => o.sender === 'team-bounces@example.test')!;
+    expect(row.recipients.map((x) => x.address)).toEqual(['member@remote.example']);
+  });
+
+  it('open list with a nested list (and itself as a member) expands once, bounded', async () => {
+    const r = await send('anyone@remote.example', ['open@example.test'], mail({ Subject: 'nested post' }));
+    expect(r.data).toMatch(/^250 /);
+    expect((await mailboxContents(h.db, 'dave@example.test')).filter((m) => m.includes('nested post'))).toHaveLength(1);
+  });
+
+  it('moderated list holds the post, tells the sender, and delivers it to members on approval', async () => {
+    const r = await send('poster@remote.example', ['mod@example.test'], mail({ Subject: 'please approve' }));
+    expect(r.data).toBe('250 2.0.0 Ok: stored; the post to mod@example.test is held for moderation');
+    expect((await mailboxContents(h.db, 'bob@example.test')).some((m) => m.includes('please approve'))).toBe(false);
+    const queue = await h.db.store.recipients.moderationQueue('mod@example.test');
+    expect(queue).toHaveLength(1);
+    expect(queue[0]!.sender).toBe('poster@remote.example');
+    const result = await approveModeratedPost(h.db.store, h.ctx.resolver, queue[0]!.id, 'mx.example.test');
+    expect(result.delivered).toBe(2);
+    const post = (await mailboxContents(h.db, 'bob@example.test')).find((m) => m.includes('please approve'))!;
+    expect(post).toContain('List-Id: "Moderated" <mod.example.test>');
+    expect(await h.db.store.recipients.moderationQueue('mod@example.test')).toEqual([]);
+    await expect(approveModeratedPost(h.db.store, h.ctx.resolver, queue[0]!.id, 'mx.example.test')).rejects.toThrow(/not found/);
+  });
+});
+
+describe('MX listener: sender checks', () => {
+  it('files mail failing DMARC (p=reject) in Junk with the verdict in Authentication-Results', async () => {
+    testDns.set('TXT:_dmarc.strict.example', [['v=DMARC1; p=reject']]);
+    testDns.set('TXT:strict.example', [['v=spf1 -all']]);
+    const r = await send('ceo@strict.example', ['dave@example.test'], mail({ From: 'ceo@strict.example', Subject: 'wire money' }));
+    expect(r.data).toMatch(/^250 /);
+    const junk = (await mailboxContents(h.db, 'dave@example.test', 'Junk')).find((m) => m.includes('wire money'))!;
+    expect(junk).toMatch(/spf=fail/);
+    expect(junk).toMatch(/dmarc=fail/);
+    expect((await mailboxContents(h.db, 'dave@example.test')).some((m) => m.includes('wire money'))).toBe(false);
+  });
+
+  it('refuses it with 550 5.7.1 when DMARC enforcement is on', async () => {
+    const ports = await h.extra({ dmarcReject: true });
+    const r = await send('ceo@strict.example', ['dave@example.test'], mail({ From: 'ceo@strict.example', Subject: 'wire more' }), ports.mx);
+    expect(r.data).toBe("550 5.7.1 Message rejected by the sender domain's DMARC policy");
+  });
+});
+
+describe('MX listener: durability and limits', () => {
+  it('answers 451 4.3.0 and stores nothing when the transaction fails, and stores the retry once', async () => {
+    const messages = h.db.store.messages;
+    const real = messages.deliverBatch.bind(messages);
+    // a failure injected inside the store transaction, after the first copies were inserted
+    messages.deliverBatch = (parts) => real([...parts, { raw: Buffer.from('x'), targets: [{ mailboxId: -1 }] }]);
+    const message = mail({ Subject: 'atomic' });
+    try {
+      const r = await send('retry@remote.example', ['info@example.test'], message);
+      expect(r.data).toBe('451 4.3.0 Local error in processing, try again later');
+    } finally {
+      messages.deliverBatch = real;
+    }
+    for (const who of ['alice', 'bob']) expect((await mailboxContents(h.db, `${who}@example.test`)).some((m) => m.includes('atomic'))).toBe(false);
+    expect((await send('retry@remote.example', ['info@example.test'], message)).data).toMatch(/^250 /);
+    for (const who of ['alice', 'bob']) expect((await mailboxContents(h.db, `${who}@example.test`)).filter((m) => m.includes('atomic'))).toHaveLength(1);
+  });
+
+  it('rejects early talkers with 421 when a greeting delay is set', async () => {
+    const ports = await h.extra({ limits: { ...h.ctx.limits, greetingDelayMs: 400 } });
+    const c = await SmtpTalk.connect(ports.mx, { greeting: false });
+    c.write('EHLO impatient.example\r\n');
+    expect(await c.reply()).toMatch(/^421 .*talk too soon/);
+    c.close();
+    const polite = await SmtpTalk.connect(ports.mx);
+    expect(await polite.cmd('EHLO polite.example')).toMatch(/^250/);
+    polite.close();
+  });
+
+  it('caps connections per IP with 421 4.7.0', async () => {
+    const ports = await h.extra({ limits: { ...h.ctx.limits, maxConnectionsPerIp: 2 } });
+    const a = await SmtpTalk.connect(ports.mx);
+    const b = await SmtpTalk.connect(ports.mx);
+    const c = await SmtpTalk.connect(ports.mx, { greeting: false });
+    expect(await c.reply()).toBe('421 4.7.0 Too many connections from your address, try again later');
+    a.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const d = await SmtpTalk.connect(ports.mx, { greeting: false });
+    expect(await d.reply()).toMatch(/^220 /);
+    for (const s of [b, c, d]) s.close();
+  });
+});

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../prisma';
+import type { ListPolicy, ListReplyTo } from '../generated/prisma/client';
+import { addressKey } from '../address';
+import { notFound, StoreError } from '../errors';
+
+/** What one address is in our directory: an account, an alias (or catch-all), a list, or nothing. */
+export interface AddressEntry {
+  account: { id: number; address: string; enabled: boolean; quotaBytes: bigint; usedBytes: bigint; domainEnabled: boolean } | null;
+  alias: { destinations: string[]; enabled: boolean } | null;
+  list: { id: number; address: string; name: string; policy: ListPolicy; replyTo: ListReplyTo; subjectPrefix: string | null } | null;
+}
+
+export interface ModerationRecord {
+  id: number;
+  listId: number;
+  listAddress: string;
+  sender: string;
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string | null;
+  createdAt: Date;
+}
+
+/**
+ * The read side of recipient resolution (libs/smtp's RecipientResolver) and the list
+ * moderation queue. Lookups are by the lower-cased key, like every other address lookup.
+ */
+export class RecipientRepository {
+  constructor(private readonly db: Db) {}
+
+  /** The domain when it is one of ours (enabled or not), else null. */
+  localDomain(name: string): Promise<{ id: number; enabled: boolean } | null> {
+    return this.db.domain.findUnique({ where: { name: name.toLowerCase() }, select: { id: true, enabled: true } });
+  }
+
+  /** Account, alias and list under one key ("user@domain", or "@domain" for the catch-all alias). */
+  async lookup(key: string): Promise<AddressEntry> {
+    const k = addressKey(key);
+    const [account, alias, list] = await Promise.all([
+      k.startsWith('@')
+        ? null
+        : this.db.account.findUnique({
+            where: { addressKey: k },
+            select: { id: true, address: true, enabled: true, quotaBytes: true, usedBytes: true, domain: { select: { enabled: true } } },
+          }),
+      this.db.alias.findUnique({ where: { source: k }, select: { destinations: true, enabled: true } }),
+      k.startsWith('@')
+        ? null
+        : this.db.mailingList.findUnique({
+            where: { address: k },
+            select: { id: true, address: true, name: true, policy: true, replyTo: true, subjectPrefix: true },
+          }),
+    ]);
+    return {
+      account: account && { id: account.id, address: account.address, enabled: account.enabled, quotaBytes: account.quotaBytes, usedBytes: account.usedBytes, domainEnabled: account.domain.enabled },
+      alias,
+      list,
+    };
+  }
+
+  /** The account's mailbox named exactly `name` (plus-addressing folders), or its INBOX/special-use one. */
+  async mailboxId(accountId: number, query: { name?: string; specialUse?: string }): Promise<number | null> {
+    const row = query.specialUse
+      ? await this.db.mailbox.findFirst({ where: { accountId, specialUse: query.specialUse }, select: { id: true }, orderBy: { id: 'asc' } })
+      : await this.db.mailbox.findUnique({ where: { accountId_name: { accountId, name: query.name ?? 'INBOX' } }, select: { id: true } });
+    return row?.id ?? null;
+  }
+
+  async listMembers(listId: number): Promise<string[]> {
+    const rows = await this.db.listMember.findMany({ where: { listId }, select: { address: true }, orderBy: { address: 'asc' } });
+    return rows.map((r) => r.address);
+  }
+
+  async isListMember(listId: number, address: string): Promise<boolean> {
+    const row = await this.db.listMember.findUnique({ where: { listId_address: { listId, address: addressKey(address) } }, select: { listId: true } });
+    return row !== null;
+  }
+
+  /**
+   * Holds a post for the list's moderators. Idempotent for the same bytes: a client retrying
+   * after a 451 does not queue the post twice (the blob is content-addressed).
+   */
+  async holdForModeration(listId: number, raw: Buffer, sender: string): Promise<number> {
+    const blobId = createHash('sha256').update(raw).digest('hex');
+    return this.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', blobId, raw.length, raw);
+      const existing = await tx.moderationItem.findFirst({ where: { listId, blobId, status: 'pending' }, select: { id: true } });
+      if (existing) return existing.id;
+      const item = await tx.moderationItem.create({ data: { listId, blobId, sender }, select: { id: true } });
+      return item.id;
+    });
+  }
+
+  async moderationQueue(listAddress: string, status: 'pending' | 'approved' | 'rejected' = 'pending'): Promise<ModerationRecord[]> {
+    const rows = await this.db.moderationItem.findMany({
+      where: { status, list: { address: addressKey(listAddress) } },
+      orderBy: { id: 'asc' },
+      select: { id: true, listId: true, sender: true, status: true, reason: true, createdAt: true, list: { select: { address: true } } },
+    });
+    return rows.map(({ list, ...r }) => ({ ...r, listAddress: list.address }));
+  }
+
+  /**
+   * Claims a pending post for approval (pending -> approved) and returns its bytes; only one
+   * caller can claim an item. `releaseModeration` puts it back when distributing it failed.
+   */
+  async claimModeration(id: number): Promise<{ raw: Buffer; listId: number; listAddress: string; sender: string }> {
+    const { count } = await this.db.moderationItem.updateMany({ where: { id, status: 'pending' }, data: { status: 'approved' } });
+    if (count === 0) throw notFound(`pending moderation item ${id}`);
+    const item = await this.db.moderationItem.findUnique({
+      where: { id },
+      select: { listId: true, sender: true, blob: { select: { data: true } }, list: { select: { address: true } } },
+    });
+    if (!item) throw notFound(`moderation item ${id}`);
+    return { raw: Buffer.from(item.blob.data), listId: item.listId, listAddress: item.list.address, sender: item.sender };
+  }
+
+  async releaseModeration(id: number): Promise<void> {
+    await this.db.moderationItem.updateMany({ where: { id, status: 'approved' }, data: { status: 'pending' } });
+  }
+
+  async rejectModeration(id: number, reason: string | null = null): Promise<void> {
+    const { count } = await this.db.moderationItem.updateMany({ where: { id, status: 'pending' }, data: { status: 'rejected', reason } });
+    if (count === 0) throw new StoreError('not_found', `pending moderation item ${id} not found`);
+  }
+}
