@@ -28,9 +28,11 @@ export async function serveWebApp(app: NestFastifyApplication, dir = webDistDir(
     },
   });
   const indexHtml = fs.readFileSync(path.join(dir, 'index.html'));
-  fastify.setNotFoundHandler((request, reply) => {
-    if (request.method !== 'GET' || request.url === '/api' || request.url.startsWith('/api/')) {
-      return reply.code(404).type('application/json').send({ statusCode: 404, error: 'Not Found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  // A catch-all GET route rather than a not-found handler: Nest owns the latter. Fastify
+  // matches the API's own routes (and the static files above) before this wildcard.
+  fastify.get('/*', (request, reply) => {
+    if (request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?')) {
+      return reply.code(404).type('application/json').send({ statusCode: 404, error: 'Not Found', message: `Cannot GET ${request.url.split('?')[0]}` });
     }
     return reply
       .type('text/html; charset=utf-8')
