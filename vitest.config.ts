@@ -28,6 +28,15 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: 'web',
+          include: ['apps/web/src/**/*.spec.tsx'],
+          environment: 'jsdom',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: 'integration',
           include: ['libs/*/src/**/*.int.spec.ts', 'apps/*/src/**/*.int.spec.ts', 'e2e/**/*.int.spec.ts'],
           environment: 'node',

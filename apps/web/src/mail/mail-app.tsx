@@ -1,19 +1,89 @@
-import { useEffect, useState } from 'react';
-import type { HealthReport } from '@mailstead/contracts';
+import type { ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { Box, CircularProgress } from '@mui/material';
+import { LoginPage } from '../shared/login-page';
+import { loginPath, SessionProvider, useSession } from '../shared/session';
+import { MailsteadThemeProvider } from '../shared/theme';
+import { MailShell } from './mail-shell';
+import { SettingsPage } from './settings-page';
 
-/** The webmail (/mail): replaced by the webmail issue. */
-export default function MailApp() {
-  const [health, setHealth] = useState<HealthReport | undefined>();
-  useEffect(() => {
-    fetch('/api/health')
-      .then((r) => r.json() as Promise<HealthReport>)
-      .then(setHealth, () => setHealth(undefined));
-  }, []);
+function Loading() {
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto' }}>
-      <h1>Mailstead</h1>
-      <p>Webmail and admin console are on their way.</p>
-      <p>Server status: {health ? health.status : 'unknown'}</p>
-    </main>
+    <Box sx={{ height: '100vh', display: 'grid', placeItems: 'center' }} aria-busy aria-label="Loading">
+      <CircularProgress />
+    </Box>
+  );
+}
+
+/** Screens that need a session; without one, the login page with ?next= back here. */
+function RequireSession({ children }: { children: ReactNode }) {
+  const { state } = useSession();
+  const location = useLocation();
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'anonymous') {
+    const target = `${loginPath(location.pathname + location.search)}${state.expired ? '&expired=1' : ''}`;
+    return <Navigate to={target} replace />;
+  }
+  return <>{children}</>;
+}
+
+function LoginRoute() {
+  const { state } = useSession();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const go = (target: string) => {
+    // /mail routes stay in this app; anything else (/admin) is another app: a full page load.
+    if (target === '/mail' || target.startsWith('/mail/') || target.startsWith('/mail?')) void navigate(target, { replace: true });
+    else window.location.assign(target);
+  };
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'authenticated') {
+    const next = params.get('next');
+    if (next && !next.startsWith('/mail')) {
+      go(next.startsWith('/') && !next.startsWith('//') ? next : '/mail');
+      return <Loading />;
+    }
+    return <Navigate to={next && next.startsWith('/mail') && !next.startsWith('/mail/login') ? next : '/mail'} replace />;
+  }
+  return <LoginPage next={params.get('next')} expired={params.get('expired') === '1'} onLoggedIn={go} />;
+}
+
+/** The webmail (/mail): login, the three-pane mail view, settings. */
+export default function MailApp() {
+  return (
+    <MailsteadThemeProvider>
+      <SessionProvider>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/mail/login" element={<LoginRoute />} />
+            <Route
+              path="/mail/settings"
+              element={
+                <RequireSession>
+                  <SettingsPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/mail/folder/:folderId"
+              element={
+                <RequireSession>
+                  <MailShell />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/mail"
+              element={
+                <RequireSession>
+                  <MailShell />
+                </RequireSession>
+              }
+            />
+            <Route path="*" element={<Navigate to="/mail" replace />} />
+          </Routes>
+        </BrowserRouter>
+      </SessionProvider>
+    </MailsteadThemeProvider>
   );
 }

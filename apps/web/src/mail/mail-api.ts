@@ -1,0 +1,30 @@
+import type { ComposeRequest, MailboxDto, MessageDetailDto, MessagePage } from '@mailstead/contracts';
+import { api, uploadWithProgress } from '../shared/api-client';
+
+/** The webmail's calls, one per contract route (libs/contracts routes.ts). */
+export const mailApi = {
+  mailboxes: () => api<MailboxDto[]>('GET', '/api/mailboxes'),
+  createMailbox: (name: string) => api<MailboxDto>('POST', '/api/mailboxes', { body: { name } }),
+  messages: (mailboxId: number, cursor?: string, signal?: AbortSignal, limit = 50, threads = false) =>
+    api<MessagePage>('GET', `/api/mailboxes/${mailboxId}/messages`, { query: { limit, cursor, threads: threads ? 'true' : undefined }, signal }),
+  search: (q: string, cursor?: string, signal?: AbortSignal, mailboxId?: number) =>
+    api<MessagePage>('GET', '/api/search', { query: { q, cursor, mailboxId, limit: 50 }, signal }),
+  message: (id: string, options: { remoteImages?: boolean; markSeen?: boolean } = {}, signal?: AbortSignal) =>
+    api<MessageDetailDto>('GET', `/api/messages/${id}`, {
+      query: { remoteImages: options.remoteImages ? 'true' : undefined, markSeen: options.markSeen ? 'true' : undefined },
+      signal,
+    }),
+  flags: (ids: string[], add: string[], remove: string[]) => api<{ count: number }>('POST', '/api/messages/flags', { body: { ids, add, remove } }),
+  move: (ids: string[], mailboxId: number) => api<{ count: number }>('POST', '/api/messages/move', { body: { ids, mailboxId } }),
+  delete: (ids: string[], permanent = false) => api<{ count: number }>('POST', '/api/messages/delete', { body: { ids, permanent } }),
+  send: (request: ComposeRequest) =>
+    api<{ messageIdHeader: string; sentId: string | null; localRecipients: number; remoteRecipients: number }>('POST', '/api/send', { body: request }),
+  saveDraft: (request: ComposeRequest) => api<{ id: string; mailboxId: number }>('POST', '/api/drafts', { body: request }),
+  upload: (file: File, onProgress: (fraction: number) => void, signal?: AbortSignal) =>
+    uploadWithProgress<{ id: string; filename: string; contentType: string; size: number }>('/api/uploads', file, onProgress, signal),
+  changePassword: (currentPassword: string, newPassword: string) => api<{ ok: true }>('POST', '/api/auth/password', { body: { currentPassword, newPassword } }),
+  appPasswords: () => api<{ id: number; label: string; createdAt: string; lastUsedAt: string | null }[]>('GET', '/api/auth/app-passwords'),
+  createAppPassword: (label: string) =>
+    api<{ id: number; label: string; createdAt: string; lastUsedAt: string | null; password: string }>('POST', '/api/auth/app-passwords', { body: { label } }),
+  revokeAppPassword: (id: number) => api<{ ok: true }>('DELETE', `/api/auth/app-passwords/${id}`),
+};

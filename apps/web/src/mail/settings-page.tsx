@@ -1,0 +1,201 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
+import {
+  Alert,
+  AppBar,
+  Box,
+  Button,
+  IconButton,
+  List,
+  ListItem,
+  ListItemText,
+  Paper,
+  Stack,
+  TextField,
+  Toolbar,
+  ToggleButton,
+  ToggleButtonGroup,
+  Typography,
+} from '@mui/material';
+import ArrowBackIcon from '@mui/icons-material/ArrowBack';
+import DeleteIcon from '@mui/icons-material/Delete';
+import { errorMessage } from '../shared/api-client';
+import { useAccount } from '../shared/session';
+import { useColorMode, type ColorMode } from '../shared/theme';
+import { mailApi } from './mail-api';
+import { loadSettings, saveSettings } from './user-settings';
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <Paper component="section" aria-label={title} sx={{ p: 3 }}>
+      <Typography variant="h6" component="h2" gutterBottom>
+        {title}
+      </Typography>
+      {children}
+    </Paper>
+  );
+}
+
+function PasswordSection() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (next !== repeat) return setResult({ ok: false, text: 'The new passwords differ.' });
+    try {
+      await mailApi.changePassword(current, next);
+      setResult({ ok: true, text: 'Password changed. Other sessions were signed out.' });
+      setCurrent('');
+      setNext('');
+      setRepeat('');
+    } catch (err) {
+      setResult({ ok: false, text: errorMessage(err) });
+    }
+  };
+  return (
+    <Section title="Password">
+      <Stack component="form" spacing={2} onSubmit={(e) => void submit(e)} sx={{ maxWidth: 400 }}>
+        {result && <Alert severity={result.ok ? 'success' : 'error'}>{result.text}</Alert>}
+        <TextField label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        <TextField label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required slotProps={{ htmlInput: { minLength: 8 } }} helperText="At least 8 characters" />
+        <TextField label="Repeat new password" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required />
+        <Box>
+          <Button type="submit" variant="contained">
+            Change password
+          </Button>
+        </Box>
+      </Stack>
+    </Section>
+  );
+}
+
+function AppPasswordsSection() {
+  const [list, setList] = useState<{ id: number; label: string; createdAt: string; lastUsedAt: string | null }[]>([]);
+  const [label, setLabel] = useState('');
+  const [created, setCreated] = useState<{ label: string; password: string } | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const load = () => mailApi.appPasswords().then(setList, (e: unknown) => setError(errorMessage(e)));
+  useEffect(() => {
+    void load();
+  }, []);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const result = await mailApi.createAppPassword(label.trim());
+      setCreated({ label: result.label, password: result.password });
+      setLabel('');
+      await load();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <Section title="App passwords">
+      <Typography variant="body2" color="text.secondary" gutterBottom>
+        For mail programs and phones (IMAP, POP3, SMTP). They never work for this web login.
+      </Typography>
+      {error && <Alert severity="error">{error}</Alert>}
+      {created && (
+        <Alert severity="success" onClose={() => setCreated(undefined)} sx={{ my: 1 }}>
+          Password for “{created.label}” (shown once): <code style={{ userSelect: 'all' }}>{created.password}</code>
+        </Alert>
+      )}
+      <List dense>
+        {list.map((p) => (
+          <ListItem
+            key={p.id}
+            secondaryAction={
+              <IconButton edge="end" aria-label={`Revoke ${p.label}`} onClick={() => void mailApi.revokeAppPassword(p.id).then(load, (e: unknown) => setError(errorMessage(e)))}>
+                <DeleteIcon />
+              </IconButton>
+            }
+          >
+            <ListItemText
+              primary={p.label}
+              secondary={`Created ${new Date(p.createdAt).toLocaleDateString()}${p.lastUsedAt ? ` · last used ${new Date(p.lastUsedAt).toLocaleString()}` : ' · never used'}`}
+            />
+          </ListItem>
+        ))}
+      </List>
+      <Stack component="form" direction="row" spacing={1} onSubmit={(e) => void create(e)} sx={{ maxWidth: 400 }}>
+        <TextField size="small" label="Label (e.g. Phone)" value={label} onChange={(e) => setLabel(e.target.value)} required sx={{ flex: 1 }} />
+        <Button type="submit" variant="outlined">
+          Create
+        </Button>
+      </Stack>
+    </Section>
+  );
+}
+
+/** Account settings: appearance, signature, password, app passwords. */
+export function SettingsPage() {
+  const account = useAccount();
+  const navigate = useNavigate();
+  const { mode, setMode } = useColorMode();
+  const address = account.account.address;
+  const [signature, setSignature] = useState(() => loadSettings(address).signature);
+  const [saved, setSaved] = useState(false);
+  return (
+    <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
+      <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider' }}>
+        <Toolbar variant="dense">
+          <IconButton edge="start" aria-label="Back to mail" onClick={() => void navigate('/mail')}>
+            <ArrowBackIcon />
+          </IconButton>
+          <Typography variant="h6" component="h1" sx={{ ml: 1 }}>
+            Settings
+          </Typography>
+        </Toolbar>
+      </AppBar>
+      <Stack spacing={2} sx={{ p: 2, maxWidth: 800, mx: 'auto' }}>
+        <Section title="Account">
+          <Typography>{account.account.displayName ? `${account.account.displayName} <${address}>` : address}</Typography>
+          <Typography variant="body2" color="text.secondary">
+            {`${(account.account.usedBytes / 1024 / 1024).toFixed(1)} MB used${account.account.quotaBytes > 0 ? ` of ${(account.account.quotaBytes / 1024 / 1024).toFixed(0)} MB` : ''}`}
+          </Typography>
+        </Section>
+        <Section title="Appearance">
+          <ToggleButtonGroup exclusive value={mode} onChange={(_, v: ColorMode | null) => v && setMode(v)} aria-label="Theme">
+            <ToggleButton value="light">Light</ToggleButton>
+            <ToggleButton value="dark">Dark</ToggleButton>
+          </ToggleButtonGroup>
+        </Section>
+        <Section title="Signature">
+          <Stack spacing={1}>
+            <TextField
+              label="Signature"
+              multiline
+              minRows={3}
+              value={signature}
+              onChange={(e) => {
+                setSaved(false);
+                setSignature(e.target.value);
+              }}
+              helperText="Added below new messages and replies (stored in this browser)."
+            />
+            <Box>
+              <Button
+                variant="contained"
+                onClick={() => {
+                  saveSettings(address, { signature });
+                  setSaved(true);
+                }}
+              >
+                Save signature
+              </Button>
+              {saved && (
+                <Typography component="span" variant="body2" sx={{ ml: 2 }} role="status">
+                  Saved
+                </Typography>
+              )}
+            </Box>
+          </Stack>
+        </Section>
+        <PasswordSection />
+        <AppPasswordsSection />
+      </Stack>
+    </Box>
+  );
+}
