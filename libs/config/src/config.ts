@@ -27,7 +27,15 @@ export interface MailsteadConfig {
     senderChecks: boolean;
     dmarcReject: boolean;
   };
-  imap: { plain: ListenerConfig; tls: ListenerConfig };
+  imap: {
+    plain: ListenerConfig;
+    tls: ListenerConfig;
+    maxLineLength: number;
+    maxNesting: number;
+    idleTimeoutSeconds: number;
+    loginTimeoutSeconds: number;
+    maxBadCommands: number;
+  };
   pop3: { plain: ListenerConfig; tls: ListenerConfig; maxLineLength: number; maxBadCommands: number; idleTimeoutSeconds: number; loginDelaySeconds: number };
   tls: { certFile: string | undefined; keyFile: string | undefined; selfSignedDir: string };
   admin: { address: string; password: string | undefined };
@@ -95,7 +103,15 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       senderChecks: c.MAILSTEAD_SMTP_SENDER_CHECKS,
       dmarcReject: c.MAILSTEAD_SMTP_DMARC_REJECT,
     },
-    imap: { plain: { host, port: c.MAILSTEAD_IMAP_PORT }, tls: { host, port: c.MAILSTEAD_IMAPS_PORT } },
+    imap: {
+      plain: { host, port: c.MAILSTEAD_IMAP_PORT },
+      tls: { host, port: c.MAILSTEAD_IMAPS_PORT },
+      maxLineLength: c.MAILSTEAD_IMAP_MAX_LINE,
+      maxNesting: c.MAILSTEAD_IMAP_MAX_NESTING,
+      idleTimeoutSeconds: c.MAILSTEAD_IMAP_IDLE_TIMEOUT_SECONDS,
+      loginTimeoutSeconds: c.MAILSTEAD_IMAP_LOGIN_TIMEOUT_SECONDS,
+      maxBadCommands: c.MAILSTEAD_IMAP_MAX_BAD_COMMANDS,
+    },
     pop3: {
       plain: { host, port: c.MAILSTEAD_POP3_PORT },
       tls: { host, port: c.MAILSTEAD_POP3S_PORT },

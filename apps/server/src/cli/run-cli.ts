@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type MailsteadConfig } from '@mailstead/config';
 import { aliasCommand } from './commands/alias.command';
+import { dkimCommand } from './commands/dkim.command';
 import { domainCommand } from './commands/domain.command';
 import { listCommand } from './commands/list.command';
 import { queueCommand } from './commands/queue.command';
@@ -35,6 +36,7 @@ export async function runCli(
   aliasCommand(program, ctx);
   listCommand(program, ctx);
   queueCommand(program, ctx);
+  dkimCommand(program, ctx);
   program.commands.forEach(function exitOverrideAll(c: Command) {
     c.exitOverride();
     c.commands.forEach(exitOverrideAll);
