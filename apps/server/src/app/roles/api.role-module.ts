@@ -5,6 +5,7 @@ import { ApiExceptionFilter } from '../../api/api-exception.filter';
 import { AuthController } from '../../api/auth.controller';
 import { SessionGuard } from '../../api/auth.guard';
 import { ComposeController } from '../../api/compose.controller';
+import { EventsController } from '../../api/events.controller';
 import { HealthController } from '../../api/health.controller';
 import { MailboxController } from '../../api/mailbox.controller';
 import { MessageController } from '../../api/message.controller';
@@ -29,7 +30,7 @@ class ApiRole implements OnApplicationBootstrap {
  * (the HTTP listener itself is started in runtime/server.ts, plugins in api/http-setup.ts).
  */
 @Module({
-  controllers: [HealthController, AuthController, MailboxController, MessageController, ComposeController],
+  controllers: [HealthController, AuthController, MailboxController, MessageController, ComposeController, EventsController],
   providers: [ApiRole, SessionService, SessionGuard, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class ApiRoleModule {}
