@@ -69,9 +69,9 @@ export function fakeDataProvider(rows: Rows, extra: Partial<AdminDataProvider> =
     }),
     moderate: vi.fn(async () => undefined),
     resetTwoFactor: vi.fn(async () => undefined),
-    ...extra,
   };
-  return { dp: dp as unknown as AdminDataProvider & typeof dp, db };
+  Object.assign(dp, extra);
+  return { dp, db };
 }
 
 export function fakeAuthProvider(permissions: AdminPermissions): AuthProvider {
@@ -88,7 +88,7 @@ export function fakeAuthProvider(permissions: AdminPermissions): AuthProvider {
 export const adminPermissions: AdminPermissions = { role: 'admin', domains: ['example.test', 'other.test'], address: 'admin@example.test' };
 
 /** Renders the whole console at an /admin path with the given providers. */
-export function renderConsole(path: string, dp: AdminDataProvider, permissions: AdminPermissions = adminPermissions) {
+export function renderConsole(path: string, dp: object, permissions: AdminPermissions = adminPermissions) {
   window.history.pushState({}, '', path);
-  return render(<AdminConsole dataProvider={dp} authProvider={fakeAuthProvider(permissions)} />);
+  return render(<AdminConsole dataProvider={dp as AdminDataProvider} authProvider={fakeAuthProvider(permissions)} />);
 }
