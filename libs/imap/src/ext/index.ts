@@ -1,0 +1,31 @@
+/**
+ * Building blocks for the IMAP extensions of issue 5, kept free of sessions and storage so the
+ * command files can call them directly. See each module's header for its RFC and wiring.
+ */
+export { compressSequenceSet, expandSequenceSet, mergeRanges, rangesContain, selectInSequenceSet, toRanges, type NumberRange } from './sequence-set';
+export {
+  computeEsearch,
+  formatEsearch,
+  formatSearch,
+  orderedSequenceSet,
+  parseSearchReturnOptions,
+  savedMatches,
+  sendsEsearchResponse,
+  SearchReturnError,
+  type EsearchResult,
+  type SearchReturnOption,
+} from './esearch';
+export { SearchResultVariable } from './search-result-variable';
+export { asciiCasemapKey, baseSubject, compareAsciiCasemap, decodeEncodedWords, extractBaseSubject, type BaseSubject } from './base-subject';
+export { displayName, parseSortCriteria, sortDate, sortMessages, SortCriteriaError, type SortAddress, type SortableMessage, type SortCriterion, type SortKey } from './sort';
+export {
+  formatThread,
+  formatThreadResponse,
+  parseThreadAlgorithm,
+  threadMessages,
+  ThreadAlgorithmError,
+  type ThreadAlgorithm,
+  type ThreadableMessage,
+  type ThreadNode,
+} from './thread';
+export { DeflateStream, startDeflate, type DeflateOptions } from './compress';
