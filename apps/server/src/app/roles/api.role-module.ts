@@ -1,6 +1,11 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { MailsteadConfig } from '@mailstead/config';
+import { AdminAliasesController } from '../../api/admin/admin-aliases.controller';
+import { AdminDomainsController } from '../../api/admin/admin-domains.controller';
+import { AdminListsController } from '../../api/admin/admin-lists.controller';
+import { AdminQueueController } from '../../api/admin/admin-queue.controller';
+import { AdminUsersController } from '../../api/admin/admin-users.controller';
 import { ApiExceptionFilter } from '../../api/api-exception.filter';
 import { AuthController } from '../../api/auth.controller';
 import { SessionGuard } from '../../api/auth.guard';
@@ -30,7 +35,15 @@ class ApiRole implements OnApplicationBootstrap {
  * (the HTTP listener itself is started in runtime/server.ts, plugins in api/http-setup.ts).
  */
 @Module({
-  controllers: [HealthController, AuthController, MailboxController, MessageController, ComposeController, EventsController],
+  controllers: [
+    HealthController, AuthController, MailboxController, MessageController, ComposeController,
+    EventsController,
+    AdminDomainsController,
+    AdminUsersController,
+    AdminAliasesController,
+    AdminListsController,
+    AdminQueueController,
+  ],
   providers: [ApiRole, SessionService, SessionGuard, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class ApiRoleModule {}
