@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { mergeRecipients } from './delivery-plan';
+import { listCopy } from './list-post';
+import type { ListDelivery, LocalMailbox, Resolution } from './recipient-resolver';
+
+const box = (accountId: number): LocalMailbox => ({ accountId, address: `u${accountId}@x.test`, mailboxId: accountId * 10, folder: null, quotaBytes: 0n, usedBytes: 0n });
+const list: ListDelivery['list'] = { id: 1, address: 'team@x.test', name: 'Team', policy: 'open', replyTo: 'list', subjectPrefix: '[team]' };
+const res = (address: string, r: Partial<Resolution>): Resolution => ({ address, local: true, mailboxes: [], remote: [], lists: [], ...r });
+
+describe('mergeRecipients', () => {
+  it('gives list members only the list copy, and everyone one copy', () => {
+    const plan = mergeRecipients([
+      { resolution: res('u1@x.test', { mailboxes: [box(1)] }) },
+      { resolution: res('u2@x.test', { mailboxes: [box(2)] }) },
+      { resolution: res('team@x.test', { lists: [{ list, held: false, mailboxes: [box(1), box(3)], remote: ['r@remote.test'] }] }) },
+      { resolution: res('alias@x.test', { mailboxes: [box(2)], remote: ['r@remote.test', 'other@remote.test'] }) },
+    ]);
+    expect(plan.mailboxes.map((m) => m.accountId)).toEqual([2]);
+    expect(plan.remote).toEqual([{ address: 'other@remote.test', notify: [], orcpt: 'rfc822;alias@x.test' }]);
+    expect(plan.lists).toHaveLength(1);
+  });
+
+  it('keeps the direct copy when the list post is held for moderation', () => {
+    const plan = mergeRecipients([
+      { resolution: res('u1@x.test', { mailboxes: [box(1)] }) },
+      { resolution: res('team@x.test', { lists: [{ list, held: true, mailboxes: [box(1)], remote: [] }] }) },
+    ]);
+    expect(plan.mailboxes.map((m) => m.accountId)).toEqual([1]);
+  });
+});
+
+describe('listCopy', () => {
+  it('adds the list fields, prefixes the subject once, replaces Reply-To and old list fields', () => {
+    const raw = Buffer.from('From: a@b\r\nSubject: hello\r\nReply-To: a@b\r\nList-Id: <old.list>\r\n\r\nbody\r\n');
+    const copy = listCopy(raw, list, 'mail.x.test').toString();
+    expect(copy).toMatch(/^From: a@b\r\nSubject: \[team\] hello\r\nList-Id: "Team" <team\.x\.test>\r\n/);
+    expect(copy).not.toContain('old.list');
+    expect(copy).not.toContain('Reply-To: a@b');
+    expect(copy).toContain('Reply-To: <team@x.test>\r\n\r\nbody\r\n');
+    expect(listCopy(Buffer.from(copy), list, 'mail.x.test').toString()).toContain('Subject: [team] hello\r\n');
+  });
+});
