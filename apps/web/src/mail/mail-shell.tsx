@@ -121,19 +121,20 @@ export function MailShell() {
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${where} — Mailstead`;
   }, [inbox?.unread, currentMailbox, q]);
 
-  useMailEvents(
-    (event) => {
+  useMailEvents({
+    onChange: (event) => {
       if (event.total !== null && event.unread !== null) {
         setMailboxes((all) => all.map((m) => (m.id === event.mailboxId ? { ...m, total: event.total!, unread: event.unread! } : m)));
       } else void loadMailboxes();
       if (event.kind === 'mailbox') void loadMailboxes();
       if (source?.kind === 'search' || (source?.kind === 'mailbox' && source.mailboxId === event.mailboxId)) void list.refreshTop().catch(() => undefined);
     },
-    () => {
-      void loadMailboxes();
+    onSync: (boxes) => {
+      if (boxes) setMailboxes(boxes);
+      else void loadMailboxes();
       void list.refreshTop().catch(() => undefined);
     },
-  );
+  });
 
   const showError = (e: unknown) => setToast({ key: Date.now(), text: errorMessage(e), severity: 'error' });
 

@@ -21,6 +21,9 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** "<a@x>" (an address without a name) reads better as "a@x". */
+const bareAddresses = (list: string) => list.replace(/(^|,\s*)<([^<>]+)>/g, '$1$2');
+
 const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 export interface MessageReaderProps {
@@ -125,8 +128,8 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }:
               </Typography>
             </Typography>
             <Typography variant="body2" color="text.secondary" noWrap>
-              To: {message.to}
-              {message.cc && ` · Cc: ${message.cc}`}
+              To: {bareAddresses(message.to)}
+              {message.cc && ` · Cc: ${bareAddresses(message.cc)}`}
             </Typography>
             <Typography variant="caption" color="text.secondary">
               {new Date(message.date).toLocaleString()}

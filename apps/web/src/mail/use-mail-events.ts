@@ -1,44 +1,52 @@
 import { useEffect, useRef } from 'react';
-import type { mailboxEvent } from '@mailstead/contracts';
+import type { MailboxDto, mailboxEvent } from '@mailstead/contracts';
 import type { z } from 'zod';
 
 export type MailboxEvent = z.infer<typeof mailboxEvent>;
-const KINDS = ['append', 'flags', 'expunge', 'mailbox'] as const;
 
-function parseEvent(data: string): MailboxEvent | undefined {
+export interface MailEventHandlers {
+  /** `change`: one mailbox changed (with its counts afterwards). */
+  onChange(event: MailboxEvent): void;
+  /** `sync` (after a reconnect; changes may have been missed), and the fallback poll with no mailboxes. */
+  onSync(mailboxes: MailboxDto[] | undefined): void;
+}
+
+function parse<T>(data: string): T | undefined {
   try {
-    const value = JSON.parse(data) as Partial<MailboxEvent>;
-    if (typeof value.mailboxId === 'number' && typeof value.kind === 'string') return value as MailboxEvent;
+    return JSON.parse(data) as T;
   } catch {
-    // keep-alive comments and unknown payloads are ignored
+    return undefined;
   }
-  return undefined;
 }
 
 /**
- * Live mailbox changes from GET /api/events (Server-Sent Events). The browser reconnects by
- * itself after network errors; when the stream is refused for good (older server, proxy),
- * `onFallbackPoll` runs every `pollMs` so counts and new mail still arrive.
+ * Live mailbox changes from GET /api/events (Server-Sent Events, apps/server events.controller).
+ * The browser reconnects by itself after network errors (the server sends `retry:`); when the
+ * stream is refused for good (an older server, a proxy), `onSync` runs every `pollMs` instead.
  */
-export function useMailEvents(onEvent: (event: MailboxEvent) => void, onFallbackPoll: () => void, pollMs = 30_000): void {
-  const handlers = useRef({ onEvent, onFallbackPoll });
-  handlers.current = { onEvent, onFallbackPoll };
+export function useMailEvents(handlers: MailEventHandlers, pollMs = 15_000): void {
+  const latest = useRef(handlers);
+  latest.current = handlers;
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;
     let poll: ReturnType<typeof setInterval> | undefined;
     const source = new EventSource('/api/events', { withCredentials: true });
-    const handle = (e: MessageEvent<string>) => {
-      const event = parseEvent(e.data);
-      if (event) handlers.current.onEvent(event);
+    const onChange = (e: MessageEvent<string>) => {
+      const event = parse<Partial<MailboxEvent>>(e.data);
+      if (event && typeof event.mailboxId === 'number' && typeof event.kind === 'string') latest.current.onChange(event as MailboxEvent);
     };
-    source.onmessage = handle;
-    for (const kind of KINDS) source.addEventListener(kind, handle as EventListener);
+    source.addEventListener('change', onChange);
+    source.onmessage = onChange;
+    source.addEventListener('sync', (e: MessageEvent<string>) => {
+      const data = parse<{ mailboxes?: MailboxDto[] }>(e.data);
+      latest.current.onSync(Array.isArray(data?.mailboxes) ? data.mailboxes : undefined);
+    });
     source.onopen = () => {
       if (poll) clearInterval(poll);
       poll = undefined;
     };
     source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED && !poll) poll = setInterval(() => handlers.current.onFallbackPoll(), pollMs);
+      if (source.readyState === EventSource.CLOSED && !poll) poll = setInterval(() => latest.current.onSync(undefined), pollMs);
     };
     return () => {
       source.close();
