@@ -41,8 +41,13 @@ export interface ImapTestServer {
   tlsPort: number;
   aliceId: number;
   /** a second server on the same database (another process, as far as IMAP can tell) */
-  startPeer(): Promise<{ port: number; close(): Promise<void> }>;
+  startPeer(options?: PeerOptions): Promise<{ port: number; tlsPort: number; close(): Promise<void> }>;
   close(): Promise<void>;
+}
+
+export interface PeerOptions {
+  limits?: Partial<ImapLimits>;
+  trustLoopback?: boolean;
 }
 
 export async function startImapServer(limits: Partial<ImapLimits> = {}, db?: TestDatabase): Promise<ImapTestServer> {
@@ -56,8 +61,15 @@ export async function startImapServer(limits: Partial<ImapLimits> = {}, db?: Tes
   const cert = await testCertificate();
   const peers: { close(): Promise<void> }[] = [];
 
-  const make = async (feed: ChangeFeed) => {
-    const server = new ImapServer({ store: new ImapMailStore(database.store, feed), authenticator, hostname: 'imap.test', tls: cert, limits });
+  const make = async (feed: ChangeFeed, options: PeerOptions = {}) => {
+    const server = new ImapServer({
+      store: new ImapMailStore(database.store, feed),
+      authenticator,
+      hostname: 'imap.test',
+      tls: cert,
+      limits: { ...limits, ...options.limits },
+      trustLoopback: options.trustLoopback,
+    });
     const plain = await server.listen('imap', '127.0.0.1', 0, false);
     const secure = await server.listen('imaps', '127.0.0.1', 0, true);
     return { server, port: plain.port, tlsPort: secure.port };
@@ -73,12 +85,13 @@ export async function startImapServer(limits: Partial<ImapLimits> = {}, db?: Tes
     port: main.port,
     tlsPort: main.tlsPort,
     aliceId: alice.id,
-    async startPeer() {
+    async startPeer(options: PeerOptions = {}) {
       const peerFeed = new ChangeFeed(database.url);
       await peerFeed.start();
-      const peer = await make(peerFeed);
+      const peer = await make(peerFeed, options);
       const handle = {
         port: peer.port,
+        tlsPort: peer.tlsPort,
         async close() {
           await peer.server.close();
           await peerFeed.close();

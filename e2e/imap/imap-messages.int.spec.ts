@@ -294,6 +294,22 @@ describe('several sessions on one mailbox', () => {
     b.close();
   });
 
+  it('APPEND to the selected mailbox reports EXISTS; deleting it under another session ends that session', async () => {
+    await t.store.mailboxes.create(t.aliceId, 'Doomed');
+    const a = await selected('Doomed');
+    const msg = sampleMessage(500);
+    a.write(`d1 APPEND Doomed {${msg.length}+}\r\n`);
+    a.write(Buffer.concat([msg, Buffer.from('\r\n')]));
+    expect(await a.response('d1')).toMatch(/^\* 1 EXISTS\r\n\* 1 RECENT\r\nd1 OK \[APPENDUID \d+ 1\]/);
+    const b = await RawImap.connect(t.port);
+    await b.login();
+    expect(await b.command('d2', 'DELETE Doomed')).toBe('d2 OK DELETE completed\r\n');
+    a.write('d3 NOOP\r\n');
+    await a.until(() => a.closed);
+    expect(a.take()).toBe('* BYE Selected mailbox was deleted\r\n');
+    b.close();
+  });
+
   it('IDLE on server A sees a message appended through server B (another process on the same database)', async () => {
     const peer = await t.startPeer();
     const box = (await t.store.mailboxes.create(t.aliceId, 'CrossProcess')).id;

@@ -127,6 +127,38 @@ describe('IMAP raw transcripts: bad input and limits', () => {
   });
 });
 
+describe('IMAP raw transcripts: TLS policy and session limits', () => {
+  it('without the loopback exception: LOGINDISABLED and PRIVACYREQUIRED until STARTTLS', async () => {
+    const peer = await t.startPeer({ trustLoopback: false });
+    const c = await RawImap.connect(peer.port);
+    expect(c.greeting).toMatch(/STARTTLS LOGINDISABLED\]/);
+    expect(await c.command('p1', 'LOGIN alice@example.test alice-secret-pw')).toMatch(/^p1 NO \[PRIVACYREQUIRED\]/);
+    expect(await c.command('p2', 'AUTHENTICATE PLAIN AGFsaWNlAHg=')).toMatch(/^p2 NO \[PRIVACYREQUIRED\]/);
+    await c.command('p3', 'STARTTLS');
+    await c.startTls();
+    expect(await c.command('p4', 'CAPABILITY')).toMatch(/AUTH=PLAIN/);
+    await c.login();
+    c.close();
+    const s = await RawImap.connect(peer.tlsPort, { tls: true });
+    await s.login();
+    s.close();
+    await peer.close();
+  });
+
+  it('an unauthenticated connection gets a short timeout and a small command budget', async () => {
+    const peer = await t.startPeer({ limits: { loginTimeoutMs: 200, maxUnauthenticatedCommands: 3 } });
+    const idle = await RawImap.connect(peer.port);
+    await idle.until(() => idle.closed);
+    expect(idle.take()).toBe('* BYE Login timed out\r\n');
+    const chatty = await RawImap.connect(peer.port);
+    for (let i = 0; i < 3; i++) expect(await chatty.command(`n${i}`, 'NOOP')).toMatch(/OK/);
+    chatty.write('n3 NOOP\r\n');
+    await chatty.until(() => chatty.closed);
+    expect(chatty.take()).toBe('* BYE Too many commands before login\r\n');
+    await peer.close();
+  });
+});
+
 describe('IMAP raw transcripts: mailboxes', () => {
   it('LIST shows the default folders with special-use and children attributes', async () => {
     const c = await RawImap.connect(t.port);

@@ -42,5 +42,10 @@ export interface ImapServerOptions {
   limits?: Partial<ImapLimits>;
   /** allow LOGIN/AUTHENTICATE without TLS from any address (development only) */
   insecureAuth?: boolean;
+  /**
+   * Count loopback connections as secured (as Dovecot does), so LOGIN works there without
+   * TLS. Default true; off where a local proxy forwards outside connections.
+   */
+  trustLoopback?: boolean;
   logger?: ImapLogger;
 }

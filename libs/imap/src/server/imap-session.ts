@@ -77,7 +77,7 @@ export class ImapSession {
     this.socket = socket;
     this.tlsActive = implicitTls;
     this.remoteAddress = socket.remoteAddress ?? '';
-    this.loopback = isLoopback(socket.remoteAddress);
+    this.loopback = server.options.trustLoopback !== false && isLoopback(socket.remoteAddress);
     this.reader = this.newReader();
     this.attach(socket);
     socket.on('close', () => this.cleanup());
@@ -338,7 +338,17 @@ export class ImapSession {
     if (this.state.kind !== 'selected') return;
     const box = this.state.mailbox;
     box.dirty = false;
-    const changes = await this.store.changesSince(box.id, box.knownModseq);
+    let changes;
+    try {
+      changes = await this.store.changesSince(box.id, box.knownModseq);
+    } catch (error) {
+      // The selected mailbox was deleted (or renamed away and deleted) by another session.
+      if (error instanceof MailStoreError && error.code === 'not_found') {
+        this.bye('Selected mailbox was deleted');
+        return;
+      }
+      throw error;
+    }
     if (this.state.kind !== 'selected' || this.state.mailbox !== box) return;
     const lines: string[] = [];
     for (const uid of changes.expunged) if (box.seqOf(uid) > 0) box.pendingExpunges.add(uid);
