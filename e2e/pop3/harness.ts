@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import { Redis } from 'ioredis';
 import { generate } from 'selfsigned';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
-import { Pop3Server, RedisLoginDelayGate, RedisMaildropLock, storeMailStore, type Pop3ServerOptions } from '@mailstead/pop3';
+import { Pop3Server, RedisLoginDelayGate, RedisMaildropLock, RedisWireSizeCache, storeMailStore, type Pop3ServerOptions } from '@mailstead/pop3';
 import { createTestDatabase, redisUrl, sampleMessage, type TestDatabase } from '@mailstead/testing';
 
 export const PASSWORD = 'pop3 secret with spaces';
@@ -57,7 +57,7 @@ export async function createPop3Harness(): Promise<Pop3Harness> {
       const throttle = new LoginThrottle(redis, { maxFailuresPerIp: 50, maxFailuresPerAccount: 3, windowSeconds: 60 }, `${prefix}:login`);
       const server = new Pop3Server({
         hostname: 'pop.test',
-        mailStore: storeMailStore(db.store),
+        mailStore: storeMailStore(db.store, new RedisWireSizeCache(redis, `${prefix}:wire-size`)),
         authenticator: new Authenticator(db.store, throttle),
         lock: new RedisMaildropLock(redis, { prefix: `${prefix}:lock`, ttlMs: 3000 }),
         loginDelay: new RedisLoginDelayGate(redis, `${prefix}:login-delay`),

@@ -407,6 +407,12 @@ describe('sizes computed by the store', () => {
       expect(await c.command(`LIST ${i + 1}`)).toBe(`+OK ${i + 1} ${wireSize(raw)}`);
       expect((await c.multiline(`RETR ${i + 1}`)).body.length).toBe(wireSize(raw));
     }
+    const computed = (await c.multiline('LIST')).body.toString();
     await c.quit();
+    // The next login takes the sizes from the Redis cache (blobs never change): the same listing.
+    const d = await RawPop3.connect(port);
+    await d.login(address);
+    expect((await d.multiline('LIST')).body.toString()).toBe(computed);
+    await d.quit();
   });
 });

@@ -1,5 +1,6 @@
 import type { CommandContext } from './command';
 import { Maildrop } from './maildrop';
+import { MessageFetcher } from './message-fetcher';
 
 /**
  * The end of every login (PASS, AUTH PLAIN): check the credentials through the shared
@@ -43,12 +44,13 @@ export async function completeLogin(ctx: CommandContext, username: string, passw
     // The snapshot is taken with the lock held, so no other POP3 session changes it under us.
     const inbox = await ctx.services.mailStore.openInbox(account.id);
     if (!inbox || inbox.mailboxId !== inboxId) throw new Error('INBOX changed during login');
-    maildrop = new Maildrop(inbox.mailboxId, inbox.uidValidity, inbox.messages.map((m) => ({ uid: m.uid, size: m.wireSize })));
+    maildrop = new Maildrop(inbox.mailboxId, inbox.uidValidity, inbox.messages);
   } catch (error) {
     await lease.release().catch(() => undefined);
     throw error;
   }
-  ctx.setState({ name: 'transaction', accountId: account.id, address: account.address, maildrop, lease, retrieved: new Set() });
+  const fetcher = new MessageFetcher(ctx.services.mailStore, maildrop);
+  ctx.setState({ name: 'transaction', accountId: account.id, address: account.address, maildrop, fetcher, lease, retrieved: new Set() });
   ctx.log.info({ user: account.address, via: result.via, messages: maildrop.entries.length }, 'pop3 login');
   const { count, octets } = maildrop.stat();
   return ctx.ok(`Logged in, ${count} messages (${octets} octets)`);

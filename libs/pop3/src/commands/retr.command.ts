@@ -10,7 +10,7 @@ export const retrCommand = defineCommand({
   async handle(ctx, state, line) {
     const entry = await resolveMessage(ctx, state.maildrop, line.args[0]!);
     if (!entry) return;
-    const raw = await ctx.services.mailStore.raw(state.maildrop.mailboxId, entry.uid);
+    const raw = await state.fetcher.fetch(entry);
     if (!raw) return ctx.err(`Message ${entry.number} was removed by another session`, 'SYS/PERM');
     const wire = toWireMessage(raw);
     state.retrieved.add(entry.uid);

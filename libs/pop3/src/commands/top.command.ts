@@ -12,7 +12,7 @@ export const topCommand = defineCommand({
     if (!/^[0-9]{1,10}$/.test(count)) return ctx.syntaxError(`Invalid line count "${count.slice(0, 20)}"`);
     const entry = await resolveMessage(ctx, state.maildrop, number);
     if (!entry) return;
-    const raw = await ctx.services.mailStore.raw(state.maildrop.mailboxId, entry.uid);
+    const raw = await state.fetcher.fetch(entry);
     if (!raw) return ctx.err(`Message ${entry.number} was removed by another session`, 'SYS/PERM');
     return ctx.multiline('Top of message follows', topOfMessage(toWireMessage(raw), Number(count)));
   },

@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplica
 import type { Redis } from 'ioredis';
 import type { Authenticator } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
-import { Pop3Server, RedisLoginDelayGate, RedisMaildropLock, storeMailStore } from '@mailstead/pop3';
+import { Pop3Server, RedisLoginDelayGate, RedisMaildropLock, RedisWireSizeCache, storeMailStore } from '@mailstead/pop3';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
 import type { TlsMaterial } from '../../runtime/tls';
@@ -29,7 +29,7 @@ class Pop3Role implements OnApplicationBootstrap, OnApplicationShutdown {
     this.registry.set('pop3', { state: 'starting' });
     const server = new Pop3Server({
       hostname: this.config.hostname,
-      mailStore: storeMailStore(this.store),
+      mailStore: storeMailStore(this.store, new RedisWireSizeCache(this.redis)),
       authenticator: this.authenticator,
       lock: new RedisMaildropLock(this.redis),
       loginDelay: new RedisLoginDelayGate(this.redis),
