@@ -1,17 +1,20 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import type { Authenticator } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
+import { DeliveryQueue } from '@mailstead/delivery';
 import { RecipientResolver, SmtpFrontEnd } from '@mailstead/smtp';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
 import type { TlsMaterial } from '../../runtime/tls';
-import { AUTHENTICATOR, CONFIG, LOGGER, STORE, TLS } from '../tokens';
+import { AUTHENTICATOR, CONFIG, LOGGER, REDIS, STORE, TLS } from '../tokens';
 import { RoleRegistry } from './role-registry';
 
 /** The smtp role: MX, submission (STARTTLS) and submissions (implicit TLS) listeners from libs/smtp. */
 @Injectable()
 class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
   private frontEnd: SmtpFrontEnd | undefined;
+  private queue: DeliveryQueue | undefined;
 
   constructor(
     @Inject(RoleRegistry) private readonly registry: RoleRegistry,
@@ -20,12 +23,15 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(STORE) private readonly store: Store,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
     @Inject(TLS) private readonly tls: TlsMaterial,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
     this.registry.set('smtp', { state: 'starting' });
     const log = this.logger.child({ role: 'smtp' });
+    const queue = new DeliveryQueue(this.redis);
+    this.queue = queue;
     this.frontEnd = new SmtpFrontEnd(
       {
         store: this.store,
@@ -50,8 +56,11 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
           error: (obj, msg) => log.error(obj, msg),
           debug: (obj, msg) => log.debug(obj, msg),
         },
-        // The outbound delivery issue wires its BullMQ enqueue here (onOutbound: ids => queue.add...);
-        // until then the rows wait in Postgres, which its reconciler scans anyway.
+        // After COMMIT: put the new outbound rows on the delivery queue at once. If Redis is down
+        // the rows still wait in Postgres and the worker's reconciler enqueues them when due.
+        onOutbound: (ids) => {
+          queue.enqueue(ids).catch((error: unknown) => log.warn({ err: error, ids: ids.map(String) }, 'could not enqueue outbound rows; the reconciler will'));
+        },
       },
       { cert: this.tls.cert, key: this.tls.key },
     );
@@ -71,6 +80,7 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.frontEnd?.close();
+    await this.queue?.close();
   }
 }
 
