@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,7 @@ let dns: TestDnsServer;
 let redisServer: EmbeddedRedis;
 let redis: Redis;
 let config: MailsteadConfig;
+let configEnv: Record<string, string>;
 let worker: DeliveryWorker;
 let tmp: string;
 let aliceInbox: number;
@@ -93,6 +95,8 @@ beforeAll(async () => {
   sinks.always4xx = new SmtpSink({ host: '127.0.0.6', port, rcpt: () => '450 4.2.1 mailbox busy' });
   sinks.small = new SmtpSink({ host: '127.0.0.7', port, size: 100 });
   sinks.plain = new SmtpSink({ host: '127.0.0.8', port, starttls: false, rcpt: rejectUnknown });
+  sinks.seven = new SmtpSink({ host: '127.0.0.9', port, no8bit: true });
+  sinks.stall = new SmtpSink({ host: '127.0.0.10', port, stallFirstData: true });
   await Promise.all(Object.values(sinks).map((s) => s.start()));
   dropper = new DroppingServer('127.0.0.4', port);
   await dropper.start();
@@ -105,6 +109,10 @@ beforeAll(async () => {
   dns.set('mx-4xx.test', { a: ['127.0.0.6'] });
   dns.set('mx-small.test', { a: ['127.0.0.7'] });
   dns.set('mx-plain.test', { a: ['127.0.0.8'] });
+  dns.set('mx-seven.test', { a: ['127.0.0.9'] });
+  dns.set('mx-stall.test', { a: ['127.0.0.10'] });
+  dns.set('seven.test', { mx: [[10, 'mx-seven.test']] });
+  dns.set('stall.test', { mx: [[10, 'mx-stall.test']] });
   dns.set(OUR_HOST, { a: ['127.0.0.1'] });
   dns.set('good.test', { mx: [[10, 'mx-good.test']] });
   dns.set('fallback.test', { mx: [[30, 'mx-good.test'], [10, 'mx-down.test'], [20, 'mx-drop.test']] });
@@ -119,15 +127,17 @@ beforeAll(async () => {
   dns.set('remote-sender.test', { mx: [[10, 'mx-good.test']] });
   dns.set('dedup.test', { mx: [[10, 'mx-good.test']] });
 
-  config = parseConfig({
+  configEnv = {
     MAILSTEAD_HOSTNAME: OUR_HOST,
+    MAILSTEAD_TRANSPORT_RULES: `relay.test=smtp://127.0.0.8:${port}`,
     MAILSTEAD_DNS_SERVERS: `127.0.0.1:${dns.port}`,
     MAILSTEAD_DELIVERY_PORT: String(port),
     MAILSTEAD_DELIVERY_RETRY_SCHEDULE: '300ms',
     MAILSTEAD_DELIVERY_SCAN_INTERVAL: '100ms',
     MAILSTEAD_DELIVERY_MAX_AGE: '1h',
     MAILSTEAD_DELIVERY_CONCURRENCY: '4',
-  });
+  };
+  config = parseConfig(configEnv);
 
   await store.domains.create(LOCAL_DOMAIN);
   const alice = await store.accounts.create({ address: ALICE, passwordHash: 'x' });
@@ -295,7 +305,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     const dsn = await readDsn(bounce.raw);
     expect(dsn.recipients[0]).toMatchObject({ 'final-recipient': 'rfc822; unknown@plain.test', status: '5.1.1' });
     const bounceRow = (await store.outbound.list({ sender: '', domain: 'remote-sender.test' }))[0]!;
-    expect(bounceRow.status).toBe('delivered');
+    expect((await settled(bounceRow.id)).status).toBe('delivered');
   });
 
   it('expires a message that keeps getting 4xx and bounces it with 4.4.7', async () => {
@@ -320,6 +330,60 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
       worker = new DeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
       await worker.start();
     }
+  });
+
+  it('routes by transport rule without DNS', async () => {
+    const before = sinks.plain!.received.length;
+    const [id] = await queueMessage(ALICE, ['sam@relay.test']);
+    const row = await settled(id!);
+    expect(row.status).toBe('delivered');
+    expect(row.attemptLog[0]!.host).toBe('127.0.0.8[127.0.0.8]');
+    expect(sinks.plain!.received.slice(before).map((m) => m.to)).toEqual([['sam@relay.test']]);
+  });
+
+  it('sends 8-bit content with BODY=8BITMIME, and fails clearly where the remote lacks 8BITMIME', async () => {
+    const raw = Buffer.from(`From: ${ALICE}\r\nTo: x\r\nSubject: 8bit\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n`);
+    const before = sinks.good!.received.length;
+    const [okId] = await queueMessage(ALICE, ['tom@good.test'], raw);
+    expect((await settled(okId!)).status).toBe('delivered');
+    expect(sinks.good!.received.slice(before)[0]!.mailArgs).toMatchObject({ BODY: '8BITMIME' });
+    const [badId] = await queueMessage(ALICE, ['uma@seven.test'], raw);
+    const bad = await settled(badId!);
+    expect(bad.status).toBe('failed');
+    expect(bad.recipientDetails[0]!.response).toContain('5.6.3');
+    expect(sinks.seven!.received).toHaveLength(0);
+  });
+
+  it('delivers a message whose worker was SIGKILLed mid-transaction', async () => {
+    await worker.stop();
+    try {
+      // node itself (not npx), so SIGKILL hits the worker and not a wrapper.
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/worker-process.ts'), JSON.stringify({ databaseUrl: db.url, redisUrl: redisServer.url, env: configEnv, prefix: 'dkill', leaseMs: 1500 })], {
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+        child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
+      });
+      const { outboundIds } = await store.messages.deliver(sampleMessage(20, { from: ALICE }), [], { outbound: { sender: ALICE, recipients: [{ address: 'vic@stall.test' }] } });
+      const id = outboundIds[0]!;
+      // The child's reconciler picks the row up; the remote swallows the DATA and hangs.
+      await waitFor('the stalled transaction', async () => sinks.stall!.dataStarted >= 1);
+      expect((await store.outbound.show(id))!.status).toBe('sending');
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    } finally {
+      worker = new DeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
+      await worker.start();
+    }
+    // Once the dead worker's lease runs out, the reconciler hands the row to this worker.
+    const row = (await store.outbound.list({ domain: 'stall.test' }))[0]!;
+    const done = await settled(row.id);
+    expect(done.status).toBe('delivered');
+    expect(done.attempts).toBe(2);
+    expect(sinks.stall!.received.map((m) => m.to)).toEqual([['vic@stall.test']]);
   });
 
   it('signs with the sender domain DKIM key, and the signature verifies', async () => {

@@ -22,6 +22,10 @@ export interface SinkOptions {
   /** Advertised SIZE (RFC 1870). */
   size?: number;
   starttls?: boolean;
+  /** Do not advertise 8BITMIME (RFC 6152). */
+  no8bit?: boolean;
+  /** Swallow the first message's data and never answer it (a remote that hangs mid-transaction). */
+  stallFirstData?: boolean;
 }
 
 function smtpError(reply: string): Error {
@@ -34,6 +38,8 @@ function smtpError(reply: string): Error {
 export class SmtpSink {
   readonly received: ReceivedMessage[] = [];
   connections = 0;
+  /** Messages whose DATA started (including a stalled one). */
+  dataStarted = 0;
   private readonly rcptAttempts = new Map<string, number>();
   private readonly server: SMTPServer;
 
@@ -44,6 +50,7 @@ export class SmtpSink {
       disabledCommands: options.starttls === false ? ['AUTH', 'STARTTLS'] : ['AUTH'],
       size: options.size,
       hideDSN: false,
+      hide8BITMIME: options.no8bit ?? false,
       logger: false,
       onConnect: (_session, cb) => {
         this.connections += 1;
@@ -56,7 +63,12 @@ export class SmtpSink {
         cb(reply ? smtpError(reply) : undefined);
       },
       onData: (stream, session, cb) => {
+        this.dataStarted += 1;
         const chunks: Buffer[] = [];
+        if (options.stallFirstData && this.dataStarted === 1) {
+          stream.resume();
+          return;
+        }
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           this.received.push({
