@@ -347,6 +347,20 @@ describe('maildrop lock', () => {
     await same.quit();
   });
 
+  it('gives the maildrop back when a server shuts down with a session in TRANSACTION, applying nothing', async () => {
+    const { address, inboxId } = await h.account('shutdown', corpus(2));
+    const doomed = await h.server();
+    const c = await RawPop3.connect(doomed.port);
+    await c.login(address);
+    expect(await c.command('DELE 1')).toMatch(/^\+OK/);
+    await doomed.server.close();
+    await c.closed;
+    const d = await RawPop3.connect(port);
+    expect(await d.login(address)).toMatch(/^\+OK Logged in, 2 messages/);
+    await d.quit();
+    expect((await h.db.store.messages.list(inboxId)).length).toBe(2);
+  });
+
   it('enforces LOGIN-DELAY when configured, and advertises it', async () => {
     const { address } = await h.account('delay');
     const delayed = await h.server({ loginDelaySeconds: 120 });

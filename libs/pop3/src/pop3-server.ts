@@ -54,16 +54,17 @@ export class Pop3Server {
     socket.once('close', () => this.sessions.delete(session));
     session.run().catch((error: unknown) => {
       this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'pop3 session failed');
-      session.destroy();
+      void session.destroy();
     });
   }
 
   /** Stops listening and drops every session (none enters UPDATE, so nothing marked is applied). */
   async close(): Promise<void> {
     const closing = this.listeners.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-    for (const session of this.sessions) session.destroy();
+    // Locks are released before this resolves, so the shared Redis connection may close after it.
+    const sessions = [...this.sessions].map((session) => session.destroy());
     this.sessions.clear();
     this.listeners.length = 0;
-    await Promise.all(closing);
+    await Promise.all([...closing, ...sessions]);
   }
 }

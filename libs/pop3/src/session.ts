@@ -97,9 +97,14 @@ export class Pop3Session implements CommandContext {
     }
   }
 
+  private markFinished: () => void = () => undefined;
+  /** Settles once the connection is closed and its maildrop lock given back. */
+  readonly finished = new Promise<void>((resolve) => (this.markFinished = resolve));
+
   /** Ends the connection without UPDATE (server shutdown): nothing marked is applied. */
-  destroy(): void {
+  destroy(): Promise<void> {
     this.io.destroy();
+    return this.finished;
   }
 
   private attach(io: net.Socket): void {
@@ -133,7 +138,8 @@ export class Pop3Session implements CommandContext {
     this.closed = true;
     const state = this.current;
     // A dropped connection applies nothing (RFC 1939 6): the marks are forgotten, the lock given back.
-    if (state.name === 'transaction') void state.lease.release().catch(() => undefined);
+    const released = state.name === 'transaction' ? state.lease.release().catch(() => undefined) : Promise.resolve();
+    void released.then(this.markFinished);
     this.log.info({ state: state.name }, 'pop3 disconnect');
     this.deliver();
   };
