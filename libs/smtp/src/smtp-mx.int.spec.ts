@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveModeratedPost } from './moderation';
+import { approveModeratedPost, rejectModeratedPost } from './moderation';
 import { mail, mailboxContents, seedDirectory, SmtpTalk, startSmtpHarness, testDns, type SmtpHarness } from './test-support/smtp-harness';
 
 let h: SmtpHarness;
@@ -223,6 +223,14 @@ describe('MX listener: mailing lists', () => {
     expect(post).toContain('List-Id: "Moderated" <mod.example.test>');
     expect(await h.db.store.recipients.moderationQueue('mod@example.test')).toEqual([]);
     await expect(approveModeratedPost(h.db.store, h.ctx.resolver, queue[0]!.id, 'mx.example.test')).rejects.toThrow(/not found/);
+
+    // a second post, rejected by the moderator, reaches nobody
+    await send('poster@remote.example', ['mod@example.test'], mail({ Subject: 'spam for the list' }));
+    const [held] = await h.db.store.recipients.moderationQueue('mod@example.test');
+    await rejectModeratedPost(h.db.store, held!.id, 'off topic');
+    expect(await h.db.store.recipients.moderationQueue('mod@example.test')).toEqual([]);
+    expect((await h.db.store.recipients.moderationQueue('mod@example.test', 'rejected'))[0]).toMatchObject({ sender: 'poster@remote.example', reason: 'off topic' });
+    expect((await mailboxContents(h.db, 'bob@example.test')).some((m) => m.includes('spam for the list'))).toBe(false);
   });
 });
 
@@ -272,6 +280,15 @@ describe('MX listener: durability and limits', () => {
     const polite = await SmtpTalk.connect(ports.mx);
     expect(await polite.cmd('EHLO polite.example')).toMatch(/^250/);
     polite.close();
+  });
+
+  it('closes an idle session with 421 after the idle timeout', async () => {
+    const ports = await h.extra({ limits: { ...h.ctx.limits, idleTimeoutSeconds: 1 } });
+    const c = await SmtpTalk.connect(ports.mx);
+    await c.cmd('HELO sleepy.example');
+    expect(await c.reply(5_000)).toMatch(/^421 /);
+    expect(await c.reply(5_000)).toBe('');
+    c.close();
   });
 
   it('caps connections per IP with 421 4.7.0', async () => {
