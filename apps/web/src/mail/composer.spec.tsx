@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { MessageDetailDto } from '@mailstead/contracts';
 import { fakeFetch, renderWithTheme } from '../shared/test-utils';
 import { Composer } from './composer';
-import { forwardSubject, parseAddressList, prepareCompose, quoteLines, replySubject } from './quoting';
+import { draftToCompose, forwardSubject, parseAddressList, prepareCompose, quoteLines, replySubject } from './quoting';
 
 afterEach(() => {
   cleanup();
@@ -76,6 +76,12 @@ describe('quoting', () => {
   it('replies to Reply-To when there is one', () => {
     const draft = prepareCompose('reply', { ...original, replyTo: 'List <list@example.test>' }, 'alice@example.test');
     expect(draft.to).toEqual([{ name: 'List', address: 'list@example.test' }]);
+  });
+
+  it('reopens a saved draft with its recipients, Bcc and the draft id', () => {
+    const draft = draftToCompose({ ...original, id: '55', draft: true, headers: [{ name: 'Bcc', value: 'eve@example.test' }] });
+    expect(draft).toMatchObject({ draftId: '55', subject: 'Lunch on Friday?', bcc: [{ address: 'eve@example.test' }], cc: [{ address: 'dave@example.test' }] });
+    expect(draft.to.map((a) => a.address)).toEqual(['alice@example.test', 'carol@example.test']);
   });
 
   it('forwards with a header block and no recipients', () => {

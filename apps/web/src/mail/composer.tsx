@@ -117,7 +117,7 @@ export function Composer({ open, from, initial, knownAddresses, onClose, onSent,
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [draftState, setDraftState] = useState<'none' | 'saving' | 'saved' | 'failed'>('none');
-  const draftId = useRef<string | undefined>(undefined);
+  const draftId = useRef<string | undefined>(initial.draftId);
   const dirty = useRef(false);
   const uploadKey = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);

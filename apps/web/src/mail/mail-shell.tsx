@@ -38,6 +38,7 @@ import SearchIcon from '@mui/icons-material/Search';
 import SettingsIcon from '@mui/icons-material/Settings';
 import StarIcon from '@mui/icons-material/Star';
 import CloseIcon from '@mui/icons-material/Close';
+import ForumIcon from '@mui/icons-material/Forum';
 import type { MailboxDto, MessageDetailDto, MessageSummaryDto } from '@mailstead/contracts';
 import { errorMessage } from '../shared/api-client';
 import { useAccount, useSession } from '../shared/session';
@@ -47,13 +48,14 @@ import { displayName, FolderTree } from './folder-tree';
 import { mailApi } from './mail-api';
 import { MessageList } from './message-list';
 import { MessageReader } from './message-reader';
-import { prepareCompose, type ComposeDraft, type ComposeMode } from './quoting';
+import { draftToCompose, prepareCompose, type ComposeDraft, type ComposeMode } from './quoting';
 import { loadSettings, rememberCorrespondents, knownCorrespondents } from './user-settings';
 import { useMailEvents } from './use-mail-events';
 import { useMessageList, type ListSource } from './use-message-list';
 import { SHORTCUTS, useShortcuts } from './shortcuts';
 
 const UNDO_MS = 5000;
+const THREADS_KEY = 'mailstead.conversations';
 
 interface PendingAction {
   label: string;
@@ -92,7 +94,8 @@ export function MailShell() {
 
   const inbox = mailboxes.find((m) => m.name.toUpperCase() === 'INBOX');
   const currentMailbox = folderId ? mailboxes.find((m) => String(m.id) === folderId) : inbox;
-  const source: ListSource | undefined = q ? { kind: 'search', q } : currentMailbox ? { kind: 'mailbox', mailboxId: currentMailbox.id } : undefined;
+  const [threads, setThreads] = useState(() => localStorage.getItem(THREADS_KEY) === 'true');
+  const source: ListSource | undefined = q ? { kind: 'search', q } : currentMailbox ? { kind: 'mailbox', mailboxId: currentMailbox.id, threads } : undefined;
   const list = useMessageList(source);
   const names = useMemo(() => new Map(mailboxes.map((m) => [m.id, displayName(m)])), [mailboxes]);
 
@@ -233,12 +236,16 @@ export function MailShell() {
   };
 
   const openMessage = (m: MessageSummaryDto) => {
-    setActiveId(m.id);
-    if (m.draft) {
-      void mailApi.message(m.id).then((d) => {
-        lastOpened.current = d;
-      });
+    const inDrafts = currentMailbox?.specialUse === '\\Drafts' && !q;
+    if (m.draft || inDrafts) {
+      // A draft opens in the composer, where sending it removes it from Drafts.
+      mailApi.message(m.id).then(
+        (d) => setCompose({ key: ++composeKey.current, draft: draftToCompose(d) }),
+        (e: unknown) => showError(e),
+      );
+      return;
     }
+    setActiveId(m.id);
   };
 
   const moveCursor = (delta: number) => {
@@ -471,6 +478,22 @@ export function MailShell() {
                 {q ? `Search: ${q}` : currentMailbox ? displayName(currentMailbox) : ''}
               </Typography>
               {selected.size > 0 && actionBar}
+              {!q && selected.size === 0 && (
+                <Tooltip title={threads ? 'Show every message' : 'Group conversations'}>
+                  <IconButton
+                    size="small"
+                    aria-label="Conversation view"
+                    aria-pressed={threads}
+                    color={threads ? 'primary' : 'default'}
+                    onClick={() => {
+                      localStorage.setItem(THREADS_KEY, String(!threads));
+                      setThreads(!threads);
+                    }}
+                  >
+                    <ForumIcon fontSize="small" />
+                  </IconButton>
+                </Tooltip>
+              )}
             </Box>
             {list.error && <Alert severity="error">{list.error}</Alert>}
             <MessageList

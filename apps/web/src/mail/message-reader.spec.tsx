@@ -125,6 +125,28 @@ describe('MessageReader', () => {
     await waitFor(() => expect(screen.getByTitle('Message body').getAttribute('srcdoc')).toContain('https://images.example.test/a.png'));
   });
 
+  it('shows cid: pictures as data: URLs fetched by the webmail (the opaque frame has no session)', async () => {
+    const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+    const json = fakeFetch({
+      'GET /api/messages/42': () =>
+        detail({
+          html: '<p>Logo:</p><img src="/api/messages/42/attachments/2?inline=true">',
+          remoteImagesBlocked: false,
+          attachments: [{ partId: '2', filename: 'logo.png', contentType: 'image/png', size: png.length, contentId: '<logo@x>', inline: true, url: '/api/messages/42/attachments/2' }],
+        }),
+    });
+    const requested: string[] = [];
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      requested.push(String(input));
+      if (String(input) === '/api/messages/42/attachments/2?inline=true') return new Response(png, { status: 200, headers: { 'content-type': 'image/png' } });
+      return json.fn(input, init);
+    });
+    renderWithTheme(<MessageReader messageId="42" onReply={vi.fn()} />);
+    await waitFor(() => expect(screen.getByTitle('Message body').getAttribute('srcdoc')).toContain('src="data:image/png;base64,iVBORw0KGgo'));
+    expect(requested).toContain('/api/messages/42/attachments/2?inline=true');
+    expect(screen.queryByText(/logo\.png/)).toBeNull();
+  });
+
   it('switches to the plain-text view', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'GET /api/messages/42': () => detail() }).fn);
     renderWithTheme(<MessageReader messageId="42" onReply={vi.fn()} />);

@@ -50,6 +50,37 @@ export function MessageBodyFrame({ html, allowRemoteImages, title }: { html: str
   );
 }
 
+const MAX_INLINE_IMAGE = 5 * 1024 * 1024;
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/**
+ * cid: pictures arrive as this server's attachment URLs. The sandboxed frame is an opaque
+ * origin, so its requests carry no session cookie: the webmail fetches them itself and
+ * hands the frame data: URLs instead.
+ */
+export async function inlineCidImages(message: Pick<MessageDetailDto, 'html' | 'attachments'>, signal?: AbortSignal): Promise<string | null> {
+  let html = message.html;
+  if (html === null) return null;
+  for (const a of message.attachments) {
+    const url = `${a.url}?inline=true`;
+    if (!a.contentId || !html.includes(url) || a.size > MAX_INLINE_IMAGE) continue;
+    try {
+      const res = await fetch(url, { credentials: 'same-origin', signal });
+      const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!res.ok || !/^image\/(png|jpeg|gif|webp)$/.test(type)) continue;
+      html = html.split(url).join(`data:${type};base64,${base64(new Uint8Array(await res.arrayBuffer()))}`);
+    } catch {
+      // the picture stays a broken image
+    }
+  }
+  return html;
+}
+
 export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }: MessageReaderProps) {
   const [message, setMessage] = useState<MessageDetailDto | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -67,15 +98,14 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }:
       (m) => {
         if (m.remoteImagesBlocked && trustedImageSenders().has(m.from.address.toLowerCase())) {
           setRemoteImages(true);
-          return mailApi.message(messageId, { remoteImages: true }, controller.signal).then((full) => {
-            setMessage(full);
+          return mailApi.message(messageId, { remoteImages: true }, controller.signal).then(async (full) => {
             onLoaded?.(full);
+            setMessage({ ...full, html: await inlineCidImages(full, controller.signal) });
           });
         }
-        setMessage(m);
         setView(m.html === null ? 'text' : 'html');
         onLoaded?.(m);
-        return undefined;
+        return inlineCidImages(m, controller.signal).then((html) => setMessage({ ...m, html }));
       },
       (e: unknown) => {
         if (!controller.signal.aborted) setError(errorMessage(e));
@@ -89,7 +119,8 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }:
     if (!message) return;
     if (always) trustImageSender(message.from.address);
     try {
-      setMessage(await mailApi.message(message.id, { remoteImages: true }));
+      const full = await mailApi.message(message.id, { remoteImages: true });
+      setMessage({ ...full, html: await inlineCidImages(full) });
       setRemoteImages(true);
     } catch (e) {
       setError(errorMessage(e));
@@ -104,7 +135,8 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }:
       </Box>
     );
 
-  const attachments = message.attachments.filter((a) => !(a.inline && a.contentId && message.html?.includes(a.partId)));
+  // Inline parts with a Content-ID are the HTML body's own pictures.
+  const attachments = message.attachments.filter((a) => !(a.inline && a.contentId && message.html !== null));
   return (
     <Box component="article" aria-label={`Message: ${message.subject || '(no subject)'}`} sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
       <Box sx={{ px: 2, pt: 1 }}>

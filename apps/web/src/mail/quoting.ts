@@ -96,6 +96,8 @@ export interface ComposeDraft {
   subject: string;
   text: string;
   inReplyToId?: string;
+  /** Editing a saved draft: replaced on save, removed on send. */
+  draftId?: string;
 }
 
 /**
@@ -133,5 +135,18 @@ export function prepareCompose(mode: ComposeMode, original: MessageDetailDto | u
     subject: replySubject(original.subject),
     text: `\n${sig}\n\n${attribution}\n${quoteLines(body)}\n`,
     inReplyToId: original.id,
+  };
+}
+
+/** A saved draft, back in the composer. */
+export function draftToCompose(draft: MessageDetailDto): ComposeDraft {
+  const bcc = draft.headers.find((h) => h.name.toLowerCase() === 'bcc')?.value ?? '';
+  return {
+    to: parseAddressList(draft.to),
+    cc: parseAddressList(draft.cc),
+    bcc: parseAddressList(bcc),
+    subject: draft.subject,
+    text: messageText(draft),
+    draftId: draft.id,
   };
 }
