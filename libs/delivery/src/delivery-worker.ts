@@ -21,6 +21,13 @@ export interface DeliveryWorkerOptions {
   transfer?: Partial<TransferOptions>;
 }
 
+/**
+ * How long a claimed row belongs to the worker that claimed it. Longer than any one attempt can
+ * take (connect/greeting timeouts plus the socket timeout, per MX host), so a live worker never
+ * loses its row; after a crash the row is handed out again this long after the claim.
+ */
+export const DEFAULT_LEASE_MS = 20 * 60_000;
+
 export type DeliveryCounters = Record<Exclude<DeliveryOutcome, 'skipped'> | 'attempts', number>;
 
 /**
@@ -60,7 +67,7 @@ export class DeliveryWorker {
           limiter: this.limiter,
           log,
           enqueue: (ids) => this.queue.enqueue(ids),
-          leaseMs: this.options.leaseMs ?? 10 * 60_000,
+          leaseMs: this.options.leaseMs ?? DEFAULT_LEASE_MS,
           transfer: this.options.transfer,
         });
         if (outcome !== 'skipped') {

@@ -1,4 +1,4 @@
-export { DeliveryWorker, type DeliveryWorkerOptions, type DeliveryCounters } from './delivery-worker';
+export { DeliveryWorker, DEFAULT_LEASE_MS, type DeliveryWorkerOptions, type DeliveryCounters } from './delivery-worker';
 export { DeliveryQueue, enqueueOutbound, outboundJobId, DELIVERY_QUEUE, type DeliveryJobData } from './delivery-queue';
 export { deliverOutbound, type DeliveryDeps, type DeliveryLogger, type DeliveryOutcome } from './delivery-processor';
 export { resolveRoute, dnsLookups, orderMx, parseRelayUrl, type DeliveryHost, type DnsLookups, type Route } from './routing';
