@@ -7,6 +7,8 @@ export type AccountRoleName = z.infer<typeof accountRole>;
 export const loginRequest = z.object({
   address: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(1024),
+  /** The current TOTP code, or a recovery code, when the account has a second factor. */
+  totp: z.string().trim().min(1).max(64).optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
 
@@ -19,6 +21,7 @@ export const sessionInfo = z.object({
     role: accountRole,
     quotaBytes: z.number(),
     usedBytes: z.number(),
+    totpEnabled: z.boolean(),
   }),
   /** Send it back in the X-CSRF-Token header on every POST/PUT/PATCH/DELETE. */
   csrfToken: z.string(),
@@ -47,3 +50,12 @@ export const createdAppPassword = appPassword.extend({ password: z.string() });
 export type AppPasswordInfo = z.infer<typeof appPassword>;
 
 export const ok = z.object({ ok: z.literal(true) });
+
+/** POST /api/auth/totp/enroll: scan the QR code (or type the secret), then verify a code. */
+export const totpEnrollment = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() });
+/** POST /api/auth/totp/verify */
+export const totpVerifyRequest = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code') });
+/** The recovery codes are in this answer only; each works once instead of a code. */
+export const totpEnabled = z.object({ recoveryCodes: z.array(z.string()) });
+/** POST /api/auth/totp/disable */
+export const totpDisableRequest = z.object({ password: z.string().min(1).max(1024) });

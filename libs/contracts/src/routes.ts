@@ -1,7 +1,19 @@
 import { z } from 'zod';
 import { apiError } from './errors';
 import { healthReport } from './health';
-import { appPassword, changePasswordRequest, createAppPasswordRequest, createdAppPassword, loginRequest, ok, sessionInfo } from './auth';
+import {
+  appPassword,
+  changePasswordRequest,
+  createAppPasswordRequest,
+  createdAppPassword,
+  loginRequest,
+  ok,
+  sessionInfo,
+  totpDisableRequest,
+  totpEnabled,
+  totpEnrollment,
+  totpVerifyRequest,
+} from './auth';
 import {
   bulkResult,
   composeRequest,
@@ -71,6 +83,10 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/api/auth/app-passwords', tag: 'auth', summary: 'App passwords for mail clients', response: z.array(appPassword) },
   { method: 'post', path: '/api/auth/app-passwords', tag: 'auth', summary: 'Create an app password (shown once)', body: createAppPasswordRequest, response: createdAppPassword },
   { method: 'delete', path: '/api/auth/app-passwords/{id}', tag: 'auth', summary: 'Revoke an app password', response: ok },
+
+  { method: 'post', path: '/api/auth/totp/enroll', tag: 'auth', summary: 'Start TOTP enrolment (secret and QR code)', response: totpEnrollment },
+  { method: 'post', path: '/api/auth/totp/verify', tag: 'auth', summary: 'Confirm TOTP with a code; answers the recovery codes once', body: totpVerifyRequest, response: totpEnabled },
+  { method: 'post', path: '/api/auth/totp/disable', tag: 'auth', summary: 'Turn TOTP off (needs the password)', body: totpDisableRequest, response: ok },
 
   { method: 'get', path: '/api/mailboxes', tag: 'mailboxes', summary: 'Mailboxes with unread/total counts', response: z.array(mailbox) },
   { method: 'post', path: '/api/mailboxes', tag: 'mailboxes', summary: 'Create a mailbox', body: createMailboxRequest, response: mailbox },

@@ -38,6 +38,7 @@ export type {
 } from './repositories/outbound.repository';
 export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
 export type { AdminPage, Paged } from './repositories/admin.repository';
+export { decodeTotpState, type TotpState } from './repositories/totp.repository';
 export type { Pop3Inbox, Pop3MessageRow } from './repositories/pop3.repository';
 export { ImapMailStore } from './imap/imap-mail-store';
 export type { ImapSearchKey, ImapMessageMeta } from './repositories/imap.repository';

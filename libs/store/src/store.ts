@@ -2,6 +2,7 @@ import { createPrismaClient, type Db } from './prisma';
 import { AccountRepository } from './repositories/account.repository';
 import { AdminRepository } from './repositories/admin.repository';
 import { WebmailRepository } from './repositories/webmail.repository';
+import { TotpRepository } from './repositories/totp.repository';
 import { AliasRepository } from './repositories/alias.repository';
 import { AppPasswordRepository } from './repositories/app-password.repository';
 import { AuditRepository } from './repositories/audit.repository';
@@ -28,6 +29,7 @@ export class Store {
   readonly imap: ImapRepository;
   readonly webmail: WebmailRepository;
   readonly admin: AdminRepository;
+  readonly totp: TotpRepository;
   readonly pop3: Pop3Repository;
   readonly recipients: RecipientRepository;
 
@@ -44,6 +46,7 @@ export class Store {
     this.imap = new ImapRepository(db);
     this.webmail = new WebmailRepository(db);
     this.admin = new AdminRepository(db);
+    this.totp = new TotpRepository(db);
     this.pop3 = new Pop3Repository(db);
     this.recipients = new RecipientRepository(db);
   }

@@ -11,7 +11,9 @@ export type ApiErrorCode =
   | 'conflict'
   | 'too_many_requests'
   | 'payload_too_large'
-  | 'internal';
+  | 'internal'
+  | 'totp_required'
+  | 'totp_invalid';
 
 /** An error with the API's stable JSON shape (libs/contracts apiError). */
 export class ApiException extends HttpException {

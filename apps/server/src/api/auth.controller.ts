@@ -6,13 +6,16 @@ import {
   changePasswordRequest,
   createAppPasswordRequest,
   loginRequest,
+  totpDisableRequest,
+  totpVerifyRequest,
   type AppPasswordInfo,
   type SessionInfo,
 } from '@mailstead/contracts';
-import type { AccountRecord, AppPasswordRecord, Store } from '@mailstead/store';
+import { decodeTotpState, type AccountRecord, type AppPasswordRecord, type Store } from '@mailstead/store';
 import { AUTHENTICATOR, STORE } from '../app/tokens';
 import { ApiException, intId, parseInput } from './api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
+import { TotpService } from './totp.service';
 import { CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_SECONDS, SessionService, type SessionData } from './session.service';
 
 const appPasswordDto = (r: AppPasswordRecord): AppPasswordInfo => ({
@@ -28,6 +31,7 @@ export class AuthController {
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
     @Inject(STORE) private readonly store: Store,
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(TotpService) private readonly totp: TotpService,
   ) {}
 
   private async sessionInfo(account: AccountRecord, session: SessionData): Promise<SessionInfo> {
@@ -40,6 +44,7 @@ export class AuthController {
         role: account.role,
         quotaBytes: Number(account.quotaBytes),
         usedBytes: Number(account.usedBytes),
+        totpEnabled: account.totpSecret !== null,
       },
       csrfToken: session.csrf,
       adminDomains: domains.map((d) => d.name),
@@ -62,6 +67,13 @@ export class AuthController {
       }
       if (result.reason === 'disabled') throw new ApiException(403, 'forbidden', 'this account is disabled');
       throw new ApiException(401, 'unauthorized', 'wrong address or password');
+    }
+    const secondFactor = decodeTotpState(result.account.totpSecret);
+    if (secondFactor) {
+      if (!input.totp) throw new ApiException(401, 'totp_required', 'this account needs a one-time code (field "totp")');
+      const verdict = await this.totp.check(result.account.id, result.account.address, secondFactor.secret, input.totp);
+      if (verdict === 'throttled') throw new ApiException(429, 'too_many_requests', 'too many wrong codes; try again later');
+      if (verdict === 'invalid') throw new ApiException(401, 'totp_invalid', 'wrong or already used one-time code');
     }
     const { token, data } = await this.sessions.create(result.account.id, request.ip);
     const secure = request.protocol === 'https';
@@ -99,6 +111,39 @@ export class AuthController {
     await this.store.accounts.setPassword(auth.account.address, await hashPassword(input.newPassword));
     await this.sessions.destroyOthers(auth.account.id, auth.token);
     await this.store.audit.record({ actor: auth.account.address, action: 'account.password', target: auth.account.address, ip: request.ip });
+    return { ok: true };
+  }
+
+  @Post('totp/enroll')
+  @HttpCode(200)
+  @UseGuards(SessionGuard)
+  async enrollTotp(@CurrentAuth() auth: AuthContext) {
+    if (auth.account.totpSecret) throw new ApiException(409, 'conflict', 'TOTP is already on; turn it off first');
+    return this.totp.startEnrolment(auth.account.id, auth.account.address);
+  }
+
+  @Post('totp/verify')
+  @HttpCode(200)
+  @UseGuards(SessionGuard)
+  async verifyTotp(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest): Promise<{ recoveryCodes: string[] }> {
+    const input = parseInput(totpVerifyRequest, body);
+    if (auth.account.totpSecret) throw new ApiException(409, 'conflict', 'TOTP is already on');
+    const recoveryCodes = await this.totp.finishEnrolment(auth.account.id, auth.account.address, input.code);
+    if (!recoveryCodes) throw new ApiException(400, 'validation', 'invalid request', { code: ['wrong code, or enrolment expired'] });
+    await this.store.audit.record({ actor: auth.account.address, action: 'account.totp.enable', target: auth.account.address, ip: request.ip });
+    return { recoveryCodes };
+  }
+
+  @Post('totp/disable')
+  @HttpCode(200)
+  @UseGuards(SessionGuard)
+  async disableTotp(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest): Promise<{ ok: true }> {
+    const input = parseInput(totpDisableRequest, body);
+    if (!(await verifyPassword(auth.account.passwordHash, input.password))) {
+      throw new ApiException(400, 'validation', 'invalid request', { password: ['wrong password'] });
+    }
+    await this.store.totp.disable(auth.account.id);
+    await this.store.audit.record({ actor: auth.account.address, action: 'account.totp.disable', target: auth.account.address, ip: request.ip });
     return { ok: true };
   }
 

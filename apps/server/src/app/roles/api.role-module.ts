@@ -15,6 +15,7 @@ import { HealthController } from '../../api/health.controller';
 import { MailboxController } from '../../api/mailbox.controller';
 import { MessageController } from '../../api/message.controller';
 import { SessionService } from '../../api/session.service';
+import { TotpService } from '../../api/totp.service';
 import { CONFIG } from '../tokens';
 import { RoleRegistry } from './role-registry';
 
@@ -44,6 +45,6 @@ class ApiRole implements OnApplicationBootstrap {
     AdminListsController,
     AdminQueueController,
   ],
-  providers: [ApiRole, SessionService, SessionGuard, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+  providers: [ApiRole, SessionService, SessionGuard, TotpService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class ApiRoleModule {}
