@@ -42,4 +42,8 @@ export { decodeTotpState, type TotpState } from './repositories/totp.repository'
 export type { Pop3Inbox, Pop3MessageRow } from './repositories/pop3.repository';
 export { ImapMailStore } from './imap/imap-mail-store';
 export type { ImapSearchKey, ImapMessageMeta } from './repositories/imap.repository';
+export type { ChangedMessage, PruneResult, UidRange, VanishedResult } from './repositories/imap-sync.repository';
+export type { ImapSortRow, ImapThreadRow, SortAddressRow } from './repositories/imap-sort.repository';
+export type { AccountQuotaUsage } from './repositories/imap-quota.repository';
+export { MetadataError, type MetadataDepthOption, type MetadataEntry, type MetadataLimits, type MetadataTarget } from './repositories/imap-metadata.repository';
 export type { AddressEntry, ModerationRecord } from './repositories/recipient.repository';

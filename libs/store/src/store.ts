@@ -8,6 +8,10 @@ import { AppPasswordRepository } from './repositories/app-password.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { DomainRepository } from './repositories/domain.repository';
 import { ImapRepository } from './repositories/imap.repository';
+import { ImapMetadataRepository } from './repositories/imap-metadata.repository';
+import { ImapQuotaRepository } from './repositories/imap-quota.repository';
+import { ImapSortRepository } from './repositories/imap-sort.repository';
+import { ImapSyncRepository } from './repositories/imap-sync.repository';
 import { MailboxRepository } from './repositories/mailbox.repository';
 import { MailingListRepository } from './repositories/mailing-list.repository';
 import { MessageRepository } from './repositories/message.repository';
@@ -27,6 +31,14 @@ export class Store {
   readonly outbound: OutboundRepository;
   readonly audit: AuditRepository;
   readonly imap: ImapRepository;
+  /** CONDSTORE/QRESYNC (RFC 7162). */
+  readonly imapSync: ImapSyncRepository;
+  /** SORT/THREAD rows (RFC 5256). */
+  readonly imapSort: ImapSortRepository;
+  /** QUOTA (RFC 9208), STATUS=SIZE. */
+  readonly imapQuota: ImapQuotaRepository;
+  /** METADATA (RFC 5464). */
+  readonly imapMetadata: ImapMetadataRepository;
   readonly webmail: WebmailRepository;
   readonly admin: AdminRepository;
   readonly totp: TotpRepository;
@@ -44,6 +56,10 @@ export class Store {
     this.outbound = new OutboundRepository(db);
     this.audit = new AuditRepository(db);
     this.imap = new ImapRepository(db);
+    this.imapSync = new ImapSyncRepository(db);
+    this.imapSort = new ImapSortRepository(db);
+    this.imapQuota = new ImapQuotaRepository(db);
+    this.imapMetadata = new ImapMetadataRepository(db);
     this.webmail = new WebmailRepository(db);
     this.admin = new AdminRepository(db);
     this.totp = new TotpRepository(db);

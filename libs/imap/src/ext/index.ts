@@ -29,3 +29,16 @@ export {
   type ThreadNode,
 } from './thread';
 export { DeflateStream, startDeflate, type DeflateOptions } from './compress';
+export { formatVanished, rangesAbove, seqMatchFloor } from './qresync';
+export {
+  ACCOUNT_QUOTA_ROOT,
+  QUOTA_CAPABILITIES,
+  appendLimitCapability,
+  exceededResource,
+  formatQuota,
+  formatQuotaRoot,
+  quotaResources,
+  type QuotaResource,
+  type QuotaUsageInput,
+} from './quota';
+export { entryMatches, isPrivateEntry, MetadataSyntaxError, normalizeEntryName, parseDepth, type MetadataDepth } from './metadata';
