@@ -227,6 +227,18 @@ it('logs in, sees new mail arrive live, reads safely, replies, moves by drag-and
   await page.screenshot({ path: path.join(shots, 'composer-dark.png') });
   await page.getByRole('button', { name: 'Close composer' }).click();
 
+  // A phone-width screen stacks the panes: the open message alone, back to the list, another message.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('button', { name: 'Back to the list' }).click();
+  await row('Banana bread recipe').waitFor();
+  expect(await page.getByRole('region', { name: 'Reading pane' }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'Folders' }).isVisible()).toBe(true);
+  await row('Banana bread recipe').click();
+  await page.getByRole('article').getByText('Flour, bananas, love.').waitFor();
+  expect(await page.locator('[role="listbox"]').count()).toBe(0);
+  await page.screenshot({ path: path.join(shots, 'phone-reader-dark.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // Log out: back at the login page, and the mail needs a new login.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/mail\/login/);

@@ -33,6 +33,16 @@ const durationList = (fallback: string) =>
       }
       return items as number[];
     });
+const durationOrOff = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      if (v.trim() === 'off') return 0;
+      const ms = parseDuration(v);
+      if (ms === undefined || ms <= 0) ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 4h, or off` });
+      return ms ?? 0;
+    });
 const duration = (fallback: string) =>
   z
     .string()
@@ -119,6 +129,7 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_DELIVERY_DOMAIN_CONNECTIONS: { schema: positiveInt(3), doc: 'Simultaneous connections per destination domain per worker process.', default: '3' },
   MAILSTEAD_DELIVERY_RETRY_SCHEDULE: { schema: durationList('5m,10m,20m,40m,60m'), doc: 'Waits between delivery attempts (s/m/h/d units); the last one repeats.', default: '5m,10m,20m,40m,60m' },
   MAILSTEAD_DELIVERY_MAX_AGE: { schema: duration('5d'), doc: 'How long a message may stay queued before it bounces.', default: '5d' },
+  MAILSTEAD_DELIVERY_DELAY_WARNING: { schema: durationOrOff('4h'), doc: 'Send the sender one "still trying" DSN when a message has waited this long (off = never).', default: '4h' },
   MAILSTEAD_DELIVERY_TLS_VERIFY: { schema: bool(false), doc: 'Require a valid certificate when STARTTLS is used outbound (opportunistic TLS does not verify by default).', default: 'false' },
   MAILSTEAD_DELIVERY_SCAN_INTERVAL: { schema: duration('2s'), doc: 'How often the worker scans Postgres for due outbound rows without a queued job.', default: '2s' },
 } as const;

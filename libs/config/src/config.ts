@@ -59,6 +59,8 @@ export interface DeliveryConfig {
   connectionsPerDomain: number;
   retrySchedule: number[];
   maxAge: number;
+  /** Age at which the sender gets one delay DSN; 0 = never. */
+  delayWarning: number;
   tlsVerify: boolean;
   scanInterval: number;
 }
@@ -143,6 +145,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       connectionsPerDomain: c.MAILSTEAD_DELIVERY_DOMAIN_CONNECTIONS,
       retrySchedule: c.MAILSTEAD_DELIVERY_RETRY_SCHEDULE,
       maxAge: c.MAILSTEAD_DELIVERY_MAX_AGE,
+      delayWarning: c.MAILSTEAD_DELIVERY_DELAY_WARNING,
       tlsVerify: c.MAILSTEAD_DELIVERY_TLS_VERIFY,
       scanInterval: c.MAILSTEAD_DELIVERY_SCAN_INTERVAL,
     },

@@ -36,6 +36,7 @@ export type {
   RecipientResult,
   RecipientStatus,
 } from './repositories/outbound.repository';
+export { DELAY_WARNING } from './repositories/outbound.repository';
 export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
 export type { AdminPage, Paged } from './repositories/admin.repository';
 export { decodeTotpState, type TotpState } from './repositories/totp.repository';

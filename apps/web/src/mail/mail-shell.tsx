@@ -402,13 +402,13 @@ export function MailShell() {
               e.preventDefault();
               submitSearch();
             }}
-            sx={{ flex: 1, maxWidth: 640 }}
+            sx={{ flex: 1, maxWidth: 640, minWidth: 0 }}
           >
             <TextField
               inputRef={searchRef}
               size="small"
               fullWidth
-              placeholder="Search (from: to: subject: has:attachment before: after:)"
+              placeholder={narrow ? 'Search' : 'Search (from: to: subject: has:attachment before: after:)'}
               value={searchInput}
               onChange={(e) => setSearchInput(e.target.value)}
               slotProps={{
@@ -430,7 +430,7 @@ export function MailShell() {
               }}
             />
           </Box>
-          <Box sx={{ flex: 1 }} />
+          {!narrow && <Box sx={{ flex: 1 }} />}
           {narrow && (
             <IconButton aria-label="Compose" onClick={() => openCompose('new')}>
               <CreateIcon />
