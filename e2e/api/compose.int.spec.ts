@@ -136,3 +136,36 @@ describe('drafts', () => {
     expect((await bob.request('POST', '/api/drafts', { from: 'bob@compose.test', text: 'x', draftId: second.id })).status).toBe(404);
   });
 });
+
+describe('reply and forward forms', () => {
+  it('fills in reply, reply-all (without the own address) and forward (with the attachments uploaded again)', async () => {
+    await alice.json('POST', '/api/send', {
+      from: 'alice@compose.test',
+      to: ['bob@compose.test', 'dave@compose.test'],
+      cc: ['carol@remote-one.example'],
+      subject: 'Quarterly plan',
+      text: 'Line one\n> earlier quote',
+    });
+    const inbox = await box('bob@compose.test', 'INBOX');
+    const original = (await api.db.store.messages.list(inbox.id)).find((m) => m.subject === 'Quarterly plan')!;
+    const reply = await bob.json('GET', `/api/messages/${original.id}/reply`);
+    expect(reply).toMatchObject({ from: 'bob@compose.test', to: [{ address: 'alice@compose.test' }], cc: [], subject: 'Re: Quarterly plan', inReplyToId: String(original.id) });
+    expect(reply.text).toMatch(/wrote:\n> Line one\n>> earlier quote/);
+    const all = await bob.json('GET', `/api/messages/${original.id}/reply?mode=all`);
+    expect(all.to.map((a: { address: string }) => a.address)).toEqual(['alice@compose.test', 'dave@compose.test']);
+    expect(all.cc.map((a: { address: string }) => a.address)).toEqual(['carol@remote-one.example']);
+
+    const withFile = (await api.db.store.messages.list(inbox.id)).find((m) => m.subject === 'numbers')!;
+    const forward = await bob.json('GET', `/api/messages/${withFile.id}/reply?mode=forward`);
+    expect(forward).toMatchObject({ subject: 'Fwd: numbers', to: [] });
+    expect(forward.text).toContain('---------- Forwarded message ----------');
+    expect(forward.attachments).toHaveLength(1);
+    await bob.json('POST', '/api/send', { from: 'bob@compose.test', to: ['dave@compose.test'], subject: forward.subject, text: forward.text, attachments: forward.attachments });
+    const daveInbox = await box('dave@compose.test', 'INBOX');
+    const forwarded = (await api.db.store.messages.list(daveInbox.id)).find((m) => m.subject === 'Fwd: numbers')!;
+    const raw = (await rawOf(daveInbox.id, forwarded.uid)).toString();
+    expect(raw).toContain('numbers.csv');
+    expect((await alice.get(`/api/messages/${withFile.id}/reply`)).status).toBe(404);
+    expect((await bob.get(`/api/messages/${withFile.id}/reply?mode=bounce`)).status).toBe(400);
+  });
+});

@@ -138,3 +138,17 @@ export const mailboxEvent = z.object({
   total: z.number().int().nullable(),
   unread: z.number().int().nullable(),
 });
+
+/** GET /api/messages/:id/reply: a compose form filled in for a reply, reply-all or forward. */
+export const replyQuery = z.object({ mode: z.enum(['reply', 'all', 'forward']).default('reply') });
+export const replyDraft = z.object({
+  from: z.string(),
+  to: z.array(z.object({ name: z.string().optional(), address: z.string() })),
+  cc: z.array(z.object({ name: z.string().optional(), address: z.string() })),
+  subject: z.string(),
+  text: z.string(),
+  /** Set for replies (the API then adds In-Reply-To/References and flags the original \\Answered). */
+  inReplyToId: messageId.optional(),
+  /** Forward: the original attachments, already uploaded for this compose. */
+  attachments: z.array(z.string()),
+});
