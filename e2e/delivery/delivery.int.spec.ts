@@ -308,6 +308,35 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     expect((await settled(bounceRow.id)).status).toBe('delivered');
   });
 
+  it('tells the sender once that delivery is delayed (Action: delayed) and keeps retrying', async () => {
+    await worker.stop();
+    try {
+      const inboxBefore = (await inboxMessages()).length;
+      const { outboundIds } = await store.messages.deliver(sampleMessage(7, { from: ALICE }), [], { outbound: { sender: ALICE, recipients: [{ address: 'walt@busy.test' }, { address: 'xena@busy.test', notify: ['FAILURE'] }] } });
+      const id = outboundIds[0]!;
+      const warning = { ...config, delivery: { ...config.delivery, delayWarning: 1, retrySchedule: [1] } };
+      await new Promise((r) => setTimeout(r, 5));
+      const deps = { store, config: warning, dns: dnsLookups(config.delivery.dnsServers), limiter: new DomainLimiter(1), log: quiet, enqueue: async () => undefined, leaseMs: 60_000 };
+      expect(await deliverOutbound(id, deps)).toBe('deferred');
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await deliverOutbound(id, deps)).toBe('deferred');
+      const inbox = await inboxMessages();
+      expect(inbox.length).toBe(inboxBefore + 1);
+      const dsn = await readDsn(inbox[inbox.length - 1]!);
+      expect(dsn.parsed.subject).toContain('Delayed');
+      // xena asked for failure reports only (NOTIFY=FAILURE), so only walt is listed.
+      expect(dsn.recipients).toHaveLength(1);
+      expect(dsn.recipients[0]).toMatchObject({ 'final-recipient': 'rfc822; walt@busy.test', action: 'delayed', status: '4.2.1' });
+      expect(dsn.recipients[0]!['will-retry-until']).toBeTruthy();
+      const row = (await store.outbound.show(id))!;
+      expect(row.attemptLog.map((a) => a.result)).toEqual(['delay-warning', 'deferred', 'deferred']);
+      await store.outbound.remove(id);
+    } finally {
+      worker = new DeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
+      await worker.start();
+    }
+  });
+
   it('expires a message that keeps getting 4xx and bounces it with 4.4.7', async () => {
     // This row is driven directly (not through the worker) with a tiny maximum age.
     await worker.stop();

@@ -12,6 +12,7 @@ describe('delivery configuration', () => {
       connectionsPerDomain: 3,
       retrySchedule: [5, 10, 20, 40, 60].map((m) => m * 60_000),
       maxAge: 5 * 86_400_000,
+      delayWarning: 4 * 3_600_000,
       tlsVerify: false,
       scanInterval: 2000,
     });
@@ -29,6 +30,7 @@ describe('delivery configuration', () => {
     expect(d.retrySchedule).toEqual([30_000, 120_000, 3_600_000]);
     expect(d.maxAge).toBe(2 * 86_400_000);
     expect(d.scanInterval).toBe(250);
+    expect(parseConfig({ MAILSTEAD_DELIVERY_DELAY_WARNING: 'off' }).delivery.delayWarning).toBe(0);
     expect(d.transportRules).toEqual({ 'example.com': 'smtp://relay:2525', 'other.org': 'smtps://u:p@relay2' });
   });
 

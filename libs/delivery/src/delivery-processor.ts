@@ -1,5 +1,5 @@
 import type { MailsteadConfig } from '@mailstead/config';
-import type { ClaimedOutbound, RecipientResult, Store } from '@mailstead/store';
+import { DELAY_WARNING, type ClaimedOutbound, type RecipientResult, type Store } from '@mailstead/store';
 import { signMessage } from './dkim';
 import { buildDsn, headerBlock, type DsnRecipient } from './dsn';
 import type { DomainLimiter } from './domain-limiter';
@@ -76,6 +76,7 @@ export async function deliverOutbound(id: bigint, deps: DeliveryDeps): Promise<D
   const byAddress = new Map(result.recipients.map((r) => [r.address, r]));
   const updates: RecipientResult[] = [];
   const newlyFailed: { reply: RecipientReply; orcpt: string | null; notify: string[]; expired: boolean }[] = [];
+  const stillDeferred: { reply: RecipientReply; orcpt: string | null; notify: string[] }[] = [];
   for (const r of waiting) {
     const reply = byAddress.get(r.address) ?? { address: r.address, outcome: 'deferred' as const, code: null, text: result.summary };
     let outcome = reply.outcome;
@@ -83,6 +84,7 @@ export async function deliverOutbound(id: bigint, deps: DeliveryDeps): Promise<D
     if (expired) outcome = 'failed';
     updates.push({ id: r.id, status: outcome, smtpCode: reply.code, response: result.host ? `${result.host}: ${reply.text}` : reply.text });
     if (outcome === 'failed') newlyFailed.push({ reply, orcpt: r.orcpt, notify: r.notify, expired });
+    if (outcome === 'deferred') stillDeferred.push({ reply, orcpt: r.orcpt, notify: r.notify });
   }
   const statuses = new Set([...row.recipients.filter((r) => !waiting.includes(r)).map((r) => r.status), ...updates.map((u) => u.status)]);
   const rowOutcome: Exclude<DeliveryOutcome, 'skipped'> = statuses.has('deferred') ? 'deferred' : statuses.has('failed') ? 'failed' : 'delivered';
@@ -92,6 +94,15 @@ export async function deliverOutbound(id: bigint, deps: DeliveryDeps): Promise<D
       await bounce(row, newlyFailed, result.host, deps);
     } catch (error) {
       deps.log.error({ err: error, outboundId: String(row.id) }, 'could not store the bounce');
+    }
+  }
+
+  const { delayWarning, maxAge } = deps.config.delivery;
+  if (rowOutcome === 'deferred' && delayWarning > 0 && !row.delayWarned && now.getTime() - row.createdAt.getTime() >= delayWarning) {
+    try {
+      await warnDelay(row, stillDeferred, result.host, new Date(row.createdAt.getTime() + maxAge), deps);
+    } catch (error) {
+      deps.log.error({ err: error, outboundId: String(row.id) }, 'could not store the delay notice');
     }
   }
 
@@ -151,6 +162,42 @@ async function bounce(
     remoteMta: remoteHost ? remoteHost.replace(/\[.*$/, '') : null,
     diagnostic: f.expired ? `message expired in the queue; last reply: ${f.reply.text}` : f.reply.text,
   }));
+  await notifySender(row, recipients, deps);
+}
+
+/**
+ * One "delivery delayed" DSN per row (RFC 3464 Action: delayed) once a message has waited
+ * MAILSTEAD_DELIVERY_DELAY_WARNING, for deferred recipients whose NOTIFY asks for delays
+ * (RFC 3461 4.1: no NOTIFY means FAILURE,DELAY). Recorded in the attempt log so it is sent once.
+ */
+async function warnDelay(
+  row: ClaimedOutbound,
+  deferred: { reply: RecipientReply; orcpt: string | null; notify: string[] }[],
+  remoteHost: string | null,
+  retryUntil: Date,
+  deps: DeliveryDeps,
+): Promise<void> {
+  if (row.sender === '') return;
+  const delayed = deferred.filter((d) => d.notify.length === 0 || d.notify.map((n) => n.toUpperCase()).includes('DELAY'));
+  if (delayed.length === 0) return;
+  await notifySender(
+    row,
+    delayed.map((d) => ({
+      address: d.reply.address,
+      orcpt: d.orcpt,
+      action: 'delayed' as const,
+      status: enhancedStatus(d.reply.code ?? 400, d.reply.text).replace(/^[25]/, '4'),
+      remoteMta: remoteHost ? remoteHost.replace(/\[.*$/, '') : null,
+      diagnostic: d.reply.text,
+      willRetryUntil: retryUntil,
+    })),
+    deps,
+  );
+  await deps.store.outbound.logEvent(row.id, DELAY_WARNING, `delay notice sent to <${row.sender}>`);
+}
+
+/** Delivers a DSN to the envelope sender: locally into the INBOX, or outbound from <>. */
+async function notifySender(row: ClaimedOutbound, recipients: DsnRecipient[], deps: DeliveryDeps): Promise<void> {
   const dsn = buildDsn({
     reportingMta: deps.config.hostname,
     to: row.sender,

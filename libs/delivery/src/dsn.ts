@@ -11,6 +11,8 @@ export interface DsnRecipient {
   remoteMta: string | null;
   /** The remote's reply ("550 5.1.1 no such user") or our own reason. */
   diagnostic: string;
+  /** For delayed recipients: when we give up (RFC 3464 2.3.9). */
+  willRetryUntil?: Date;
 }
 
 export interface DsnInput {
@@ -85,6 +87,7 @@ export function buildDsn(input: DsnInput): Buffer {
     lines.push(`Action: ${r.action}`, `Status: ${r.status}`);
     if (r.remoteMta) lines.push(`Remote-MTA: dns; ${field(r.remoteMta)}`);
     lines.push(`Diagnostic-Code: smtp; ${field(r.diagnostic)}`, `Last-Attempt-Date: ${rfc5322Date(now)}`);
+    if (r.willRetryUntil) lines.push(`Will-Retry-Until: ${rfc5322Date(r.willRetryUntil)}`);
     return lines.join('\r\n');
   });
 

@@ -44,6 +44,8 @@ export interface ClaimedOutbound {
   dsnEnvelopeId: string | null;
   dsnReturn: string | null;
   raw: Buffer;
+  /** Whether the sender was already told that delivery is delayed (one delay DSN per row). */
+  delayWarned: boolean;
   /** Every recipient; the attempt sends to the pending and deferred ones. */
   recipients: OutboundRecipientRow[];
 }
@@ -76,6 +78,9 @@ export type AttemptOutcome =
   | { status: 'delivered' }
   | { status: 'deferred'; nextAttemptAt: Date; lastError: string }
   | { status: 'failed'; lastError: string };
+
+/** Attempt-log result that marks "the delay DSN was sent". */
+export const DELAY_WARNING = 'delay-warning';
 
 const STATUSES_IN_PROGRESS: OutboundStatus[] = ['queued', 'deferred', 'sending'];
 
@@ -148,7 +153,11 @@ export class OutboundRepository {
     if (count === 0) return null;
     const row = await this.db.outbound.findUnique({
       where: { id },
-      include: { blob: { select: { data: true } }, recipients: { orderBy: { id: 'asc' } } },
+      include: {
+        blob: { select: { data: true } },
+        recipients: { orderBy: { id: 'asc' } },
+        attemptLog: { where: { result: DELAY_WARNING }, select: { id: true }, take: 1 },
+      },
     });
     if (!row) return null;
     return {
@@ -160,6 +169,7 @@ export class OutboundRepository {
       dsnEnvelopeId: row.dsnEnvelopeId,
       dsnReturn: row.dsnReturn,
       raw: Buffer.from(row.blob.data),
+      delayWarned: row.attemptLog.length > 0,
       recipients: row.recipients.map(toRecipientRow),
     };
   }
@@ -194,6 +204,11 @@ export class OutboundRepository {
           break;
       }
     });
+  }
+
+  /** Adds an event to the row's log without changing it (e.g. the delay DSN was sent). */
+  async logEvent(id: bigint, result: string, response: string | null, host: string | null = null): Promise<void> {
+    await this.db.outboundAttempt.create({ data: { outboundId: id, host, result, response } });
   }
 
   /** Makes a deferred or failed row due now. */
