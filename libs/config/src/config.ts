@@ -35,6 +35,13 @@ export interface MailsteadConfig {
     idleTimeoutSeconds: number;
     loginTimeoutSeconds: number;
     maxBadCommands: number;
+    /** QRESYNC expunge history retention, in days (ImapSyncRepository.pruneExpunged). */
+    expungedRetentionDays: number;
+    /** QUOTA MESSAGE limit per account; 0 = none. */
+    messageQuota: number;
+    /** METADATA (RFC 5464) limits. */
+    metadataMaxSize: number;
+    metadataMaxEntries: number;
   };
   pop3: { plain: ListenerConfig; tls: ListenerConfig; maxLineLength: number; maxBadCommands: number; idleTimeoutSeconds: number; loginDelaySeconds: number };
   tls: { certFile: string | undefined; keyFile: string | undefined; selfSignedDir: string };
@@ -113,6 +120,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       idleTimeoutSeconds: c.MAILSTEAD_IMAP_IDLE_TIMEOUT_SECONDS,
       loginTimeoutSeconds: c.MAILSTEAD_IMAP_LOGIN_TIMEOUT_SECONDS,
       maxBadCommands: c.MAILSTEAD_IMAP_MAX_BAD_COMMANDS,
+      expungedRetentionDays: c.MAILSTEAD_IMAP_EXPUNGED_RETENTION_DAYS,
+      messageQuota: c.MAILSTEAD_IMAP_MESSAGE_QUOTA,
+      metadataMaxSize: c.MAILSTEAD_IMAP_METADATA_MAX_SIZE,
+      metadataMaxEntries: c.MAILSTEAD_IMAP_METADATA_MAX_ENTRIES,
     },
     pop3: {
       plain: { host, port: c.MAILSTEAD_POP3_PORT },
