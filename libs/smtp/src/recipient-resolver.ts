@@ -54,9 +54,11 @@ interface Collected {
   remote: Set<string>;
   lists: Map<number, ListDelivery>;
   count: number;
+  /** domain -> ours? for this one resolution (aliases and lists name the same domains again and again) */
+  domains: Map<string, boolean>;
 }
 
-const newCollected = (): Collected => ({ mailboxes: new Map(), remote: new Set(), lists: new Map(), count: 0 });
+const newCollected = (): Collected => ({ mailboxes: new Map(), remote: new Set(), lists: new Map(), count: 0, domains: new Map() });
 
 /**
  * The one recipient resolver (SMTP RCPT, the API's address checks, the CLI): account (with
@@ -81,6 +83,7 @@ export class RecipientResolver {
     if (!domain.enabled) return { ok: false, reply: REPLIES.disabled() };
 
     const out = newCollected();
+    out.domains.set(parts.domain, true);
     const rejection = await this.expand(address, out, ctx, { depth: 0, seen: new Set(), inList: null, folder: null });
     if (rejection) return { ok: false, reply: rejection };
     if (out.mailboxes.size === 0 && out.remote.size === 0 && out.lists.size === 0) {
@@ -131,7 +134,12 @@ export class RecipientResolver {
     state.seen.add(key);
     const parts = splitAddress(address);
     if (!parts) return smtpReply(501, '5.1.3', 'Bad recipient address syntax');
-    if (!(await this.isLocalDomain(parts.domain))) {
+    let local = out.domains.get(parts.domain);
+    if (local === undefined) {
+      local = await this.isLocalDomain(parts.domain);
+      out.domains.set(parts.domain, local);
+    }
+    if (!local) {
       addRemote(out, state.inList, address);
       return null;
     }
