@@ -181,7 +181,8 @@ export class RawImap {
 
   async response(tag: string): Promise<string> {
     const pattern = new RegExp(`(^|\\r\\n)${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (OK|NO|BAD)[^\\r\\n]*\\r\\n`);
-    await this.until((b) => pattern.test(b));
+    // The tagged reply ends the buffer when it has come: look at the tail only (large FETCHes).
+    await this.until((b) => pattern.test(b.slice(-1000)));
     const m = pattern.exec(this.buffer);
     if (!m) return this.take();
     const end = m.index + m[0].length;

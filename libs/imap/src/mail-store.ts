@@ -100,6 +100,9 @@ export interface MailStore {
   /** Raw bytes [start, end) of a message (end undefined: to the end). */
   fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null>;
 
+  /** The header bytes (up to the blank line included) of several messages in one round trip. */
+  fetchHeaders(mailboxId: number, uids: number[]): Promise<Map<number, Buffer>>;
+
   append(mailboxId: number, item: AppendInput): Promise<{ uid: number; uidValidity: number }>;
   updateFlags(mailboxId: number, uids: number[], mode: 'set' | 'add' | 'remove', flags: string[]): Promise<{ changed: StoredFlags[] }>;
   expunge(mailboxId: number, uids?: number[]): Promise<number[]>;

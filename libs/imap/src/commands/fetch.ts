@@ -13,6 +13,18 @@ import type { FetchField, MessageMeta } from '../mail-store';
 /** Messages per store round trip: metadata-only fetches stream in large batches, body fetches in small ones. */
 const META_BATCH = 1000;
 const BODY_BATCH = 50;
+const HEADER_BATCH = 250;
+
+function isTopHeader(item: FetchItem): boolean {
+  if (item.type === 'RFC822.HEADER') return true;
+  return item.type === 'section' && item.section.part.length === 0 && item.section.kind !== 'TEXT' && item.section.kind !== 'ALL';
+}
+
+/** Items that need more than the message header. */
+function needsBody(item: FetchItem): boolean {
+  if (item.type === 'RFC822' || item.type === 'RFC822.TEXT') return true;
+  return item.type === 'section' && !isTopHeader(item);
+}
 
 const SETS_SEEN = (item: FetchItem) => item.type === 'RFC822' || item.type === 'RFC822.TEXT' || (item.type === 'section' && !item.peek);
 
@@ -37,6 +49,8 @@ class BodyReader {
     private readonly session: ImapSession,
     private readonly mailboxId: number,
     private readonly meta: MessageMeta,
+    /** the header bytes, when the whole batch's headers were read at once */
+    private header: Buffer | undefined,
   ) {}
 
   private async all(): Promise<Buffer> {
@@ -56,8 +70,8 @@ class BodyReader {
       data = Buffer.alloc(0);
     } else if (section.part.length === 0 && section.kind !== 'TEXT' && this.full === undefined) {
       // HEADER / HEADER.FIELDS(.NOT) of the message itself: the header bytes are enough.
-      const header = (await this.session.store.fetchBytes(this.mailboxId, this.meta.uid, 0, root.bodyStart)) ?? Buffer.alloc(0);
-      data = sectionBytes(header, root, section);
+      this.header ??= (await this.session.store.fetchBytes(this.mailboxId, this.meta.uid, 0, root.bodyStart)) ?? Buffer.alloc(0);
+      data = sectionBytes(this.header, root, section);
     } else {
       data = sectionBytes(await this.all(), root as BodyPart, section);
     }
@@ -66,9 +80,18 @@ class BodyReader {
   }
 }
 
-async function writeMessage(session: ImapSession, box: SelectedMailbox, meta: MessageMeta, items: FetchItem[], byUid: boolean, flagsChanged: boolean) {
+/** One untagged FETCH response. */
+async function writeMessage(
+  session: ImapSession,
+  box: SelectedMailbox,
+  meta: MessageMeta,
+  items: FetchItem[],
+  byUid: boolean,
+  flagsChanged: boolean,
+  header: Buffer | undefined,
+): Promise<Buffer | undefined> {
   const seq = box.seqOf(meta.uid);
-  if (seq === 0) return;
+  if (seq === 0) return undefined;
   const out = new ResponseBuilder().raw(`* ${seq} FETCH (`);
   const parts: ((o: ResponseBuilder) => Promise<void> | void)[] = [];
   const wantsUid = byUid || items.some((i) => i.type === 'UID');
@@ -78,7 +101,7 @@ async function writeMessage(session: ImapSession, box: SelectedMailbox, meta: Me
     const flags = box.recent.has(meta.uid) ? [...meta.flags, '\\Recent'] : meta.flags;
     parts.push((o) => void o.raw(`FLAGS (${flags.join(' ')})`));
   }
-  const body = new BodyReader(session, box.id, meta);
+  const body = new BodyReader(session, box.id, meta, header);
   for (const item of items) {
     switch (item.type) {
       case 'UID':
@@ -131,7 +154,7 @@ async function writeMessage(session: ImapSession, box: SelectedMailbox, meta: Me
     await part(out);
   }
   out.raw(')');
-  await session.write(out.end());
+  return out.end();
 }
 
 /** FETCH (RFC 3501 6.4.5) and UID FETCH; non-PEEK body sections set \Seen and report it. */
@@ -144,7 +167,9 @@ export async function fetch(session: ImapSession, args: ArgReader, byUid: boolea
   const uids = messagesFor(box, set, byUid);
   const fields = fieldsFor(items);
   const setsSeen = !box.readOnly && items.some(SETS_SEEN);
-  const batchSize = items.some((i) => i.type === 'section' || i.type.startsWith('RFC822') && i.type !== 'RFC822.SIZE') ? BODY_BATCH : META_BATCH;
+  // Header-only fetches (what clients list folders with) read every header of a batch in one query.
+  const headersOnly = items.some(isTopHeader) && !items.some((i) => needsBody(i));
+  const batchSize = headersOnly ? HEADER_BATCH : items.some(needsBody) ? BODY_BATCH : META_BATCH;
   for (let i = 0; i < uids.length; i += batchSize) {
     const batch = uids.slice(i, i + batchSize);
     const metas = await session.store.fetchMeta(box.id, batch, fields);
@@ -161,7 +186,22 @@ export async function fetch(session: ImapSession, args: ArgReader, byUid: boolea
         }
       }
     }
-    for (const meta of metas) await writeMessage(session, box, meta, items, byUid, changed.has(meta.uid));
+    const headers = headersOnly ? await session.store.fetchHeaders(box.id, batch) : undefined;
+    // Responses are written in chunks of about 64 KB (one socket write per message is slow at 100k).
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for (const meta of metas) {
+      const response = await writeMessage(session, box, meta, items, byUid, changed.has(meta.uid), headers?.get(meta.uid));
+      if (!response) continue;
+      pending.push(response);
+      pendingBytes += response.length;
+      if (pendingBytes >= 65_536) {
+        await session.write(Buffer.concat(pending));
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+    if (pending.length > 0) await session.write(Buffer.concat(pending));
   }
   return ok('FETCH completed');
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
 import { ArgReader } from '../protocol/arguments';
-import { CommandReader, SyntaxError, type ParsedCommand, type ReaderEvent } from '../protocol/command-reader';
+import { CommandReader, SyntaxError, type ArgNode, type ParsedCommand, type ReaderEvent } from '../protocol/command-reader';
 import { responseText } from '../protocol/response-writer';
 import { MailStoreError, type MailStore } from '../mail-store';
 import type { ImapLimits, ImapLogger, ImapServerOptions } from './imap-options';
@@ -37,6 +37,19 @@ const BASE_CAPABILITIES = [
 ];
 
 const NOOP = () => undefined;
+
+function nodeBytes(nodes: ArgNode[]): number {
+  let total = 0;
+  for (const n of nodes) total += n.kind === 'string' ? n.value.length : n.kind === 'list' ? nodeBytes(n.items) : n.value.length;
+  return total;
+}
+
+/** Bytes held by commands waiting to run. */
+function queuedBytes(queue: ReaderEvent[]): number {
+  let total = 0;
+  for (const e of queue) if (e.type === 'command') total += nodeBytes(e.command.args);
+  return total;
+}
 
 function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
@@ -156,8 +169,9 @@ export class ImapSession {
         waiter(event.text);
       } else this.queue.push(event);
     }
-    // Pipelined commands wait their turn; stop reading while too many are waiting.
-    if (this.queue.length > 16) this.socket.pause();
+    // Pipelined commands wait their turn; stop reading while too many (or too large ones) wait,
+    // so a client cannot make us hold more than about two literals' worth of data.
+    if (this.queue.length > 16 || queuedBytes(this.queue) > this.limits.maxLiteralSize) this.socket.pause();
     void this.drain();
   }
 
@@ -168,7 +182,7 @@ export class ImapSession {
       while (this.queue.length > 0 && !this.closed) {
         const event = this.queue.shift()!;
         await this.handleEvent(event);
-        if (this.queue.length < 4 && this.socket.isPaused()) this.socket.resume();
+        if (this.queue.length < 4 && queuedBytes(this.queue) < this.limits.maxLiteralSize && this.socket.isPaused()) this.socket.resume();
       }
     } catch (error) {
       this.log?.warn({ session: this.id, err: String(error) }, 'imap session failed');

@@ -92,6 +92,10 @@ export class ImapMailStore implements MailStore {
     return this.store.imap.fetchBytes(mailboxId, uid, start, end);
   }
 
+  fetchHeaders(mailboxId: number, uids: number[]): Promise<Map<number, Buffer>> {
+    return this.store.imap.fetchHeaders(mailboxId, uids);
+  }
+
   append(mailboxId: number, item: AppendInput): Promise<{ uid: number; uidValidity: number }> {
     return mapped(async () => {
       const [stored] = await this.store.messages.append(mailboxId, [{ raw: item.raw, flags: item.flags, internalDate: item.internalDate }]);

@@ -116,6 +116,11 @@ export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
   }
 }
 
+/** Ascending UIDs without gaps. */
+function contiguous(uids: number[]): boolean {
+  return uids.length > 1 && uids[uids.length - 1]! - uids[0]! === uids.length - 1;
+}
+
 export class ImapRepository {
   constructor(private readonly db: Db) {}
 
@@ -169,7 +174,13 @@ export class ImapRepository {
     if (fields.has('bodyStructure')) columns.push('body_structure');
     const rows = await this.db.$queryRawUnsafe<
       (FlagRow & { internal_date?: Date; size?: number; envelope?: ImapEnvelope; body_structure?: BodyPart })[]
-    >(`SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) ORDER BY uid`, mailboxId, uids);
+    >(
+      // A contiguous UID run (the usual 1:* case) is a plain index range scan.
+      contiguous(uids)
+        ? `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid BETWEEN $2 AND $3 ORDER BY uid`
+        : `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) ORDER BY uid`,
+      ...(contiguous(uids) ? [mailboxId, uids[0], uids[uids.length - 1]] : [mailboxId, uids]),
+    );
     return rows.map((r) => ({
       uid: r.uid,
       modseq: r.modseq,
@@ -201,6 +212,18 @@ export class ImapRepository {
           );
     const data = rows[0]?.data;
     return data ? Buffer.from(data) : null;
+  }
+
+  /** Header bytes [0, body start) of several messages in one statement (the body start is in body_structure). */
+  async fetchHeaders(mailboxId: number, uids: number[]): Promise<Map<number, Buffer>> {
+    if (uids.length === 0) return new Map();
+    const rows = await this.db.$queryRawUnsafe<{ uid: number; data: Uint8Array }[]>(
+      `SELECT m.uid, substring(b.data FROM 1 FOR COALESCE((m.body_structure->>'bodyStart')::int, b.size)) AS data
+       FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = ANY($2::int[])`,
+      mailboxId,
+      uids,
+    );
+    return new Map(rows.map((r) => [r.uid, Buffer.from(r.data)]));
   }
 
   async search(mailboxId: number, key: ImapSearchKey): Promise<number[]> {
