@@ -2,8 +2,8 @@ import type { Pop3MailStore } from './mail-store';
 import type { Maildrop, MaildropEntry } from './maildrop';
 
 /** Messages fetched ahead in one query, and the most octets that may be held ahead. */
-const READ_AHEAD_MESSAGES = 16;
-const READ_AHEAD_OCTETS = 4 * 1024 * 1024;
+const READ_AHEAD_MESSAGES = 64;
+const READ_AHEAD_OCTETS = 8 * 1024 * 1024;
 
 /**
  * Message bytes for RETR and TOP. Clients download in order (RETR 1, RETR 2, ...), so a miss

@@ -49,6 +49,8 @@ export class Pop3Server {
   }
 
   private serve(socket: net.Socket, implicitTls: boolean): void {
+    // Request/response traffic: send each reply at once rather than waiting on Nagle's algorithm.
+    socket.setNoDelay(true);
     const session = new Pop3Session(socket, this.options, this.options.limits, this.secureContext, this.logger, implicitTls);
     this.sessions.add(session);
     socket.once('close', () => this.sessions.delete(session));

@@ -46,3 +46,37 @@ describe('topOfMessage', () => {
     expect(s(topOfMessage(b('\r\nbody\r\nmore\r\n'), 1))).toBe('\r\nbody\r\n');
   });
 });
+
+describe('against naive line-by-line versions', () => {
+  /** Deterministic pseudo-random bytes, weighted towards CR, LF and ".". */
+  function randomMessage(seed: number): Buffer {
+    let x = seed * 2654435761;
+    const next = () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 16) % 8;
+    const alphabet = [0x0d, 0x0a, 0x2e, 0x2e, 0x41, 0x20, 0x0a, 0x0d];
+    return Buffer.from(Array.from({ length: 1 + (seed % 60) }, () => alphabet[next()]!));
+  }
+  const naiveWire = (raw: Buffer) => {
+    const text = raw.toString('latin1');
+    if (text === '') return '';
+    const parts = text.split('\n');
+    const last = parts.pop()!;
+    return parts.map((l) => `${l.endsWith('\r') ? l.slice(0, -1) : l}\r\n`).join('') + (last === '' ? '' : `${last}\r\n`);
+  };
+  const naiveStuff = (wire: string) =>
+    wire
+      .split('\r\n')
+      .slice(0, -1)
+      .map((l) => `${l.startsWith('.') ? '.' : ''}${l}\r\n`)
+      .join('') + '.\r\n';
+
+  it('agree on 2,000 random messages', () => {
+    for (let seed = 1; seed <= 2000; seed++) {
+      const raw = randomMessage(seed);
+      const wire = toWireMessage(raw);
+      expect(s(wire)).toBe(naiveWire(raw));
+      expect(wireSize(raw)).toBe(wire.length);
+      expect(s(dotStuff(wire))).toBe(naiveStuff(s(wire)));
+      expect(s(undotStuff(dotStuff(wire)))).toBe(s(wire));
+    }
+  });
+});

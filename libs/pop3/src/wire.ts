@@ -10,7 +10,7 @@ const CRLF = Buffer.from('\r\n');
  * (libs/store computes the same length in SQL; a test keeps the two in step.)
  */
 export function toWireMessage(raw: Buffer): Buffer {
-  if (raw.length === 0) return raw;
+  if (raw.length === 0 || isWireForm(raw)) return raw;
   const pieces: Buffer[] = [];
   let start = 0;
   let changed = false;
@@ -30,6 +30,17 @@ export function toWireMessage(raw: Buffer): Buffer {
     start = lf + 1;
   }
   return changed ? Buffer.concat(pieces) : raw;
+}
+
+/** True when every LF has its CR and the last byte is LF: most stored mail, sent as it is. */
+function isWireForm(raw: Buffer): boolean {
+  if (raw[raw.length - 1] !== LF) return false;
+  let lf = raw.indexOf(LF);
+  while (lf !== -1) {
+    if (lf === 0 || raw[lf - 1] !== CR) return false;
+    lf = raw.indexOf(LF, lf + 1);
+  }
+  return true;
 }
 
 /** Octets of `toWireMessage(raw)`, without building it. */
@@ -52,15 +63,24 @@ export function wireSize(raw: Buffer): number {
 export function dotStuff(wire: Buffer): Buffer {
   const pieces: Buffer[] = [];
   let start = 0;
-  while (start < wire.length) {
-    const lf = wire.indexOf(LF, start);
-    const end = lf === -1 ? wire.length : lf + 1;
-    if (wire[start] === DOT) pieces.push(Buffer.from('.'));
-    pieces.push(wire.subarray(start, end));
-    start = end;
+  // Only lines starting with "." change: find them ("." first, or after an LF) and copy the runs between.
+  let dot = wire[0] === DOT ? 0 : lineStartingWithDot(wire, 0);
+  while (dot !== -1) {
+    pieces.push(wire.subarray(start, dot), DOT_BUFFER);
+    start = dot;
+    dot = lineStartingWithDot(wire, dot + 1);
   }
-  pieces.push(Buffer.from('.\r\n'));
+  pieces.push(wire.subarray(start), TERMINATOR);
   return Buffer.concat(pieces);
+}
+
+const DOT_BUFFER = Buffer.from('.');
+const TERMINATOR = Buffer.from('.\r\n');
+
+/** Offset of the next "." that starts a line, searching from `from`; -1 when none. */
+function lineStartingWithDot(wire: Buffer, from: number): number {
+  const at = wire.indexOf('\n.', from);
+  return at === -1 ? -1 : at + 1;
 }
 
 /**
