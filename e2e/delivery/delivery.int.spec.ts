@@ -370,7 +370,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     expect(sinks.plain!.received.slice(before).map((m) => m.to)).toEqual([['sam@relay.test']]);
   });
 
-  it('sends 8-bit content with BODY=8BITMIME, and fails clearly where the remote lacks 8BITMIME', async () => {
+  it('sends 8-bit content with BODY=8BITMIME, and fails clearly where the remote lacks 8BITMIME or SMTPUTF8', async () => {
     const raw = Buffer.from(`From: ${ALICE}\r\nTo: x\r\nSubject: 8bit\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n`);
     const before = sinks.good!.received.length;
     const [okId] = await queueMessage(ALICE, ['tom@good.test'], raw);
@@ -380,6 +380,11 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     const bad = await settled(badId!);
     expect(bad.status).toBe('failed');
     expect(bad.recipientDetails[0]!.response).toContain('5.6.3');
+    // RFC 6531: an internationalized address cannot go to a server without SMTPUTF8.
+    const [utf8Id] = await queueMessage(ALICE, ['zoë@seven.test'], sampleMessage(8, { from: ALICE }));
+    const utf8 = await settled(utf8Id!);
+    expect(utf8.status).toBe('failed');
+    expect(utf8.recipientDetails[0]!.response).toContain('5.6.7');
     expect(sinks.seven!.received).toHaveLength(0);
   });
 

@@ -22,7 +22,7 @@ export interface SinkOptions {
   /** Advertised SIZE (RFC 1870). */
   size?: number;
   starttls?: boolean;
-  /** Do not advertise 8BITMIME (RFC 6152). */
+  /** Advertise neither 8BITMIME (RFC 6152) nor SMTPUTF8 (RFC 6531). */
   no8bit?: boolean;
   /** Swallow the first message's data and never answer it (a remote that hangs mid-transaction). */
   stallFirstData?: boolean;
@@ -51,6 +51,7 @@ export class SmtpSink {
       size: options.size,
       hideDSN: false,
       hide8BITMIME: options.no8bit ?? false,
+      hideSMTPUTF8: options.no8bit ?? false,
       logger: false,
       onConnect: (_session, cb) => {
         this.connections += 1;
