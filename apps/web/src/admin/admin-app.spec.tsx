@@ -8,11 +8,13 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const session = (role: SessionInfo['account']['role'], adminDomains: string[] = []): SessionInfo => ({
-  account: { id: 7, address: `${role}@example.test`, displayName: null, role, quotaBytes: 0, usedBytes: 0 },
-  csrfToken: 'csrf-123',
-  adminDomains,
-});
+// Cast: the session carries more fields as the API grows; these are the ones the console reads.
+const session = (role: SessionInfo['account']['role'], adminDomains: string[] = []) =>
+  ({
+    account: { id: 7, address: `${role}@example.test`, displayName: null, role, quotaBytes: 0, usedBytes: 0, totpEnabled: false },
+    csrfToken: 'csrf-123',
+    adminDomains,
+  }) as SessionInfo;
 
 /** A fetch that answers the admin API from a table of `METHOD /path` -> [status, body, headers]. */
 function fakeApi(routes: Record<string, [number, unknown, Record<string, string>?]>) {
@@ -24,7 +26,7 @@ function fakeApi(routes: Record<string, [number, unknown, Record<string, string>
   });
 }
 
-describe('admin gate', () => {
+describe('admin gate', { timeout: 60_000 }, () => {
   it('sends a visitor without a session to the webmail login, coming back to /admin', async () => {
     const navigateAway = vi.fn();
     render(<AdminGate loadSession={async () => null} navigateAway={navigateAway} />);

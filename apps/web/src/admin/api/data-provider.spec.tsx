@@ -8,7 +8,7 @@ afterEach(() => {
   setCsrfToken(null);
 });
 
-describe('request bodies', () => {
+describe('request bodies', { timeout: 60_000 }, () => {
   it('sends only the changed, writable fields on update', () => {
     const previous = { id: 3, address: 'a@example.test', role: 'user', enabled: true, quotaBytes: 10, usedBytes: 5, displayName: null };
     expect(toUpdateBody('users', { ...previous, enabled: false, usedBytes: 99 }, previous)).toEqual({ enabled: false });
@@ -23,7 +23,7 @@ describe('request bodies', () => {
   });
 });
 
-describe('errors', () => {
+describe('errors', { timeout: 60_000 }, () => {
   it('maps the API field errors to react-admin form errors', () => {
     const error = toHttpError(400, 'Bad Request', JSON.stringify({ error: { status: 400, code: 'validation', message: 'invalid request', fields: { address: ['must be an address'], 'destinations.1': ['bad'] } } }));
     expect(error).toBeInstanceOf(HttpError);
@@ -39,7 +39,7 @@ describe('errors', () => {
   });
 });
 
-describe('data provider', () => {
+describe('data provider', { timeout: 60_000 }, () => {
   it('lists with sort/range/filter and reads the total from Content-Range', async () => {
     const fetch = vi.fn(async () => new Response('[{"id":1}]', { status: 200, headers: { 'content-range': 'users 0-0/319' } }));
     vi.stubGlobal('fetch', fetch);

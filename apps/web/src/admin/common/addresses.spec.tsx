@@ -3,7 +3,7 @@ import { addressesFromCsv, isAddress, splitAddresses } from './addresses';
 import { formatBytes, quotaPercent } from './format';
 import { generatePassword } from './password';
 
-describe('addresses', () => {
+describe('addresses', { timeout: 60_000 }, () => {
   it('accepts addresses and rejects what is not one', () => {
     expect(isAddress('alice@example.test')).toBe(true);
     expect(isAddress('a.b+tag@sub.example.co')).toBe(true);
@@ -24,7 +24,7 @@ describe('addresses', () => {
   });
 });
 
-describe('formatting', () => {
+describe('formatting', { timeout: 60_000 }, () => {
   it('formats sizes and quota shares', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1536)).toBe('1.5 KB');

@@ -14,13 +14,33 @@ interface DnsPageData {
   live: boolean;
 }
 
-export async function loadDnsReport(dp: AdminDataProvider, id: string, domain: string, mailHost: string): Promise<DnsPageData> {
+/** Records the API lists with the domain (GET /api/admin/domains/:id answers `dns`). */
+type DomainWithDns = DomainRecord & { dns?: { type: string; name: string; value: string }[] };
+
+/**
+ * The live DNS report when the API has one; else the records the API suggests with the
+ * domain (MX, SPF, DMARC, DKIM with the domain's public key) completed with the client
+ * autoconfiguration records computed here, none of them checked.
+ */
+export async function loadDnsReport(dp: AdminDataProvider, id: string, domain: DomainWithDns, fallbackHost: string): Promise<DnsPageData> {
   try {
     return { report: await dp.dns(id), live: true };
   } catch (error) {
     if (!isMissingEndpoint(error)) throw error;
-    return { report: { records: expectedDnsRecords(domain, mailHost) }, live: false };
   }
+  const suggested = domain.dns ?? [];
+  const mx = suggested.find((r) => r.type === 'MX');
+  const mailHost = mx ? mx.value.replace(/^\d+\s+/, '').replace(/\.$/, '') : fallbackHost;
+  const computed = expectedDnsRecords(domain.name, mailHost);
+  const fromApi: DnsRecordCheck[] = suggested.map((r) => ({ ...r, purpose: purposeOf(r, computed) }));
+  const key = (r: { type: string; name: string }) => `${r.type} ${r.name.toLowerCase()}`;
+  const seen = new Set(fromApi.map(key));
+  return { report: { records: [...fromApi, ...computed.filter((r) => !seen.has(key(r)))] }, live: false };
+}
+
+function purposeOf(record: { type: string; name: string }, computed: DnsRecordCheck[]): string {
+  if (record.name.includes('._domainkey.')) return 'DKIM public key';
+  return computed.find((c) => c.type === record.type && c.name.toLowerCase() === record.name.toLowerCase())?.purpose ?? record.type;
 }
 
 function StatusChip({ record, live }: { record: DnsRecordCheck; live: boolean }) {
@@ -34,9 +54,9 @@ export function DomainDns() {
   const { id = '' } = useParams();
   const dp = useDataProvider<AdminDataProvider>();
   const notify = useNotify();
-  const { data: domain } = useGetOne<DomainRecord>('domains', { id: Number(id) });
+  const { data: domain } = useGetOne<DomainWithDns>('domains', { id: Number(id) });
   const mailHost = typeof window === 'undefined' ? 'mail.example.com' : window.location.hostname;
-  const { data, error, loading, reload } = useLoad(async () => (domain ? loadDnsReport(dp, id, domain.name, mailHost) : undefined), [dp, id, domain?.name, mailHost]);
+  const { data, error, loading, reload } = useLoad(async () => (domain ? loadDnsReport(dp, id, domain, mailHost) : undefined), [dp, id, domain, mailHost]);
   const [rotating, setRotating] = useState(false);
   const records = data?.report.records ?? [];
   const hasDkim = records.some((r) => r.name.includes('._domainkey.'));
@@ -72,7 +92,7 @@ export function DomainDns() {
       {error ? <Alert severity="error">Could not load the DNS records: {(error as Error).message}</Alert> : null}
       {data && !data.live ? (
         <Alert severity="info" sx={{ mb: 2 }}>
-          This server's API cannot check DNS or hand out DKIM keys yet: these are the records to publish, computed for mail host <strong>{mailHost}</strong>.
+          This server's API cannot check DNS or generate DKIM keys yet: these are the records to publish{hasDkim ? '' : ` (DKIM once the domain has a key: run "mailstead dkim generate ${domain?.name ?? 'DOMAIN'}")`}. Nothing has been checked against DNS.
         </Alert>
       ) : null}
       {data?.report.checkedAt ? (

@@ -39,7 +39,7 @@ function StatusTabs() {
       value={TABS.includes(current as never) ? current : 'all'}
       onChange={(_, value: string) => {
         const { status: _drop, ...rest } = filterValues as Record<string, unknown>;
-        setFilters(value === 'all' ? rest : { ...rest, status: value }, displayedFilters);
+        setFilters(value === 'all' ? rest : { ...rest, status: value }, displayedFilters, false);
       }}
       sx={{ px: 2 }}
     >

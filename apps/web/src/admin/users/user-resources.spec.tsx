@@ -19,7 +19,7 @@ const user = (id: number, address: string, extra: Record<string, unknown> = {}) 
   ...extra,
 });
 
-describe('users', () => {
+describe('users', { timeout: 60_000 }, () => {
   it('lists users with role, quota bar and the enabled switch, and disables one', async () => {
     const { dp } = fakeDataProvider({
       users: [user(1, 'alice@example.test', { role: 'domain_admin' }), user(2, 'bob@example.test', { usedBytes: 99 * MB, totpEnabled: true, appPasswords: 2 })],

@@ -1,0 +1,66 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeDataProvider, renderConsole } from '../admin-test-support';
+import { matchingIds } from './queue-actions';
+
+afterEach(cleanup);
+
+const entry = (id: string, status: string, createdAt: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  sender: 'alice@example.test',
+  domain: 'remote.test',
+  status,
+  attempts: 2,
+  nextAttemptAt: '2026-11-22T12:00:00.000Z',
+  lastError: status === 'deferred' ? '451 4.3.0 try later' : null,
+  createdAt,
+  recipients: [{ address: `r${id}@remote.test`, status: 'pending', response: '451 4.3.0 try later' }],
+  ...extra,
+});
+
+const rows = [
+  entry('1', 'deferred', '2026-11-20T10:00:00.000Z'),
+  entry('2', 'deferred', '2026-11-22T10:00:00.000Z'),
+  entry('3', 'delivered', '2026-11-22T09:00:00.000Z'),
+  entry('4', 'failed', '2026-11-21T09:00:00.000Z'),
+];
+
+describe('queue', { timeout: 60_000 }, () => {
+  it('pages through every matching entry and keeps those older than the cut', async () => {
+    const { dp } = fakeDataProvider({ queue: rows });
+    expect(await matchingIds(dp as never, { status: 'deferred' })).toEqual(['1', '2']);
+    expect(await matchingIds(dp as never, { status: 'deferred' }, new Date('2026-11-21T00:00:00.000Z'))).toEqual(['1']);
+  });
+
+  it('opens on the deferred tab, retries a selection, and asks the server for another tab', async () => {
+    const { dp } = fakeDataProvider({ queue: rows });
+    renderConsole('/admin/queue', dp);
+    const row = (await screen.findByText('r2@remote.test', {}, { timeout: 8000 })).closest('tr')!;
+    expect(screen.getByText('r1@remote.test')).toBeTruthy();
+    expect(screen.queryByText('r3@remote.test')).toBeNull();
+    fireEvent.click(within(row).getByRole('checkbox'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Retry now' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: /confirm/i }));
+    await waitFor(() => expect(dp.queueAction).toHaveBeenCalledWith('2', 'retry'), { timeout: 5000 });
+    expect(dp.queueAction).toHaveBeenCalledTimes(1);
+
+    fireEvent.click(screen.getByRole('tab', { name: 'delivered', hidden: true }));
+    await waitFor(() => expect(dp.getList.mock.calls.some(([resource, params]) => resource === 'queue' && params.filter.status === 'delivered')).toBe(true), { timeout: 10_000 });
+  });
+
+  it('shows an entry with its recipients and attempt log', async () => {
+    const { dp } = fakeDataProvider({
+      queue: [entry('9', 'deferred', '2026-11-20T10:00:00.000Z', { attemptLog: [{ at: '2026-11-20T10:01:00.000Z', host: 'mx.remote.test', result: 'deferred', response: '451 4.7.1 greylisted' }] })],
+    });
+    renderConsole('/admin/queue/9/show', dp);
+    expect(await screen.findByText('mx.remote.test', {}, { timeout: 8000 })).toBeTruthy();
+    expect(screen.getByText('451 4.7.1 greylisted')).toBeTruthy();
+    expect(screen.getByText('r9@remote.test')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Bounce' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText(/sender gets a failure notice/)).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: /confirm/i }));
+    await waitFor(() => expect(dp.queueAction).toHaveBeenCalledWith('9', 'bounce'), { timeout: 5000 });
+  });
+});
