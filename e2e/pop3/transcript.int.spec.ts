@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeFeed, type MailboxChange } from '@mailstead/store';
 import { wireSize } from '@mailstead/pop3';
@@ -61,6 +62,20 @@ describe('AUTHORIZATION and TLS', () => {
     // Had the injected USER survived, PASS would log in; it must say "USER first".
     expect(await c.command(`PASS ${PASSWORD}`)).toMatch(/^-ERR Send USER first/);
     await c.quit();
+  });
+
+  it('closes the connection on plaintext where a TLS handshake belongs, and keeps serving others', async () => {
+    const c = await RawPop3.connect(remotePort);
+    expect(await c.command('STLS')).toMatch(/^\+OK/);
+    c.write('USER nobody@pop.test\r\n');
+    await c.closed;
+    const raw = net.connect(tlsPort, '127.0.0.1');
+    raw.on('error', () => undefined);
+    raw.write('CAPA\r\n');
+    await new Promise((resolve) => raw.once('close', resolve));
+    const d = await RawPop3.connect(remotePort);
+    expect(await d.command('NOOP')).toMatch(/^-ERR/);
+    await d.quit();
   });
 
   it('serves implicit TLS (POP3S) with the configured certificate', async () => {
