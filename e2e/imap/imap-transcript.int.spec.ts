@@ -157,6 +157,16 @@ describe('IMAP raw transcripts: TLS policy and session limits', () => {
     expect(chatty.take()).toBe('* BYE Too many commands before login\r\n');
     await peer.close();
   });
+
+  it('an IDLE that outlasts the idle timeout ends with BYE', async () => {
+    const peer = await t.startPeer({ limits: { idleTimeoutMs: 300 } });
+    const c = await RawImap.connect(peer.port);
+    await c.login();
+    c.write('w1 IDLE\r\n');
+    await c.until(() => c.closed);
+    expect(c.take()).toBe('+ idling\r\n* BYE IDLE timed out\r\n');
+    await peer.close();
+  });
 });
 
 describe('IMAP raw transcripts: mailboxes', () => {
