@@ -42,3 +42,4 @@ export {
   type QuotaUsageInput,
 } from './quota';
 export { entryMatches, isPrivateEntry, MetadataSyntaxError, normalizeEntryName, parseDepth, type MetadataDepth } from './metadata';
+export { OBJECTID_CAPABILITY, emailObjectId, isObjectId, mailboxObjectId, parseObjectId, threadObjectId } from './objectid';

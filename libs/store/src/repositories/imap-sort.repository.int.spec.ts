@@ -61,3 +61,31 @@ describe('ImapSortRepository (RFC 5256 / RFC 5957 inputs)', () => {
     ]);
   });
 });
+
+describe('ImapSortRepository PREVIEW and OBJECTID inputs (RFC 8970, RFC 8474)', () => {
+  it('gives stored previews and ids that survive COPY and MOVE', async () => {
+    const previews = await db.store.imapSort.previews(mailboxId, [1, 3, 42]);
+    expect([...previews.keys()].sort()).toEqual([1, 3]);
+    expect(previews.get(1)).toBe('body');
+    expect((await db.store.imapSort.previews(mailboxId, [])).size).toBe(0);
+
+    const before = await db.store.imapSort.objectIds(mailboxId, [1, 2]);
+    expect(before.get(1)!.emailId).not.toBe(before.get(2)!.emailId);
+
+    const account = await db.store.accounts.create({ address: 'objid@example.test', passwordHash: 'x' });
+    const from = await db.store.mailboxes.create(account.id, 'From');
+    const to = await db.store.mailboxes.create(account.id, 'To');
+    await db.store.messages.append(from.id, [{ raw: raw(['Subject: moved', 'Message-ID: <m@x>']) }]);
+    // A reply appended later joins the thread of the message it answers.
+    await db.store.messages.append(from.id, [{ raw: raw(['Subject: Re: moved', 'Message-ID: <r@x>', 'In-Reply-To: <m@x>']) }]);
+    const thread = await db.store.imapSort.objectIds(from.id, [1, 2]);
+    expect(thread.get(2)!.threadId).toBe(thread.get(1)!.threadId);
+    expect(thread.get(2)!.emailId).not.toBe(thread.get(1)!.emailId);
+    const original = (await db.store.imapSort.objectIds(from.id, [1])).get(1)!;
+    const copied = await db.store.messages.copy(from.id, [1], to.id);
+    expect((await db.store.imapSort.objectIds(to.id, [copied.pairs[0]![1]])).get(copied.pairs[0]![1])).toEqual(original);
+    const moved = await db.store.messages.copy(from.id, [1], to.id, true);
+    expect((await db.store.imapSort.objectIds(to.id, [moved.pairs[0]![1]])).get(moved.pairs[0]![1])).toEqual(original);
+    expect((await db.store.imapSort.objectIds(from.id, [1])).size).toBe(0);
+  });
+});

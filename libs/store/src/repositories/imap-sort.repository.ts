@@ -1,7 +1,8 @@
 import type { Db } from '../prisma';
 
 /**
- * What SORT (RFC 5256, RFC 5957) and THREAD (RFC 5256) need per message, in one query.
+ * Per-message fields for SORT (RFC 5256, RFC 5957), THREAD (RFC 5256), PREVIEW (RFC 8970)
+ * and OBJECTID (RFC 8474), each in one query.
  * The rows are shaped so libs/imap's `SortableMessage` / `ThreadableMessage` are one map away
  * (add `seq` from the session's UID list; pick `id` = UID or sequence number).
  */
@@ -106,5 +107,33 @@ export class ImapSortRepository {
       sentDate: r.sent_date,
       internalDate: r.internal_date,
     }));
+  }
+
+  /**
+   * FETCH PREVIEW (RFC 8970 section 3): the stored preview (libs/mime, at most 200 characters,
+   * within the RFC's 256). An empty preview is a real answer ("" = no text), not NIL.
+   */
+  async previews(mailboxId: number, uids: readonly number[]): Promise<Map<number, string>> {
+    if (uids.length === 0) return new Map();
+    const rows = await this.db.$queryRawUnsafe<{ uid: number; preview: string }[]>(
+      'SELECT uid, preview FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[])',
+      mailboxId,
+      [...uids],
+    );
+    return new Map(rows.map((r) => [r.uid, r.preview]));
+  }
+
+  /**
+   * FETCH EMAILID / THREADID (RFC 8474 sections 5.1, 5.2): ids kept by COPY and MOVE (the copy
+   * carries email_id and thread_id over), so a client can match a moved message to its cache.
+   */
+  async objectIds(mailboxId: number, uids: readonly number[]): Promise<Map<number, { emailId: bigint; threadId: bigint }>> {
+    if (uids.length === 0) return new Map();
+    const rows = await this.db.$queryRawUnsafe<{ uid: number; email_id: bigint; thread_id: bigint }[]>(
+      'SELECT uid, email_id, thread_id FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[])',
+      mailboxId,
+      [...uids],
+    );
+    return new Map(rows.map((r) => [r.uid, { emailId: r.email_id, threadId: r.thread_id }]));
   }
 }
