@@ -49,7 +49,7 @@ describe('admin gate', { timeout: 60_000 }, () => {
     });
     vi.stubGlobal('fetch', fetch);
     render(<AdminGate navigateAway={vi.fn()} />);
-    expect((await screen.findByTestId('count-domains', {}, { timeout: 8000 })).textContent).toBe('3');
+    await waitFor(() => expect(screen.getByTestId('count-domains').textContent).toBe('3'), { timeout: 8000 });
     expect(screen.getByTestId('count-users').textContent).toBe('42');
     expect(screen.getByText('Traffic statistics are not available from this server yet.')).toBeTruthy();
     // The session cookie goes along, and the list request uses simple-rest's query.

@@ -70,11 +70,13 @@ export function NotAllowed({ session }: { session: SessionInfo }) {
 
 type GateState = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'forbidden'; session: SessionInfo } | { kind: 'ready'; session: SessionInfo } | { kind: 'error'; message: string };
 
+const leaveTo = (url: string) => window.location.assign(url);
+
 /**
  * Checks the session before react-admin mounts: nobody logged in goes to the webmail's
  * login page (which comes back here), a plain user sees why they cannot enter.
  */
-export function AdminGate({ loadSession = fetchSession, navigateAway = (url: string) => window.location.assign(url) }: { loadSession?: () => Promise<SessionInfo | null>; navigateAway?: (url: string) => void }) {
+export function AdminGate({ loadSession = fetchSession, navigateAway = leaveTo }: { loadSession?: () => Promise<SessionInfo | null>; navigateAway?: (url: string) => void }) {
   const [state, setState] = useState<GateState>({ kind: 'loading' });
   useEffect(() => {
     let live = true;

@@ -7,7 +7,11 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Runs an async read on mount (and on reload), keeping the latest answer or error. */
+/**
+ * Runs an async read on mount, when a value in `deps` changes, and on reload, keeping the
+ * latest answer or error. `deps` names plain values only: react-admin's data provider
+ * proxy is not referentially stable across renders and would re-run the read forever.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [generation, setGeneration] = useState(0);

@@ -91,7 +91,7 @@ function TopList({ title, rows }: { title: string; rows: { address: string; coun
 /** Counts, 7-day traffic, top senders/recipients and the latest failed deliveries. */
 export function Dashboard() {
   const dp = useDataProvider<AdminDataProvider>();
-  const { data, error, loading } = useLoad(() => loadDashboard(dp), [dp]);
+  const { data, error, loading } = useLoad(() => loadDashboard(dp), []);
   const stats = data?.stats;
   return (
     <Box sx={{ p: 2 }}>

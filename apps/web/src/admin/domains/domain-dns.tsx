@@ -56,7 +56,7 @@ export function DomainDns() {
   const notify = useNotify();
   const { data: domain } = useGetOne<DomainWithDns>('domains', { id: Number(id) });
   const mailHost = typeof window === 'undefined' ? 'mail.example.com' : window.location.hostname;
-  const { data, error, loading, reload } = useLoad(async () => (domain ? loadDnsReport(dp, id, domain, mailHost) : undefined), [dp, id, domain, mailHost]);
+  const { data, error, loading, reload } = useLoad(async () => (domain ? loadDnsReport(dp, id, domain, mailHost) : undefined), [id, domain?.id, domain?.name, mailHost]);
   const [rotating, setRotating] = useState(false);
   const records = data?.report.records ?? [];
   const hasDkim = records.some((r) => r.name.includes('._domainkey.'));

@@ -12,7 +12,7 @@ export function ListModeration() {
   const record = useRecordContext<MailingListRecord>();
   const dp = useDataProvider<AdminDataProvider>();
   const notify = useNotify();
-  const { data, error, reload } = useLoad(async () => (record ? dp.moderation(record.id) : []), [dp, record?.id]);
+  const { data, error, reload } = useLoad(async () => (record ? dp.moderation(record.id) : []), [record?.id]);
   const [viewing, setViewing] = useState<ModerationItem | null>(null);
   const [rejecting, setRejecting] = useState<ModerationItem | null>(null);
   const [reason, setReason] = useState('');

@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hashPassword } from '@mailstead/auth';
+import { parseConfig } from '@mailstead/config';
+import { createTestDatabase, freePort, redisUrl, type TestDatabase } from '@mailstead/testing';
+import { createLogger } from '../../apps/server/src/runtime/logger';
+import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
+import { buildWebApp, fallBackToBuild } from './built-web-app';
+
+/**
+ * The admin console in Debian's Chromium against the real server (API + SMTP roles, the built
+ * web app served by it): log in through the webmail's login page, create a domain, a user (with
+ * the generated password shown once), an alias and a list with two members; a post to the list
+ * over SMTP reaches both; deferred entries in the queue, retried from the console; a domain
+ * admin sees only their domain; a plain user is turned away. Screenshots in e2e/screenshots/.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const shots = path.join(root, 'e2e', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const ADMIN = { address: 'postmaster@admin.test', password: 'admin-password-1' };
+
+let db: TestDatabase;
+let server: RunningServer;
+let browser: Browser;
+let buildDir: string;
+let base: string;
+let smtpPort: number;
+
+async function addAccount(address: string, password: string, role: 'admin' | 'domain_admin' | 'user' = 'user') {
+  const domain = address.split('@')[1]!;
+  if (!(await db.store.domains.findByName(domain))) await db.store.domains.create(domain);
+  return db.store.accounts.create({ address, passwordHash: await hashPassword(password), role });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A new browser context logged in through the webmail's login page, which sends it back to /admin. */
+async function logIn(address: string, password: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+  await fallBackToBuild(context, base, buildDir);
+  const page = await context.newPage();
+  await page.goto(`${base}/admin`);
+  await page.waitForURL(/\/mail\/login\?next=(%2F|\/)admin$/);
+  await page.getByLabel('Address').fill(address);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // The login page leaves by a full navigation; poll the address rather than wait for one load event.
+  await until('the way back to /admin', async () => new URL(page.url()).pathname.startsWith('/admin'));
+  return page;
+}
+
+/** A queue entry to a remote domain whose last attempt got a 4xx. */
+async function deferredEntry(to: string, reply: string): Promise<bigint> {
+  const raw = Buffer.from(`From: alice@admin.test\r\nTo: ${to}\r\nSubject: Remote\r\nMessage-ID: <${to}@admin.test>\r\n\r\nHello\r\n`);
+  const { outboundIds } = await db.store.messages.deliver(raw, [], { outbound: { sender: 'alice@admin.test', recipients: [{ address: to }] } });
+  const id = outboundIds[0]!;
+  const claimed = (await db.store.outbound.claim(id, 60_000))!;
+  await db.store.outbound.finishAttempt(
+    id,
+    { host: 'mx.remote.test', result: 'deferred', response: reply },
+    claimed.recipients.map((r) => ({ id: r.id, status: 'deferred' as const, smtpCode: 451, response: reply })),
+    { status: 'deferred', nextAttemptAt: new Date(Date.now() + 3_600_000), lastError: reply },
+  );
+  return id;
+}
+
+beforeAll(async () => {
+  buildDir = await buildWebApp();
+  db = await createTestDatabase();
+  smtpPort = await freePort();
+  const config = parseConfig({
+    DATABASE_URL: db.url,
+    REDIS_URL: redisUrl(),
+    MAILSTEAD_ROLES: 'api,smtp',
+    MAILSTEAD_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-admin-')),
+    MAILSTEAD_HOSTNAME: 'mail.admin.test',
+    MAILSTEAD_BIND: '127.0.0.1',
+    MAILSTEAD_HTTP_PORT: String(await freePort()),
+    MAILSTEAD_SMTP_PORT: String(smtpPort),
+    MAILSTEAD_SUBMISSION_PORT: String(await freePort()),
+    MAILSTEAD_SUBMISSIONS_PORT: String(await freePort()),
+    MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
+    MAILSTEAD_ADMIN_ADDRESS: ADMIN.address,
+    MAILSTEAD_ADMIN_PASSWORD: ADMIN.password,
+    MAILSTEAD_LOG_LEVEL: 'warn',
+  });
+  server = await startServer(config, createLogger(config));
+  base = `http://127.0.0.1:${config.http.port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+  if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });
+});
+
+it('admin: domain, user, alias, list with two members, a list post over SMTP, DNS page, queue retry', async () => {
+  const page = await logIn(ADMIN.address, ADMIN.password);
+  await page.getByTestId('count-domains').waitFor();
+
+  // A domain, with a confirmation-free create and its DNS records to publish.
+  await page.goto(`${base}/admin/domains/create`);
+  await page.getByLabel(/Domain name/).fill('shop.test');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: 'shop.test', exact: true }).waitFor();
+  const domain = (await db.store.domains.findByName('shop.test'))!;
+  expect(domain).toBeTruthy();
+
+  // A user, whose generated password is shown once and works.
+  await page.goto(`${base}/admin/users/create`);
+  await page.getByLabel(/Address/).fill('carol@shop.test');
+  await page.getByLabel(/^Name/).fill('Carol');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const password = await page.getByTestId('generated-password').inputValue();
+  expect(password).toMatch(/^[\w]{5}(-[\w]{5}){3}$/);
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('cell', { name: 'carol@shop.test', exact: true }).waitFor();
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: 'carol@shop.test', password }) });
+  expect(login.status).toBe(200);
+  const dave = await addAccount('dave@shop.test', 'dave-password-1');
+  await page.reload();
+  await page.getByRole('cell', { name: 'dave@shop.test', exact: true }).waitFor();
+  await page.screenshot({ path: path.join(shots, 'admin-users.png') });
+
+  // An alias forwarding to a local and an external address; a bad destination is refused first.
+  await page.goto(`${base}/admin/aliases/create`);
+  await page.getByLabel(/Alias address/).fill('sales@shop.test');
+  await page.getByLabel(/Destinations/).fill('carol@shop.test\nnot an address');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Not an address: not, an, address').waitFor();
+  await page.getByLabel(/Destinations/).fill('carol@shop.test\npartner@elsewhere.test');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('partner@elsewhere.test (external)').waitFor();
+  const aliases = await db.store.admin.aliases({ offset: 0, limit: 10, sort: 'source', order: 'asc', q: 'sales@' });
+  expect(aliases.rows.map((a) => [a.source, a.destinations])).toEqual([['sales@shop.test', ['carol@shop.test', 'partner@elsewhere.test']]]);
+
+  // A list anyone may post to, with two members typed in at creation.
+  await page.goto(`${base}/admin/lists/create`);
+  await page.getByLabel(/List address/).fill('team@shop.test');
+  await page.getByLabel(/^Name/).fill('Team');
+  await page.getByLabel(/Who may post/).click();
+  await page.getByRole('option', { name: /^Open/ }).click();
+  await page.getByLabel(/Subject prefix/).fill('[team]');
+  await page.getByLabel(/^Members/).fill('carol@shop.test\ndave@shop.test');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Members (2)').waitFor();
+  await page.getByRole('cell', { name: 'dave@shop.test', exact: true }).waitFor();
+  await page.screenshot({ path: path.join(shots, 'admin-list-members.png'), fullPage: true });
+
+  // A post to the list over SMTP (MX) reaches both members.
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  await transport.sendMail({ envelope: { from: 'outsider@friends.test', to: ['team@shop.test'] }, raw: 'From: outsider@friends.test\r\nTo: team@shop.test\r\nSubject: Hello team\r\nMessage-ID: <hello@friends.test>\r\n\r\nHi all\r\n' });
+  transport.close();
+  const carol = (await db.store.accounts.findByAddress('carol@shop.test'))!;
+  for (const member of [carol.id, dave.id]) {
+    const inbox = (await db.store.mailboxes.findByName(member, 'INBOX'))!;
+    await until('the list post in each member’s inbox', async () => (await db.store.messages.list(inbox.id)).find((m) => /Hello team/.test(m.subject ?? '')));
+  }
+
+  // The DNS page lists the records to publish.
+  await page.goto(`${base}/admin/domains/${domain.id}/dns`);
+  await page.getByTestId('zone-file').waitFor();
+  expect(await page.getByTestId('zone-file').textContent()).toContain('shop.test. 3600 IN MX 10 mail.admin.test.');
+  await page.screenshot({ path: path.join(shots, 'admin-dns.png'), fullPage: true });
+
+  // Deferred entries (the remote answered 4xx) in the queue; retry one from its detail page.
+  const deferred = await deferredEntry('bob@remote.test', '451 4.7.1 greylisted, try again later');
+  await deferredEntry('eve@other-remote.test', '421 4.4.2 connection dropped');
+  await page.goto(`${base}/admin/queue`);
+  await page.getByRole('cell', { name: 'bob@remote.test', exact: true }).waitFor();
+  await page.getByRole('cell', { name: 'eve@other-remote.test', exact: true }).waitFor();
+  await page.screenshot({ path: path.join(shots, 'admin-queue.png') });
+  await page.getByRole('cell', { name: 'bob@remote.test', exact: true }).click();
+  await page.getByText('451 4.7.1 greylisted, try again later').first().waitFor();
+  await page.getByRole('button', { name: 'Retry now' }).click();
+  await page.getByText(/1 retried/).waitFor();
+  await until('the entry made due again', async () => (await db.store.outbound.show(deferred))?.status === 'queued');
+
+  // The dashboard counts what is there, and the audit log shows who did it.
+  await page.goto(`${base}/admin`);
+  // Domains: the first admin's and shop.test; one entry still deferred (the retried one is queued).
+  await expect.poll(() => page.getByTestId('count-domains').textContent(), { timeout: 15_000 }).toBe('2');
+  await expect.poll(() => page.getByTestId('count-deferred').textContent(), { timeout: 15_000 }).toBe('1');
+  await page.screenshot({ path: path.join(shots, 'admin-dashboard.png') });
+  await page.goto(`${base}/admin/audit`);
+  await page.getByRole('cell', { name: 'queue.retry', exact: true }).waitFor();
+  await page.getByRole('cell', { name: 'user.create', exact: true }).waitFor();
+  await page.context().close();
+}, 120_000);
+
+it('a domain admin sees only their domain; a plain user is turned away', async () => {
+  const other = await addAccount('owner@mine.test', 'owner-password-1', 'domain_admin');
+  await db.store.admin.addDomainAdmin(other.id, other.domainId);
+  await addAccount('someone@mine.test', 'someone-password-1');
+  await addAccount('stranger@theirs.test', 'stranger-password-1');
+
+  const page = await logIn('owner@mine.test', 'owner-password-1');
+  await page.getByText('Domain admin: mine.test').waitFor();
+  await page.goto(`${base}/admin/users`);
+  await page.getByRole('cell', { name: 'someone@mine.test', exact: true }).waitFor();
+  expect(await page.getByRole('cell', { name: 'stranger@theirs.test', exact: true }).count()).toBe(0);
+  await page.goto(`${base}/admin/domains`);
+  await page.getByRole('cell', { name: 'mine.test', exact: true }).waitFor();
+  expect(await page.locator('tbody tr').count()).toBe(1);
+  await page.context().close();
+
+  const user = await logIn('someone@mine.test', 'someone-password-1');
+  await user.getByText(/not an administrator account/).waitFor();
+  expect(await user.getByRole('link', { name: 'Back to the webmail' }).getAttribute('href')).toBe('/mail');
+  await user.context().close();
+}, 120_000);
