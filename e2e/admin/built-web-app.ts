@@ -17,8 +17,18 @@ export async function buildWebApp(): Promise<string> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-admin-web-'));
   await promisify(execFile)('npx', ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: root, timeout: 150_000 });
   // Copied over (not emptied first): the server reads index.html from there when it starts.
-  fs.mkdirSync(distDir, { recursive: true });
-  fs.cpSync(outDir, distDir, { recursive: true, force: true });
+  // A concurrent build may empty the directory under our feet: try again; the browser falls
+  // back to our own copy for anything still missing.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      fs.mkdirSync(distDir, { recursive: true });
+      fs.cpSync(outDir, distDir, { recursive: true, force: true });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
   return outDir;
 }
 

@@ -99,7 +99,7 @@ function DomainEditToolbar() {
   const { permissions } = usePermissions<AdminPermissions>();
   return (
     <Toolbar sx={{ justifyContent: 'space-between' }}>
-      <SaveButton />
+      {permissions?.role === 'admin' ? <SaveButton /> : <span />}
       <DnsButton />
       {permissions?.role === 'admin' ? <DomainDeleteButton /> : null}
     </Toolbar>
@@ -107,11 +107,13 @@ function DomainEditToolbar() {
 }
 
 export function DomainEdit() {
+  // Only a server admin may change a domain; a domain admin sees it and its DNS page.
+  const { permissions } = usePermissions<AdminPermissions>();
   return (
     <Edit mutationMode="pessimistic">
       <SimpleForm toolbar={<DomainEditToolbar />}>
         <TextInput source="name" disabled />
-        <BooleanInput source="enabled" helperText="A disabled domain accepts no mail and no logins" />
+        <BooleanInput source="enabled" disabled={permissions?.role !== 'admin'} helperText="A disabled domain accepts no mail and no logins" />
       </SimpleForm>
     </Edit>
   );
