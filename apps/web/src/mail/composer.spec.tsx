@@ -84,6 +84,11 @@ describe('quoting', () => {
     expect(draft.to.map((a) => a.address)).toEqual(['alice@example.test', 'carol@example.test']);
   });
 
+  it('forwards as an attachment without quoting the body', () => {
+    const draft = prepareCompose('forwardAsAttachment', original, 'alice@example.test');
+    expect(draft).toMatchObject({ to: [], subject: 'Fwd: Lunch on Friday?', text: '', inReplyToId: '7' });
+  });
+
   it('forwards with a header block and no recipients', () => {
     const draft = prepareCompose('forward', original, 'alice@example.test', 'Alice');
     expect(draft.to).toEqual([]);

@@ -42,6 +42,8 @@ export interface ComposerProps {
   knownAddresses: string[];
   onClose(): void;
   onSent(result: { localRecipients: number; remoteRecipients: number }): void;
+  /** Files attached when the composer opens (forward as attachment). */
+  initialFiles?: File[];
   /** Milliseconds of quiet before a draft is saved. */
   autosaveDelay?: number;
 }
@@ -104,7 +106,7 @@ function AddressField({ label, value, onChange, options, autoFocus }: { label: s
  * attachments with upload progress (picker or drop), drafts saved as you type, send with
  * clear progress and errors.
  */
-export function Composer({ open, from, initial, knownAddresses, onClose, onSent, autosaveDelay = 4000 }: ComposerProps) {
+export function Composer({ open, from, initial, knownAddresses, onClose, onSent, initialFiles, autosaveDelay = 4000 }: ComposerProps) {
   const theme = useTheme();
   const fullScreen = useMediaQuery(theme.breakpoints.down('sm'));
   const [to, setTo] = useState(() => initial.to.map(formatAddress));
@@ -182,6 +184,14 @@ export function Composer({ open, from, initial, knownAddresses, onClose, onSent,
         );
     }
   };
+
+  const attachedInitial = useRef(false);
+  useEffect(() => {
+    if (attachedInitial.current || !initialFiles || initialFiles.length === 0) return;
+    attachedInitial.current = true;
+    addFiles(initialFiles);
+    // addFiles only touches state setters and refs
+  }, [initialFiles]);
 
   const send = async () => {
     const all = [...recipients(to).bad, ...recipients(cc).bad, ...recipients(bcc).bad];

@@ -82,7 +82,7 @@ export function MailShell() {
   const [mailboxError, setMailboxError] = useState<string | undefined>();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [activeId, setActiveId] = useState<string | undefined>();
-  const [compose, setCompose] = useState<{ key: number; draft: ComposeDraft } | undefined>();
+  const [compose, setCompose] = useState<{ key: number; draft: ComposeDraft; files?: File[] } | undefined>();
   const [toast, setToast] = useState<{ key: number; text: string; undo?: () => void; severity?: 'error' } | undefined>();
   const [searchInput, setSearchInput] = useState(q);
   const [drawer, setDrawer] = useState(false);
@@ -226,7 +226,19 @@ export function MailShell() {
   };
 
   const openCompose = (mode: ComposeMode, original?: MessageDetailDto) => {
-    setCompose({ key: ++composeKey.current, draft: prepareCompose(mode, original, account.account.address, loadSettings(account.account.address).signature) });
+    const draft = prepareCompose(mode, original, account.account.address, loadSettings(account.account.address).signature);
+    if (mode === 'forwardAsAttachment' && original) {
+      // The original, byte for byte, as a message/rfc822 attachment (RFC 2046 5.2.1).
+      fetch(`/api/messages/${original.id}/raw`, { credentials: 'same-origin' })
+        .then(async (res) => {
+          if (!res.ok) throw new Error(`cannot read the original (${res.status})`);
+          const name = `${(original.subject || 'message').replace(/[\\/:*?"<>|]/g, '_').slice(0, 100)}.eml`;
+          setCompose({ key: ++composeKey.current, draft, files: [new File([await res.blob()], name, { type: 'message/rfc822' })] });
+        })
+        .catch(showError);
+      return;
+    }
+    setCompose({ key: ++composeKey.current, draft });
   };
   const lastOpened = useRef<MessageDetailDto | undefined>(undefined);
   const replyToActive = async (mode: ComposeMode) => {
@@ -543,6 +555,7 @@ export function MailShell() {
           open
           from={account.account.address}
           initial={compose.draft}
+          initialFiles={compose.files}
           knownAddresses={knownCorrespondents(account.account.address, list.items)}
           onClose={() => {
             setCompose(undefined);

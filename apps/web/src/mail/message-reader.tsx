@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Box, Button, Chip, CircularProgress, Collapse, Divider, IconButton, Link, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography, useTheme } from '@mui/material';
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
+import AttachEmailIcon from '@mui/icons-material/AttachEmail';
 import AttachFileIcon from '@mui/icons-material/AttachFile';
 import CodeIcon from '@mui/icons-material/Code';
 import ExpandLessIcon from '@mui/icons-material/ExpandLess';
@@ -29,7 +30,7 @@ const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp
 export interface MessageReaderProps {
   messageId: string;
   onLoaded?(message: MessageDetailDto): void;
-  onReply(message: MessageDetailDto, mode: 'reply' | 'replyAll' | 'forward'): void;
+  onReply(message: MessageDetailDto, mode: 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment'): void;
   onBack?(): void;
   /** Row actions (read/unread, flag, move, delete...) shown above the message. */
   toolbar?: React.ReactNode;
@@ -180,6 +181,11 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }:
           <Tooltip title="Forward (f)">
             <IconButton aria-label="Forward" onClick={() => onReply(message, 'forward')}>
               <ForwardIcon />
+            </IconButton>
+          </Tooltip>
+          <Tooltip title="Forward as attachment">
+            <IconButton aria-label="Forward as attachment" onClick={() => onReply(message, 'forwardAsAttachment')}>
+              <AttachEmailIcon />
             </IconButton>
           </Tooltip>
           <Tooltip title={details ? 'Hide details' : 'Show details'}>

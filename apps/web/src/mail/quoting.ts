@@ -5,7 +5,7 @@ export interface Address {
   address: string;
 }
 
-export type ComposeMode = 'new' | 'reply' | 'replyAll' | 'forward';
+export type ComposeMode = 'new' | 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment';
 
 /** Splits "A <a@x>, \"B, Jr\" <b@x>, c@x" into addresses (commas inside quotes or <> do not split). */
 export function parseAddressList(list: string): Address[] {
@@ -108,6 +108,7 @@ export function prepareCompose(mode: ComposeMode, original: MessageDetailDto | u
   const sig = signature.trim() ? `\n\n-- \n${signature.trim()}` : '';
   if (mode === 'new' || !original) return { to: [], cc: [], bcc: [], subject: '', text: sig ? `\n${sig}` : '' };
   const from: Address = original.from.name ? { name: original.from.name, address: original.from.address } : { address: original.from.address };
+  if (mode === 'forwardAsAttachment') return { to: [], cc: [], bcc: [], subject: forwardSubject(original.subject), text: sig ? `\n${sig}` : '', inReplyToId: original.id };
   const body = messageText(original);
   if (mode === 'forward') {
     const header = [
