@@ -95,6 +95,19 @@ describe('submission: sender ownership and message preparation', () => {
     c.close();
   });
 
+  it('accepts an address an admin granted, and refuses it again once revoked', async () => {
+    const alice = (await h.db.store.accounts.findByAddress('alice@example.test'))!;
+    await h.db.store.recipients.grantSender(alice.id, 'Press@Example.test');
+    const c = await login(h.ports.submission);
+    expect(await c.cmd('MAIL FROM:<press@example.test>')).toMatch(/^250 /);
+    expect(await c.cmd('RCPT TO:<dave@example.test>')).toMatch(/^250 /);
+    expect(await c.data(mail({ From: 'Press Office <press@example.test>', Subject: 'granted sender' }))).toMatch(/^250 /);
+    await h.db.store.recipients.revokeSender(alice.id, 'press@example.test');
+    expect(await c.cmd('MAIL FROM:<press@example.test>')).toBe('553 5.7.1 Sender address not owned by the authenticated user');
+    c.close();
+    expect((await mailboxContents(h.db, 'dave@example.test')).some((m) => m.includes('granted sender'))).toBe(true);
+  });
+
   it('refuses a header From the user does not own after DATA (553 5.7.1), storing nothing', async () => {
     const c = await login(h.ports.submission);
     await c.cmd('MAIL FROM:<alice@example.test>');
@@ -123,7 +136,7 @@ describe('submission: sender ownership and message preparation', () => {
 
     const alice = (await h.db.store.accounts.findByAddress('alice@example.test'))!;
     const sentBox = (await h.db.store.mailboxes.findByName(alice.id, 'Sent'))!;
-    const sent = await h.db.store.messages.list(sentBox.id);
+    const sent = (await h.db.store.messages.list(sentBox.id)).filter((m) => m.subject === 'submitted');
     expect(sent).toHaveLength(1);
     expect(sent[0]!.seen).toBe(true);
     const sentRaw = (await h.db.store.messages.raw(sentBox.id, sent[0]!.uid)).toString();

@@ -115,7 +115,7 @@ export class AccountRepository {
 
   /**
    * Whether the account may use `address` as its sender (MAIL FROM / From:): its own address,
-   * or an alias (not a catch-all) that delivers to it.
+   * an alias (not a catch-all) that delivers to it, or an address an admin granted it.
    */
   async canSendAs(accountId: number, address: string): Promise<boolean> {
     const account = await this.db.account.findUnique({ where: { id: accountId }, select: { addressKey: true } });
@@ -123,7 +123,9 @@ export class AccountRepository {
     const key = addressKey(address);
     if (key === account.addressKey) return true;
     const alias = await this.db.alias.findUnique({ where: { source: key }, select: { destinations: true, enabled: true } });
-    return Boolean(alias?.enabled && alias.destinations.some((d) => addressKey(d) === account.addressKey));
+    if (alias?.enabled && alias.destinations.some((d) => addressKey(d) === account.addressKey)) return true;
+    // or one an admin granted (RecipientRepository.grantSender)
+    return (await this.db.senderGrant.findUnique({ where: { accountId_address: { accountId, address: key } }, select: { accountId: true } })) !== null;
   }
 
   /** Removes the account with its mailboxes and messages (blobs other mailboxes share stay). */

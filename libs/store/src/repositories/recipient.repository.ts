@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../prisma';
 import type { ListPolicy, ListReplyTo } from '../generated/prisma/client';
-import { addressKey } from '../address';
+import { addressKey, splitAddress } from '../address';
 import { notFound, StoreError } from '../errors';
 
 /** What one address is in our directory: an account, an alias (or catch-all), a list, or nothing. */
@@ -74,6 +74,26 @@ export class RecipientRepository {
   async isListMember(listId: number, address: string): Promise<boolean> {
     const row = await this.db.listMember.findUnique({ where: { listId_address: { listId, address: addressKey(address) } }, select: { listId: true } });
     return row !== null;
+  }
+
+  /** Lets an account send as `address` (MAIL FROM and From:), as AccountRepository.canSendAs checks. */
+  async grantSender(accountId: number, address: string): Promise<void> {
+    if (!splitAddress(address)) throw new StoreError('invalid', `"${address}" is not a valid address`);
+    await this.db.senderGrant.upsert({
+      where: { accountId_address: { accountId, address: addressKey(address) } },
+      create: { accountId, address: addressKey(address) },
+      update: {},
+    });
+  }
+
+  async revokeSender(accountId: number, address: string): Promise<void> {
+    const { count } = await this.db.senderGrant.deleteMany({ where: { accountId, address: addressKey(address) } });
+    if (count === 0) throw notFound(`sender grant ${address}`);
+  }
+
+  async senderGrants(accountId: number): Promise<string[]> {
+    const rows = await this.db.senderGrant.findMany({ where: { accountId }, select: { address: true }, orderBy: { address: 'asc' } });
+    return rows.map((r) => r.address);
   }
 
   /**
