@@ -1,5 +1,5 @@
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
-import { dkimSign } from 'mailauth/lib/dkim/sign';
+import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 
 export interface DkimKey {
   selector: string;

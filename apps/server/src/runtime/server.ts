@@ -12,6 +12,7 @@ import { startServices } from './embedded-stack';
 import { ensureFirstAdmin } from './first-admin';
 import type { Logger } from './logger';
 import { loadTls } from './tls';
+import { serveWebApp } from './web-static';
 
 export interface RunningServer {
   app: INestApplicationContext;
@@ -54,6 +55,7 @@ export async function startServer(config: MailsteadConfig, log: Logger): Promise
       const http = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
       http.setGlobalPrefix('api');
       await configureHttp(http);
+      await serveWebApp(http);
       http.enableShutdownHooks([]);
       await http.listen(config.http.port, config.http.host);
       app = http;

@@ -28,6 +28,8 @@ export async function serveWebApp(app: NestFastifyApplication, dir = webDistDir(
     },
   });
   const indexHtml = fs.readFileSync(path.join(dir, 'index.html'));
+  // Remote https images are allowed by the page policy only because sandboxed srcdoc frames
+  // inherit it; the webmail reader shows them only after the user asks (and strips them by default).
   // A catch-all GET route rather than a not-found handler: Nest owns the latter. Fastify
   // matches the API's own routes (and the static files above) before this wildcard.
   fastify.get('/*', (request, reply) => {
@@ -37,7 +39,7 @@ export async function serveWebApp(app: NestFastifyApplication, dir = webDistDir(
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
-      .header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+      .header('content-security-policy', "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
       .header('x-content-type-options', 'nosniff')
       .send(indexHtml);
   });
