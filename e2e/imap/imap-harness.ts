@@ -1,26 +1,16 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Redis } from 'ioredis';
-import { generate } from 'selfsigned';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
 import { ImapServer, type ImapAuthenticator, type ImapLimits } from '@mailstead/imap';
 import { ChangeFeed, ImapMailStore, type Store } from '@mailstead/store';
-import { createTestDatabase, redisUrl, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, redisUrl, testCertificate, type TestDatabase } from '@mailstead/testing';
 
 export const ALICE = { address: 'alice@example.test', password: 'alice-secret-pw' };
 export const BOB = { address: 'bob@example.test', password: 'bob-secret-pw' };
 
-let certificate: Promise<{ cert: string; key: string }> | undefined;
 
-/** One self-signed certificate per test file (key generation is the slow part). */
-export function testCertificate(): Promise<{ cert: string; key: string }> {
-  certificate ??= generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
-  }).then((p) => ({ cert: p.cert, key: p.private }));
-  return certificate;
-}
+export { testCertificate };
 
 export function imapAuthenticator(authenticator: Authenticator): ImapAuthenticator {
   return {

@@ -1,10 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Redis } from 'ioredis';
-import { generate } from 'selfsigned';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
 import { Pop3Server, RedisLoginDelayGate, RedisMaildropLock, RedisWireSizeCache, storeMailStore, type Pop3ServerOptions } from '@mailstead/pop3';
-import { createTestDatabase, redisUrl, sampleMessage, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, redisUrl, sampleMessage, testCertificate as sharedTestCertificate, type TestDatabase } from '@mailstead/testing';
 
 export const PASSWORD = 'pop3 secret with spaces';
 
@@ -20,15 +19,10 @@ export interface Pop3Harness {
   close(): Promise<void>;
 }
 
-let certificate: Promise<{ cert: Buffer; key: Buffer }> | undefined;
-
-export function testCertificate(): Promise<{ cert: Buffer; key: Buffer }> {
-  certificate ??= generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
-  }).then((p) => ({ cert: Buffer.from(p.cert), key: Buffer.from(p.private) }));
-  return certificate;
+/** The shared test certificate as Buffers (what the POP3 server's TLS options take). */
+export async function testCertificate(): Promise<{ cert: Buffer; key: Buffer }> {
+  const { cert, key } = await sharedTestCertificate();
+  return { cert: Buffer.from(cert), key: Buffer.from(key) };
 }
 
 export async function createPop3Harness(): Promise<Pop3Harness> {

@@ -1,3 +1,4 @@
 export { freePort } from './ports';
 export { createTestDatabase, createEmptyDatabase, redisUrl, type TestDatabase } from './test-database';
 export { sampleMessage } from './sample-message';
+export { testCertificate } from './test-certificate';

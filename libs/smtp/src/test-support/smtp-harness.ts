@@ -1,23 +1,12 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Redis } from 'ioredis';
-import { generate } from 'selfsigned';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helper, imported by *.int.spec.ts files alone
-import { createTestDatabase, redisUrl, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, redisUrl, testCertificate, type TestDatabase } from '@mailstead/testing';
 import { RecipientResolver } from '../recipient-resolver';
 import type { SmtpContext } from '../smtp-context';
 import { SmtpFrontEnd } from '../smtp-front-end';
-
-/** Test-only: a self-signed certificate for 127.0.0.1/localhost. */
-export async function testCertificate(): Promise<{ cert: string; key: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
-  });
-  return { cert: pems.cert, key: pems.private };
-}
 
 export interface SmtpHarness {
   db: TestDatabase;
