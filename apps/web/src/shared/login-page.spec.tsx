@@ -52,4 +52,51 @@ describe('LoginPage', () => {
     expect((await screen.findByText('Wrong address or password.')).textContent).toBeTruthy();
     expect(onLoggedIn).not.toHaveBeenCalled();
   });
+
+  describe('second factor (TOTP)', () => {
+    const apiError = (status: number, code: string, message: string) => new Response(JSON.stringify({ error: { status, code, message } }), { status });
+
+    /** The real API's rule: no code -> totp_required; the right code -> a session; anything else -> totp_invalid. */
+    function totpServer(goodCode: string) {
+      const bodies: unknown[] = [];
+      const fn = async (_input: RequestInfo | URL, init: RequestInit = {}) => {
+        const body = JSON.parse(String(init.body)) as { totp?: string };
+        bodies.push(body);
+        if (body.totp === undefined) return apiError(401, 'totp_required', 'this account needs a one-time code (field "totp")');
+        if (body.totp !== goodCode) return apiError(401, 'totp_invalid', 'wrong or already used one-time code');
+        return new Response(JSON.stringify({ ...session, account: { ...session.account, totpEnabled: true } }), { status: 200 });
+      };
+      return { fn: fn as typeof fetch, bodies };
+    }
+
+    it('asks for the code when the API says one is needed, then sends address, password and code together', async () => {
+      const server = totpServer('123456');
+      vi.stubGlobal('fetch', server.fn);
+      const onLoggedIn = renderLogin('/mail/settings');
+      const codeField = await screen.findByLabelText(/One-time code/);
+      expect(onLoggedIn).not.toHaveBeenCalled();
+      expect(screen.queryByLabelText(/Password/)).toBeNull();
+      fireEvent.change(codeField, { target: { value: ' 123456 ' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
+      await waitFor(() => expect(onLoggedIn).toHaveBeenCalledWith('/mail/settings'));
+      expect(server.bodies).toEqual([
+        { address: 'admin@example.test', password: 'secret' },
+        { address: 'admin@example.test', password: 'secret', totp: '123456' },
+      ]);
+    });
+
+    it('says so when the code is wrong and lets the user try again or go back', async () => {
+      const server = totpServer('123456');
+      vi.stubGlobal('fetch', server.fn);
+      const onLoggedIn = renderLogin(null);
+      fireEvent.change(await screen.findByLabelText(/One-time code/), { target: { value: '000000' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
+      expect((await screen.findByText(/Wrong or already used code/)).textContent).toBeTruthy();
+      expect(onLoggedIn).not.toHaveBeenCalled();
+      // Still on the code step, with an empty field for the next try.
+      expect((screen.getByLabelText(/One-time code/) as HTMLInputElement).value).toBe('');
+      fireEvent.click(screen.getByRole('button', { name: 'Use another account' }));
+      expect(screen.getByLabelText(/Address/)).toBeTruthy();
+    });
+  });
 });

@@ -11,11 +11,28 @@ export interface LoginPageProps {
   expired?: boolean;
 }
 
-/** The one login page of Mailstead (/mail/login); /admin sends its visitors here with ?next=/admin. */
+/** What a failed login means for the form (error codes of libs/contracts errors.ts). */
+function loginError(err: unknown, step: 'password' | 'totp'): string {
+  if (err instanceof ApiRequestError) {
+    if (err.code === 'totp_invalid') return 'Wrong or already used code. Try the current one from your app.';
+    if (err.status === 401) return step === 'totp' ? 'Your session could not be confirmed. Start again.' : 'Wrong address or password.';
+    if (err.status === 429) return 'Too many failed attempts. Wait a few minutes and try again.';
+  }
+  return errorMessage(err);
+}
+
+/**
+ * The one login page of Mailstead (/mail/login); /admin sends its visitors here with ?next=/admin.
+ * Accounts with TOTP get a second step: the API answers `totp_required`, the form asks for the
+ * code (or a recovery code) and sends address, password and code together (the API keeps no
+ * half-logged-in state).
+ */
 export function LoginPage({ next, onLoggedIn, expired }: LoginPageProps) {
   const { login } = useSession();
   const [address, setAddress] = useState('');
   const [password, setPassword] = useState('');
+  const [step, setStep] = useState<'password' | 'totp'>('password');
+  const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
 
@@ -24,12 +41,24 @@ export function LoginPage({ next, onLoggedIn, expired }: LoginPageProps) {
     setBusy(true);
     setError(undefined);
     try {
-      await login(address.trim(), password);
+      await login(address.trim(), password, step === 'totp' ? code.trim() : undefined);
       onLoggedIn(safeNext(next));
     } catch (err) {
-      setError(err instanceof ApiRequestError && err.status === 401 ? 'Wrong address or password.' : errorMessage(err));
+      if (step === 'password' && err instanceof ApiRequestError && err.code === 'totp_required') {
+        setStep('totp');
+      } else {
+        setError(loginError(err, step));
+        if (step === 'totp' && err instanceof ApiRequestError && err.status === 401 && err.code !== 'totp_invalid') setStep('password');
+        if (step === 'totp') setCode('');
+      }
       setBusy(false);
     }
+  };
+
+  const back = () => {
+    setStep('password');
+    setCode('');
+    setError(undefined);
   };
 
   return (
@@ -39,16 +68,42 @@ export function LoginPage({ next, onLoggedIn, expired }: LoginPageProps) {
           <Typography id="login-title" variant="h5" component="h1">
             Mailstead
           </Typography>
-          <Typography variant="body2" color="text.secondary">
-            Sign in with your mail address.
-          </Typography>
-          {expired && !error && <Alert severity="info">Your session ended. Please sign in again.</Alert>}
+          {step === 'password' ? (
+            <Typography variant="body2" color="text.secondary">
+              Sign in with your mail address.
+            </Typography>
+          ) : (
+            <Typography variant="body2" color="text.secondary" id="totp-help">
+              Enter the 6-digit code from your authenticator app for {address.trim()}, or one of your recovery codes.
+            </Typography>
+          )}
+          {expired && !error && step === 'password' && <Alert severity="info">Your session ended. Please sign in again.</Alert>}
           {error && <Alert severity="error">{error}</Alert>}
-          <TextField label="Address" type="email" autoComplete="username" value={address} onChange={(e) => setAddress(e.target.value)} required autoFocus fullWidth />
-          <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required fullWidth />
+          {step === 'password' ? (
+            <>
+              <TextField label="Address" type="email" autoComplete="username" value={address} onChange={(e) => setAddress(e.target.value)} required autoFocus fullWidth />
+              <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required fullWidth />
+            </>
+          ) : (
+            <TextField
+              label="One-time code"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+              autoFocus
+              fullWidth
+              slotProps={{ htmlInput: { inputMode: 'text', maxLength: 64, 'aria-describedby': 'totp-help', spellCheck: false } }}
+            />
+          )}
           <Button type="submit" variant="contained" disabled={busy} startIcon={busy ? <CircularProgress size={16} /> : undefined}>
-            Sign in
+            {step === 'password' ? 'Sign in' : 'Verify'}
           </Button>
+          {step === 'totp' && (
+            <Button type="button" onClick={back} disabled={busy}>
+              Use another account
+            </Button>
+          )}
         </Stack>
       </Paper>
     </Box>

@@ -9,7 +9,8 @@ export type SessionState =
 
 interface SessionContextValue {
   state: SessionState;
-  login(address: string, password: string): Promise<SessionInfo>;
+  /** `totp`: the second factor (a current code or a recovery code) when the account has one. */
+  login(address: string, password: string, totp?: string): Promise<SessionInfo>;
   logout(): Promise<void>;
   refresh(): Promise<void>;
 }
@@ -47,8 +48,9 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     [],
   );
 
-  const login = useCallback(async (address: string, password: string) => {
-    const info = await api<SessionInfo>('POST', '/api/auth/login', { body: { address, password }, quiet401: true });
+  const login = useCallback(async (address: string, password: string, totp?: string) => {
+    const body = totp ? { address, password, totp } : { address, password };
+    const info = await api<SessionInfo>('POST', '/api/auth/login', { body, quiet401: true });
     setCsrfToken(info.csrfToken);
     setState({ status: 'authenticated', info });
     return info;
