@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "domain" ADD COLUMN     "require_totp" BOOLEAN NOT NULL DEFAULT false;
