@@ -24,7 +24,7 @@ export interface MailsteadInstance {
  * Mailstead as its own process (as `npm start` runs it: embedded Postgres, redis-server) on
  * free loopback ports, so the load generator does not share its event loop.
  */
-export async function startMailstead(roles = 'api,smtp,imap,pop3,worker'): Promise<MailsteadInstance> {
+export async function startMailstead(roles = 'api,smtp,imap,pop3,worker', extraEnv: Record<string, string> = {}): Promise<MailsteadInstance> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mailstead-'));
   const ports = {
     http: await freePort(), smtp: await freePort(), imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort(),
@@ -49,6 +49,7 @@ export async function startMailstead(roles = 'api,smtp,imap,pop3,worker'): Promi
     MAILSTEAD_LOGIN_MAX_FAILURES_PER_IP: '100000',
     MAILSTEAD_LOG_LEVEL: 'warn',
     MAILSTEAD_DEFAULT_QUOTA: '0',
+    ...extraEnv,
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;

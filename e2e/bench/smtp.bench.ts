@@ -1,0 +1,216 @@
+// npm run bench:smtp [-- --connections 20 --seconds 20 | --messages 4000] [--users 10] [--size 10000]
+// N parallel connections each send 10 KB messages (MAIL, RCPT to one local user, DATA) one after
+// another on the MX port, for a fixed duration or a fixed total count, against Mailstead and a
+// private Debian Postfix delivering to maildirs, loaded by the same raw-socket client in the
+// same run. Latency is measured from the end of DATA (the final ".") to the 250 reply.
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { freePort } from '@mailstead/testing';
+import { startMailstead } from './lib/mailstead';
+import { startPostfix } from './lib/postfix';
+import { appendResults } from './lib/results';
+import { benchMessage, machine, round, summarize } from './lib/stats';
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '20' },
+    messages: { type: 'string', default: '0' },
+    users: { type: 'string', default: '10' },
+    size: { type: 'string', default: '10000' },
+    warmup: { type: 'string', default: '3' },
+    only: { type: 'string', default: '' },
+  },
+});
+const CONNECTIONS = Number(values.connections);
+const SECONDS = Number(values.seconds);
+const MESSAGES = Number(values.messages);
+const USERS = Number(values.users);
+const SIZE = Number(values.size);
+const WARMUP = Number(values.warmup);
+const DOMAIN = 'bench.test';
+const users = Array.from({ length: USERS }, (_, i) => `rcpt${i}@${DOMAIN}`);
+
+/** Dot-stuffed DATA payload with the terminating "." line (RFC 5321 4.5.2). */
+function dataPayload(message: Buffer): Buffer {
+  const text = message.toString('latin1').replace(/\r\n\./g, '\r\n..');
+  return Buffer.from(`${text.startsWith('.') ? '.' : ''}${text}${text.endsWith('\r\n') ? '' : '\r\n'}.\r\n`, 'latin1');
+}
+
+/** A lockstep SMTP client: one command, one (possibly multi-line) reply. */
+class SmtpClient {
+  private buffer = '';
+  private waiter: (() => void) | undefined;
+  private constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => {
+      this.buffer += d.toString('latin1');
+      this.waiter?.();
+    });
+    socket.on('error', () => this.waiter?.());
+    socket.on('close', () => this.waiter?.());
+  }
+  static async connect(port: number): Promise<SmtpClient> {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const c = new SmtpClient(socket);
+    await c.expect(220);
+    await c.command('EHLO bench-client.test', 250);
+    return c;
+  }
+  async reply(): Promise<{ code: number; text: string }> {
+    for (;;) {
+      // a reply ends with a line "ddd<SP>..." (RFC 5321 4.2.1)
+      const m = /(?:^|\r\n)(\d{3}) [^\r\n]*\r\n/.exec(this.buffer);
+      if (m) {
+        const end = m.index + m[0].length;
+        const text = this.buffer.slice(0, end);
+        this.buffer = this.buffer.slice(end);
+        return { code: Number(m[1]), text: text.trim() };
+      }
+      if (this.socket.destroyed) throw new Error(`connection closed: ${this.buffer}`);
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+  async expect(code: number): Promise<void> {
+    const r = await this.reply();
+    if (r.code !== code) throw new Error(`expected ${code}, got ${r.text}`);
+  }
+  async command(line: string, code: number): Promise<void> {
+    this.socket.write(`${line}\r\n`);
+    await this.expect(code);
+  }
+  /** One transaction; resolves with the DATA-end -> 250 latency in ms, or the rejection text. */
+  async send(from: string, to: string, payload: Buffer): Promise<number | string> {
+    await this.command(`MAIL FROM:<${from}> SIZE=${payload.length}`, 250);
+    await this.command(`RCPT TO:<${to}>`, 250);
+    await this.command('DATA', 354);
+    const started = performance.now();
+    this.socket.write(payload);
+    const r = await this.reply();
+    const ms = performance.now() - started;
+    return r.code === 250 ? ms : r.text;
+  }
+  async quit(): Promise<void> {
+    this.socket.write('QUIT\r\n');
+    await this.reply().catch(() => undefined);
+    this.socket.destroy();
+  }
+}
+
+interface LoadResult {
+  accepted: number;
+  rejected: number;
+  errors: string[];
+  seconds: number;
+  rate: number;
+  p50: number;
+  p99: number;
+}
+
+async function load(port: number, label: string, opts: { seconds: number; messages: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let rejected = 0;
+  let next = 0;
+  let sequence = Math.floor(Math.random() * 1e9);
+  const started = performance.now();
+  const deadline = started + opts.seconds * 1000;
+  const more = () => (opts.messages > 0 ? next < opts.messages : performance.now() < deadline);
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, c) => {
+      const client = await SmtpClient.connect(port);
+      while (more()) {
+        const n = next++;
+        const payload = dataPayload(benchMessage(sequence++, SIZE));
+        try {
+          const r = await client.send('sender@bench-remote.test', users[(n + c) % users.length]!, payload);
+          if (typeof r === 'number') latencies.push(r);
+          else {
+            rejected++;
+            if (errors.length < 5) errors.push(r);
+          }
+        } catch (error) {
+          errors.push(String(error));
+          break;
+        }
+      }
+      await client.quit();
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const s = summarize(latencies);
+  const result = { accepted: latencies.length, rejected, errors, seconds: round(seconds, 2), rate: round(latencies.length / seconds), p50: s.p50, p99: s.p99 };
+  console.log(`${label}: ${result.accepted} accepted, ${rejected} rejected in ${result.seconds} s = ${result.rate} msg/s; p50 ${result.p50} ms, p99 ${result.p99} ms${errors.length ? `; errors: ${errors.join(' | ')}` : ''}`);
+  return result;
+}
+
+const loadAverage = () => os.loadavg().map((n) => n.toFixed(2)).join(', ');
+
+async function waitFor(check: () => boolean | Promise<boolean>, seconds: number): Promise<boolean> {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return check();
+}
+
+async function main(): Promise<void> {
+  const what = MESSAGES > 0 ? `${MESSAGES} messages` : `${SECONDS} s`;
+  console.log(`bench:smtp — ${CONNECTIONS} connections, ${what}, ${SIZE}-byte bodies to ${USERS} local users; ${machine()}; load ${loadAverage()}`);
+  // Like for like with the Postfix below: no SPF/DKIM/DMARC lookups (Postfix has none configured),
+  // and the per-IP connection cap raised above the load's connection count.
+  const mailstead = values.only === 'postfix' ? undefined : await startMailstead('api,smtp', {
+    MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
+    MAILSTEAD_SMTP_MAX_CONNECTIONS_PER_IP: String(Math.max(20, CONNECTIONS * 2)),
+  });
+  const postfix = values.only === 'mailstead' ? undefined : await startPostfix({ port: await freePort(), domain: DOMAIN, users });
+  try {
+    const accounts: number[] = [];
+    if (mailstead) for (const u of users) accounts.push((await mailstead.createUser(u, 'bench-password-1')).id);
+    const measure = { seconds: SECONDS, messages: MESSAGES };
+    const warm = { seconds: WARMUP, messages: 0 };
+    const loadBefore = loadAverage();
+    // Each server gets a short warm-up (JIT, connection pools, Postfix process pool) first.
+    const ms = mailstead ? (await load(mailstead.ports.smtp, 'mailstead warm-up', warm), await load(mailstead.ports.smtp, 'mailstead', measure)) : undefined;
+    const pf = postfix ? (await load(postfix.port, 'postfix warm-up', warm), await load(postfix.port, 'postfix', measure)) : undefined;
+    const loadAfter = loadAverage();
+    let uptime = '';
+    try {
+      uptime = execFileSync('uptime').toString().trim();
+    } catch {
+      uptime = `load average ${loadAfter}`;
+    }
+    console.log(uptime);
+
+    // Sanity: every 250 is a stored message (Mailstead: rows; Postfix: maildir files once the queue drains).
+    if (mailstead && ms) {
+      let stored = 0;
+      for (const id of accounts) stored += (await mailstead.store.mailboxes.findByName(id, 'INBOX'))?.messageCount ?? 0;
+      console.log(`mailstead stored ${stored} messages (warm-up included)`);
+    }
+    if (postfix && pf) {
+      await waitFor(() => postfix.queued() === 0, 60);
+      console.log(`postfix delivered ${postfix.delivered()} messages to maildirs (${postfix.queued()} still queued)`);
+    }
+    if (ms && pf) {
+      const ratio = round(ms.rate / pf.rate, 2);
+      console.log(`accepted rate: mailstead ${ms.rate} msg/s, postfix ${pf.rate} msg/s, ratio ${ratio} (target >= 0.5)`);
+      const command = `npm run bench:smtp -- --connections ${CONNECTIONS} ${MESSAGES > 0 ? `--messages ${MESSAGES}` : `--seconds ${SECONDS}`} --users ${USERS} --size ${SIZE}`;
+      appendResults(`SMTP MX (${CONNECTIONS} connections, ${what})`, command, [
+        `| accepted messages/s (${SIZE}-byte bodies, one RCPT each) | ${ms.rate} | ${pf.rate} | ${ratio} |`,
+        `| p50 latency, end of DATA to 250 (ms) | ${ms.p50} | ${pf.p50} | |`,
+        `| p99 latency, end of DATA to 250 (ms) | ${ms.p99} | ${pf.p99} | |`,
+        `| accepted / rejected | ${ms.accepted} / ${ms.rejected} | ${pf.accepted} / ${pf.rejected} | |`,
+        `| load average (1, 5, 15 min) before / after | ${loadBefore} | ${loadAfter} | |`,
+      ]);
+    }
+  } finally {
+    await Promise.allSettled([mailstead?.stop(), postfix?.stop()]);
+  }
+}
+
+await main();
