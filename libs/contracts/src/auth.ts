@@ -36,6 +36,15 @@ export const changePasswordRequest = z.object({
   newPassword: z.string().min(8, 'password must be at least 8 characters').max(1024),
 });
 
+/** PATCH /api/auth/profile: the display name sent in the From header of webmail mail (empty = none). */
+export const updateProfileRequest = z.object({
+  displayName: z
+    .string()
+    .trim()
+    .max(200)
+    .refine((n) => !/[\x00-\x1f\x7f]/.test(n), 'must not contain control characters'),
+});
+
 /** POST /api/auth/app-passwords */
 export const createAppPasswordRequest = z.object({ label: z.string().trim().min(1).max(100) });
 

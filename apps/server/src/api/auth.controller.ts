@@ -1,5 +1,5 @@
 import '@fastify/cookie';
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createAppPassword, hashPassword, verifyPassword, type Authenticator } from '@mailstead/auth';
 import {
@@ -8,13 +8,14 @@ import {
   loginRequest,
   totpDisableRequest,
   totpVerifyRequest,
+  updateProfileRequest,
   type AppPasswordInfo,
   type SessionInfo,
 } from '@mailstead/contracts';
 import { decodeTotpState, type AccountRecord, type AppPasswordRecord, type Store } from '@mailstead/store';
 import { AUTHENTICATOR, STORE } from '../app/tokens';
 import { ApiException, intId, parseInput } from './api-error';
-import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
+import { AllowDuringTotpSetup, CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
 import { TotpService } from './totp.service';
 import { CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_SECONDS, SessionService, type SessionData } from './session.service';
 
@@ -48,6 +49,7 @@ export class AuthController {
       },
       csrfToken: session.csrf,
       adminDomains: domains.map((d) => d.name),
+      totpSetupRequired: account.totpSecret === null && (await this.store.totp.requiredFor(account.id)),
     };
   }
 
@@ -85,6 +87,7 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(200)
+  @AllowDuringTotpSetup()
   @UseGuards(SessionGuard)
   async logout(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ ok: true }> {
     await this.sessions.destroy(auth.token, auth.account.id);
@@ -94,6 +97,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @AllowDuringTotpSetup()
   @UseGuards(SessionGuard)
   me(@CurrentAuth() auth: AuthContext): Promise<SessionInfo> {
     return this.sessionInfo(auth.account, auth.session);
@@ -114,8 +118,20 @@ export class AuthController {
     return { ok: true };
   }
 
+  /** The display name (From: "Name" <address> of mail sent from the webmail); an empty name removes it. */
+  @Patch('profile')
+  @UseGuards(SessionGuard)
+  async updateProfile(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest): Promise<SessionInfo> {
+    const input = parseInput(updateProfileRequest, body);
+    const displayName = input.displayName === '' ? null : input.displayName;
+    await this.store.accounts.setDisplayName(auth.account.id, displayName);
+    await this.store.audit.record({ actor: auth.account.address, action: 'account.profile', target: auth.account.address, details: { displayName }, ip: request.ip });
+    return this.sessionInfo({ ...auth.account, displayName }, auth.session);
+  }
+
   @Post('totp/enroll')
   @HttpCode(200)
+  @AllowDuringTotpSetup()
   @UseGuards(SessionGuard)
   async enrollTotp(@CurrentAuth() auth: AuthContext) {
     if (auth.account.totpSecret) throw new ApiException(409, 'conflict', 'TOTP is already on; turn it off first');
@@ -124,6 +140,7 @@ export class AuthController {
 
   @Post('totp/verify')
   @HttpCode(200)
+  @AllowDuringTotpSetup()
   @UseGuards(SessionGuard)
   async verifyTotp(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest): Promise<{ recoveryCodes: string[] }> {
     const input = parseInput(totpVerifyRequest, body);
@@ -139,6 +156,7 @@ export class AuthController {
   @UseGuards(SessionGuard)
   async disableTotp(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest): Promise<{ ok: true }> {
     const input = parseInput(totpDisableRequest, body);
+    if (await this.store.totp.requiredFor(auth.account.id)) throw new ApiException(403, 'totp_setup_required', 'your domain requires a second factor; it cannot be turned off');
     if (!(await verifyPassword(auth.account.passwordHash, input.password))) {
       throw new ApiException(400, 'validation', 'invalid request', { password: ['wrong password'] });
     }

@@ -73,6 +73,14 @@ export class MessageController {
     return detailDto(message, { allowRemoteImages: q.remoteImages === 'true' });
   }
 
+  /** The conversation view: the thread of this message, oldest first, across the account's folders. */
+  @Get('messages/:id/thread')
+  async thread(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MessagePage> {
+    const rows = await this.store.webmail.threadOf(auth.account.id, bigId(id, 'message'));
+    if (rows.length === 0) throw notFound('message');
+    return { items: rows.map(summaryDto), nextCursor: null };
+  }
+
   @Get('messages/:id/raw')
   async raw(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const message = await this.message(auth, id);

@@ -103,6 +103,12 @@ export class AccountRepository {
     if (count === 0) throw notFound(`account ${address}`);
   }
 
+  /** The name shown with the address (the From header of webmail mail); null for none. */
+  async setDisplayName(accountId: number, displayName: string | null): Promise<void> {
+    const { count } = await this.db.account.updateMany({ where: { id: accountId }, data: { displayName } });
+    if (count === 0) throw notFound(`account ${accountId}`);
+  }
+
   async setEnabled(address: string, enabled: boolean): Promise<void> {
     const { count } = await this.db.account.updateMany({ where: { addressKey: addressKey(address) }, data: { enabled } });
     if (count === 0) throw notFound(`account ${address}`);

@@ -159,6 +159,26 @@ export class WebmailRepository {
     return row ? { ...row, raw: Buffer.from(row.raw) } : null;
   }
 
+  /**
+   * The conversation of one of the account's messages, oldest first: every message with its
+   * thread id in any of the account's mailboxes (so one's own replies in Sent show too), except
+   * Trash and Junk unless the message itself is there. Empty when the message is not the account's.
+   */
+  threadOf(accountId: number, id: bigint, limit = 200): Promise<WebmailMessageRow[]> {
+    return this.db.$queryRawUnsafe(
+      `WITH origin AS (
+         SELECT m.thread_id, m.mailbox_id FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE m.id = $1 AND b.account_id = $2
+       )
+       SELECT ${ROW_COLUMNS} FROM message m JOIN mailbox b ON b.id = m.mailbox_id JOIN origin o ON o.thread_id = m.thread_id
+       WHERE b.account_id = $2 AND NOT m.deleted
+         AND (m.mailbox_id = o.mailbox_id OR coalesce(b.special_use, '') NOT IN ('\\Trash', '\\Junk'))
+       ORDER BY m.internal_date ASC, m.id ASC LIMIT $3`,
+      id,
+      accountId,
+      limit,
+    );
+  }
+
   /** The subset of `ids` that are messages of this account. */
   resolveIds(accountId: number, ids: bigint[]): Promise<MessageRef[]> {
     return this.db.$queryRawUnsafe(
