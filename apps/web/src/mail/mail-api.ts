@@ -1,4 +1,4 @@
-import type { ComposeRequest, MailboxDto, MessageDetailDto, MessagePage } from '@mailstead/contracts';
+import type { ComposeRequest, MailboxDto, MessageDetailDto, MessagePage, SessionInfo } from '@mailstead/contracts';
 import { api, uploadWithProgress } from '../shared/api-client';
 
 /** The webmail's calls, one per contract route (libs/contracts routes.ts). */
@@ -27,4 +27,10 @@ export const mailApi = {
   createAppPassword: (label: string) =>
     api<{ id: number; label: string; createdAt: string; lastUsedAt: string | null; password: string }>('POST', '/api/auth/app-passwords', { body: { label } }),
   revokeAppPassword: (id: number) => api<{ ok: true }>('DELETE', `/api/auth/app-passwords/${id}`),
+  updateProfile: (displayName: string) => api<SessionInfo>('PATCH', '/api/auth/profile', { body: { displayName } }),
+  totpEnroll: () => api<{ secret: string; otpauthUrl: string; qrDataUrl: string }>('POST', '/api/auth/totp/enroll'),
+  totpVerify: (code: string) => api<{ recoveryCodes: string[] }>('POST', '/api/auth/totp/verify', { body: { code } }),
+  totpDisable: (password: string) => api<{ ok: true }>('POST', '/api/auth/totp/disable', { body: { password } }),
+  /** The conversation of a message, oldest first (GET /api/messages/:id/thread). */
+  thread: (id: string, signal?: AbortSignal) => api<MessagePage>('GET', `/api/messages/${id}/thread`, { signal }),
 };

@@ -1,16 +1,44 @@
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
-import { Box, CircularProgress } from '@mui/material';
+import { Box, Button, CircularProgress, Paper, Stack, Typography } from '@mui/material';
 import { LoginPage } from '../shared/login-page';
 import { loginPath, SessionProvider, useSession } from '../shared/session';
 import { MailsteadThemeProvider } from '../shared/theme';
 import { MailShell } from './mail-shell';
 import { SettingsPage } from './settings-page';
+import { TotpSettings } from './totp-settings';
 
 function Loading() {
   return (
     <Box sx={{ height: '100vh', display: 'grid', placeItems: 'center' }} aria-busy aria-label="Loading">
       <CircularProgress />
+    </Box>
+  );
+}
+
+/**
+ * The account's domain requires two-factor sign-in and the account has none yet: the API
+ * refuses everything but enrolment (403 totp_setup_required) until it is set up.
+ */
+function TotpSetupRequired() {
+  const { logout } = useSession();
+  const navigate = useNavigate();
+  return (
+    <Box component="main" sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', p: 2, bgcolor: 'background.default' }}>
+      <Paper sx={{ p: 4, width: '100%', maxWidth: 560 }} elevation={2} aria-labelledby="totp-setup-title">
+        <Stack spacing={2}>
+          <Typography id="totp-setup-title" variant="h5" component="h1">
+            Set up two-factor sign-in
+          </Typography>
+          <Typography variant="body2" color="text.secondary">
+            Your domain requires a code from an authenticator app at every sign-in. Set it up to continue to your mail.
+          </Typography>
+          <TotpSettings mandatory />
+          <Box>
+            <Button onClick={() => void logout().then(() => navigate('/mail/login'))}>Sign out</Button>
+          </Box>
+        </Stack>
+      </Paper>
     </Box>
   );
 }
@@ -24,6 +52,8 @@ function RequireSession({ children }: { children: ReactNode }) {
     const target = `${loginPath(location.pathname + location.search)}${state.expired ? '&expired=1' : ''}`;
     return <Navigate to={target} replace />;
   }
+  // Read defensively: the flag is optional for servers that do not know "require TOTP".
+  if ('totpSetupRequired' in state.info && state.info.totpSetupRequired === true) return <TotpSetupRequired />;
   return <>{children}</>;
 }
 

@@ -20,9 +20,10 @@ import {
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
 import DeleteIcon from '@mui/icons-material/Delete';
 import { errorMessage } from '../shared/api-client';
-import { useAccount } from '../shared/session';
+import { useAccount, useSession } from '../shared/session';
 import { useColorMode, type ColorMode } from '../shared/theme';
 import { mailApi } from './mail-api';
+import { TotpSettings } from './totp-settings';
 import { loadSettings, saveSettings } from './user-settings';
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
@@ -64,6 +65,52 @@ function PasswordSection() {
         <Box>
           <Button type="submit" variant="contained">
             Change password
+          </Button>
+        </Box>
+      </Stack>
+    </Section>
+  );
+}
+
+/** The display name: the API stores it and puts it in the From header of mail sent from here. */
+function ProfileSection() {
+  const account = useAccount();
+  const { refresh } = useSession();
+  const [name, setName] = useState(account.account.displayName ?? '');
+  const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
+  const address = account.account.address;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const info = await mailApi.updateProfile(name.trim());
+      setName(info.account.displayName ?? '');
+      setResult({ ok: true, text: 'Saved' });
+      await refresh();
+    } catch (err) {
+      setResult({ ok: false, text: errorMessage(err) });
+    }
+  };
+  const preview = name.trim() ? `${name.trim()} <${address}>` : address;
+  return (
+    <Section title="Account">
+      <Stack component="form" spacing={2} onSubmit={(e) => void submit(e)} sx={{ maxWidth: 480 }}>
+        {result && <Alert severity={result.ok ? 'success' : 'error'}>{result.text}</Alert>}
+        <TextField
+          label="Display name"
+          value={name}
+          onChange={(e) => {
+            setResult(undefined);
+            setName(e.target.value);
+          }}
+          slotProps={{ htmlInput: { maxLength: 200 } }}
+          helperText={`Your mail is sent as: ${preview}`}
+        />
+        <Typography variant="body2" color="text.secondary">
+          {`${(account.account.usedBytes / 1024 / 1024).toFixed(1)} MB used${account.account.quotaBytes > 0 ? ` of ${(account.account.quotaBytes / 1024 / 1024).toFixed(0)} MB` : ''}`}
+        </Typography>
+        <Box>
+          <Button type="submit" variant="contained">
+            Save name
           </Button>
         </Box>
       </Stack>
@@ -129,7 +176,7 @@ function AppPasswordsSection() {
   );
 }
 
-/** Account settings: appearance, signature, password, app passwords. */
+/** Account settings: display name, appearance, signature, password, two-factor sign-in, app passwords. */
 export function SettingsPage() {
   const account = useAccount();
   const navigate = useNavigate();
@@ -150,12 +197,7 @@ export function SettingsPage() {
         </Toolbar>
       </AppBar>
       <Stack spacing={2} sx={{ p: 2, maxWidth: 800, mx: 'auto' }}>
-        <Section title="Account">
-          <Typography>{account.account.displayName ? `${account.account.displayName} <${address}>` : address}</Typography>
-          <Typography variant="body2" color="text.secondary">
-            {`${(account.account.usedBytes / 1024 / 1024).toFixed(1)} MB used${account.account.quotaBytes > 0 ? ` of ${(account.account.quotaBytes / 1024 / 1024).toFixed(0)} MB` : ''}`}
-          </Typography>
-        </Section>
+        <ProfileSection />
         <Section title="Appearance">
           <ToggleButtonGroup exclusive value={mode} onChange={(_, v: ColorMode | null) => v && setMode(v)} aria-label="Theme">
             <ToggleButton value="light">Light</ToggleButton>
@@ -194,6 +236,9 @@ export function SettingsPage() {
           </Stack>
         </Section>
         <PasswordSection />
+        <Section title="Two-factor sign-in">
+          <TotpSettings />
+        </Section>
         <AppPasswordsSection />
       </Stack>
     </Box>
