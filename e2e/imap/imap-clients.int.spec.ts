@@ -84,7 +84,8 @@ describe('imapflow against Mailstead', () => {
     expect(message).toBeTruthy();
     if (!message) return;
     expect(message.uid).toBe(1);
-    expect([...(message.flags ?? [])].sort()).toEqual(['$Work', '\\Flagged']);
+    // This session's SELECT was the first to see the appended messages: \Recent (RFC 3501 2.3.2).
+    expect([...(message.flags ?? [])].sort()).toEqual(['$Work', '\\Flagged', '\\Recent']);
     expect(message.envelope?.subject).toBe('With attachment');
     expect(message.envelope?.from?.[0]).toMatchObject({ name: 'Carol', address: 'carol@example.test' });
     expect(new Date(message.internalDate ?? 0).toISOString()).toBe('2026-11-20T08:00:00.000Z');
@@ -110,7 +111,7 @@ describe('imapflow against Mailstead', () => {
 
     await client.messageFlagsAdd('2', ['\\Seen', '\\Answered']);
     const afterStore = await client.fetchOne('2', { flags: true });
-    expect(afterStore && [...(afterStore.flags ?? [])].sort()).toEqual(['\\Answered', '\\Seen']);
+    expect(afterStore && [...(afterStore.flags ?? [])].sort()).toEqual(['\\Answered', '\\Recent', '\\Seen']);
     await client.messageFlagsRemove('2', ['\\Answered']);
     await client.messageFlagsSet('1', ['\\Seen']);
     expect(await client.search({ seen: true })).toEqual([1, 2]);
@@ -210,10 +211,10 @@ describe('Python imaplib against Mailstead', () => {
     expect(out.exists).toBe('1');
     expect(out.search).toBe('1');
     const fetch = JSON.stringify(out.fetch);
-    expect(fetch).toContain('FLAGS (\\\\Flagged)');
+    expect(fetch).toContain('FLAGS (\\\\Flagged \\\\Recent)');
     expect(fetch).toContain('BODYSTRUCTURE (\\"TEXT\\" \\"PLAIN\\" ');
     expect(fetch).toContain('Python body line.');
-    expect(out.store).toBe('1 (FLAGS (\\Seen \\Flagged))');
+    expect(out.store).toBe('1 (FLAGS (\\Seen \\Flagged \\Recent))');
     expect(out.expunge).toEqual(['1']);
     expect(out.delete).toBe('OK');
     expect(out.logout).toBe('BYE');

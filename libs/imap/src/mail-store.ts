@@ -97,6 +97,14 @@ export interface MailStore {
 
   /** Metadata of the given UIDs (ascending), in batches: never the whole mailbox at once. */
   fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]>;
+  /**
+   * Raises the mailbox's \Recent watermark to `upToUid` atomically and returns the value it
+   * had: the caller is the one session for which UIDs in (previous, upToUid] are \Recent
+   * (RFC 3501 2.3.2). Returns `upToUid` or more when there was nothing to claim.
+   */
+  claimRecent(mailboxId: number, upToUid: number): Promise<number>;
+  /** Messages no session has claimed as \Recent yet (STATUS RECENT of a mailbox not selected here). */
+  recentCount(mailboxId: number): Promise<number>;
   /** Raw bytes [start, end) of a message (end undefined: to the end). */
   fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null>;
 

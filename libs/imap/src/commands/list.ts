@@ -8,7 +8,7 @@ import { SyntaxError } from '../protocol/command-reader';
 import { decodeMailboxName } from '../protocol/utf7';
 import { ResponseBuilder } from '../protocol/response-writer';
 import type { MailboxSummary } from '../mail-store';
-import { statusItems, statusLine, type StatusItem } from './status';
+import { statusItems, statusLine, statusRecent, type StatusItem } from './status';
 
 interface ListEntry {
   name: string;
@@ -94,7 +94,7 @@ export async function runList(session: ImapSession, args: ArgReader, lsub: boole
     if (showSubscribed && entry.box?.subscribed && !lsub) attributes.push('\\Subscribed');
     const line = new ResponseBuilder().raw(`* ${command} (${attributes.join(' ')}) "${DELIMITER}" `).mailbox(name).end();
     await session.write(line);
-    if (statusWanted && entry.box) await session.write(statusLine(session, entry.box, statusWanted));
+    if (statusWanted && entry.box) await session.write(statusLine(session, entry.box, statusWanted, await statusRecent(session, entry.box, statusWanted)));
   }
   return ok(`${command} completed`);
 }

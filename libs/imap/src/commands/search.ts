@@ -56,7 +56,7 @@ export class SearchParser {
   }
 
   private recentUids(): SearchKey {
-    return { type: 'uids', ranges: [...this.box.recent].map((u) => ({ from: u, to: u })) };
+    return { type: 'uids', ranges: this.box.recent.uidRanges() };
   }
 
   private key(): SearchKey {

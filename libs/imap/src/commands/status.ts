@@ -20,14 +20,24 @@ export function statusItems(nodes: ArgNode[]): StatusItem[] {
 }
 
 /** The untagged STATUS line (RFC 3501 7.2.4); the selected mailbox's counts come from the session's view. */
-export function statusLine(session: ImapSession, box: MailboxSummary, items: StatusItem[]): Buffer {
+/**
+ * RECENT for STATUS (RFC 3501 6.3.10): the selected mailbox's from the session's view, any
+ * other's as the messages no session has claimed yet. Undefined when RECENT is not asked for.
+ */
+export async function statusRecent(session: ImapSession, box: MailboxSummary, items: StatusItem[]): Promise<number | undefined> {
+  if (!items.includes('RECENT')) return undefined;
+  if (session.state.kind === 'selected' && session.state.mailbox.id === box.id) return session.state.mailbox.recent.size;
+  return session.store.recentCount(box.id);
+}
+
+export function statusLine(session: ImapSession, box: MailboxSummary, items: StatusItem[], recent?: number): Buffer {
   const selected = session.state.kind === 'selected' && session.state.mailbox.id === box.id ? session.state.mailbox : undefined;
   const values = items.map((item) => {
     switch (item) {
       case 'MESSAGES':
         return `MESSAGES ${selected ? selected.exists : box.messages}`;
       case 'RECENT':
-        return `RECENT ${selected ? selected.recent.size : 0}`;
+        return `RECENT ${selected ? selected.recent.size : (recent ?? 0)}`;
       case 'UIDNEXT':
         return `UIDNEXT ${box.uidNext}`;
       case 'UIDVALIDITY':
@@ -54,7 +64,7 @@ export const statusCommand = {
     args.end();
     const box = await session.store.getMailbox(accountOf(session), name);
     if (!box) return no('Mailbox does not exist', 'NONEXISTENT');
-    await session.write(statusLine(session, box, items));
+    await session.write(statusLine(session, box, items, await statusRecent(session, box, items)));
     return ok('STATUS completed');
   },
 } satisfies CommandSpec;

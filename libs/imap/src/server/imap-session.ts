@@ -379,7 +379,6 @@ export class ImapSession {
     for (const change of changes.changed) {
       if (change.uid > lastUid) {
         box.uids.push(change.uid);
-        box.recent.add(change.uid);
         added++;
         continue;
       }
@@ -390,7 +389,11 @@ export class ImapSession {
         flagLines.push(`${seq} FETCH (UID ${change.uid} FLAGS (${flags.join(' ')}))`);
       }
     }
-    if (added > 0) lines.push(`${box.exists} EXISTS`, `${box.recent.size} RECENT`);
+    // New messages are \Recent here only if no other session claimed them first (RFC 3501 2.3.2).
+    if (added > 0) {
+      await box.claimRecent(this.store);
+      lines.push(`${box.exists} EXISTS`, `${box.recent.size} RECENT`);
+    }
     lines.push(...flagLines);
     if (changes.highestModseq > box.knownModseq) box.knownModseq = changes.highestModseq;
     box.ownModseqs.clear();

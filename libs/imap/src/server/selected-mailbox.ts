@@ -2,6 +2,79 @@ import type { MailStore, MailboxSummary } from '../mail-store';
 import { type SequenceSet } from '../protocol/arguments';
 
 /**
+ * The UIDs that are \Recent for this session (RFC 3501 2.3.2): the UID ranges it claimed from
+ * the store's per-mailbox watermark (`MailStore.claimRecent`), so exactly one session sees a
+ * message as \Recent. Kept as ranges (a first SELECT may claim 100,000 UIDs at once); only
+ * UIDs still in the session's view count.
+ */
+export class RecentUids implements Iterable<number> {
+  /** ascending, disjoint, inclusive */
+  private readonly ranges: [number, number][] = [];
+
+  constructor(private readonly view: readonly number[]) {}
+
+  /** Marks [from, to] as \Recent; ranges arrive in ascending order (the watermark only rises). */
+  addRange(from: number, to: number): void {
+    if (to < from) return;
+    const last = this.ranges[this.ranges.length - 1];
+    if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+    else this.ranges.push([from, to]);
+  }
+
+  add(uid: number): void {
+    this.addRange(uid, uid);
+  }
+
+  /** Expunged UIDs simply leave the view; kept for callers that used a Set. */
+  delete(uid: number): void {
+    void uid;
+  }
+
+  has(uid: number): boolean {
+    let lo = 0;
+    let hi = this.ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [a, b] = this.ranges[mid]!;
+      if (uid < a) hi = mid - 1;
+      else if (uid > b) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  /** The number of recent messages in the view (the `* n RECENT` figure). */
+  get size(): number {
+    let n = 0;
+    for (const [a, b] of this.ranges) n += lowerBound(this.view, b + 1) - lowerBound(this.view, a);
+    return n;
+  }
+
+  /** Recent UIDs as UID ranges (for SEARCH RECENT/NEW/OLD). */
+  uidRanges(): { from: number; to: number }[] {
+    return this.ranges.map(([from, to]) => ({ from, to }));
+  }
+
+  *[Symbol.iterator](): Iterator<number> {
+    for (const [a, b] of this.ranges) {
+      for (let i = lowerBound(this.view, a); i < this.view.length && this.view[i]! <= b; i++) yield this.view[i]!;
+    }
+  }
+}
+
+/** Index of the first element >= value in an ascending array. */
+function lowerBound(values: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
  * The selected mailbox as this session knows it: the UID of every message by sequence
  * number, kept in step incrementally (RFC 3501 2.3.1.2) from the store's change log rather
  * than reloaded per command.
@@ -10,8 +83,8 @@ export class SelectedMailbox {
   /** ascending UIDs; sequence number n is uids[n - 1] */
   readonly uids: number[];
   knownModseq: bigint;
-  /** UIDs that count as \Recent for this session (arrived while it had the mailbox selected) */
-  readonly recent = new Set<number>();
+  /** UIDs that are \Recent for this session (claimed by its SELECT or when they arrived) */
+  readonly recent: RecentUids;
   /** expunged in the store but not yet announced (RFC 3501 7.4.1: not during FETCH/STORE/SEARCH) */
   readonly pendingExpunges = new Set<number>();
   /** MODSEQs of this session's own flag changes, already reported to it */
@@ -27,6 +100,7 @@ export class SelectedMailbox {
     modseq: bigint,
   ) {
     this.uids = uids;
+    this.recent = new RecentUids(uids);
     this.knownModseq = modseq;
   }
 
@@ -62,6 +136,20 @@ export class SelectedMailbox {
     if (seq > 0) this.uids.splice(seq - 1, 1);
     this.recent.delete(uid);
     return seq;
+  }
+
+  /**
+   * Claims \Recent for the messages up to the last UID in view that no session was told
+   * about yet (RFC 3501 2.3.2); EXAMINE-ed (read-only) sessions never claim. Returns whether
+   * anything was claimed.
+   */
+  async claimRecent(store: MailStore): Promise<boolean> {
+    if (this.readOnly || this.uids.length === 0) return false;
+    const upTo = this.lastUid;
+    const previous = await store.claimRecent(this.id, upTo);
+    if (previous >= upTo) return false;
+    this.recent.addRange(previous + 1, upTo);
+    return true;
   }
 
   /** UIDs named by a sequence set of sequence numbers, ascending; `*` is the last message. */
@@ -108,7 +196,9 @@ export class SelectedMailbox {
 /** Reads the state a SELECT starts from. */
 export async function openMailbox(store: MailStore, summary: MailboxSummary, readOnly: boolean): Promise<SelectedMailbox> {
   const { uids, highestModseq } = await store.uids(summary.id);
-  return new SelectedMailbox(summary, readOnly, uids, highestModseq);
+  const box = new SelectedMailbox(summary, readOnly, uids, highestModseq);
+  await box.claimRecent(store);
+  return box;
 }
 
 /** "1:3,7" from ascending numbers (UIDPLUS response codes, SEARCH-style compaction). */

@@ -74,6 +74,16 @@ export class ImapMailStore implements MailStore {
     return result;
   }
 
+  async claimRecent(mailboxId: number, upToUid: number): Promise<number> {
+    const previous = await this.store.imap.claimRecent(mailboxId, upToUid);
+    if (previous === null) throw gone(mailboxId);
+    return previous;
+  }
+
+  recentCount(mailboxId: number): Promise<number> {
+    return this.store.imap.recentCount(mailboxId);
+  }
+
   firstUnseenUid(mailboxId: number): Promise<number | null> {
     return this.store.imap.firstUnseenUid(mailboxId);
   }

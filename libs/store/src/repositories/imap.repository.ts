@@ -135,6 +135,31 @@ export class ImapRepository {
     return { uids: row.uids, highestModseq: row.modseq };
   }
 
+  /**
+   * Raises the \Recent watermark to `upTo` and returns the value it had before, in one
+   * statement: the row lock taken by `FOR UPDATE` makes concurrent claims (any process) queue,
+   * so every UID is claimed by exactly one session (RFC 3501 2.3.2). Null: no such mailbox.
+   */
+  async claimRecent(mailboxId: number, upTo: number): Promise<number | null> {
+    const [row] = await this.db.$queryRawUnsafe<{ previous: number }[]>(
+      // `old` is joined (not a RETURNING subquery) so it is read, and the row locked, before the update.
+      `WITH old AS (SELECT id, recent_uid FROM mailbox WHERE id = $1 FOR UPDATE)
+       UPDATE mailbox m SET recent_uid = GREATEST(old.recent_uid, $2) FROM old WHERE m.id = old.id RETURNING old.recent_uid AS previous`,
+      mailboxId,
+      upTo,
+    );
+    return row ? row.previous : null;
+  }
+
+  /** Messages above the \Recent watermark: \Recent for whichever session selects the mailbox next. */
+  async recentCount(mailboxId: number): Promise<number> {
+    const [row] = await this.db.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM message WHERE mailbox_id = $1 AND uid > (SELECT recent_uid FROM mailbox WHERE id = $1)`,
+      mailboxId,
+    );
+    return row?.n ?? 0;
+  }
+
   async firstUnseenUid(mailboxId: number): Promise<number | null> {
     const [row] = await this.db.$queryRawUnsafe<{ uid: number | null }[]>('SELECT min(uid) AS uid FROM message WHERE mailbox_id = $1 AND NOT seen', mailboxId);
     return row?.uid ?? null;
