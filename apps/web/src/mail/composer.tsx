@@ -13,6 +13,8 @@ import {
   LinearProgress,
   Stack,
   TextField,
+  ToggleButton,
+  ToggleButtonGroup,
   Typography,
   useMediaQuery,
   useTheme,
@@ -23,7 +25,9 @@ import SendIcon from '@mui/icons-material/Send';
 import type { ComposeRequest } from '@mailstead/contracts';
 import { errorMessage } from '../shared/api-client';
 import { mailApi } from './mail-api';
-import { formatAddress, parseAddressList, type ComposeDraft } from './quoting';
+import { formatAddress, parseAddressList, type BodyMode, type ComposeDraft } from './quoting';
+import { htmlToText, sanitizeComposeHtml, textToHtml } from './rich-text';
+import { RichTextEditor } from './rich-text-editor';
 import { formatBytes } from './message-reader';
 
 interface Upload {
@@ -37,7 +41,11 @@ interface Upload {
 export interface ComposerProps {
   open: boolean;
   from: string;
+  /** The display name shown with `from` (the API puts it in the From header). */
+  fromName?: string | null;
   initial: ComposeDraft;
+  /** Rich or plain text, when the draft does not say (the user's preference). */
+  defaultMode?: BodyMode;
   /** Addresses offered by the to/cc/bcc autocomplete (previous correspondents). */
   knownAddresses: string[];
   onClose(): void;
@@ -102,11 +110,11 @@ function AddressField({ label, value, onChange, options, autoFocus }: { label: s
 }
 
 /**
- * New mail, reply, reply-all and forward: to/cc/bcc with autocomplete, plain-text body,
+ * New mail, reply, reply-all and forward: to/cc/bcc with autocomplete, rich-text or plain-text body,
  * attachments with upload progress (picker or drop), drafts saved as you type, send with
  * clear progress and errors.
  */
-export function Composer({ open, from, initial, knownAddresses, onClose, onSent, initialFiles, autosaveDelay = 4000 }: ComposerProps) {
+export function Composer({ open, from, fromName, initial, defaultMode = 'text', knownAddresses, onClose, onSent, initialFiles, autosaveDelay = 4000 }: ComposerProps) {
   const theme = useTheme();
   const fullScreen = useMediaQuery(theme.breakpoints.down('sm'));
   const [to, setTo] = useState(() => initial.to.map(formatAddress));
@@ -114,7 +122,11 @@ export function Composer({ open, from, initial, knownAddresses, onClose, onSent,
   const [bcc, setBcc] = useState(() => initial.bcc.map(formatAddress));
   const [showCc, setShowCc] = useState(initial.cc.length > 0 || initial.bcc.length > 0);
   const [subject, setSubject] = useState(initial.subject);
+  const [mode, setMode] = useState<BodyMode>(initial.mode ?? defaultMode);
   const [text, setText] = useState(initial.text);
+  const [html, setHtml] = useState(initial.html);
+  /** Remounts the editor with new content after a switch from plain text. */
+  const [editorKey, setEditorKey] = useState(0);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -127,8 +139,20 @@ export function Composer({ open, from, initial, knownAddresses, onClose, onSent,
 
   // Replies start with the cursor above the quote.
   useEffect(() => {
-    if (open && initial.to.length > 0) requestAnimationFrame(() => bodyRef.current?.setSelectionRange(0, 0));
+    if (open && initial.to.length > 0 && mode === 'text') requestAnimationFrame(() => bodyRef.current?.setSelectionRange(0, 0));
+    // only when the composer opens
   }, [open, initial.to.length]);
+
+  const switchMode = (next: BodyMode) => {
+    if (next === mode) return;
+    dirty.current = true;
+    if (next === 'text') setText(htmlToText(html));
+    else {
+      setHtml(textToHtml(text));
+      setEditorKey((k) => k + 1);
+    }
+    setMode(next);
+  };
 
   const request = useCallback((): ComposeRequest => {
     return {
@@ -137,12 +161,13 @@ export function Composer({ open, from, initial, knownAddresses, onClose, onSent,
       cc: recipients(cc).list,
       bcc: recipients(bcc).list,
       subject,
-      text,
+      // Rich text goes out as multipart/alternative: the sanitized HTML and its text rendering.
+      ...(mode === 'html' ? { html: sanitizeComposeHtml(html), text: htmlToText(html) } : { text }),
       attachments: uploads.filter((u) => u.id).map((u) => u.id!),
       ...(initial.inReplyToId ? { inReplyToId: initial.inReplyToId } : {}),
       ...(draftId.current ? { draftId: draftId.current } : {}),
     };
-  }, [from, to, cc, bcc, subject, text, uploads, initial.inReplyToId]);
+  }, [from, to, cc, bcc, subject, mode, text, html, uploads, initial.inReplyToId]);
 
   const saveDraft = useCallback(async () => {
     if (!dirty.current) return;
@@ -162,7 +187,7 @@ export function Composer({ open, from, initial, knownAddresses, onClose, onSent,
     if (!dirty.current || sending) return;
     const timer = setTimeout(() => void saveDraft(), autosaveDelay);
     return () => clearTimeout(timer);
-  }, [to, cc, bcc, subject, text, uploads, saveDraft, autosaveDelay, sending]);
+  }, [to, cc, bcc, subject, mode, text, html, uploads, saveDraft, autosaveDelay, sending]);
 
   const edit =
     <T,>(set: (v: T) => void) =>
@@ -236,7 +261,7 @@ export function Composer({ open, from, initial, knownAddresses, onClose, onSent,
       <DialogContent dividers onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={onDrop}>
         <Stack spacing={1.5}>
           <Typography variant="body2" color="text.secondary">
-            From: {from}
+            From: {fromName ? `${fromName} <${from}>` : from}
           </Typography>
           <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-end' }}>
             <Box sx={{ flex: 1 }}>
@@ -251,17 +276,35 @@ export function Composer({ open, from, initial, knownAddresses, onClose, onSent,
           {showCc && <AddressField label="Cc" value={cc} onChange={edit(setCc)} options={knownAddresses} />}
           {showCc && <AddressField label="Bcc" value={bcc} onChange={edit(setBcc)} options={knownAddresses} />}
           <TextField label="Subject" variant="standard" value={subject} onChange={(e) => edit(setSubject)(e.target.value)} slotProps={{ htmlInput: { maxLength: 998 } }} />
-          <TextField
-            label="Message"
-            multiline
-            minRows={12}
-            maxRows={fullScreen ? 30 : 20}
-            value={text}
-            onChange={(e) => edit(setText)(e.target.value)}
-            inputRef={bodyRef}
-            autoFocus={initial.to.length > 0}
-            slotProps={{ htmlInput: { style: { fontFamily: 'ui-monospace, monospace', fontSize: 13 } } }}
-          />
+          <Stack direction="row" sx={{ justifyContent: 'flex-end' }}>
+            <ToggleButtonGroup size="small" exclusive value={mode} onChange={(_, v: BodyMode | null) => v && switchMode(v)} aria-label="Message format">
+              <ToggleButton value="html">Rich text</ToggleButton>
+              <ToggleButton value="text">Plain text</ToggleButton>
+            </ToggleButtonGroup>
+          </Stack>
+          {mode === 'html' ? (
+            <RichTextEditor
+              key={editorKey}
+              label="Message"
+              initialHtml={html}
+              onChange={(v) => edit(setHtml)(v)}
+              autoFocus={initial.to.length > 0 || editorKey > 0}
+              caretAtStart={initial.to.length > 0 || editorKey > 0}
+              minHeight={fullScreen ? 320 : 260}
+            />
+          ) : (
+            <TextField
+              label="Message"
+              multiline
+              minRows={12}
+              maxRows={fullScreen ? 30 : 20}
+              value={text}
+              onChange={(e) => edit(setText)(e.target.value)}
+              inputRef={bodyRef}
+              autoFocus={initial.to.length > 0}
+              slotProps={{ htmlInput: { style: { fontFamily: 'ui-monospace, monospace', fontSize: 13 } } }}
+            />
+          )}
           {uploads.length > 0 && (
             <Stack spacing={1} aria-label="Attachments">
               {uploads.map((u) => (

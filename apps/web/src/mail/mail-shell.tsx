@@ -554,6 +554,8 @@ export function MailShell() {
           key={compose.key}
           open
           from={account.account.address}
+          fromName={account.account.displayName}
+          defaultMode={loadSettings(account.account.address).composeMode}
           initial={compose.draft}
           initialFiles={compose.files}
           knownAddresses={knownCorrespondents(account.account.address, list.items)}

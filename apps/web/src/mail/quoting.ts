@@ -1,4 +1,5 @@
 import type { MessageDetailDto } from '@mailstead/contracts';
+import { escapeHtml, sanitizeComposeHtml, textToHtml } from './rich-text';
 
 export interface Address {
   name?: string;
@@ -89,26 +90,45 @@ function formatDate(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toUTCString();
 }
 
+export type BodyMode = 'html' | 'text';
+
 export interface ComposeDraft {
   to: Address[];
   cc: Address[];
   bcc: Address[];
   subject: string;
+  /** The body for the plain-text mode. */
   text: string;
+  /** The same body for the rich-text mode (a reply quotes the original in a <blockquote type="cite">). */
+  html: string;
+  /** Set when the draft was written in one mode (a saved draft reopens in it); else the user's preference. */
+  mode?: BodyMode;
   inReplyToId?: string;
   /** Editing a saved draft: replaced on save, removed on send. */
   draftId?: string;
 }
 
+const lines = (parts: string[]) => parts.map((p) => `<div>${p ? escapeHtml(p) : '<br>'}</div>`).join('');
+
+/** The original's body for a rich-text quote: its (sanitized) HTML, else its text. */
+function quotedHtml(original: MessageDetailDto, body: string): string {
+  return original.html !== null ? sanitizeComposeHtml(original.html) : textToHtml(body);
+}
+
 /**
  * The composer's starting point for a reply, reply-all or forward of `original`, written by
  * `self` (never among the reply-all recipients). Replies go to Reply-To when present (RFC 5322 3.6.2).
+ * Both bodies are prepared: "> " quoted text (RFC 3676 4.5 style) and the HTML with the
+ * original in a <blockquote type="cite">, as mail clients quote in HTML.
  */
 export function prepareCompose(mode: ComposeMode, original: MessageDetailDto | undefined, self: string, signature = ''): ComposeDraft {
   const sig = signature.trim() ? `\n\n-- \n${signature.trim()}` : '';
-  if (mode === 'new' || !original) return { to: [], cc: [], bcc: [], subject: '', text: sig ? `\n${sig}` : '' };
+  const sigHtml = signature.trim() ? `<div><br></div>${textToHtml(`-- \n${signature.trim()}`)}` : '';
+  const blank = '<div><br></div>';
+  if (mode === 'new' || !original) return { to: [], cc: [], bcc: [], subject: '', text: sig ? `\n${sig}` : '', html: `${blank}${sigHtml}` };
   const from: Address = original.from.name ? { name: original.from.name, address: original.from.address } : { address: original.from.address };
-  if (mode === 'forwardAsAttachment') return { to: [], cc: [], bcc: [], subject: forwardSubject(original.subject), text: sig ? `\n${sig}` : '', inReplyToId: original.id };
+  if (mode === 'forwardAsAttachment')
+    return { to: [], cc: [], bcc: [], subject: forwardSubject(original.subject), text: sig ? `\n${sig}` : '', html: `${blank}${sigHtml}`, inReplyToId: original.id };
   const body = messageText(original);
   if (mode === 'forward') {
     const header = [
@@ -118,8 +138,16 @@ export function prepareCompose(mode: ComposeMode, original: MessageDetailDto | u
       `Subject: ${original.subject}`,
       `To: ${original.to}`,
       ...(original.cc ? [`Cc: ${original.cc}`] : []),
-    ].join('\n');
-    return { to: [], cc: [], bcc: [], subject: forwardSubject(original.subject), text: `\n${sig}\n\n${header}\n\n${body}`, inReplyToId: original.id };
+    ];
+    return {
+      to: [],
+      cc: [],
+      bcc: [],
+      subject: forwardSubject(original.subject),
+      text: `\n${sig}\n\n${header.join('\n')}\n\n${body}`,
+      html: `${blank}${sigHtml}${blank}${lines(header)}${blank}${quotedHtml(original, body)}`,
+      inReplyToId: original.id,
+    };
   }
   const replyTo = parseAddressList(original.replyTo);
   const primary = replyTo.length > 0 ? replyTo : [from];
@@ -135,6 +163,7 @@ export function prepareCompose(mode: ComposeMode, original: MessageDetailDto | u
     bcc: [],
     subject: replySubject(original.subject),
     text: `\n${sig}\n\n${attribution}\n${quoteLines(body)}\n`,
+    html: `${blank}${sigHtml}${blank}${lines([attribution])}<blockquote type="cite">${quotedHtml(original, body)}</blockquote>`,
     inReplyToId: original.id,
   };
 }
@@ -148,6 +177,9 @@ export function draftToCompose(draft: MessageDetailDto): ComposeDraft {
     bcc: parseAddressList(bcc),
     subject: draft.subject,
     text: messageText(draft),
+    // A draft written in rich text has an HTML part and reopens in rich text; else in plain text.
+    html: draft.html !== null ? sanitizeComposeHtml(draft.html) : textToHtml(messageText(draft)),
+    mode: draft.html !== null ? 'html' : 'text',
     draftId: draft.id,
   };
 }

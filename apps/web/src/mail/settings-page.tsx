@@ -184,6 +184,7 @@ export function SettingsPage() {
   const address = account.account.address;
   const [signature, setSignature] = useState(() => loadSettings(address).signature);
   const [saved, setSaved] = useState(false);
+  const [composeMode, setComposeMode] = useState(() => loadSettings(address).composeMode);
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
       <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider' }}>
@@ -202,6 +203,24 @@ export function SettingsPage() {
           <ToggleButtonGroup exclusive value={mode} onChange={(_, v: ColorMode | null) => v && setMode(v)} aria-label="Theme">
             <ToggleButton value="light">Light</ToggleButton>
             <ToggleButton value="dark">Dark</ToggleButton>
+          </ToggleButtonGroup>
+        </Section>
+        <Section title="Writing">
+          <Typography variant="body2" color="text.secondary" gutterBottom id="compose-mode-label">
+            New messages and replies start in this format (you can switch in the composer).
+          </Typography>
+          <ToggleButtonGroup
+            exclusive
+            value={composeMode}
+            onChange={(_, v: 'html' | 'text' | null) => {
+              if (!v) return;
+              setComposeMode(v);
+              saveSettings(address, { composeMode: v });
+            }}
+            aria-labelledby="compose-mode-label"
+          >
+            <ToggleButton value="html">Rich text</ToggleButton>
+            <ToggleButton value="text">Plain text</ToggleButton>
           </ToggleButtonGroup>
         </Section>
         <Section title="Signature">

@@ -15,7 +15,8 @@ const info = (totpEnabled: boolean) =>
     account: { id: 1, address: 'alice@example.test', displayName: null, role: 'user', quotaBytes: 0, usedBytes: 0, totpEnabled },
     csrfToken: 'c',
     adminDomains: [],
-  }) as SessionInfo;
+    totpSetupRequired: false,
+  }) as unknown as SessionInfo;
 
 function renderTotp(totpEnabled: boolean) {
   renderWithTheme(

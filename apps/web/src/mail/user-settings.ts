@@ -7,6 +7,8 @@ import { formatAddress, type ComposeDraft } from './quoting';
  */
 export interface UserSettings {
   signature: string;
+  /** The composer's starting format for new mail and replies (a saved draft keeps its own). */
+  composeMode: 'html' | 'text';
 }
 
 const settingsKey = (account: string) => `mailstead.settings.${account.toLowerCase()}`;
@@ -15,14 +17,14 @@ const peopleKey = (account: string) => `mailstead.correspondents.${account.toLow
 export function loadSettings(account: string): UserSettings {
   try {
     const value = JSON.parse(localStorage.getItem(settingsKey(account)) ?? '{}') as Partial<UserSettings>;
-    return { signature: typeof value.signature === 'string' ? value.signature : '' };
+    return { signature: typeof value.signature === 'string' ? value.signature : '', composeMode: value.composeMode === 'text' ? 'text' : 'html' };
   } catch {
-    return { signature: '' };
+    return { signature: '', composeMode: 'html' };
   }
 }
 
-export function saveSettings(account: string, settings: UserSettings): void {
-  localStorage.setItem(settingsKey(account), JSON.stringify(settings));
+export function saveSettings(account: string, settings: Partial<UserSettings>): void {
+  localStorage.setItem(settingsKey(account), JSON.stringify({ ...loadSettings(account), ...settings }));
 }
 
 function stored(account: string): string[] {
