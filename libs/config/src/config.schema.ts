@@ -135,6 +135,8 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_DELIVERY_MAX_AGE: { schema: duration('5d'), doc: 'How long a message may stay queued before it bounces.', default: '5d' },
   MAILSTEAD_DELIVERY_DELAY_WARNING: { schema: durationOrOff('4h'), doc: 'Send the sender one "still trying" DSN when a message has waited this long (off = never).', default: '4h' },
   MAILSTEAD_DELIVERY_TLS_VERIFY: { schema: bool(false), doc: 'Require a valid certificate when STARTTLS is used outbound (opportunistic TLS does not verify by default).', default: 'false' },
+  MAILSTEAD_LIST_BOUNCE_THRESHOLD: { schema: z.coerce.number().int().min(0).default(5), doc: 'Bounces (failed list deliveries or DSNs to the list bounce address) after which a list member is disabled or removed; 0 = only count.', default: '5' },
+  MAILSTEAD_LIST_BOUNCE_ACTION: { schema: z.enum(['disable', 'remove']).default('disable'), doc: 'What happens to a list member at the bounce threshold: disable (stays on the list, gets no list mail) or remove.', default: 'disable' },
   MAILSTEAD_DELIVERY_SCAN_INTERVAL: { schema: duration('2s'), doc: 'How often the worker scans Postgres for due outbound rows without a queued job.', default: '2s' },
 } as const;
 

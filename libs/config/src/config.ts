@@ -70,6 +70,9 @@ export interface DeliveryConfig {
   delayWarning: number;
   tlsVerify: boolean;
   scanInterval: number;
+  /** List bounce processing: bounces per member before `listBounceAction`; 0 = only count. */
+  listBounceThreshold: number;
+  listBounceAction: 'disable' | 'remove';
 }
 
 export class ConfigError extends Error {
@@ -159,6 +162,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       delayWarning: c.MAILSTEAD_DELIVERY_DELAY_WARNING,
       tlsVerify: c.MAILSTEAD_DELIVERY_TLS_VERIFY,
       scanInterval: c.MAILSTEAD_DELIVERY_SCAN_INTERVAL,
+      listBounceThreshold: c.MAILSTEAD_LIST_BOUNCE_THRESHOLD,
+      listBounceAction: c.MAILSTEAD_LIST_BOUNCE_ACTION,
     },
   };
 }

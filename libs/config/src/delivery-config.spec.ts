@@ -15,6 +15,8 @@ describe('delivery configuration', () => {
       delayWarning: 4 * 3_600_000,
       tlsVerify: false,
       scanInterval: 2000,
+      listBounceThreshold: 5,
+      listBounceAction: 'disable',
     });
   });
 
@@ -32,6 +34,8 @@ describe('delivery configuration', () => {
     expect(d.scanInterval).toBe(250);
     expect(parseConfig({ MAILSTEAD_DELIVERY_DELAY_WARNING: 'off' }).delivery.delayWarning).toBe(0);
     expect(d.transportRules).toEqual({ 'example.com': 'smtp://relay:2525', 'other.org': 'smtps://u:p@relay2' });
+    expect(parseConfig({ MAILSTEAD_LIST_BOUNCE_THRESHOLD: '0', MAILSTEAD_LIST_BOUNCE_ACTION: 'remove' }).delivery).toMatchObject({ listBounceThreshold: 0, listBounceAction: 'remove' });
+    expect(() => parseConfig({ MAILSTEAD_LIST_BOUNCE_ACTION: 'ignore' })).toThrow(ConfigError);
   });
 
   it('refuses bad durations and rules', () => {

@@ -5,6 +5,7 @@ import { buildDsn, headerBlock, type DsnRecipient } from './dsn';
 import type { DomainLimiter } from './domain-limiter';
 import { nextAttemptAt } from './retry-schedule';
 import { resolveRoute, type DnsLookups } from './routing';
+import { countListBounces } from './list-bounces';
 import { enhancedStatus } from './smtp-reply';
 import { transferMessage, type RecipientReply, type TransferOptions, type TransferResult } from './smtp-transfer';
 
@@ -27,6 +28,9 @@ export interface DeliveryDeps {
   leaseMs: number;
   transfer?: Partial<TransferOptions>;
 }
+
+/** What reporting failures (DSNs, list bounce counts) needs. */
+export type ReportDeps = Pick<DeliveryDeps, 'store' | 'config' | 'log' | 'enqueue'>;
 
 export type DeliveryOutcome = 'skipped' | 'delivered' | 'deferred' | 'failed';
 
@@ -91,7 +95,7 @@ export async function deliverOutbound(id: bigint, deps: DeliveryDeps): Promise<D
 
   if (newlyFailed.length > 0) {
     try {
-      await bounce(row, newlyFailed, result.host, deps);
+      await reportFailures(row, newlyFailed, result.host, deps);
     } catch (error) {
       deps.log.error({ err: error, outboundId: String(row.id) }, 'could not store the bounce');
     }
@@ -139,18 +143,29 @@ async function dkimSign(row: ClaimedOutbound, deps: DeliveryDeps): Promise<Buffe
   return row.raw;
 }
 
+/** A recipient that failed for good, as reportFailures takes it. */
+export interface FailedRecipient {
+  reply: RecipientReply;
+  orcpt: string | null;
+  notify: string[];
+  expired: boolean;
+}
+
 /**
  * RFC 3464 DSN to the envelope sender for recipients that failed for good. Never for the null
  * sender (a bounce does not bounce: RFC 5321 6.1, RFC 3464 1), and only for recipients whose
- * NOTIFY allows failure reports (RFC 3461 4.1: default FAILURE,DELAY; NEVER = none).
+ * NOTIFY allows failure reports (RFC 3461 4.1: default FAILURE,DELAY; NEVER = none). List
+ * traffic (sender = a list's bounce address) gets no DSN: each failed member's bounce is
+ * counted instead (list bounce processing, threshold and action from config).
  */
-async function bounce(
-  row: ClaimedOutbound,
-  failed: { reply: RecipientReply; orcpt: string | null; notify: string[]; expired: boolean }[],
-  remoteHost: string | null,
-  deps: DeliveryDeps,
-): Promise<void> {
+export async function reportFailures(row: ClaimedOutbound, failed: FailedRecipient[], remoteHost: string | null, deps: ReportDeps): Promise<void> {
   if (row.sender === '') return;
+  const list = await deps.store.listBounces.listForBounceAddress(row.sender);
+  if (list) {
+    const { listBounceThreshold: threshold, listBounceAction: action } = deps.config.delivery;
+    await countListBounces(deps.store, list, failed.map((f) => f.reply.address), { threshold, action }, deps.log);
+    return;
+  }
   const reported = failed.filter((f) => f.notify.length === 0 || f.notify.map((n) => n.toUpperCase()).includes('FAILURE'));
   if (reported.length === 0) return;
   const recipients: DsnRecipient[] = reported.map((f) => ({
@@ -177,7 +192,8 @@ async function warnDelay(
   retryUntil: Date,
   deps: DeliveryDeps,
 ): Promise<void> {
-  if (row.sender === '') return;
+  // No delay notices for the null sender, nor for list traffic (the list's bounce address).
+  if (row.sender === '' || (await deps.store.listBounces.listForBounceAddress(row.sender))) return;
   const delayed = deferred.filter((d) => d.notify.length === 0 || d.notify.map((n) => n.toUpperCase()).includes('DELAY'));
   if (delayed.length === 0) return;
   await notifySender(
@@ -197,7 +213,7 @@ async function warnDelay(
 }
 
 /** Delivers a DSN to the envelope sender: locally into the INBOX, or outbound from <>. */
-async function notifySender(row: ClaimedOutbound, recipients: DsnRecipient[], deps: DeliveryDeps): Promise<void> {
+async function notifySender(row: ClaimedOutbound, recipients: DsnRecipient[], deps: ReportDeps): Promise<void> {
   const dsn = buildDsn({
     reportingMta: deps.config.hostname,
     to: row.sender,

@@ -38,6 +38,8 @@ export interface Resolution {
   remote: string[];
   /** mailing lists reached, each with its own expansion */
   lists: ListDelivery[];
+  /** a list's bounce address (`<list>-bounces@`): DSNs here count member bounces, nothing is stored */
+  listBounce?: { id: number; address: string };
 }
 
 export type ResolveOutcome = { ok: true; resolution: Resolution } | { ok: false; reply: SmtpReply };
@@ -81,6 +83,8 @@ export class RecipientResolver {
     const domain = await this.store.recipients.localDomain(parts.domain);
     if (!domain) return { ok: true, resolution: { address, local: false, mailboxes: [], remote: [address], lists: [] } };
     if (!domain.enabled) return { ok: false, reply: REPLIES.disabled() };
+    const listBounce = await this.store.listBounces.listForBounceAddress(address);
+    if (listBounce) return { ok: true, resolution: { address, local: true, mailboxes: [], remote: [], lists: [], listBounce } };
 
     const out = newCollected();
     out.domains.set(parts.domain, true);

@@ -1,4 +1,5 @@
 import type { Authenticator } from '@mailstead/auth';
+import type { ListBouncePolicy } from '@mailstead/delivery';
 import type { Store } from '@mailstead/store';
 import type { SMTPServerSession } from 'smtp-server';
 import type { RecipientResolver } from './recipient-resolver';
@@ -49,6 +50,8 @@ export interface SmtpContext {
    * rows that are due if this is not wired or Redis loses the job).
    */
   onOutbound?: (ids: bigint[]) => void;
+  /** List bounce processing for DSNs sent to a list's bounce address (default: 5 bounces, disable). */
+  listBouncePolicy?: ListBouncePolicy;
 }
 
 /** What AUTH leaves on the session. */

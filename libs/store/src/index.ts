@@ -37,6 +37,7 @@ export type {
   RecipientStatus,
 } from './repositories/outbound.repository';
 export { DELAY_WARNING } from './repositories/outbound.repository';
+export { LIST_BOUNCE_SUFFIX, type ListBounceAction, type ListBounceResult, type ListMemberBounceState } from './repositories/list-bounce.repository';
 export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
 export type { AdminPage, Paged } from './repositories/admin.repository';
 export { decodeTotpState, type TotpState } from './repositories/totp.repository';

@@ -13,6 +13,7 @@ import { ImapQuotaRepository } from './repositories/imap-quota.repository';
 import { ImapSortRepository } from './repositories/imap-sort.repository';
 import { ImapSyncRepository } from './repositories/imap-sync.repository';
 import { MailboxRepository } from './repositories/mailbox.repository';
+import { ListBounceRepository } from './repositories/list-bounce.repository';
 import { MailingListRepository } from './repositories/mailing-list.repository';
 import { MessageRepository } from './repositories/message.repository';
 import { OutboundRepository } from './repositories/outbound.repository';
@@ -26,6 +27,8 @@ export class Store {
   readonly appPasswords: AppPasswordRepository;
   readonly aliases: AliasRepository;
   readonly lists: MailingListRepository;
+  /** List bounce processing: bounce counts per member (libs/delivery, libs/smtp). */
+  readonly listBounces: ListBounceRepository;
   readonly mailboxes: MailboxRepository;
   readonly messages: MessageRepository;
   readonly outbound: OutboundRepository;
@@ -51,6 +54,7 @@ export class Store {
     this.appPasswords = new AppPasswordRepository(db);
     this.aliases = new AliasRepository(db);
     this.lists = new MailingListRepository(db);
+    this.listBounces = new ListBounceRepository(db);
     this.mailboxes = new MailboxRepository(db);
     this.messages = new MessageRepository(db);
     this.outbound = new OutboundRepository(db);

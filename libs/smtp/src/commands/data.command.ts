@@ -1,3 +1,4 @@
+import { processListBounceReport } from '@mailstead/delivery';
 import { parseMessage } from '@mailstead/mime';
 import { StoreError } from '@mailstead/store';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
@@ -158,6 +159,16 @@ export async function handleData(ctx: SmtpContext, listener: ListenerKind, strea
   }
   // COMMITTED. Outbound rows exist in Postgres; the delivery worker picks them up.
   if (outboundIds.length > 0) ctx.onOutbound?.(outboundIds);
+  // A DSN to a list's bounce address counts bounces of the failed members (libs/delivery).
+  for (const r of recipients) {
+    const list = r.resolution.listBounce;
+    if (!list) continue;
+    try {
+      await processListBounceReport(ctx.store, list, raw, ctx.listBouncePolicy ?? { threshold: 5, action: 'disable' }, ctx.logger);
+    } catch (error) {
+      ctx.logger.error({ session: session.id, err: error, list: list.address }, 'list bounce processing failed');
+    }
+  }
   ctx.logger.info(
     { session: session.id, sender, recipients: recipients.length, local: plan.mailboxes.length, remote: plan.remote.length, lists: plan.lists.length, held, size: message.length },
     'smtp message stored',

@@ -130,9 +130,14 @@ export class OutboundRepository {
    * Ids of rows that should be delivered now: queued or deferred and due, or `sending` whose
    * lease ran out (the worker holding it died). The reconciler enqueues these.
    */
-  async dueIds(now = new Date(), limit = 1000): Promise<bigint[]> {
+  async dueIds(now = new Date(), limit = 1000, domain?: string): Promise<bigint[]> {
+    const paused = await this.pausedDomainNames();
     const rows = await this.db.outbound.findMany({
-      where: { status: { in: STATUSES_IN_PROGRESS }, nextAttemptAt: { lte: now } },
+      where: {
+        status: { in: STATUSES_IN_PROGRESS },
+        nextAttemptAt: { lte: now },
+        domain: domain !== undefined ? (paused.includes(domain.toLowerCase()) ? { in: [] } : domain.toLowerCase()) : paused.length > 0 ? { notIn: paused } : undefined,
+      },
       orderBy: { nextAttemptAt: 'asc' },
       take: limit,
       select: { id: true },
@@ -143,14 +148,34 @@ export class OutboundRepository {
   /**
    * Takes a due row for one attempt: marks it `sending` with a lease (next_attempt_at = now +
    * leaseMs) and counts the attempt. Null when the row is gone, finished, not yet due, or held
-   * by a live lease elsewhere — which makes duplicate jobs for one row harmless.
+   * by a live lease elsewhere — which makes duplicate jobs for one row harmless. A row for a
+   * paused destination domain is not claimed: it stays as it is until the domain is resumed.
    */
   async claim(id: bigint, leaseMs: number, now = new Date()): Promise<ClaimedOutbound | null> {
+    const paused = await this.pausedDomainNames();
     const { count } = await this.db.outbound.updateMany({
-      where: { id, status: { in: STATUSES_IN_PROGRESS }, nextAttemptAt: { lte: now } },
+      where: { id, status: { in: STATUSES_IN_PROGRESS }, nextAttemptAt: { lte: now }, domain: paused.length > 0 ? { notIn: paused } : undefined },
       data: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
     });
     if (count === 0) return null;
+    return this.loadClaimed(id);
+  }
+
+  /**
+   * Takes a waiting row (queued or deferred, due or not, paused or not) for an operator's
+   * "bounce now": marks it `sending` under a lease so no worker attempts it meanwhile, without
+   * counting an attempt. Null when the row is gone, finished, or being attempted right now.
+   */
+  async claimForBounce(id: bigint, leaseMs: number, now = new Date()): Promise<ClaimedOutbound | null> {
+    const { count } = await this.db.outbound.updateMany({
+      where: { id, OR: [{ status: { in: ['queued', 'deferred'] } }, { status: 'sending', nextAttemptAt: { lte: now } }] },
+      data: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs) },
+    });
+    if (count === 0) return null;
+    return this.loadClaimed(id);
+  }
+
+  private async loadClaimed(id: bigint): Promise<ClaimedOutbound | null> {
     const row = await this.db.outbound.findUnique({
       where: { id },
       include: {
@@ -235,6 +260,33 @@ export class OutboundRepository {
     return this.db.outbound
       .groupBy({ by: ['status'], _count: { _all: true } })
       .then((rows) => rows.map((r) => ({ status: r.status, count: r._count._all })));
+  }
+
+  /** Recipients of all outbound rows by their own status (one row carries many recipients). */
+  recipientCountByStatus(): Promise<{ status: RecipientStatus; count: number }[]> {
+    return this.db.outboundRecipient
+      .groupBy({ by: ['status'], _count: { _all: true } })
+      .then((rows) => rows.map((r) => ({ status: r.status, count: r._count._all })));
+  }
+
+  /** Pauses delivery to a destination domain (idempotent); its rows stay queued. */
+  async pauseDomain(domain: string, reason: string | null = null): Promise<void> {
+    const name = domain.toLowerCase();
+    await this.db.pausedDomain.upsert({ where: { domain: name }, create: { domain: name, reason }, update: { reason } });
+  }
+
+  /** Resumes a paused destination domain; false when it was not paused. */
+  async resumeDomain(domain: string): Promise<boolean> {
+    const { count } = await this.db.pausedDomain.deleteMany({ where: { domain: domain.toLowerCase() } });
+    return count > 0;
+  }
+
+  pausedDomains(): Promise<{ domain: string; pausedAt: Date; reason: string | null }[]> {
+    return this.db.pausedDomain.findMany({ orderBy: { domain: 'asc' } });
+  }
+
+  private async pausedDomainNames(): Promise<string[]> {
+    return (await this.db.pausedDomain.findMany({ select: { domain: true } })).map((p) => p.domain);
   }
 
   /** The DKIM key of a local domain, if one was generated. */

@@ -66,8 +66,9 @@ export class RecipientRepository {
     return row?.id ?? null;
   }
 
+  /** Members that get list mail (a member disabled by list bounce processing does not). */
   async listMembers(listId: number): Promise<string[]> {
-    const rows = await this.db.listMember.findMany({ where: { listId }, select: { address: true }, orderBy: { address: 'asc' } });
+    const rows = await this.db.listMember.findMany({ where: { listId, disabledAt: null }, select: { address: true }, orderBy: { address: 'asc' } });
     return rows.map((r) => r.address);
   }
 

@@ -50,6 +50,7 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
         allowExpn: config.smtp.allowExpn,
         senderChecks: config.smtp.senderChecks,
         dmarcReject: config.smtp.dmarcReject,
+        listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
         logger: {
           info: (obj, msg) => log.info(obj, msg),
           warn: (obj, msg) => log.warn(obj, msg),

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { Redis } from 'ioredis';
-import { DeliveryQueue } from '@mailstead/delivery';
+import { DeliveryQueue, QueueService } from '@mailstead/delivery';
 import type { OutboundStatus } from '@mailstead/store';
 import { UsageError, type CliContext } from '../cli-context';
 import { table } from '../table';
@@ -18,28 +18,34 @@ function parseAge(text: string): number {
 }
 
 /**
- * Runs `fn` against the BullMQ delivery queue of the running stack (REDIS_URL, else the embedded
- * Redis port). Redis being down is not an error: Postgres is the source of truth and the worker's
- * reconciler acts on the row within its scan interval.
+ * Runs `fn` with a QueueService whose producer is the BullMQ delivery queue of the running stack
+ * (REDIS_URL, else the embedded Redis port). Redis being down is not an error: Postgres is the
+ * source of truth and the worker's reconciler acts on the row within its scan interval.
  */
-async function onQueue(ctx: CliContext, fn: (queue: DeliveryQueue) => Promise<void>): Promise<void> {
+async function withService<T>(ctx: CliContext, fn: (service: QueueService) => Promise<T>): Promise<T> {
+  const store = await ctx.store();
   const url = ctx.config.redis.url ?? `redis://127.0.0.1:${ctx.config.redis.embeddedPort}`;
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
   redis.on('error', () => undefined);
+  let queue: DeliveryQueue | null = null;
   try {
     await redis.connect();
+    queue = new DeliveryQueue(redis);
   } catch {
     redis.disconnect();
     ctx.out('(Redis is not reachable: the worker acts on the database change when its reconciler runs)');
-    return;
   }
-  const queue = new DeliveryQueue(redis);
   try {
-    await fn(queue);
+    return await fn(new QueueService({ store, config: ctx.config, queue }));
   } finally {
-    await queue.close();
+    await queue?.close();
     redis.disconnect();
   }
+}
+
+/** The service without a queue producer, for commands that only read. */
+async function readOnly(ctx: CliContext): Promise<QueueService> {
+  return new QueueService({ store: await ctx.store(), config: ctx.config, queue: null });
 }
 
 export function queueCommand(program: Command, ctx: CliContext): void {
@@ -52,8 +58,8 @@ export function queueCommand(program: Command, ctx: CliContext): void {
     .option('-f, --sender <address>', 'only this envelope sender ("" for bounces)')
     .option('-o, --older-than <age>', 'only messages queued longer ago than this (30m, 2h, 3d)')
     .action(async (opts: { status?: OutboundStatus; domain?: string; sender?: string; olderThan?: string }) => {
-      const createdBefore = opts.olderThan ? new Date(Date.now() - parseAge(opts.olderThan)) : undefined;
-      const rows = await (await ctx.store()).outbound.list({ status: opts.status, domain: opts.domain, sender: opts.sender, createdBefore });
+      const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : undefined;
+      const rows = await (await readOnly(ctx)).list({ status: opts.status, domain: opts.domain, sender: opts.sender, olderThanMs });
       if (rows.length === 0) return ctx.out('the queue is empty');
       ctx.out(
         table(
@@ -66,7 +72,7 @@ export function queueCommand(program: Command, ctx: CliContext): void {
     .command('show <id>')
     .description('show one outbound message: recipients and the attempt log with remote replies')
     .action(async (id: string) => {
-      const row = await (await ctx.store()).outbound.show(parseId(id));
+      const row = await (await readOnly(ctx)).show(parseId(id));
       if (!row) throw new Error(`queue entry ${id} not found`);
       ctx.out(`id ${row.id}  status ${row.status}  domain ${row.domain}  from <${row.sender}>  size ${row.size}  tries ${row.attempts}`);
       ctx.out(`queued ${row.createdAt.toISOString()}  next attempt ${row.nextAttemptAt.toISOString()}`);
@@ -81,33 +87,80 @@ export function queueCommand(program: Command, ctx: CliContext): void {
     .command('retry <id>')
     .description('make a deferred or failed message due now and queue it for the worker')
     .action(async (id: string) => {
-      const store = await ctx.store();
       const outboundId = parseId(id);
-      await store.outbound.retryNow(outboundId);
-      await store.audit.record({ actor: 'cli', action: 'queue.retry', target: id });
-      await onQueue(ctx, (q) => q.enqueue([outboundId]));
+      await withService(ctx, (q) => q.retry(outboundId));
+      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.retry', target: id });
       ctx.out(`queue entry ${id} is due now`);
     });
   queue
     .command('retry-domain <domain>')
     .description('make every waiting message for a destination domain due now')
     .action(async (domain: string) => {
-      const store = await ctx.store();
-      const ids = await store.outbound.retryDomain(domain);
-      await store.audit.record({ actor: 'cli', action: 'queue.retry-domain', target: domain.toLowerCase(), details: { count: ids.length } });
-      await onQueue(ctx, (q) => q.enqueue(ids));
-      ctx.out(`${ids.length} queue entr${ids.length === 1 ? 'y' : 'ies'} for ${domain.toLowerCase()} due now`);
+      const count = await withService(ctx, (q) => q.retryDomain(domain));
+      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.retry-domain', target: domain.toLowerCase(), details: { count } });
+      ctx.out(`${count} queue entr${count === 1 ? 'y' : 'ies'} for ${domain.toLowerCase()} due now`);
     });
   queue
     .command('delete <id>')
     .description('delete a message from the queue without delivering or bouncing it')
     .action(async (id: string) => {
-      const store = await ctx.store();
       const outboundId = parseId(id);
-      await store.outbound.remove(outboundId);
-      await store.audit.record({ actor: 'cli', action: 'queue.delete', target: id });
       // A job already running finds its row gone and does nothing more.
-      await onQueue(ctx, async (q) => void (await q.remove(outboundId)));
+      await withService(ctx, (q) => q.delete(outboundId));
+      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.delete', target: id });
       ctx.out(`deleted queue entry ${id}`);
+    });
+  queue
+    .command('bounce <id>')
+    .description('fail a waiting message now and send its sender a delivery status notification')
+    .option('-r, --reason <text>', 'reason given in the bounce', 'returned to the sender by the mail administrator')
+    .action(async (id: string, opts: { reason: string }) => {
+      const outboundId = parseId(id);
+      const count = await withService(ctx, (q) => q.bounce(outboundId, opts.reason));
+      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.bounce', target: id, details: { recipients: count } });
+      ctx.out(`bounced queue entry ${id} (${count} recipient${count === 1 ? '' : 's'})`);
+    });
+  queue
+    .command('pause <domain>')
+    .description('stop delivering to a destination domain; its messages stay queued')
+    .option('-r, --reason <text>', 'why (shown by "queue paused")')
+    .action(async (domain: string, opts: { reason?: string }) => {
+      await withService(ctx, (q) => q.pauseDomain(domain, opts.reason ?? null));
+      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.pause', target: domain.toLowerCase() });
+      ctx.out(`delivery to ${domain.toLowerCase()} is paused`);
+    });
+  queue
+    .command('resume <domain>')
+    .description('resume delivery to a paused destination domain and queue its due messages')
+    .action(async (domain: string) => {
+      const count = await withService(ctx, (q) => q.resumeDomain(domain));
+      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.resume', target: domain.toLowerCase(), details: { count } });
+      ctx.out(`delivery to ${domain.toLowerCase()} resumed; ${count} queue entr${count === 1 ? 'y' : 'ies'} queued`);
+    });
+  queue
+    .command('paused')
+    .description('list paused destination domains')
+    .action(async () => {
+      const rows = await (await ctx.store()).outbound.pausedDomains();
+      if (rows.length === 0) return ctx.out('no domain is paused');
+      ctx.out(table(['DOMAIN', 'PAUSED AT', 'REASON'], rows.map((r) => [r.domain, r.pausedAt.toISOString(), r.reason])));
+    });
+  queue
+    .command('stats')
+    .description('queue counters from the database: queued, sending, deferred, delivered, bounced')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const stats = await (await readOnly(ctx)).stats();
+      if (opts.json) return ctx.out(JSON.stringify(stats));
+      ctx.out(
+        table(
+          ['', 'QUEUED', 'SENDING', 'DEFERRED', 'DELIVERED', 'BOUNCED'],
+          [
+            ['messages', stats.queued, stats.sending, stats.deferred, stats.delivered, stats.bounced],
+            ['recipients', stats.recipients.pending, '', stats.recipients.deferred, stats.recipients.delivered, stats.recipients.failed],
+          ],
+        ),
+      );
+      if (stats.pausedDomains.length > 0) ctx.out(`paused: ${stats.pausedDomains.join(', ')}`);
     });
 }
