@@ -11,6 +11,7 @@ export {
   type MessageMeta,
   type SearchKey,
   type StoredFlags,
+  type UidRange,
 } from './mail-store';
 export { CommandReader, type ArgNode, type ParsedCommand, type ReaderEvent, type ReaderLimits } from './protocol/command-reader';
 export { encodeMailboxName, decodeMailboxName } from './protocol/utf7';

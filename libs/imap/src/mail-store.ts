@@ -74,6 +74,12 @@ export class MailStoreError extends Error {
   }
 }
 
+/** Inclusive UID range (`to` may be Infinity for `n:*`). */
+export interface UidRange {
+  from: number;
+  to: number;
+}
+
 export interface AppendInput {
   raw: Buffer;
   flags: string[];
@@ -91,12 +97,6 @@ export interface MailStore {
 
   /** Every UID of a mailbox in ascending order, with the MODSEQ the list is valid for. */
   uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint }>;
-  /** UID of the first message without \Seen, if any. */
-  firstUnseenUid(mailboxId: number): Promise<number | null>;
-  changesSince(mailboxId: number, modseq: bigint): Promise<MailboxChanges>;
-
-  /** Metadata of the given UIDs (ascending), in batches: never the whole mailbox at once. */
-  fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]>;
   /**
    * Raises the mailbox's \Recent watermark to `upToUid` atomically and returns the value it
    * had: the caller is the one session for which UIDs in (previous, upToUid] are \Recent
@@ -105,6 +105,12 @@ export interface MailStore {
   claimRecent(mailboxId: number, upToUid: number): Promise<number>;
   /** Messages no session has claimed as \Recent yet (STATUS RECENT of a mailbox not selected here). */
   recentCount(mailboxId: number): Promise<number>;
+  /** UID of the first message without \Seen, if any. */
+  firstUnseenUid(mailboxId: number): Promise<number | null>;
+  changesSince(mailboxId: number, modseq: bigint): Promise<MailboxChanges>;
+
+  /** Metadata of the given UIDs (ascending), in batches: never the whole mailbox at once. */
+  fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]>;
   /** Raw bytes [start, end) of a message (end undefined: to the end). */
   fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null>;
 
@@ -112,10 +118,30 @@ export interface MailStore {
   fetchHeaders(mailboxId: number, uids: number[]): Promise<Map<number, Buffer>>;
 
   append(mailboxId: number, item: AppendInput): Promise<{ uid: number; uidValidity: number }>;
-  updateFlags(mailboxId: number, uids: number[], mode: 'set' | 'add' | 'remove', flags: string[]): Promise<{ changed: StoredFlags[] }>;
+  /**
+   * `unchangedSince` (RFC 7162 3.1.3 STORE UNCHANGEDSINCE): messages whose MODSEQ is above it are
+   * left alone and listed in `modified`.
+   */
+  updateFlags(
+    mailboxId: number,
+    uids: number[],
+    mode: 'set' | 'add' | 'remove',
+    flags: string[],
+    unchangedSince?: bigint,
+  ): Promise<{ changed: StoredFlags[]; modified?: number[] }>;
   expunge(mailboxId: number, uids?: number[]): Promise<number[]>;
   copy(fromMailboxId: number, uids: number[], toMailboxId: number, move: boolean): Promise<{ uidValidity: number; pairs: [number, number][] }>;
   search(mailboxId: number, key: SearchKey): Promise<number[]>;
+
+  /** CONDSTORE/QRESYNC (RFC 7162): messages with MODSEQ above `modseq`, within `uids` when given, by UID. */
+  changedSince(mailboxId: number, modseq: bigint, uids?: readonly UidRange[]): Promise<StoredFlags[]>;
+  /**
+   * UIDs (within `knownUids`, default all below UIDNEXT) expunged after `modseq`, as ranges.
+   * `fromHistory` false: the history was pruned and this is every known UID not present (a superset).
+   */
+  vanishedSince(mailboxId: number, modseq: bigint, knownUids?: readonly UidRange[]): Promise<{ vanished: UidRange[]; fromHistory: boolean }>;
+  /** MODSEQ of each given UID (SEARCH MODSEQ answers, RFC 7162 3.1.5). */
+  modseqs(mailboxId: number, uids: readonly number[]): Promise<Map<number, bigint>>;
 
   /** Calls `onChange` whenever the mailbox changes (in any process); returns the unsubscribe. */
   watch(mailboxId: number, onChange: () => void): () => void;

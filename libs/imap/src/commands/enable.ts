@@ -1,8 +1,8 @@
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import { ok } from '../server/session-state';
 
-/** Extensions ENABLE can turn on; CONDSTORE/QRESYNC/UTF8=ACCEPT join when implemented. */
-export const ENABLEABLE = new Set<string>();
+/** Extensions ENABLE can turn on (QRESYNC implies CONDSTORE, RFC 7162 3.2.3); UTF8=ACCEPT joins when implemented. */
+export const ENABLEABLE = new Set<string>(['CONDSTORE', 'QRESYNC']);
 
 /** ENABLE (RFC 5161): unknown capabilities are ignored; the untagged ENABLED lists what was turned on. */
 export const enableCommand = {

@@ -1,16 +1,24 @@
 import { SELECTED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
+import { qresyncEnabled } from '../server/condstore';
 import { selectedOf } from '../server/session-helpers';
+import { formatVanished } from '../ext/qresync';
 import { no, ok, type CommandResult } from '../server/session-state';
 
 /** Removes the UIDs from the session's view, one untagged EXPUNGE each (sequence numbers shift as they go). */
 export async function reportExpunged(session: ImapSession, uids: number[]): Promise<void> {
   const box = selectedOf(session);
+  const qresync = qresyncEnabled(session);
+  const vanished: number[] = [];
   for (const uid of [...uids].sort((a, b) => a - b)) {
     box.pendingExpunges.delete(uid);
     const seq = box.remove(uid);
-    if (seq > 0) await session.untagged(`${seq} EXPUNGE`);
+    if (seq > 0) vanished.push(uid);
+    if (seq > 0 && !qresync) await session.untagged(`${seq} EXPUNGE`);
   }
+  // RFC 7162 3.2.10.1: after ENABLE QRESYNC, `* VANISHED <uids>` instead of EXPUNGEs.
+  const line = qresync ? formatVanished(vanished, false) : null;
+  if (line) await session.write(`${line}\r\n`);
 }
 
 async function expunge(session: ImapSession, uids: number[] | undefined): Promise<CommandResult> {

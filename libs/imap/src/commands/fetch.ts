@@ -3,8 +3,11 @@ import { SELECTED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import type { SelectedMailbox } from '../server/selected-mailbox';
 import { messagesFor, selectedOf } from '../server/session-helpers';
-import { ok, type CommandResult } from '../server/session-state';
-import { formatDateTime, type ArgReader } from '../protocol/arguments';
+import { bad, ok, type CommandResult } from '../server/session-state';
+import { condstoreEnabled, enableCondstore, modseqItem, qresyncEnabled } from '../server/condstore';
+import { parseFetchModifiers, type FetchModifiers } from '../server/fetch-modifiers';
+import { formatVanished, toRanges } from '../ext';
+import { formatDateTime, type ArgReader, type SequenceSet } from '../protocol/arguments';
 import { parseFetchItems, type FetchItem } from '../protocol/fetch-items';
 import { writeBodyStructure, writeEnvelope } from '../protocol/fetch-render';
 import { ResponseBuilder } from '../protocol/response-writer';
@@ -101,11 +104,14 @@ async function writeMessage(
     const flags = box.recent.has(meta.uid) ? [...meta.flags, '\\Recent'] : meta.flags;
     parts.push((o) => void o.raw(`FLAGS (${flags.join(' ')})`));
   }
+  // RFC 7162 3.1.4.1: asked for, implied by CHANGEDSINCE, or (CONDSTORE on) \Seen was set implicitly.
+  if (items.some((i) => i.type === 'MODSEQ') || (flagsChanged && condstoreEnabled(session))) parts.push((o) => void o.raw(modseqItem(meta.modseq)));
   const body = new BodyReader(session, box.id, meta, header);
   for (const item of items) {
     switch (item.type) {
       case 'UID':
       case 'FLAGS':
+      case 'MODSEQ':
         break;
       case 'INTERNALDATE':
         parts.push((o) => void o.raw(`INTERNALDATE "${formatDateTime(meta.internalDate ?? new Date(0))}"`));
@@ -157,14 +163,39 @@ async function writeMessage(
   return out.end();
 }
 
+/**
+ * FETCH ... (CHANGEDSINCE n [VANISHED]) (RFC 7162 3.1.4.1, 3.2.6): only the messages of the set
+ * whose MODSEQ is above n; with VANISHED first `* VANISHED (EARLIER)` for the UIDs of the set
+ * expunged since n (`*` reaches to UIDNEXT, so trailing expunged UIDs are not missed).
+ */
+async function changedUids(session: ImapSession, box: SelectedMailbox, uids: number[], set: SequenceSet, modifiers: FetchModifiers): Promise<number[]> {
+  const since = modifiers.changedSince ?? 0n;
+  if (modifiers.vanished) {
+    const ranges = set.map((r) => ({ from: r.from === Infinity ? 0xffffffff : r.from, to: r.to === Infinity ? 0xffffffff : r.to }));
+    const { vanished } = await session.store.vanishedSince(box.id, since, ranges);
+    const line = formatVanished(vanished, true);
+    if (line) await session.write(`${line}\r\n`);
+  }
+  if (uids.length === 0) return uids;
+  const changed = await session.store.changedSince(box.id, since, toRanges(uids));
+  const keep = new Set(changed.map((c) => c.uid));
+  return uids.filter((uid) => keep.has(uid));
+}
+
 /** FETCH (RFC 3501 6.4.5) and UID FETCH; non-PEEK body sections set \Seen and report it. */
 export async function fetch(session: ImapSession, args: ArgReader, byUid: boolean): Promise<CommandResult> {
   const set = args.sequenceSet();
   const items = parseFetchItems(args.next('fetch items'));
-  // FETCH modifiers (CHANGEDSINCE, RFC 7162) arrive with issue 5.
+  const modifiers = parseFetchModifiers(args.optionalList(), byUid);
   args.end();
   const box = selectedOf(session);
-  const uids = messagesFor(box, set, byUid);
+  let uids = messagesFor(box, set, byUid);
+  if (modifiers.vanished && !qresyncEnabled(session)) return bad('VANISHED needs ENABLE QRESYNC');
+  if (modifiers.changedSince !== undefined || items.some((i) => i.type === 'MODSEQ')) await enableCondstore(session);
+  if (modifiers.changedSince !== undefined) {
+    uids = await changedUids(session, box, uids, set, modifiers);
+    if (!items.some((i) => i.type === 'MODSEQ')) items.push({ type: 'MODSEQ' });
+  }
   const fields = fieldsFor(items);
   const setsSeen = !box.readOnly && items.some(SETS_SEEN);
   // Header-only fetches (what clients list folders with) read every header of a batch in one query.

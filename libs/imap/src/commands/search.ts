@@ -1,6 +1,7 @@
 import { SELECTED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import type { SelectedMailbox } from '../server/selected-mailbox';
+import { highestModseqOf, parseModseq, usesModseq } from '../server/condstore';
 import { selectedOf } from '../server/session-helpers';
 import { no, ok, type CommandResult } from '../server/session-state';
 import { nodeText, parseSearchDate, parseSequenceSet, type ArgReader } from '../protocol/arguments';
@@ -112,6 +113,16 @@ export class SearchParser {
         if (!Number.isSafeInteger(size) || size < 0) throw new SyntaxError('Invalid size');
         return { type: 'size', op: name.toLowerCase() as 'larger' | 'smaller', size };
       }
+      case 'MODSEQ': {
+        // RFC 7162 3.1.5: MODSEQ ["/flags/<flag>" priv|shared|all] <mod-sequence-valzer>; one
+        // MODSEQ per message here, so the entry only has to be well-formed.
+        if (this.nodes[this.i]?.kind === 'string') {
+          const entry = this.text('entry name');
+          const kind = this.text('entry type').toLowerCase();
+          if (!/^\/flags\/\\?[^\s]+$/i.test(entry) || !['priv', 'shared', 'all'].includes(kind)) throw new SyntaxError('Invalid MODSEQ entry');
+        }
+        return { type: 'modseq', modseq: parseModseq(this.next('mod-sequence'), true) };
+      }
       case 'NOT':
         return { type: 'not', key: this.key() };
       case 'OR': {
@@ -155,8 +166,9 @@ export async function search(session: ImapSession, args: ArgReader, byUid: boole
     if (seq > 0) results.push(byUid ? uid : seq);
   }
   results.sort((a, b) => a - b);
+  const modseq = usesModseq(key) ? await highestModseqOf(session, box, found) : undefined;
   // Long result lists go out in one line; the writer never builds more than this line.
-  await session.untagged(`SEARCH${results.map((n) => ` ${n}`).join('')}`);
+  await session.untagged(`SEARCH${results.map((n) => ` ${n}`).join('')}${modseq === undefined ? '' : ` (MODSEQ ${modseq})`}`);
   return ok('SEARCH completed');
 }
 

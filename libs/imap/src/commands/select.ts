@@ -2,7 +2,9 @@ import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import { mailboxArg } from '../server/mailbox-names';
 import { openMailbox } from '../server/selected-mailbox';
-import { no, ok, type CommandResult } from '../server/session-state';
+import { bad, no, ok, type CommandResult } from '../server/session-state';
+import { qresyncEnabled } from '../server/condstore';
+import { parseSelectParams, reportQresync } from '../server/qresync-select';
 import type { ArgReader } from '../protocol/arguments';
 
 export const SYSTEM_FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
@@ -10,11 +12,18 @@ export const SYSTEM_FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 /** SELECT and EXAMINE (RFC 3501 6.3.1-2): a failed SELECT leaves no mailbox selected. */
 export async function selectMailbox(session: ImapSession, args: ArgReader, readOnly: boolean): Promise<CommandResult> {
   const name = mailboxArg(args);
-  // SELECT parameters (CONDSTORE/QRESYNC) come with issue 5; none are accepted yet.
+  const params = parseSelectParams(args.optionalList());
   args.end();
   if (session.state.kind === 'not-authenticated' || session.state.kind === 'logout') return no('Not logged in');
+  // RFC 7162 3.2.5: the QRESYNC parameter is only valid after ENABLE QRESYNC.
+  if (params.qresync && !qresyncEnabled(session)) return bad('QRESYNC is not enabled');
+  if (params.condstore) session.enabled.add('CONDSTORE');
   const user = session.state.user;
+  const wasSelected = session.state.kind === 'selected';
   session.deselect();
+  // RFC 7162 3.2.11: [CLOSED] marks where the previous mailbox's responses end; sent once the
+  // client enabled QRESYNC (as Dovecot does), since older clients do not expect it.
+  if (wasSelected && qresyncEnabled(session)) await session.untagged('OK [CLOSED] Previous mailbox closed');
   const summary = await session.store.getMailbox(user.accountId, name);
   if (!summary) return no(`Mailbox does not exist`, 'NONEXISTENT');
   const mailbox = await openMailbox(session.store, summary, readOnly);
@@ -29,6 +38,9 @@ export async function selectMailbox(session: ImapSession, args: ArgReader, readO
   if (unseenSeq > 0) await session.untagged(`OK [UNSEEN ${unseenSeq}] First unseen`);
   await session.untagged(`OK [UIDVALIDITY ${summary.uidValidity}] UIDs valid`);
   await session.untagged(`OK [UIDNEXT ${Math.max(summary.uidNext, mailbox.lastUid + 1)}] Predicted next UID`);
+  // RFC 7162 3.1.2.1: every successful SELECT/EXAMINE reports the mailbox's HIGHESTMODSEQ.
+  await session.untagged(`OK [HIGHESTMODSEQ ${mailbox.knownModseq}] Highest`);
+  if (params.qresync) await reportQresync(session, mailbox, params.qresync);
   return ok(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE');
 }
 

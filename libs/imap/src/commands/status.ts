@@ -1,13 +1,14 @@
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import { mailboxArg } from '../server/mailbox-names';
+import { enableCondstore } from '../server/condstore';
 import { accountOf } from '../server/session-helpers';
 import { no, ok } from '../server/session-state';
 import { SyntaxError, type ArgNode } from '../protocol/command-reader';
 import { ResponseBuilder } from '../protocol/response-writer';
 import type { MailboxSummary } from '../mail-store';
 
-export const STATUS_ITEMS = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE'] as const;
+export const STATUS_ITEMS = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'HIGHESTMODSEQ'] as const;
 export type StatusItem = (typeof STATUS_ITEMS)[number];
 
 export function statusItems(nodes: ArgNode[]): StatusItem[] {
@@ -19,7 +20,6 @@ export function statusItems(nodes: ArgNode[]): StatusItem[] {
   });
 }
 
-/** The untagged STATUS line (RFC 3501 7.2.4); the selected mailbox's counts come from the session's view. */
 /**
  * RECENT for STATUS (RFC 3501 6.3.10): the selected mailbox's from the session's view, any
  * other's as the messages no session has claimed yet. Undefined when RECENT is not asked for.
@@ -30,6 +30,7 @@ export async function statusRecent(session: ImapSession, box: MailboxSummary, it
   return session.store.recentCount(box.id);
 }
 
+/** The untagged STATUS line (RFC 3501 7.2.4); the selected mailbox's counts come from the session's view. */
 export function statusLine(session: ImapSession, box: MailboxSummary, items: StatusItem[], recent?: number): Buffer {
   const selected = session.state.kind === 'selected' && session.state.mailbox.id === box.id ? session.state.mailbox : undefined;
   const values = items.map((item) => {
@@ -46,6 +47,9 @@ export function statusLine(session: ImapSession, box: MailboxSummary, items: Sta
         return `UNSEEN ${box.unseen}`;
       case 'SIZE':
         return `SIZE ${box.size}`;
+      case 'HIGHESTMODSEQ':
+        // RFC 7162 3.1.6
+        return `HIGHESTMODSEQ ${box.highestModseq}`;
       default: {
         const never: never = item;
         return never;
@@ -64,6 +68,7 @@ export const statusCommand = {
     args.end();
     const box = await session.store.getMailbox(accountOf(session), name);
     if (!box) return no('Mailbox does not exist', 'NONEXISTENT');
+    if (items.includes('HIGHESTMODSEQ')) await enableCondstore(session);
     await session.write(statusLine(session, box, items, await statusRecent(session, box, items)));
     return ok('STATUS completed');
   },

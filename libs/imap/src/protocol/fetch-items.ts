@@ -3,6 +3,8 @@ import { SyntaxError, type ArgNode } from './command-reader';
 
 export type FetchItem =
   | { type: 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODYSTRUCTURE' | 'BODY' }
+  /** RFC 7162 3.1.4 */
+  | { type: 'MODSEQ' }
   | { type: 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
   | {
       type: 'section';
@@ -13,7 +15,7 @@ export type FetchItem =
       partial?: { start: number; length: number };
     };
 
-const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
+const SIMPLE = new Set(['MODSEQ', 'UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
 
 const MACROS: Record<string, string[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],

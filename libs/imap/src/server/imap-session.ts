@@ -9,6 +9,9 @@ import type { ImapLimits, ImapLogger, ImapServerOptions } from './imap-options';
 import type { CommandSpec } from './command-spec';
 import { bad, no, type CommandResult, type SessionState } from './session-state';
 import type { SelectedMailbox } from './selected-mailbox';
+import { EXTENSION_CAPABILITIES } from './ext-capabilities';
+import { condstoreEnabled, qresyncEnabled } from './condstore';
+import { formatVanished } from '../ext/qresync';
 
 export interface SessionServer {
   options: ImapServerOptions;
@@ -114,7 +117,7 @@ export class ImapSession {
   }
 
   capabilities(): string[] {
-    const caps = [...BASE_CAPABILITIES];
+    const caps = [...BASE_CAPABILITIES, ...EXTENSION_CAPABILITIES];
     if (this.state.kind === 'not-authenticated') {
       if (!this.tlsActive && this.server.secureContext) caps.push('STARTTLS');
       caps.push(this.canAuthenticate ? 'AUTH=PLAIN' : 'LOGINDISABLED');
@@ -367,10 +370,15 @@ export class ImapSession {
     const lines: string[] = [];
     for (const uid of changes.expunged) if (box.seqOf(uid) > 0) box.pendingExpunges.add(uid);
     if (allowExpunge && box.pendingExpunges.size > 0) {
+      const vanished: number[] = [];
       for (const uid of [...box.pendingExpunges].sort((a, b) => a - b)) {
         const seq = box.remove(uid);
-        if (seq > 0) lines.push(`${seq} EXPUNGE`);
+        if (seq > 0) vanished.push(uid);
+        // RFC 7162 3.2.10.1: after ENABLE QRESYNC one VANISHED replaces the EXPUNGEs.
+        if (seq > 0 && !qresyncEnabled(this)) lines.push(`${seq} EXPUNGE`);
       }
+      const line = qresyncEnabled(this) ? formatVanished(vanished, false) : null;
+      if (line) lines.push(line.slice(2));
       box.pendingExpunges.clear();
     }
     const lastUid = box.lastUid;
@@ -386,7 +394,9 @@ export class ImapSession {
       const seq = box.seqOf(change.uid);
       if (seq > 0 && !box.pendingExpunges.has(change.uid)) {
         const flags = [...change.flags, ...(box.recent.has(change.uid) ? ['\\Recent'] : [])];
-        flagLines.push(`${seq} FETCH (UID ${change.uid} FLAGS (${flags.join(' ')}))`);
+        // RFC 7162 3.1.4: once CONDSTORE is on, unsolicited FETCHes carry MODSEQ.
+        const modseq = condstoreEnabled(this) ? ` MODSEQ (${change.modseq})` : '';
+        flagLines.push(`${seq} FETCH (UID ${change.uid} FLAGS (${flags.join(' ')})${modseq})`);
       }
     }
     // New messages are \Recent here only if no other session claimed them first (RFC 3501 2.3.2).

@@ -1,4 +1,4 @@
-import { MailStoreError, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type StoredFlags } from '@mailstead/imap';
+import { MailStoreError, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type StoredFlags, type UidRange } from '@mailstead/imap';
 import type { ChangeFeed } from '../change-feed';
 import { StoreError } from '../errors';
 import type { MailboxInfo } from '../repositories/mailbox.repository';
@@ -114,8 +114,31 @@ export class ImapMailStore implements MailStore {
     });
   }
 
-  updateFlags(mailboxId: number, uids: number[], mode: 'set' | 'add' | 'remove', flags: string[]): Promise<{ changed: StoredFlags[] }> {
-    return mapped(async () => ({ changed: (await this.store.messages.updateFlags(mailboxId, uids, mode, flags)).changed }));
+  updateFlags(
+    mailboxId: number,
+    uids: number[],
+    mode: 'set' | 'add' | 'remove',
+    flags: string[],
+    unchangedSince?: bigint,
+  ): Promise<{ changed: StoredFlags[]; modified: number[] }> {
+    return mapped(async () => {
+      const result = await this.store.messages.updateFlags(mailboxId, uids, mode, flags, unchangedSince);
+      return { changed: result.changed, modified: result.modified };
+    });
+  }
+
+  changedSince(mailboxId: number, modseq: bigint, uids?: readonly UidRange[]): Promise<StoredFlags[]> {
+    return this.store.imapSync.changedSince(mailboxId, modseq, uids);
+  }
+
+  async vanishedSince(mailboxId: number, modseq: bigint, knownUids?: readonly UidRange[]): Promise<{ vanished: UidRange[]; fromHistory: boolean }> {
+    const result = await this.store.imapSync.vanishedSince(mailboxId, modseq, knownUids);
+    if (!result) throw gone(mailboxId);
+    return { vanished: result.vanished, fromHistory: result.fromHistory };
+  }
+
+  modseqs(mailboxId: number, uids: readonly number[]): Promise<Map<number, bigint>> {
+    return this.store.imapSync.modseqs(mailboxId, uids);
   }
 
   expunge(mailboxId: number, uids?: number[]): Promise<number[]> {
