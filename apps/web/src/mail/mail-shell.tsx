@@ -48,6 +48,7 @@ import { displayName, FolderTree } from './folder-tree';
 import { mailApi } from './mail-api';
 import { MessageList } from './message-list';
 import { MessageReader } from './message-reader';
+import { ThreadReader } from './thread-reader';
 import { draftToCompose, prepareCompose, type ComposeDraft, type ComposeMode } from './quoting';
 import { loadSettings, rememberCorrespondents, knownCorrespondents } from './user-settings';
 import { useMailEvents } from './use-mail-events';
@@ -525,7 +526,23 @@ export function MailShell() {
         )}
         {showReader && (
           <Box component="section" aria-label="Reading pane" sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', bgcolor: 'background.paper' }}>
-            {activeId ? (
+            {activeId && threads && !q && (list.items.find((m) => m.id === activeId)?.threadSize ?? 1) > 1 ? (
+              <ThreadReader
+                key={activeId}
+                messageId={activeId}
+                toolbar={selected.size === 0 ? actionBar : null}
+                onBack={narrow ? () => setActiveId(undefined) : undefined}
+                mailboxName={(id) => (id === currentMailbox?.id ? undefined : names.get(id))}
+                onLoaded={(m) => {
+                  lastOpened.current = m;
+                  list.update((items) => items.map((x) => (x.id === m.id ? { ...x, seen: true } : x)));
+                  void loadMailboxes();
+                }}
+                onReply={(m, mode) => openCompose(mode, m)}
+                onToggleFlag={(m, on) => void setFlag([m.id], '\\Flagged', on)}
+                onDelete={(m) => (m.id === activeId ? remove([m.id]) : void mailApi.delete([m.id]).then(() => loadMailboxes(), showError))}
+              />
+            ) : activeId ? (
               <MessageReader
                 key={activeId}
                 messageId={activeId}

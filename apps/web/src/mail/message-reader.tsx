@@ -34,10 +34,14 @@ export interface MessageReaderProps {
   onBack?(): void;
   /** Row actions (read/unread, flag, move, delete...) shown above the message. */
   toolbar?: React.ReactNode;
+  /** One message of a conversation: no subject line (the conversation shows it), a fixed-height body. */
+  embedded?: boolean;
+  /** More buttons beside reply/forward (the conversation view's flag and delete). */
+  actions?: React.ReactNode;
 }
 
 /** The sandboxed HTML body: srcdoc, no scripts, no same-origin, a CSP of its own. */
-export function MessageBodyFrame({ html, allowRemoteImages, title }: { html: string; allowRemoteImages: boolean; title: string }) {
+export function MessageBodyFrame({ html, allowRemoteImages, title, height }: { html: string; allowRemoteImages: boolean; title: string; height?: number }) {
   const theme = useTheme();
   return (
     <Box
@@ -46,7 +50,7 @@ export function MessageBodyFrame({ html, allowRemoteImages, title }: { html: str
       sandbox={MESSAGE_FRAME_SANDBOX}
       referrerPolicy="no-referrer"
       srcDoc={messageFrameDocument(html, { allowRemoteImages, dark: theme.palette.mode === 'dark' })}
-      sx={{ border: 0, width: '100%', flex: 1, minHeight: 300, bgcolor: 'background.paper' }}
+      sx={{ border: 0, width: '100%', bgcolor: 'background.paper', ...(height ? { height } : { flex: 1, minHeight: 300 }) }}
     />
   );
 }
@@ -82,7 +86,7 @@ export async function inlineCidImages(message: Pick<MessageDetailDto, 'html' | '
   return html;
 }
 
-export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }: MessageReaderProps) {
+export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar, embedded = false, actions }: MessageReaderProps) {
   const [message, setMessage] = useState<MessageDetailDto | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [remoteImages, setRemoteImages] = useState(false);
@@ -139,19 +143,27 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }:
   // Inline parts with a Content-ID are the HTML body's own pictures.
   const attachments = message.attachments.filter((a) => !(a.inline && a.contentId && message.html !== null));
   return (
-    <Box component="article" aria-label={`Message: ${message.subject || '(no subject)'}`} sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
+    <Box
+      component="article"
+      aria-label={embedded ? `Message from ${message.from.name || message.from.address}` : `Message: ${message.subject || '(no subject)'}`}
+      sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, ...(embedded ? {} : { height: '100%' }) }}
+    >
       <Box sx={{ px: 2, pt: 1 }}>
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-          {onBack && (
-            <IconButton onClick={onBack} aria-label="Back to the list">
-              <ArrowBackIcon />
-            </IconButton>
-          )}
-          {toolbar}
-        </Stack>
-        <Typography variant="h6" component="h2" sx={{ mt: 1, wordBreak: 'break-word' }}>
-          {message.subject || '(no subject)'}
-        </Typography>
+        {!embedded && (
+          <>
+            <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+              {onBack && (
+                <IconButton onClick={onBack} aria-label="Back to the list">
+                  <ArrowBackIcon />
+                </IconButton>
+              )}
+              {toolbar}
+            </Stack>
+            <Typography variant="h6" component="h2" sx={{ mt: 1, wordBreak: 'break-word' }}>
+              {message.subject || '(no subject)'}
+            </Typography>
+          </>
+        )}
         <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start', mt: 1 }}>
           <Box sx={{ flex: 1, minWidth: 0 }}>
             <Typography sx={{ fontWeight: 600 }} noWrap>
@@ -188,6 +200,7 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }:
               <AttachEmailIcon />
             </IconButton>
           </Tooltip>
+          {actions}
           <Tooltip title={details ? 'Hide details' : 'Show details'}>
             <IconButton aria-label={details ? 'Hide details' : 'Show details'} aria-expanded={details} onClick={() => setDetails(!details)}>
               {details ? <ExpandLessIcon /> : <ExpandMoreIcon />}
@@ -241,9 +254,9 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar }:
       )}
       <Divider sx={{ mt: 1 }} />
       {view === 'html' && message.html !== null ? (
-        <MessageBodyFrame html={message.html} allowRemoteImages={remoteImages} title="Message body" />
+        <MessageBodyFrame html={message.html} allowRemoteImages={remoteImages} title="Message body" height={embedded ? 360 : undefined} />
       ) : (
-        <Box component="pre" sx={{ flex: 1, m: 0, p: 2, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: 'inherit', fontSize: 14 }}>
+        <Box component="pre" sx={{ flex: embedded ? undefined : 1, m: 0, p: 2, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: 'inherit', fontSize: 14 }}>
           {message.text ?? ''}
         </Box>
       )}
