@@ -5,6 +5,7 @@ import { DeliveryWorker } from '@mailstead/delivery';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
 import { CONFIG, LOGGER, REDIS, STORE } from '../tokens';
+import { ExpungePruneJob } from './expunge-prune.job';
 import { RoleRegistry } from './role-registry';
 
 /**
@@ -53,5 +54,5 @@ class WorkerRole implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
-@Module({ providers: [WorkerRole] })
+@Module({ providers: [WorkerRole, ExpungePruneJob] })
 export class WorkerRoleModule {}
