@@ -2,6 +2,7 @@ export { parseMessage } from './parse-message';
 export { sectionBytes, resolvePart, parsePartId } from './section';
 export { decodePartBody, decodeTransfer } from './decode';
 export { partText } from './content';
+export { decodeWords } from './params';
 export { LIMITS } from './limits';
 export type {
   Address,

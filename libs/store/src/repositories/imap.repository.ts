@@ -1,4 +1,4 @@
-import type { BodyPart, ImapEnvelope } from '@mailstead/mime';
+import { decodeWords, parseMessage, type BodyPart, type ImapEnvelope } from '@mailstead/mime';
 import type { Db } from '../prisma';
 import { flagList, type FlagState } from './message.repository';
 
@@ -45,8 +45,77 @@ type FlagRow = FlagState & { uid: number; modseq: bigint };
 
 const FLAG_COLUMNS = 'uid, modseq, seen, answered, flagged, deleted, draft, keywords';
 
-function likePattern(value: string): string {
-  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * SEARCH strings match as case-insensitive substrings (RFC 3501 6.4.4). Both sides are
+ * lower-cased here rather than with ILIKE/lower() in SQL, because the database may run with
+ * the C locale, whose case mapping covers ASCII only.
+ */
+export function foldForSearch(value: string): string {
+  return value.normalize('NFC').toLowerCase();
+}
+
+const NUL = /\0/g;
+
+/** `search_header`: every header field as one unfolded "name: value" line, encoded words decoded, folded. */
+export function searchHeaderText(headers: readonly { key: string; value: string }[]): string {
+  return headers
+    .map((h) => `${h.key.toLowerCase()}: ${decodeWords(h.value.replace(/\r?\n(?=[ \t])/g, '')).replace(/[\r\n]+/g, ' ')}`)
+    .map(foldForSearch)
+    .join('\n')
+    .replace(NUL, '');
+}
+
+/** A Postgres (ARE) regular expression matching `value` literally. */
+function regexLiteral(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The calendar date written in the Date header, disregarding time and timezone (RFC 3501
+ * 6.4.4 SENT*): "Mon, 1 Dec 2026 23:30 -0500" is 1-Dec-2026 even though it is 2-Dec in UTC.
+ * Two- and three-digit years as RFC 5322 4.3; no readable Date header: the stored sent date
+ * (else the internal date) in UTC.
+ */
+const SENT_DAY = `(SELECT COALESCE(
+    make_date(
+      CASE WHEN length(d[3]) = 2 THEN d[3]::int + CASE WHEN d[3]::int < 50 THEN 2000 ELSE 1900 END
+           WHEN length(d[3]) = 3 THEN d[3]::int + 1900 ELSE GREATEST(d[3]::int, 1) END,
+      array_position(ARRAY['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec'], lower(d[2])), 1) + (d[1]::int - 1),
+    (COALESCE(m.sent_date, m.internal_date) AT TIME ZONE 'UTC')::date)
+  FROM (SELECT regexp_match(
+    (SELECT h->>'value' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.headers) = 'array' THEN m.headers ELSE '[]'::jsonb END) h
+      WHERE lower(h->>'key') = 'date' LIMIT 1),
+    '(\\d{1,2})\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+(\\d{2,4})', 'i') AS d) x)`;
+
+/** Whether a search needs `search_header`/`search_body` (filled on first use). */
+function needsSearchText(key: ImapSearchKey): boolean {
+  switch (key.type) {
+    case 'header':
+    case 'address':
+    case 'subject':
+    case 'body':
+    case 'text':
+      return true;
+    case 'not':
+      return needsSearchText(key.key);
+    case 'or':
+      return needsSearchText(key.left) || needsSearchText(key.right);
+    case 'and':
+      return key.keys.some(needsSearchText);
+    case 'all':
+    case 'uids':
+    case 'flag':
+    case 'keyword':
+    case 'internalDate':
+    case 'sentDate':
+    case 'size':
+    case 'modseq':
+      return false;
+    default: {
+      const never: never = key;
+      return never;
+    }
+  }
 }
 
 /** Compiles a search key to a WHERE fragment over `message m`, pushing values onto `params`. */
@@ -55,18 +124,14 @@ export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
     params.push(value);
     return `$${params.length}`;
   };
+  // A header field's line in search_header, with the value somewhere after "name:".
   const header = (field: string, value: string) =>
-    `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.headers) = 'array' THEN m.headers ELSE '[]'::jsonb END) h
-      WHERE h->>'key' = ${p(field.toLowerCase())} AND h->>'value' ILIKE ${p(likePattern(value))})`;
+    `m.search_header ~ ${p(`(^|\n)${regexLiteral(foldForSearch(field))}:[^\n]*${regexLiteral(foldForSearch(value))}`)}`;
   const dateCompare = (column: string, op: 'before' | 'on' | 'since', date: Date) => {
-    const day = `(${column} AT TIME ZONE 'UTC')::date`;
     const value = `${p(date.toISOString().slice(0, 10))}::date`;
-    return op === 'before' ? `${day} < ${value}` : op === 'on' ? `${day} = ${value}` : `${day} >= ${value}`;
+    return op === 'before' ? `${column} < ${value}` : op === 'on' ? `${column} = ${value}` : `${column} >= ${value}`;
   };
-  // Body text: words through the full-text index (decoded text), or the raw bytes as written.
-  const body = (value: string) =>
-    `(ts_filter(m.search_vector, '{d}') @@ plainto_tsquery('simple', ${p(value)})
-      OR EXISTS (SELECT 1 FROM blob b WHERE b.id = m.blob_id AND position(convert_to(${p(value)}, 'UTF8') IN substring(b.data FROM COALESCE((m.body_structure->>'bodyStart')::int, 0) + 1)) > 0))`;
+  const body = (value: string) => `position(${p(foldForSearch(value))} IN m.search_body) > 0`;
   switch (key.type) {
     case 'all':
       return 'TRUE';
@@ -82,23 +147,20 @@ export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
       return `${key.set ? '' : 'NOT '}(${p(key.keyword)} = ANY(m.keywords))`;
     case 'header':
       return header(key.field, key.value);
-    case 'address': {
-      const column = { from: `(m.from_name || ' ' || m.from_address)`, to: 'm.to_addresses', cc: 'm.cc_addresses', bcc: null }[key.field];
-      return column ? `(${column} ILIKE ${p(likePattern(key.value))} OR ${header(key.field, key.value)})` : header(key.field, key.value);
-    }
+    case 'address':
+      return header(key.field, key.value);
     case 'subject':
-      return `(m.subject ILIKE ${p(likePattern(key.value))} OR ${header('subject', key.value)})`;
+      return header('subject', key.value);
     case 'body':
       return body(key.value);
-    case 'text':
-      return `(m.search_vector @@ plainto_tsquery('simple', ${p(key.value)})
-        OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.headers) = 'array' THEN m.headers ELSE '[]'::jsonb END) h
-          WHERE h->>'value' ILIKE ${p(likePattern(key.value))})
-        OR EXISTS (SELECT 1 FROM blob b WHERE b.id = m.blob_id AND position(convert_to(${p(key.value)}, 'UTF8') IN b.data) > 0))`;
+    case 'text': {
+      const needle = p(foldForSearch(key.value));
+      return `(position(${needle} IN m.search_header) > 0 OR position(${needle} IN m.search_body) > 0)`;
+    }
     case 'internalDate':
-      return dateCompare('m.internal_date', key.op, key.date);
+      return dateCompare(`(m.internal_date AT TIME ZONE 'UTC')::date`, key.op, key.date);
     case 'sentDate':
-      return dateCompare('COALESCE(m.sent_date, m.internal_date)', key.op, key.date);
+      return dateCompare(SENT_DAY, key.op, key.date);
     case 'size':
       return key.op === 'larger' ? `m.size > ${p(key.size)}` : `m.size < ${p(key.size)}`;
     case 'modseq':
@@ -251,7 +313,47 @@ export class ImapRepository {
     return new Map(rows.map((r) => [r.uid, Buffer.from(r.data)]));
   }
 
+  /**
+   * Fills `search_header`/`search_body` for the mailbox's messages that lack them, from the
+   * blobs (parsed by libs/mime), in batches of bounded size.
+   */
+  async fillSearchText(mailboxId: number): Promise<void> {
+    const MAX_BATCH_BYTES = 8 << 20;
+    for (;;) {
+      const missing = await this.db.$queryRawUnsafe<{ id: bigint; size: number }[]>(
+        'SELECT id, size FROM message WHERE mailbox_id = $1 AND search_body IS NULL ORDER BY uid LIMIT 500',
+        mailboxId,
+      );
+      if (missing.length === 0) return;
+      for (let i = 0; i < missing.length; ) {
+        const batch: string[] = [];
+        let bytes = 0;
+        while (i < missing.length && (batch.length === 0 || bytes + missing[i]!.size <= MAX_BATCH_BYTES)) {
+          bytes += missing[i]!.size;
+          batch.push(String(missing[i++]!.id));
+        }
+        const rows = await this.db.$queryRawUnsafe<{ id: bigint; data: Uint8Array }[]>(
+          'SELECT m.id, b.data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.id = ANY($1::text[]::bigint[])',
+          batch,
+        );
+        const parsed = rows.map((r) => {
+          const message = parseMessage(Buffer.from(r.data));
+          return { id: String(r.id), header: searchHeaderText(message.headers), body: foldForSearch(message.text).replace(NUL, '') };
+        });
+        await this.db.$executeRawUnsafe(
+          `UPDATE message m SET search_header = v.h, search_body = v.b
+           FROM unnest($1::text[]::bigint[], $2::text[], $3::text[]) AS v(id, h, b) WHERE m.id = v.id`,
+          parsed.map((x) => x.id),
+          parsed.map((x) => x.header),
+          parsed.map((x) => x.body),
+        );
+      }
+      if (missing.length < 500) return;
+    }
+  }
+
   async search(mailboxId: number, key: ImapSearchKey): Promise<number[]> {
+    if (needsSearchText(key)) await this.fillSearchText(mailboxId);
     const params: unknown[] = [mailboxId];
     const where = compileSearch(key, params);
     const rows = await this.db.$queryRawUnsafe<{ uid: number }[]>(`SELECT m.uid FROM message m WHERE m.mailbox_id = $1 AND (${where}) ORDER BY m.uid`, ...params);
