@@ -107,4 +107,20 @@ describe('MessageList', () => {
     fireEvent.dragStart(screen.getAllByRole('option')[2]!, { dataTransfer });
     expect(JSON.parse(data.get('application/x-mailstead-messages')!)).toEqual(['1', '3']);
   });
+
+  it('is usable by keyboard: one tab stop, arrows move it, Enter opens, x selects', async () => {
+    const props = setup({ items: HUGE_FOLDER.slice(0, 20) });
+    const rows = screen.getAllByRole('option');
+    expect(rows.filter((r) => r.tabIndex === 0).map((r) => r.getAttribute('data-message-id'))).toEqual(['1']);
+    rows[0]!.focus();
+    fireEvent.keyDown(rows[0]!, { key: 'ArrowDown' });
+    await new Promise((r) => requestAnimationFrame(r));
+    const second = screen.getByRole('option', { name: /Sender 2, Subject 2/ });
+    expect(document.activeElement).toBe(second);
+    expect(second.tabIndex).toBe(0);
+    fireEvent.keyDown(second, { key: 'Enter' });
+    expect(props.onOpen).toHaveBeenCalledWith(expect.objectContaining({ id: '2' }));
+    fireEvent.keyDown(second, { key: 'x' });
+    expect(props.onSelectionChange).toHaveBeenLastCalledWith(new Set(['2']));
+  });
 });

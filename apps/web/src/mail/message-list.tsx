@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, type MouseEvent } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Box, Checkbox, CircularProgress, IconButton, Typography } from '@mui/material';
 import AttachFileIcon from '@mui/icons-material/AttachFile';
@@ -44,9 +44,12 @@ interface RowProps {
   onCheck(message: MessageSummaryDto): void;
   onToggleFlag(message: MessageSummaryDto): void;
   dragIds(message: MessageSummaryDto): string[];
+  /** Roving tab stop: 0 for the one row Tab reaches, -1 for the others (arrow keys move). */
+  tabIndex: number;
+  onKeyDown(e: KeyboardEvent, message: MessageSummaryDto): void;
 }
 
-const Row = memo(function Row({ message, checked, active, folder, onClick, onCheck, onToggleFlag, dragIds }: RowProps) {
+const Row = memo(function Row({ message, checked, active, folder, onClick, onCheck, onToggleFlag, dragIds, tabIndex, onKeyDown }: RowProps) {
   const sender = message.from.name || message.from.address || '(no sender)';
   return (
     <Box
@@ -54,6 +57,8 @@ const Row = memo(function Row({ message, checked, active, folder, onClick, onChe
       aria-selected={active}
       aria-label={`${message.seen ? '' : 'Unread, '}${sender}, ${message.subject || '(no subject)'}`}
       data-message-id={message.id}
+      tabIndex={tabIndex}
+      onKeyDown={(e) => onKeyDown(e, message)}
       draggable
       onDragStart={(e) => {
         e.dataTransfer.setData(DRAG_TYPE, JSON.stringify(dragIds(message)));
@@ -74,6 +79,7 @@ const Row = memo(function Row({ message, checked, active, folder, onClick, onChe
         borderLeftColor: message.seen ? 'transparent' : 'primary.main',
         bgcolor: active ? 'action.selected' : checked ? 'action.hover' : 'background.paper',
         '&:hover': { bgcolor: active ? 'action.selected' : 'action.hover' },
+        '&:focus-visible': { outline: 2, outlineColor: 'primary.main', outlineOffset: -2 },
       }}
     >
       <Checkbox
@@ -190,6 +196,35 @@ export function MessageList(props: MessageListProps) {
     anchor.current = message.id;
     onSelectionChange(next);
   };
+  // Keyboard: Tab reaches one row (the open one, else the last focused, else the first);
+  // arrows move between rows, Home/End jump, Enter/Space open, x selects.
+  const [focusId, setFocusId] = useState<string | undefined>();
+  const tabStop = activeId && items.some((m) => m.id === activeId) ? activeId : focusId && items.some((m) => m.id === focusId) ? focusId : items[0]?.id;
+  const focusRow = (index: number) => {
+    const target = latest.current.items[index];
+    if (!target) return;
+    setFocusId(target.id);
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-message-id="${target.id}"]`)?.focus());
+  };
+  const onRowKeyDown = (e: KeyboardEvent, message: MessageSummaryDto) => {
+    if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+    const index = latest.current.items.findIndex((m) => m.id === message.id);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => focusRow(index + 1),
+      ArrowUp: () => focusRow(index - 1),
+      Home: () => focusRow(0),
+      End: () => focusRow(latest.current.items.length - 1),
+      Enter: () => onClick(e as unknown as MouseEvent, message),
+      ' ': () => onClick(e as unknown as MouseEvent, message),
+      x: () => onCheck(message),
+    };
+    const action = keys[e.key];
+    if (!action) return;
+    e.preventDefault();
+    e.stopPropagation();
+    action();
+  };
   const dragIds = (message: MessageSummaryDto) => {
     const current = latest.current.selected;
     return current.has(message.id) ? [...current] : [message.id];
@@ -217,6 +252,8 @@ export function MessageList(props: MessageListProps) {
                   onCheck={onCheck}
                   onToggleFlag={onToggleFlag}
                   dragIds={dragIds}
+                  tabIndex={message.id === tabStop ? 0 : -1}
+                  onKeyDown={onRowKeyDown}
                 />
               ) : (
                 <Box sx={{ height: ROW_HEIGHT, display: 'grid', placeItems: 'center' }} aria-label="Loading more messages">
