@@ -4,8 +4,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Redis } from 'ioredis';
 import { parseConfig } from '@mailstead/config';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
+import { DeliveryQueue } from '@mailstead/delivery';
 import { ChangeFeed } from '@mailstead/store';
 import { createTestDatabase, freePort, redisUrl, type TestDatabase } from '@mailstead/testing';
+import { AdminMailService } from '../../apps/server/src/api/admin/admin-mail.service';
 import { configureHttp } from '../../apps/server/src/api/http-setup';
 import { AppModule } from '../../apps/server/src/app/app.module';
 import { createLogger } from '../../apps/server/src/runtime/logger';
@@ -21,6 +23,8 @@ export interface ApiHarness {
   redis: Redis;
   changeFeed: ChangeFeed;
   base: string;
+  /** The delivery queue the API enqueues on, under a key prefix of this test file's own. */
+  deliveryQueue: DeliveryQueue;
   stop(): Promise<void>;
 }
 
@@ -45,15 +49,20 @@ export async function startApi(options: { env?: Record<string, string> } = {}): 
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
   app.setGlobalPrefix('api');
   await configureHttp(app);
+  // Test files share one Redis: each gets its own BullMQ prefix so no job meets another file's rows.
+  const deliveryQueue = new DeliveryQueue(redis, { prefix: `test-${db.name}` });
+  app.get(AdminMailService).useQueue(deliveryQueue);
   await app.listen(config.http.port, config.http.host);
   return {
     db,
     app,
     redis,
     changeFeed,
+    deliveryQueue,
     base: `http://127.0.0.1:${config.http.port}`,
     async stop() {
-      // Closing the app closes the store, Redis and the change feed (SharedServicesLifecycle).
+      // Closing the app closes the store, Redis, the change feed (SharedServicesLifecycle) and the queue.
+      await deliveryQueue.queue.obliterate({ force: true }).catch(() => undefined);
       await app.close();
       await db.drop();
     },

@@ -11,9 +11,35 @@ export const listQuery = z.object({
   filter: z.string().max(2000).optional(),
 });
 
-export const domainDto = z.object({ id: z.number().int(), name: z.string(), enabled: z.boolean(), accounts: z.number().int(), aliases: z.number().int(), lists: z.number().int(), createdAt: z.string() });
+export const domainDto = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  enabled: z.boolean(),
+  /** Users of the domain must enrol TOTP before they can use the web API (sessionInfo.totpSetupRequired). */
+  requireTotp: z.boolean(),
+  accounts: z.number().int(),
+  aliases: z.number().int(),
+  lists: z.number().int(),
+  createdAt: z.string(),
+});
 export const createDomainRequest = z.object({ name: z.string().trim().min(3).max(253) });
-export const updateDomainRequest = z.object({ enabled: z.boolean().optional() });
+export const updateDomainRequest = z.object({ enabled: z.boolean().optional(), requireTotp: z.boolean().optional() });
+
+/**
+ * GET /api/admin/domains/:id/dns: the records to publish and what DNS answers now for each
+ * (looked up live through MAILSTEAD_DNS_SERVERS). POST /api/admin/domains/:id/dkim generates
+ * a new DKIM key (rotating any old one: new selector) and answers the same report.
+ */
+export const dnsRecordCheck = z.object({
+  purpose: z.string(),
+  type: z.string(),
+  name: z.string(),
+  value: z.string(),
+  /** ok: published as expected; missing: nothing found; wrong: found something else; error: the lookup failed. */
+  status: z.enum(['ok', 'missing', 'wrong', 'error']),
+  found: z.array(z.string()),
+});
+export const dnsReport = z.object({ records: z.array(dnsRecordCheck), checkedAt: z.string() });
 
 export const userDto = z.object({
   id: z.number().int(),
@@ -25,7 +51,17 @@ export const userDto = z.object({
   quotaBytes: z.number(),
   usedBytes: z.number(),
   createdAt: z.string(),
+  /** The account has a TOTP second factor (POST /api/admin/users/:id/reset-2fa removes it). */
+  totpEnabled: z.boolean(),
+  /** How many app passwords (IMAP/POP3/SMTP) the account has. */
+  appPasswords: z.number().int(),
 });
+/**
+ * DELETE /api/admin/users/:id removes the account with all its mailboxes and messages and
+ * answers the user plus what went: `{ ...user, removed: { mailboxes, messages } }`. To keep
+ * the mail, disable the account (PUT enabled=false) instead.
+ */
+export const userRemoved = z.object({ removed: z.object({ mailboxes: z.number().int(), messages: z.number().int() }) });
 export const createUserRequest = z.object({
   address: z.string().trim().email().max(320),
   password: z.string().min(8, 'password must be at least 8 characters').max(1024),
@@ -66,6 +102,22 @@ export const createListRequest = z.object({
 });
 export const updateListRequest = createListRequest.omit({ address: true }).partial();
 
+/** GET /api/admin/lists/:id/moderation: posts held for a moderated list (pending first, at most 500). */
+export const moderationItemDto = z.object({
+  id: z.number().int(),
+  sender: z.string(),
+  subject: z.string(),
+  preview: z.string(),
+  size: z.number().int(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+});
+/** GET /api/admin/lists/:id/moderation/:itemId adds the message's text (and `raw` headers). */
+export const moderationDetailDto = moderationItemDto.extend({ headers: z.string(), text: z.string() });
+/** POST .../moderation/:itemId/reject; the sender is told, with the reason when given. */
+export const moderationRejectRequest = z.object({ reason: z.string().trim().max(2000).optional() });
+
 export const queueDto = z.object({
   id: z.string(),
   sender: z.string(),
@@ -76,6 +128,48 @@ export const queueDto = z.object({
   lastError: z.string().nullable(),
   createdAt: z.string(),
   recipients: z.array(z.object({ address: z.string(), status: z.string(), response: z.string().nullable() })),
+});
+
+/** GET /api/admin/queue/:id adds the attempt log (host tried, result, the remote's reply). */
+export const queueDetailDto = queueDto.extend({
+  size: z.number().int(),
+  attemptLog: z.array(z.object({ at: z.string(), host: z.string().nullable(), result: z.string(), response: z.string().nullable() })),
+});
+
+/**
+ * POST /api/admin/queue/bulk: one action on a selection (`ids`) or on every entry matching a
+ * filter (destination `domain`, `status`, `sender`, queued more than `olderThanHours` ago),
+ * at most 10,000 entries per call. retry enqueues at once; bounce tells the senders; delete drops.
+ */
+export const queueBulkRequest = z
+  .object({
+    action: z.enum(['retry', 'delete', 'bounce']),
+    ids: z.array(z.string().regex(/^[1-9][0-9]{0,18}$/)).min(1).max(10_000).optional(),
+    filter: z
+      .object({
+        domain: z.string().trim().min(1).max(253).optional(),
+        status: z.enum(['queued', 'sending', 'deferred', 'delivered', 'failed']).optional(),
+        sender: z.string().trim().max(320).optional(),
+        olderThanHours: z.number().min(0).max(24 * 365).optional(),
+      })
+      .optional(),
+  })
+  .refine((v) => (v.ids === undefined) !== (v.filter === undefined), { message: 'give either ids or filter', path: ['ids'] });
+export const queueBulkResult = z.object({ matched: z.number().int(), done: z.number().int(), failed: z.number().int() });
+
+/**
+ * GET /api/admin/stats (scoped to a domain admin's domains): counts, today's traffic, hourly
+ * traffic of the last 7 days (168 buckets, oldest first), top senders and recipients (7 days).
+ */
+export const adminStatsDto = z.object({
+  domains: z.number().int(),
+  users: z.number().int(),
+  messagesToday: z.object({ in: z.number().int(), out: z.number().int() }),
+  queue: z.object({ queued: z.number().int(), deferred: z.number().int(), failed: z.number().int() }),
+  storageBytes: z.number(),
+  traffic: z.array(z.object({ at: z.string(), in: z.number().int(), out: z.number().int() })),
+  topSenders: z.array(z.object({ address: z.string(), count: z.number().int() })),
+  topRecipients: z.array(z.object({ address: z.string(), count: z.number().int() })),
 });
 
 export const auditDto = z.object({ id: z.string(), at: z.string(), actor: z.string(), action: z.string(), target: z.string().nullable(), details: z.unknown(), ip: z.string().nullable() });

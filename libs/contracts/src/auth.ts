@@ -27,6 +27,16 @@ export const sessionInfo = z.object({
   csrfToken: z.string(),
   /** Domains this account administers (all of them for admin). */
   adminDomains: z.array(z.string()),
+  /**
+   * The account's domain requires a second factor (an admin set "require TOTP") and the
+   * account has none yet. The login still succeeds (200, session cookie), but until the user
+   * enrols, every endpoint except GET /api/auth/me, POST /api/auth/logout,
+   * POST /api/auth/totp/enroll and POST /api/auth/totp/verify answers
+   * 403 `{ error: { code: "totp_setup_required" } }`. After a correct
+   * POST /api/auth/totp/verify the same session works normally and this turns false.
+   * While the domain requires it, POST /api/auth/totp/disable answers 403 `totp_setup_required`.
+   */
+  totpSetupRequired: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const apiError = z.object({
   error: z.object({
     status: z.number().int(),
-    /** Stable machine code: bad_request, validation, unauthorized, csrf, forbidden, not_found, conflict, too_many_requests, payload_too_large, internal; at login also totp_required (send `totp`) and totp_invalid. */
+    /** Stable machine code: bad_request, validation, unauthorized, csrf, forbidden, not_found, conflict, too_many_requests, payload_too_large, internal; at login also totp_required (send `totp`) and totp_invalid; totp_setup_required when the domain requires TOTP and the account must enrol first (see sessionInfo.totpSetupRequired). */
     code: z.string(),
     message: z.string(),
     /** Field path -> messages, for validation failures. */

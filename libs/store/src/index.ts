@@ -39,7 +39,7 @@ export type {
 export { DELAY_WARNING } from './repositories/outbound.repository';
 export { LIST_BOUNCE_SUFFIX, type ListBounceAction, type ListBounceResult, type ListMemberBounceState } from './repositories/list-bounce.repository';
 export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
-export type { AdminPage, Paged } from './repositories/admin.repository';
+export type { AdminPage, AdminStatsRow, ModerationRow, Paged } from './repositories/admin.repository';
 export { decodeTotpState, type TotpState } from './repositories/totp.repository';
 export type { Pop3Inbox, Pop3MessageRow } from './repositories/pop3.repository';
 export { ImapMailStore } from './imap/imap-mail-store';

@@ -13,7 +13,8 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'internal'
   | 'totp_required'
-  | 'totp_invalid';
+  | 'totp_invalid'
+  | 'totp_setup_required';
 
 /** An error with the API's stable JSON shape (libs/contracts apiError). */
 export class ApiException extends HttpException {

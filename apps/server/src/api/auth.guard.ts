@@ -1,5 +1,6 @@
 import '@fastify/cookie';
-import { Inject, Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { AccountRecord, Store } from '@mailstead/store';
 import { STORE } from '../app/tokens';
@@ -19,6 +20,13 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const TOTP_SETUP_ALLOWED = 'mailstead:totp-setup-allowed';
+
+/**
+ * Marks an endpoint a session may use while its domain requires TOTP and the account has not
+ * enrolled yet (me, logout, enrol, verify); every other endpoint answers 403 totp_setup_required.
+ */
+export const AllowDuringTotpSetup = () => SetMetadata(TOTP_SETUP_ALLOWED, true);
 
 /**
  * Requires a live session of an enabled account, and on state-changing methods the CSRF
@@ -30,6 +38,7 @@ export class SessionGuard implements CanActivate {
   constructor(
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(STORE) private readonly store: Store,
+    @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -45,6 +54,12 @@ export class SessionGuard implements CanActivate {
     if (!SAFE_METHODS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !sameToken(header, session.csrf)) throw new ApiException(403, 'csrf', 'missing or wrong X-CSRF-Token header');
+    }
+    // Per-domain "require TOTP": checked on every request (not only at login), so turning it
+    // on reaches sessions that are already open. Only accounts without a second factor pay
+    // for the lookup.
+    if (account.totpSecret === null && !this.reflector.get<boolean>(TOTP_SETUP_ALLOWED, context.getHandler()) && (await this.store.totp.requiredFor(account.id))) {
+      throw new ApiException(403, 'totp_setup_required', 'your domain requires a second factor: enrol TOTP first (POST /api/auth/totp/enroll)');
     }
     request.auth = { account, session, token };
     return true;

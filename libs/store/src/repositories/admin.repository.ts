@@ -14,10 +14,38 @@ export interface AdminPage {
   domainIds?: number[];
 }
 
+/** How many bytes of a held post the moderation list reads (enough for the header and a preview). */
+const MODERATION_HEAD_BYTES = 16_384;
+
+export interface ModerationRow {
+  id: number;
+  sender: string;
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string | null;
+  createdAt: Date;
+  size: number;
+  /** the first bytes of the message */
+  head: Buffer;
+}
+
+export interface AdminStatsRow {
+  domains: number;
+  users: number;
+  storageBytes: number;
+  queue: Record<'queued' | 'sending' | 'deferred' | 'failed' | 'delivered', number>;
+  /** Hour buckets (start of the hour) that had traffic since `since`. */
+  inByHour: { at: Date; count: number }[];
+  outByHour: { at: Date; count: number }[];
+  topSenders: { address: string; count: number }[];
+  topRecipients: { address: string; count: number }[];
+}
+
 export interface Paged<T> {
   rows: T[];
   total: number;
 }
+
+const userInclude = { domain: { select: { name: true } }, _count: { select: { appPasswords: true } } } as const;
 
 const pick = (allowed: readonly string[], sort: string, fallback: string) => (allowed.includes(sort) ? sort : fallback);
 
@@ -62,7 +90,12 @@ export class AdminRepository {
   }
 
   async setDomainEnabled(id: number, enabled: boolean): Promise<void> {
-    const { count } = await this.db.domain.updateMany({ where: { id }, data: { enabled } });
+    await this.updateDomain(id, { enabled });
+  }
+
+  /** Domain settings: enabled, and whether its users must enrol a TOTP second factor. */
+  async updateDomain(id: number, data: { enabled?: boolean; requireTotp?: boolean }): Promise<void> {
+    const { count } = await this.db.domain.updateMany({ where: { id }, data });
     if (count === 0) throw notFound('domain');
   }
 
@@ -75,14 +108,23 @@ export class AdminRepository {
     const sort = pick(['id', 'address', 'role', 'enabled', 'quotaBytes', 'usedBytes', 'createdAt'], p.sort, 'address');
     const orderBy = sort === 'address' ? { addressKey: p.order } : { [sort]: p.order };
     const [rows, total] = await Promise.all([
-      this.db.account.findMany({ where, orderBy, skip: p.offset, take: p.limit, include: { domain: { select: { name: true } } } }),
+      this.db.account.findMany({ where, orderBy, skip: p.offset, take: p.limit, include: userInclude }),
       this.db.account.count({ where }),
     ]);
     return { rows, total };
   }
 
   user(id: number) {
-    return this.db.account.findUnique({ where: { id }, include: { domain: { select: { name: true } } } });
+    return this.db.account.findUnique({ where: { id }, include: userInclude });
+  }
+
+  /** What deleting an account removes: its mailboxes and messages (counted for the confirmation). */
+  async userMailCount(id: number): Promise<{ mailboxes: number; messages: number }> {
+    const [mailboxes, messages] = await Promise.all([
+      this.db.mailbox.count({ where: { accountId: id } }),
+      this.db.message.count({ where: { mailbox: { accountId: id } } }),
+    ]);
+    return { mailboxes, messages };
   }
 
   async updateUser(id: number, data: { displayName?: string | null; role?: AccountRole; enabled?: boolean; quotaBytes?: bigint; passwordHash?: string }): Promise<void> {
@@ -153,12 +195,15 @@ export class AdminRepository {
   }
 
   /** Outbound rows; a domain admin sees the rows whose sender is in one of their domains. */
-  async queue(p: Omit<AdminPage, 'domainIds' | 'ids'> & { domains?: string[]; status?: OutboundStatus; ids?: bigint[] }) {
+  async queue(p: Omit<AdminPage, 'domainIds' | 'ids'> & { domains?: string[]; status?: OutboundStatus; ids?: bigint[]; domain?: string; sender?: string; createdBefore?: Date }) {
     const where = {
       ...(p.domains ? { OR: p.domains.map((d) => ({ sender: { endsWith: `@${d}`, mode: 'insensitive' as const } })) } : {}),
       ...(p.status ? { status: p.status } : {}),
       ...(p.ids ? { id: { in: p.ids } } : {}),
       ...(p.q ? { domain: { contains: p.q.toLowerCase() } } : {}),
+      ...(p.domain ? { domain: p.domain.toLowerCase() } : {}),
+      ...(p.sender !== undefined ? { sender: { contains: p.sender, mode: 'insensitive' as const } } : {}),
+      ...(p.createdBefore ? { createdAt: { lt: p.createdBefore } } : {}),
     };
     const sort = pick(['id', 'domain', 'sender', 'status', 'attempts', 'nextAttemptAt', 'createdAt'], p.sort, 'id');
     const [rows, total] = await Promise.all([
@@ -186,5 +231,115 @@ export class AdminRepository {
       this.db.auditLog.count({ where }),
     ]);
     return { rows, total };
+  }
+  /** The bytes of a stored message blob, or null. */
+  async blob(id: string): Promise<Buffer | null> {
+    const row = await this.db.blob.findUnique({ where: { id }, select: { data: true } });
+    return row ? Buffer.from(row.data) : null;
+  }
+
+  /** Held posts of one list (newest last) with the first bytes of each message for subject and preview. */
+  async moderationItems(listId: number, status?: 'pending' | 'approved' | 'rejected'): Promise<ModerationRow[]> {
+    const rows = await this.db.$queryRawUnsafe<{ id: number; sender: string; status: 'pending' | 'approved' | 'rejected'; reason: string | null; created_at: Date; size: number; head: Uint8Array }[]>(
+      `SELECT m.id, m.sender, m.status::text AS status, m.reason, m.created_at, b.size, substring(b.data from 1 for ${MODERATION_HEAD_BYTES}) AS head
+         FROM moderation_item m JOIN blob b ON b.id = m.blob_id
+        WHERE m.list_id = $1 AND ($2::text IS NULL OR m.status::text = $2)
+        ORDER BY m.id ASC LIMIT 500`,
+      listId,
+      status ?? null,
+    );
+    return rows.map((r) => ({ id: r.id, sender: r.sender, status: r.status, reason: r.reason, createdAt: r.created_at, size: r.size, head: Buffer.from(r.head) }));
+  }
+
+  /** One held post with its full bytes, or null. */
+  async moderationItem(id: number): Promise<(Omit<ModerationRow, 'head'> & { listId: number; raw: Buffer }) | null> {
+    const row = await this.db.moderationItem.findUnique({ where: { id }, include: { blob: { select: { size: true, data: true } } } });
+    if (!row) return null;
+    return { id: row.id, listId: row.listId, sender: row.sender, status: row.status, reason: row.reason, createdAt: row.createdAt, size: row.blob.size, raw: Buffer.from(row.blob.data) };
+  }
+
+  /**
+   * Queue rows a bulk action applies to: explicit ids, or a filter (status, destination domain,
+   * sender, queued before an instant), always within the caller's sender domains; at most `limit`.
+   */
+  async queueIds(p: { ids?: bigint[]; status?: OutboundStatus[]; domain?: string; sender?: string; createdBefore?: Date; senderDomains?: string[]; limit: number }): Promise<bigint[]> {
+    const rows = await this.db.outbound.findMany({
+      where: {
+        ...(p.ids ? { id: { in: p.ids } } : {}),
+        ...(p.status ? { status: { in: p.status } } : {}),
+        ...(p.domain ? { domain: p.domain.toLowerCase() } : {}),
+        ...(p.sender !== undefined ? { sender: { equals: p.sender, mode: 'insensitive' as const } } : {}),
+        ...(p.createdBefore ? { createdAt: { lt: p.createdBefore } } : {}),
+        ...(p.senderDomains ? { OR: p.senderDomains.map((d) => ({ sender: { endsWith: `@${d}`, mode: 'insensitive' as const } })) } : {}),
+      },
+      orderBy: { id: 'asc' },
+      take: p.limit,
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Marks a row failed by an administrator (every recipient still waiting gets `response`);
+   * answers the recipients that were waiting, or null when the row is finished or gone.
+   */
+  async bounceQueued(id: bigint, response: string): Promise<{ address: string; orcpt: string | null; notify: string[] }[] | null> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.outbound.updateMany({ where: { id, status: { in: ['queued', 'deferred', 'sending'] } }, data: { status: 'failed', lastError: response } });
+      if (count === 0) return null;
+      const waiting = await tx.outboundRecipient.findMany({ where: { outboundId: id, status: { in: ['pending', 'deferred'] } }, select: { address: true, orcpt: true, notify: true }, orderBy: { id: 'asc' } });
+      await tx.outboundRecipient.updateMany({ where: { outboundId: id, status: { in: ['pending', 'deferred'] } }, data: { status: 'failed', smtpCode: 550, response } });
+      await tx.outboundAttempt.create({ data: { outboundId: id, host: null, result: 'failed', response } });
+      return waiting;
+    });
+  }
+
+  /**
+   * Dashboard figures, for every domain or only the given ones: counts, today's traffic, hourly
+   * traffic of the last 7 days, top senders (outbound envelope senders) and top recipients
+   * (accounts that received the most messages). "In" counts messages stored in mailboxes other
+   * than Sent and Drafts; "out" counts outbound recipients.
+   */
+  async stats(p: { domainIds?: number[]; domains?: string[]; since: Date }): Promise<AdminStatsRow> {
+    const scoped = p.domainIds !== undefined;
+    const ids = p.domainIds ?? [];
+    const names = (p.domains ?? []).map((d) => `%@${d.toLowerCase()}`);
+    const accountWhere = scoped ? { domainId: { in: ids } } : {};
+    const inboundSql = `FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id JOIN account a ON a.id = mb.account_id
+      WHERE m.created_at >= $1 AND (mb.special_use IS NULL OR mb.special_use NOT IN ('\\Sent', '\\Drafts'))
+        AND ($2::boolean = false OR a.domain_id = ANY($3::int[]))`;
+    const outboundSql = `FROM outbound o JOIN outbound_recipient r ON r.outbound_id = o.id
+      WHERE o.created_at >= $1 AND ($2::boolean = false OR lower(o.sender) LIKE ANY($3::text[]))`;
+    const [domains, users, storage, queue, inHours, outHours, topSenders, topRecipients] = await Promise.all([
+      this.db.domain.count({ where: scoped ? { id: { in: ids } } : {} }),
+      this.db.account.count({ where: accountWhere }),
+      this.db.account.aggregate({ where: accountWhere, _sum: { usedBytes: true } }),
+      this.db.outbound.groupBy({
+        by: ['status'],
+        where: scoped ? { OR: (p.domains ?? []).map((d) => ({ sender: { endsWith: `@${d}`, mode: 'insensitive' as const } })) } : {},
+        _count: { _all: true },
+      }),
+      this.db.$queryRawUnsafe<{ at: Date; n: bigint }[]>(`SELECT date_trunc('hour', m.created_at) AS at, count(*) AS n ${inboundSql} GROUP BY 1`, p.since, scoped, ids),
+      this.db.$queryRawUnsafe<{ at: Date; n: bigint }[]>(`SELECT date_trunc('hour', o.created_at) AS at, count(*) AS n ${outboundSql} GROUP BY 1`, p.since, scoped, names),
+      this.db.$queryRawUnsafe<{ address: string; n: bigint }[]>(
+        `SELECT lower(o.sender) AS address, count(*) AS n ${outboundSql} AND o.sender <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+        p.since,
+        scoped,
+        names,
+      ),
+      this.db.$queryRawUnsafe<{ address: string; n: bigint }[]>(`SELECT a.address, count(*) AS n ${inboundSql} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`, p.since, scoped, ids),
+    ]);
+    const count = (status: OutboundStatus) => queue.find((q) => q.status === status)?._count._all ?? 0;
+    const hours = (rows: { at: Date; n: bigint }[]) => rows.map((r) => ({ at: r.at, count: Number(r.n) }));
+    return {
+      domains,
+      users,
+      storageBytes: Number(storage._sum.usedBytes ?? 0n),
+      queue: { queued: count('queued'), sending: count('sending'), deferred: count('deferred'), failed: count('failed'), delivered: count('delivered') },
+      inByHour: hours(inHours),
+      outByHour: hours(outHours),
+      topSenders: topSenders.map((r) => ({ address: r.address, count: Number(r.n) })),
+      topRecipients: topRecipients.map((r) => ({ address: r.address, count: Number(r.n) })),
+    };
   }
 }

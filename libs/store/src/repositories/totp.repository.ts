@@ -40,6 +40,12 @@ export class TotpRepository {
     if (count === 0) throw notFound('account');
   }
 
+  /** Whether the account's domain requires a second factor (domain.require_totp). */
+  async requiredFor(accountId: number): Promise<boolean> {
+    const row = await this.db.account.findUnique({ where: { id: accountId }, select: { domain: { select: { requireTotp: true } } } });
+    return row?.domain.requireTotp ?? false;
+  }
+
   async disable(accountId: number): Promise<void> {
     await this.db.account.updateMany({ where: { id: accountId }, data: { totpSecret: null } });
   }

@@ -1,30 +1,31 @@
-import { createPublicKey } from 'node:crypto';
+import type { OutboundDetail } from '@mailstead/store';
+import { expectedRecords } from './dns-check';
 
-type DomainRow = { id: number; name: string; enabled: boolean; createdAt: Date; dkimSelector?: string | null; dkimPrivateKey?: string | null; _count: { accounts: number; aliases: number; mailingLists: number } };
+type DomainRow = { id: number; name: string; enabled: boolean; requireTotp: boolean; createdAt: Date; dkimSelector?: string | null; dkimPrivateKey?: string | null; _count: { accounts: number; aliases: number; mailingLists: number } };
 
 export function domainDto(d: DomainRow) {
-  return { id: d.id, name: d.name, enabled: d.enabled, accounts: d._count.accounts, aliases: d._count.aliases, lists: d._count.mailingLists, createdAt: d.createdAt.toISOString() };
+  return { id: d.id, name: d.name, enabled: d.enabled, requireTotp: d.requireTotp, accounts: d._count.accounts, aliases: d._count.aliases, lists: d._count.mailingLists, createdAt: d.createdAt.toISOString() };
 }
 
-/** The DNS records a domain should publish: MX, SPF, DMARC and (when it has a key) DKIM. */
+/** The DNS records a domain should publish (see dns-check.ts), without looking them up. */
 export function suggestedDns(d: DomainRow, hostname: string) {
-  const records = [
-    { type: 'MX', name: d.name, value: `10 ${hostname}.` },
-    { type: 'TXT', name: d.name, value: 'v=spf1 mx -all' },
-    { type: 'TXT', name: `_dmarc.${d.name}`, value: `v=DMARC1; p=quarantine; rua=mailto:postmaster@${d.name}` },
-  ];
-  if (d.dkimPrivateKey && d.dkimSelector) {
-    try {
-      const spki = createPublicKey(d.dkimPrivateKey).export({ type: 'spki', format: 'der' }).toString('base64');
-      records.push({ type: 'TXT', name: `${d.dkimSelector}._domainkey.${d.name}`, value: `v=DKIM1; k=rsa; p=${spki}` });
-    } catch {
-      // a key that does not parse gets no record; the delivery worker reports it
-    }
-  }
-  return records;
+  const dkim = d.dkimPrivateKey && d.dkimSelector ? { selector: d.dkimSelector, privateKey: d.dkimPrivateKey } : null;
+  return expectedRecords(d.name, hostname, dkim).map(({ type, name, value }) => ({ type, name, value }));
 }
 
-export function userDto(u: { id: number; address: string; displayName: string | null; role: string; enabled: boolean; quotaBytes: bigint; usedBytes: bigint; createdAt: Date; domain: { name: string } }) {
+export function userDto(u: {
+  id: number;
+  address: string;
+  displayName: string | null;
+  role: string;
+  enabled: boolean;
+  quotaBytes: bigint;
+  usedBytes: bigint;
+  createdAt: Date;
+  totpSecret: string | null;
+  domain: { name: string };
+  _count: { appPasswords: number };
+}) {
   return {
     id: u.id,
     address: u.address,
@@ -35,6 +36,8 @@ export function userDto(u: { id: number; address: string; displayName: string | 
     quotaBytes: Number(u.quotaBytes),
     usedBytes: Number(u.usedBytes),
     createdAt: u.createdAt.toISOString(),
+    totpEnabled: u.totpSecret !== null,
+    appPasswords: u._count.appPasswords,
   };
 }
 
@@ -85,6 +88,15 @@ export function queueDto(o: {
     lastError: o.lastError,
     createdAt: o.createdAt.toISOString(),
     recipients: o.recipients,
+  };
+}
+
+/** The queue entry with its attempt log: which host, what happened, the remote's reply. */
+export function queueDetailDto(o: OutboundDetail) {
+  return {
+    ...queueDto(o),
+    size: o.size,
+    attemptLog: o.attemptLog.map((a) => ({ at: a.at.toISOString(), host: a.host, result: a.result, response: a.response })),
   };
 }
 

@@ -1,17 +1,22 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createListRequest, updateListRequest } from '@mailstead/contracts';
-import type { Store } from '@mailstead/store';
+import { createListRequest, moderationRejectRequest, updateListRequest } from '@mailstead/contracts';
+import { parseMessage } from '@mailstead/mime';
+import type { ModerationRow, Store } from '@mailstead/store';
 import { STORE } from '../../app/tokens';
-import { intId, notFound, parseInput } from '../api-error';
+import { ApiException, intId, notFound, parseInput } from '../api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from '../auth.guard';
 import { listDto } from './admin-dto';
+import { AdminMailService } from './admin-mail.service';
 import { adminScope, contentRange, inScope, parseListQuery, requireDomain, type AdminScope } from './admin-scope';
 
 @Controller('admin/lists')
 @UseGuards(SessionGuard)
 export class AdminListsController {
-  constructor(@Inject(STORE) private readonly store: Store) {}
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    @Inject(AdminMailService) private readonly mail: AdminMailService,
+  ) {}
 
   private async one(scope: AdminScope, id: string) {
     const list = await this.store.admin.list(intId(id, 'list'));
@@ -26,6 +31,59 @@ export class AdminListsController {
     const { rows, total } = await this.store.admin.lists({ ...q, domainIds: scope.domainIds });
     contentRange(reply, 'lists', q.offset, rows.length, total);
     return rows.map(listDto);
+  }
+
+  /** Posts held for the list, pending ones first (then the decided ones, newest first). */
+  @Get(':id/moderation')
+  async moderation(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
+    const list = await this.one(await adminScope(this.store, auth), id);
+    const rows = await this.store.admin.moderationItems(list.id);
+    const pending = rows.filter((r) => r.status === 'pending');
+    const decided = rows.filter((r) => r.status !== 'pending').reverse();
+    return [...pending, ...decided].map(moderationDto);
+  }
+
+  /** One held post with its header block and text (for reading before deciding). */
+  @Get(':id/moderation/:itemId')
+  async moderationItem(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('itemId') itemId: string) {
+    const { item } = await this.heldItem(auth, id, itemId);
+    const parsed = parseMessage(item.raw);
+    return {
+      ...moderationDto({ ...item, head: item.raw }),
+      headers: item.raw.subarray(0, parsed.headerEnd).toString('utf8').trimEnd(),
+      text: parsed.text.slice(0, 100_000),
+    };
+  }
+
+  /** Sends the post to the list's current members (local copies and outbound rows, as SMTP would). */
+  @Post(':id/moderation/:itemId/approve')
+  @HttpCode(200)
+  async approve(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('itemId') itemId: string, @Req() request: FastifyRequest) {
+    const { scope, list, item } = await this.heldItem(auth, id, itemId, true);
+    const result = await this.mail.approve(item.id);
+    await this.store.audit.record({ actor: scope.actor, action: 'list.moderation.approve', target: list.address, details: { item: item.id, sender: item.sender, ...result }, ip: request.ip });
+    return { ok: true as const, ...result };
+  }
+
+  /** Drops the post and tells the sender (with the reason, when given). */
+  @Post(':id/moderation/:itemId/reject')
+  @HttpCode(200)
+  async reject(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: unknown, @Req() request: FastifyRequest) {
+    const input = parseInput(moderationRejectRequest, body);
+    const { scope, list, item } = await this.heldItem(auth, id, itemId, true);
+    const reason = input.reason ? input.reason : null;
+    await this.mail.reject(item, list.address, reason);
+    await this.store.audit.record({ actor: scope.actor, action: 'list.moderation.reject', target: list.address, details: { item: item.id, sender: item.sender, reason }, ip: request.ip });
+    return { ok: true as const };
+  }
+
+  private async heldItem(auth: AuthContext, id: string, itemId: string, pendingOnly = false) {
+    const scope = await adminScope(this.store, auth);
+    const list = await this.one(scope, id);
+    const item = await this.store.admin.moderationItem(intId(itemId, 'held post'));
+    if (!item || item.listId !== list.id) throw notFound('held post');
+    if (pendingOnly && item.status !== 'pending') throw new ApiException(409, 'conflict', `this post was already ${item.status}`);
+    return { scope, list, item };
   }
 
   @Get(':id')
@@ -69,4 +127,18 @@ export class AdminListsController {
     await this.store.audit.record({ actor: scope.actor, action: 'list.delete', target: list.address, ip: request.ip });
     return listDto(list);
   }
+}
+
+function moderationDto(r: ModerationRow) {
+  const parsed = parseMessage(r.head);
+  return {
+    id: r.id,
+    sender: r.sender,
+    subject: parsed.subject,
+    preview: parsed.preview,
+    size: r.size,
+    status: r.status,
+    reason: r.reason,
+    createdAt: r.createdAt.toISOString(),
+  };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
@@ -91,15 +91,36 @@ export class AdminUsersController {
     return userDto((await this.store.admin.user(user.id))!);
   }
 
+  /**
+   * Removes the second factor (lost phone): the user logs in with the password alone, or, when
+   * the domain requires TOTP, is made to enrol again. Ends the user's web sessions.
+   */
+  @Post(':id/reset-2fa')
+  @HttpCode(200)
+  async resetTwoFactor(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest) {
+    const scope = await adminScope(this.store, auth);
+    const user = await this.one(scope, id);
+    if (user.role === 'admin' && !scope.isAdmin) throw new ApiException(403, 'forbidden', 'only a server administrator may change an administrator');
+    await this.store.totp.disable(user.id);
+    await this.sessions.destroyOthers(user.id);
+    await this.store.audit.record({ actor: scope.actor, action: 'user.totp.reset', target: user.address, details: { wasEnabled: user.totpSecret !== null }, ip: request.ip });
+    return userDto((await this.store.admin.user(user.id))!);
+  }
+
+  /**
+   * Deletes the account AND its mail: every mailbox and message goes with it (answered as
+   * `removed`), as do its app passwords and sessions. To keep the mail, disable the account.
+   */
   @Delete(':id')
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest) {
     const scope = await adminScope(this.store, auth);
     const user = await this.one(scope, id);
     if (user.id === auth.account.id) throw new ApiException(400, 'validation', 'you cannot delete your own account here');
     if (user.role === 'admin' && !scope.isAdmin) throw new ApiException(403, 'forbidden', 'only a server administrator may delete an administrator');
+    const removed = await this.store.admin.userMailCount(user.id);
     await this.store.accounts.remove(user.address);
     await this.sessions.destroyOthers(user.id);
-    await this.store.audit.record({ actor: scope.actor, action: 'user.delete', target: user.address, ip: request.ip });
-    return userDto(user);
+    await this.store.audit.record({ actor: scope.actor, action: 'user.delete', target: user.address, details: { mailRemoved: removed }, ip: request.ip });
+    return { ...userDto(user), removed };
   }
 }

@@ -4,7 +4,9 @@ import type { MailsteadConfig } from '@mailstead/config';
 import { AdminAliasesController } from '../../api/admin/admin-aliases.controller';
 import { AdminDomainsController } from '../../api/admin/admin-domains.controller';
 import { AdminListsController } from '../../api/admin/admin-lists.controller';
+import { AdminMailService } from '../../api/admin/admin-mail.service';
 import { AdminQueueController } from '../../api/admin/admin-queue.controller';
+import { AdminStatsController } from '../../api/admin/admin-stats.controller';
 import { AdminUsersController } from '../../api/admin/admin-users.controller';
 import { ApiExceptionFilter } from '../../api/api-exception.filter';
 import { AuthController } from '../../api/auth.controller';
@@ -44,7 +46,8 @@ class ApiRole implements OnApplicationBootstrap {
     AdminAliasesController,
     AdminListsController,
     AdminQueueController,
+    AdminStatsController,
   ],
-  providers: [ApiRole, SessionService, SessionGuard, TotpService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+  providers: [ApiRole, SessionService, SessionGuard, TotpService, AdminMailService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class ApiRoleModule {}
