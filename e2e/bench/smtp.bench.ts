@@ -4,6 +4,7 @@
 // private Debian Postfix delivering to maildirs, loaded by the same raw-socket client in the
 // same run. Latency is measured from the end of DATA (the final ".") to the 250 reply.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '10000' },
     warmup: { type: 'string', default: '3' },
     only: { type: 'string', default: '' },
+    // a directory: the Mailstead process writes a V8 CPU profile there (node --cpu-prof)
+    profile: { type: 'string', default: '' },
   },
 });
 const CONNECTIONS = Number(values.connections);
@@ -108,9 +111,13 @@ interface LoadResult {
   rate: number;
   p50: number;
   p99: number;
+  /** server CPU (all its processes) per accepted message */
+  cpuMs: number;
 }
 
-async function load(port: number, label: string, opts: { seconds: number; messages: number }): Promise<LoadResult> {
+async function load(port: number, label: string, opts: { seconds: number; messages: number }, pid: number): Promise<LoadResult> {
+  const cpuBefore = treeCpuSeconds(pid);
+  const rootBefore = treeCpuSeconds(pid, true);
   const latencies: number[] = [];
   const errors: string[] = [];
   let rejected = 0;
@@ -142,9 +149,43 @@ async function load(port: number, label: string, opts: { seconds: number; messag
   );
   const seconds = (performance.now() - started) / 1000;
   const s = summarize(latencies);
-  const result = { accepted: latencies.length, rejected, errors, seconds: round(seconds, 2), rate: round(latencies.length / seconds), p50: s.p50, p99: s.p99 };
-  console.log(`${label}: ${result.accepted} accepted, ${rejected} rejected in ${result.seconds} s = ${result.rate} msg/s; p50 ${result.p50} ms, p99 ${result.p99} ms${errors.length ? `; errors: ${errors.join(' | ')}` : ''}`);
+  const cpuMs = latencies.length > 0 ? round(((treeCpuSeconds(pid) - cpuBefore) * 1000) / latencies.length, 2) : NaN;
+  const rootMs = latencies.length > 0 ? round(((treeCpuSeconds(pid, true) - rootBefore) * 1000) / latencies.length, 2) : NaN;
+  const result = { accepted: latencies.length, rejected, errors, seconds: round(seconds, 2), rate: round(latencies.length / seconds), p50: s.p50, p99: s.p99, cpuMs };
+  console.log(
+    `${label}: ${result.accepted} accepted, ${rejected} rejected in ${result.seconds} s = ${result.rate} msg/s; p50 ${result.p50} ms, p99 ${result.p99} ms; ${cpuMs} CPU ms/msg (${rootMs} in the main process)${errors.length ? `; errors: ${errors.join(' | ')}` : ''}`,
+  );
   return result;
+}
+
+/**
+ * CPU seconds used so far by a process and all its descendants (Mailstead: the server and its
+ * embedded Postgres; Postfix: master, smtpd, cleanup, qmgr, virtual...), from /proc. Children
+ * that exited count through their parent's cutime/cstime. Unlike msgs/s this hardly depends on
+ * what else the machine is doing.
+ */
+function treeCpuSeconds(root: number, onlyRoot = false): number {
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(entry), Number(fields[1]));
+      // utime stime cutime cstime are fields 14-17 of stat (1-based); here index 11-14
+      cpu.set(Number(entry), [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 50; p = parent.get(p), hops++) if (p === root) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, t] of cpu) if (onlyRoot ? pid === root : inTree(pid)) ticks += t;
+  return ticks / 100; // USER_HZ
 }
 
 const loadAverage = () => os.loadavg().map((n) => n.toFixed(2)).join(', ');
@@ -166,7 +207,7 @@ async function main(): Promise<void> {
   const mailstead = values.only === 'postfix' ? undefined : await startMailstead('api,smtp', {
     MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
     MAILSTEAD_SMTP_MAX_CONNECTIONS_PER_IP: String(Math.max(20, CONNECTIONS * 2)),
-  });
+  }, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
   const postfix = values.only === 'mailstead' ? undefined : await startPostfix({ port: await freePort(), domain: DOMAIN, users });
   try {
     const accounts: number[] = [];
@@ -175,8 +216,8 @@ async function main(): Promise<void> {
     const warm = { seconds: WARMUP, messages: 0 };
     const loadBefore = loadAverage();
     // Each server gets a short warm-up (JIT, connection pools, Postfix process pool) first.
-    const ms = mailstead ? (await load(mailstead.ports.smtp, 'mailstead warm-up', warm), await load(mailstead.ports.smtp, 'mailstead', measure)) : undefined;
-    const pf = postfix ? (await load(postfix.port, 'postfix warm-up', warm), await load(postfix.port, 'postfix', measure)) : undefined;
+    const ms = mailstead ? (await load(mailstead.ports.smtp, 'mailstead warm-up', warm, mailstead.pid), await load(mailstead.ports.smtp, 'mailstead', measure, mailstead.pid)) : undefined;
+    const pf = postfix ? (await load(postfix.port, 'postfix warm-up', warm, postfix.pid), await load(postfix.port, 'postfix', measure, postfix.pid)) : undefined;
     const loadAfter = loadAverage();
     let uptime = '';
     try {
@@ -204,6 +245,7 @@ async function main(): Promise<void> {
         `| accepted messages/s (${SIZE}-byte bodies, one RCPT each) | ${ms.rate} | ${pf.rate} | ${ratio} |`,
         `| p50 latency, end of DATA to 250 (ms) | ${ms.p50} | ${pf.p50} | |`,
         `| p99 latency, end of DATA to 250 (ms) | ${ms.p99} | ${pf.p99} | |`,
+        `| server CPU per accepted message, all its processes (ms) | ${ms.cpuMs} | ${pf.cpuMs} | ${round(pf.cpuMs / ms.cpuMs, 2)} |`,
         `| accepted / rejected | ${ms.accepted} / ${ms.rejected} | ${pf.accepted} / ${pf.rejected} | |`,
         `| load average (1, 5, 15 min) before / after | ${loadBefore} | ${loadAfter} | |`,
       ]);

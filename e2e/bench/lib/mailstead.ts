@@ -24,7 +24,7 @@ export interface MailsteadInstance {
  * Mailstead as its own process (as `npm start` runs it: embedded Postgres, redis-server) on
  * free loopback ports, so the load generator does not share its event loop.
  */
-export async function startMailstead(roles = 'api,smtp,imap,pop3,worker', extraEnv: Record<string, string> = {}): Promise<MailsteadInstance> {
+export async function startMailstead(roles = 'api,smtp,imap,pop3,worker', extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<MailsteadInstance> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mailstead-'));
   const ports = {
     http: await freePort(), smtp: await freePort(), imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort(),
@@ -55,8 +55,8 @@ export async function startMailstead(roles = 'api,smtp,imap,pop3,worker', extraE
   delete env.REDIS_URL;
   const built = path.join(root, 'dist/apps/server/main.js');
   const child: ChildProcess = fs.existsSync(built)
-    ? spawn(process.execPath, [built], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn(process.execPath, [...nodeArgs, built], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/server/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

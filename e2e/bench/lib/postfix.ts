@@ -5,6 +5,8 @@ import path from 'node:path';
 
 export interface PostfixInstance {
   port: number;
+  /** the master process (smtpd, cleanup, qmgr... are its children) */
+  pid: number;
   dir: string;
   /** Messages delivered into the users' maildirs so far (files in new/ and cur/). */
   delivered(): number;
@@ -141,6 +143,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
   }
   return {
     port: opts.port,
+    pid: master.pid!,
     dir,
     delivered: () => countFiles(mail),
     queued: () => ['incoming', 'active', 'deferred', 'maildrop'].reduce((n, q) => n + countFiles(path.join(queue, q)), 0),

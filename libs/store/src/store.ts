@@ -1,4 +1,5 @@
-import { createPrismaClient, type Db } from './prisma';
+import { createDatabase, type Db } from './prisma';
+import type pg from 'pg';
 import { AccountRepository } from './repositories/account.repository';
 import { AdminRepository } from './repositories/admin.repository';
 import { WebmailRepository } from './repositories/webmail.repository';
@@ -48,7 +49,10 @@ export class Store {
   readonly pop3: Pop3Repository;
   readonly recipients: RecipientRepository;
 
-  private constructor(private readonly db: Db) {
+  private constructor(
+    private readonly db: Db,
+    pool: pg.Pool,
+  ) {
     this.domains = new DomainRepository(db);
     this.accounts = new AccountRepository(db);
     this.appPasswords = new AppPasswordRepository(db);
@@ -56,7 +60,7 @@ export class Store {
     this.lists = new MailingListRepository(db);
     this.listBounces = new ListBounceRepository(db);
     this.mailboxes = new MailboxRepository(db);
-    this.messages = new MessageRepository(db);
+    this.messages = new MessageRepository(db, pool);
     this.outbound = new OutboundRepository(db);
     this.audit = new AuditRepository(db);
     this.imap = new ImapRepository(db);
@@ -72,9 +76,9 @@ export class Store {
   }
 
   static async connect(url: string, options: { poolSize?: number } = {}): Promise<Store> {
-    const db = createPrismaClient(url, options.poolSize);
+    const { db, pool } = createDatabase(url, options.poolSize);
     await db.$connect();
-    return new Store(db);
+    return new Store(db, pool);
   }
 
   /** Round-trip to Postgres; throws when it is unreachable. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseMessage, type ParsedMessage } from '@mailstead/mime';
+import type pg from 'pg';
 import type { Db, Tx } from '../prisma';
 import { CHANGE_CHANNEL, encodeChange, type ChangeKind } from '../change-feed';
 import { notFound, StoreError } from '../errors';
@@ -116,8 +117,122 @@ async function notify(tx: Tx, accountId: number, mailboxId: number, modseq: bigi
 const formatAddresses = (list: { name: string | null; address: string | null }[]) =>
   list.map((a) => [a.name, a.address && `<${a.address}>`].filter(Boolean).join(' ')).join(', ');
 
+/** One connection of the pool with a transaction open on it (the hot insert path, see below). */
+type Sql = Pick<pg.PoolClient, 'query'>;
+
+/**
+ * Runs `work` in one transaction on one pooled connection: BEGIN, work, COMMIT. Resolves only
+ * after COMMIT returned, so callers (SMTP's 250, IMAP APPEND's OK) answer for durable data; any
+ * error rolls back and is rethrown. A connection whose ROLLBACK fails is discarded, not reused.
+ */
+async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollback: unknown) => {
+      broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+function byDestinationDomain(recipients: readonly OutboundRecipientInput[]): Map<string, OutboundRecipientInput[]> {
+  const byDomain = new Map<string, OutboundRecipientInput[]>();
+  for (const r of recipients) {
+    const domain = r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase();
+    byDomain.set(domain, [...(byDomain.get(domain) ?? []), r]);
+  }
+  return byDomain;
+}
+
+/**
+ * JSON for Postgres: the message fields travel as one jsonb parameter, and jsonb refuses
+ * U+0000 and lone surrogates, which a text parameter would have turned into U+FFFD on the way.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function pgJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '').replace(LONE_SURROGATE, '\ufffd') : v));
+}
+
+const INSERT_BLOB = 'INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING';
+
+/**
+ * UID/MODSEQ allocation, counters, quota charge, the message rows of one mailbox, the NOTIFY
+ * and (optionally) the blob, in ONE statement (DESIGN.md 3):
+ * - the mailbox row is locked first (FOR UPDATE, held until COMMIT), then the account is
+ *   charged, in the same order as every other writer (copy, expunge), so they cannot deadlock;
+ *   concurrent writers in any process never share a UID;
+ * - over quota, `charged` is empty and so is everything after it: the statement changes
+ *   nothing and answers charged = false (the caller rolls back a larger transaction);
+ * - the blob is inserted in the same statement, so a single-mailbox delivery is one statement
+ *   and commits as such (the foreign key from message to blob is checked at its end);
+ * - NOTIFY is transactional and reaches listeners only at COMMIT. Its payload is
+ *   encodeChange's JSON (change-feed.ts), built here because the MODSEQ is only known inside.
+ * Parameters: $1 mailbox, $2 count, $3 unseen, $4 bytes, $5 rows as JSON, $6 NOTIFY channel,
+ * [$7 blob id, $8 blob size, $9 blob bytes].
+ */
+function insertMessagesSql(withBlob: boolean): string {
+  return `WITH locked AS (SELECT id, account_id FROM mailbox WHERE id = $1 FOR UPDATE),
+  charged AS (
+    UPDATE account a SET used_bytes = a.used_bytes + $4 FROM locked
+    WHERE a.id = locked.account_id AND (a.quota_bytes = 0 OR a.used_bytes + $4 <= a.quota_bytes) RETURNING a.id),
+  box AS (
+    UPDATE mailbox m SET uid_next = m.uid_next + $2, highest_modseq = m.highest_modseq + 1,
+      message_count = m.message_count + $2, unseen_count = m.unseen_count + $3, total_size = m.total_size + $4
+    FROM charged WHERE m.id = $1 RETURNING m.uid_next - $2 AS first_uid, m.highest_modseq AS modseq),${withBlob ? `
+  blob_row AS (INSERT INTO blob (id, size, data) SELECT $7::text, $8::int, $9::bytea FROM box ON CONFLICT (id) DO NOTHING),` : ''}
+  item AS (
+    SELECT * FROM jsonb_to_recordset($5::jsonb) AS x(i int, thread_id bigint, seen boolean, answered boolean, flagged boolean,
+      deleted boolean, draft boolean, keywords text[], internal_date timestamptz, size int, blob_id text, subject text,
+      from_address text, from_name text, to_addresses text, cc_addresses text, sent_date timestamptz, message_id_hdr text,
+      in_reply_to text, "references" text[], has_attachments boolean, preview text, headers jsonb, envelope jsonb,
+      body_structure jsonb, search_text text)),
+  ids AS (SELECT item.*, nextval(pg_get_serial_sequence('message', 'id')) AS id FROM item, box),
+  inserted AS (
+    INSERT INTO message (id, mailbox_id, uid, modseq, email_id, thread_id, seen, answered, flagged, deleted, draft, keywords,
+      internal_date, size, blob_id, subject, from_address, from_name, to_addresses, cc_addresses, sent_date, message_id_hdr,
+      in_reply_to, "references", has_attachments, preview, headers, envelope, body_structure, search_vector)
+    SELECT ids.id, $1, box.first_uid + ids.i, box.modseq, ids.id, COALESCE(ids.thread_id, ids.id), ids.seen, ids.answered,
+      ids.flagged, ids.deleted, ids.draft, COALESCE(ids.keywords, '{}'), ids.internal_date, ids.size, ids.blob_id, ids.subject,
+      ids.from_address, ids.from_name, ids.to_addresses, ids.cc_addresses, ids.sent_date, ids.message_id_hdr, ids.in_reply_to,
+      COALESCE(ids."references", '{}'), ids.has_attachments, ids.preview, ids.headers, ids.envelope, ids.body_structure,
+      setweight(to_tsvector('simple', ids.subject), 'A')
+        || setweight(to_tsvector('simple', ids.from_address || ' ' || ids.from_name || ' ' || ids.to_addresses || ' ' || ids.cc_addresses), 'B')
+        || to_tsvector('simple', ids.search_text)
+    FROM ids, box
+    RETURNING id, uid)
+  SELECT locked.account_id, box.modseq::text AS modseq, box.modseq IS NOT NULL AS charged,
+    (SELECT json_agg(json_build_array(inserted.id::text, inserted.uid) ORDER BY inserted.uid) FROM inserted) AS rows,
+    CASE WHEN box.modseq IS NOT NULL
+      THEN pg_notify($6, json_build_object('a', locked.account_id, 'm', $1::int, 's', box.modseq::text, 'k', 'append')::text) END AS notified
+  FROM locked LEFT JOIN box ON true`;
+}
+
+/** Named, so each connection parses and plans them once. */
+const INSERT_MESSAGES = { name: 'mailstead_insert_messages', text: insertMessagesSql(false) };
+const INSERT_MESSAGES_WITH_BLOB = { name: 'mailstead_insert_messages_blob', text: insertMessagesSql(true) };
+
+interface MailboxInsert {
+  mailboxId: number;
+  prepared: Prepared[];
+  /** the blob goes in with the rows (the first statement that needs it) */
+  blob: Prepared | null;
+  threads: (bigint | undefined)[];
+}
+
 export class MessageRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The pool under `db`: the insert path runs raw SQL on it (see inTransaction). */
+    private readonly pool: pg.Pool,
+  ) {}
 
   /**
    * Appends messages to one mailbox atomically (MULTIAPPEND): all get consecutive UIDs and
@@ -126,7 +241,14 @@ export class MessageRepository {
    */
   async append(mailboxId: number, items: AppendItem[]): Promise<AppendedMessage[]> {
     const prepared = items.map(prepare);
-    return this.db.$transaction((tx) => this.insertPrepared(tx, mailboxId, prepared), { timeout: 60_000, maxWait: 30_000 });
+    if (prepared.length === 0) return [];
+    const blobs = [...new Map(prepared.map((p) => [p.blobId, p])).values()];
+    const insert: MailboxInsert = { mailboxId, prepared, blob: blobs.length === 1 ? blobs[0]! : null, threads: await this.threadsOf(this.pool, mailboxId, prepared) };
+    if (insert.blob) return this.insertMessages(this.pool, insert);
+    return inTransaction(this.pool, async (sql) => {
+      for (const blob of blobs) await sql.query(INSERT_BLOB, [blob.blobId, blob.raw.length, blob.raw]);
+      return this.insertMessages(sql, insert);
+    });
   }
 
   /**
@@ -135,187 +257,137 @@ export class MessageRepository {
    * domain. Either all of it commits or none of it does; only then may SMTP answer 250.
    */
   async deliver(raw: Buffer, targets: DeliveryTarget[], options: DeliveryOptions = {}): Promise<DeliveryResult> {
-    const base = prepare({ raw, internalDate: options.internalDate });
-    // Lock mailboxes in id order so concurrent deliveries to overlapping sets cannot deadlock.
-    const ordered = [...targets].sort((a, b) => a.mailboxId - b.mailboxId);
-    const byDomain = new Map<string, OutboundRecipientInput[]>();
-    for (const r of options.outbound?.recipients ?? []) {
-      const domain = r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase();
-      byDomain.set(domain, [...(byDomain.get(domain) ?? []), r]);
-    }
-    return this.db.$transaction(
-      async (tx) => {
-        const stored: AppendedMessage[] = [];
-        for (const target of ordered) {
-          stored.push(...(await this.insertPrepared(tx, target.mailboxId, [{ ...base, flags: parseFlags(target.flags ?? []) }])));
-        }
-        if (stored.length === 0 && byDomain.size > 0) {
-          await tx.$executeRawUnsafe('INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', base.blobId, raw.length, raw);
-        }
-        const outboundIds: bigint[] = [];
-        for (const [domain, recipients] of byDomain) {
-          const row = await tx.outbound.create({
-            data: {
-              blobId: base.blobId,
-              sender: options.outbound!.sender,
-              domain,
-              dsnEnvelopeId: options.outbound!.envelopeId ?? null,
-              dsnReturn: options.outbound!.ret ?? null,
-              recipients: { create: recipients.map((r) => ({ address: r.address, notify: r.notify ?? [], orcpt: r.orcpt ?? null })) },
-            },
-            select: { id: true },
-          });
-          outboundIds.push(row.id);
-        }
-        return { stored, outboundIds, blobId: base.blobId };
-      },
-      { timeout: 60_000, maxWait: 30_000 },
-    );
+    const [result] = await this.deliverBatch([{ raw, targets, options }]);
+    return result!;
   }
 
   /**
    * Several versions of one incoming message (say, the direct copy and a mailing list's copy
    * with its List-* headers and its own envelope sender) delivered in ONE transaction, so
    * SMTP can still answer 250 only when all of it is stored, or 451 with nothing stored.
+   *
+   * This is the SMTP hot path, so it runs on `pg` directly rather than through a Prisma
+   * interactive transaction: one statement per mailbox (blob, UIDs, quota, rows and NOTIFY
+   * together, see insertMessagesSql) and one per outbound row, between BEGIN and COMMIT; a
+   * delivery that is a single statement (one mailbox, no remote recipients) runs as that one
+   * statement, which is its own transaction: the result arrives after its COMMIT.
    */
   async deliverBatch(parts: { raw: Buffer; targets: DeliveryTarget[]; options?: DeliveryOptions }[]): Promise<DeliveryResult[]> {
-    const prepared = parts.map((p) => ({ ...p, base: prepare({ raw: p.raw, internalDate: p.options?.internalDate }) }));
-    return this.db.$transaction(
-      async (tx) => {
-        const results: DeliveryResult[] = [];
-        for (const part of prepared) {
-          const ordered = [...part.targets].sort((a, b) => a.mailboxId - b.mailboxId);
-          const stored: AppendedMessage[] = [];
-          for (const target of ordered) {
-            stored.push(...(await this.insertPrepared(tx, target.mailboxId, [{ ...part.base, flags: parseFlags(target.flags ?? []) }])));
-          }
-          const outbound = part.options?.outbound;
-          const byDomain = new Map<string, OutboundRecipientInput[]>();
-          for (const r of outbound?.recipients ?? []) {
-            const domain = r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase();
-            byDomain.set(domain, [...(byDomain.get(domain) ?? []), r]);
-          }
-          if (stored.length === 0 && byDomain.size > 0) {
-            await tx.$executeRawUnsafe('INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', part.base.blobId, part.raw.length, part.raw);
-          }
-          const outboundIds: bigint[] = [];
-          for (const [domain, recipients] of byDomain) {
-            const row = await tx.outbound.create({
-              data: {
-                blobId: part.base.blobId,
-                sender: outbound!.sender,
-                domain,
-                dsnEnvelopeId: outbound!.envelopeId ?? null,
-                dsnReturn: outbound!.ret ?? null,
-                recipients: { create: recipients.map((r) => ({ address: r.address, notify: r.notify ?? [], orcpt: r.orcpt ?? null })) },
-              },
-              select: { id: true },
-            });
-            outboundIds.push(row.id);
-          }
-          results.push({ stored, outboundIds, blobId: part.base.blobId });
-        }
-        return results;
-      },
-      { timeout: 60_000, maxWait: 30_000 },
+    const plans = await Promise.all(
+      parts.map(async (p) => {
+        const base = prepare({ raw: p.raw, internalDate: p.options?.internalDate });
+        // Lock mailboxes in id order so concurrent deliveries to overlapping sets cannot deadlock.
+        const ordered = [...p.targets].sort((a, b) => a.mailboxId - b.mailboxId);
+        const threads = new Map<number, bigint | undefined>();
+        for (const t of ordered) if (!threads.has(t.mailboxId)) threads.set(t.mailboxId, (await this.threadsOf(this.pool, t.mailboxId, [base]))[0]);
+        return { part: p, base, ordered, threads, byDomain: byDestinationDomain(p.options?.outbound?.recipients ?? []) };
+      }),
     );
+    const statements = plans.reduce((n, p) => n + p.ordered.length + p.byDomain.size, 0);
+    const run = async (sql: Sql | pg.Pool): Promise<DeliveryResult[]> => {
+      const results: DeliveryResult[] = [];
+      const blobsWritten = new Set<string>();
+      for (const { part, base, ordered, threads, byDomain } of plans) {
+        const stored: AppendedMessage[] = [];
+        for (const target of ordered) {
+          const blob = blobsWritten.has(base.blobId) ? null : base;
+          stored.push(...(await this.insertMessages(sql, { mailboxId: target.mailboxId, prepared: [{ ...base, flags: parseFlags(target.flags ?? []) }], blob, threads: [threads.get(target.mailboxId)] })));
+          blobsWritten.add(base.blobId);
+        }
+        const outbound = part.options?.outbound;
+        if (byDomain.size > 0 && !blobsWritten.has(base.blobId)) {
+          await sql.query(INSERT_BLOB, [base.blobId, part.raw.length, part.raw]);
+          blobsWritten.add(base.blobId);
+        }
+        const outboundIds: bigint[] = [];
+        for (const [domain, recipients] of byDomain) {
+          const { rows } = await sql.query<{ id: string }>(
+            `WITH o AS (INSERT INTO outbound (blob_id, sender, domain, dsn_envelope_id, dsn_return) VALUES ($1, $2, $3, $4, $5) RETURNING id),
+               r AS (INSERT INTO outbound_recipient (outbound_id, address, notify, orcpt)
+                 SELECT o.id, x.address, COALESCE(x.notify, '{}'), x.orcpt FROM o, jsonb_to_recordset($6::jsonb) AS x(address text, notify text[], orcpt text))
+             SELECT id::text AS id FROM o`,
+            [
+              base.blobId,
+              outbound!.sender,
+              domain,
+              outbound!.envelopeId ?? null,
+              outbound!.ret ?? null,
+              pgJson(recipients.map((r) => ({ address: r.address, notify: r.notify ?? [], orcpt: r.orcpt ?? null }))),
+            ],
+          );
+          outboundIds.push(BigInt(rows[0]!.id));
+        }
+        results.push({ stored, outboundIds, blobId: base.blobId });
+      }
+      return results;
+    };
+    if (statements === 0) return plans.map((p) => ({ stored: [], outboundIds: [], blobId: p.base.blobId }));
+    return statements === 1 ? run(this.pool) : inTransaction(this.pool, run);
   }
 
-  private async insertPrepared(tx: Tx, mailboxId: number, prepared: Prepared[]): Promise<AppendedMessage[]> {
-    if (prepared.length === 0) return [];
-    for (const blobId of new Set(prepared.map((p) => p.blobId))) {
-      const p = prepared.find((x) => x.blobId === blobId)!;
-      await tx.$executeRawUnsafe('INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', blobId, p.raw.length, p.raw);
-    }
-    // Ids and thread lookups first: the mailbox row lock below is held until COMMIT, so keep
-    // the work done under it to the UID/MODSEQ update, the quota update and the inserts.
-    const ids = await tx.$queryRawUnsafe<{ id: bigint }[]>(
-      `SELECT nextval(pg_get_serial_sequence('message', 'id')) AS id FROM generate_series(1, $1)`,
-      prepared.length,
-    );
-    const threads = await Promise.all(prepared.map((p) => this.findThread(tx, mailboxId, p.parsed)));
+  /** One INSERT_MESSAGES statement; throws over_quota (nothing changed) when the account is full. */
+  private async insertMessages(sql: Sql | pg.Pool, insert: MailboxInsert): Promise<AppendedMessage[]> {
+    const { mailboxId, prepared, blob, threads } = insert;
     const totalSize = prepared.reduce((n, p) => n + p.raw.length, 0);
     const unseen = prepared.filter((p) => !p.flags.seen).length;
-    // One round trip under the lock: allocate UIDs and the MODSEQ, bump the counters, and
-    // charge the account's quota (no row from `charged` = over quota, and the caller rolls back).
-    const [box] = await tx.$queryRawUnsafe<{ first_uid: number; modseq: bigint; account_id: number; charged: boolean }[]>(
-      `WITH box AS (
-         UPDATE mailbox SET uid_next = uid_next + $2, highest_modseq = highest_modseq + 1,
-           message_count = message_count + $2, unseen_count = unseen_count + $3, total_size = total_size + $4
-         WHERE id = $1 RETURNING uid_next - $2 AS first_uid, highest_modseq AS modseq, account_id),
-       charged AS (
-         UPDATE account a SET used_bytes = a.used_bytes + $4 FROM box
-         WHERE a.id = box.account_id AND (a.quota_bytes = 0 OR a.used_bytes + $4 <= a.quota_bytes) RETURNING a.id)
-       SELECT box.first_uid, box.modseq, box.account_id, EXISTS (SELECT 1 FROM charged) AS charged FROM box`,
-      mailboxId,
-      prepared.length,
-      unseen,
-      totalSize,
-    );
-    if (!box) throw notFound(`mailbox ${mailboxId}`);
-    if (!box.charged) throw new StoreError('over_quota', 'mailbox quota exceeded');
-
-    const out: AppendedMessage[] = [];
-    for (const [i, p] of prepared.entries()) {
-      const uid = box.first_uid + i;
-      const id = ids[i]!.id;
-      const threadId = threads[i] ?? id;
+    const items = prepared.map((p, i) => {
       const m = p.parsed;
-      await tx.$executeRawUnsafe(
-        `INSERT INTO message (id, mailbox_id, uid, modseq, email_id, thread_id, seen, answered, flagged, deleted, draft, keywords,
-           internal_date, size, blob_id, subject, from_address, from_name, to_addresses, cc_addresses, sent_date, message_id_hdr,
-           in_reply_to, "references", has_attachments, preview, headers, envelope, body_structure, search_vector)
-         VALUES ($1, $2, $3, $4, $1, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-           $26::jsonb, $27::jsonb, $28::jsonb,
-           setweight(to_tsvector('simple', $15), 'A') || setweight(to_tsvector('simple', $16 || ' ' || $17 || ' ' || $18 || ' ' || $19), 'B')
-             || to_tsvector('simple', $29))`,
-        id,
-        mailboxId,
-        uid,
-        box.modseq,
-        threadId,
-        p.flags.seen,
-        p.flags.answered,
-        p.flags.flagged,
-        p.flags.deleted,
-        p.flags.draft,
-        p.flags.keywords,
-        p.internalDate,
-        p.raw.length,
-        p.blobId,
-        m.subject,
-        m.from[0]?.address ?? '',
-        m.from[0]?.name ?? '',
-        formatAddresses(m.to),
-        formatAddresses(m.cc),
-        m.date && !Number.isNaN(m.date.getTime()) ? m.date : null,
-        m.messageId,
-        m.inReplyTo,
-        m.references,
-        m.hasAttachments,
-        m.preview,
-        JSON.stringify(m.headers),
-        JSON.stringify(m.envelope),
-        JSON.stringify(m.body),
-        m.text.slice(0, MAX_SEARCH_TEXT),
-      );
-      out.push({ id, mailboxId, uid, modseq: box.modseq });
-    }
-    await notify(tx, box.account_id, mailboxId, box.modseq, 'append');
-    return out;
+      return {
+        i,
+        thread_id: threads[i]?.toString() ?? null,
+        seen: p.flags.seen,
+        answered: p.flags.answered,
+        flagged: p.flags.flagged,
+        deleted: p.flags.deleted,
+        draft: p.flags.draft,
+        keywords: p.flags.keywords,
+        internal_date: p.internalDate.toISOString(),
+        size: p.raw.length,
+        blob_id: p.blobId,
+        subject: m.subject,
+        from_address: m.from[0]?.address ?? '',
+        from_name: m.from[0]?.name ?? '',
+        to_addresses: formatAddresses(m.to),
+        cc_addresses: formatAddresses(m.cc),
+        sent_date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.toISOString() : null,
+        message_id_hdr: m.messageId,
+        in_reply_to: m.inReplyTo,
+        references: m.references,
+        has_attachments: m.hasAttachments,
+        preview: m.preview,
+        headers: m.headers,
+        envelope: m.envelope,
+        body_structure: m.body,
+        search_text: m.text.slice(0, MAX_SEARCH_TEXT),
+      };
+    });
+    const values: unknown[] = [mailboxId, prepared.length, unseen, totalSize, pgJson(items), CHANGE_CHANNEL];
+    if (blob) values.push(blob.blobId, blob.raw.length, blob.raw);
+    const { rows } = await sql.query<{ account_id: number; modseq: string | null; charged: boolean; rows: [string, number][] | null }>({
+      ...(blob ? INSERT_MESSAGES_WITH_BLOB : INSERT_MESSAGES),
+      values,
+    });
+    const box = rows[0];
+    if (!box) throw notFound(`mailbox ${mailboxId}`);
+    if (!box.charged || box.modseq === null) throw new StoreError('over_quota', 'mailbox quota exceeded');
+    const modseq = BigInt(box.modseq);
+    return (box.rows ?? []).map(([id, uid]) => ({ id: BigInt(id), mailboxId, uid, modseq }));
   }
 
-  /** The thread of the first message this one refers to (In-Reply-To, References), in the same account. */
-  private async findThread(tx: Tx, mailboxId: number, m: ParsedMessage): Promise<bigint | undefined> {
-    const refs = [...new Set([m.inReplyTo, ...m.references].filter((r): r is string => Boolean(r)))];
-    if (refs.length === 0) return undefined;
-    const rows = await tx.$queryRawUnsafe<{ thread_id: bigint }[]>(
-      `SELECT m.thread_id FROM message m JOIN mailbox b ON b.id = m.mailbox_id
-       WHERE b.account_id = (SELECT account_id FROM mailbox WHERE id = $1) AND m.message_id_hdr = ANY($2::text[]) ORDER BY m.id LIMIT 1`,
-      mailboxId,
-      refs,
+  /** Thread of each message: that of the first message it refers to (In-Reply-To, References) in the same account. */
+  private async threadsOf(sql: Sql | pg.Pool, mailboxId: number, prepared: Prepared[]): Promise<(bigint | undefined)[]> {
+    return Promise.all(
+      prepared.map(async ({ parsed: m }) => {
+        const refs = [...new Set([m.inReplyTo, ...m.references].filter((r): r is string => Boolean(r)))];
+        if (refs.length === 0) return undefined;
+        const { rows } = await sql.query<{ thread_id: string }>(
+          `SELECT m.thread_id::text AS thread_id FROM message m JOIN mailbox b ON b.id = m.mailbox_id
+           WHERE b.account_id = (SELECT account_id FROM mailbox WHERE id = $1) AND m.message_id_hdr = ANY($2::text[]) ORDER BY m.id LIMIT 1`,
+          [mailboxId, refs],
+        );
+        return rows[0] ? BigInt(rows[0].thread_id) : undefined;
+      }),
     );
-    return rows[0]?.thread_id;
   }
 
   /** Messages of a mailbox in UID order, optionally limited to a UID range. */
