@@ -57,7 +57,8 @@ export type SearchKey =
   | { type: 'subject'; value: string }
   | { type: 'body'; value: string }
   | { type: 'text'; value: string }
-  | { type: 'internalDate'; op: 'before' | 'on' | 'since'; date: Date }
+  /** older/younger: RFC 5032 WITHIN, the instant rather than the day */
+  | { type: 'internalDate'; op: 'before' | 'on' | 'since' | 'older' | 'younger'; date: Date }
   | { type: 'sentDate'; op: 'before' | 'on' | 'since'; date: Date }
   | { type: 'size'; op: 'larger' | 'smaller'; size: number }
   | { type: 'modseq'; modseq: bigint }

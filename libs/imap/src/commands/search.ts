@@ -2,7 +2,9 @@ import { SELECTED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import type { SelectedMailbox } from '../server/selected-mailbox';
 import { highestModseqOf, parseModseq, usesModseq } from '../server/condstore';
+import { answerEsearch, takeReturnOptions } from '../server/search-return';
 import { selectedOf } from '../server/session-helpers';
+import { toRanges } from '../ext/sequence-set';
 import { no, ok, type CommandResult } from '../server/session-state';
 import { nodeText, parseSearchDate, parseSequenceSet, type ArgReader } from '../protocol/arguments';
 import { SyntaxError, type ArgNode } from '../protocol/command-reader';
@@ -123,6 +125,16 @@ export class SearchParser {
         }
         return { type: 'modseq', modseq: parseModseq(this.next('mod-sequence'), true) };
       }
+      case '$':
+        // RFC 5182 2.1: the saved search result (empty when nothing was saved).
+        return { type: 'uids', ranges: toRanges(this.box.savedUids()) };
+      case 'OLDER':
+      case 'YOUNGER': {
+        // RFC 5032: internal date more (OLDER) or less (YOUNGER) than n seconds before now.
+        const seconds = Number(this.text('interval'));
+        if (!Number.isSafeInteger(seconds) || seconds < 1) throw new SyntaxError('Invalid interval');
+        return { type: 'internalDate', op: name === 'OLDER' ? 'older' : 'younger', date: new Date(Date.now() - seconds * 1000) };
+      }
       case 'NOT':
         return { type: 'not', key: this.key() };
       case 'OR': {
@@ -130,7 +142,9 @@ export class SearchParser {
         return { type: 'or', left, right: this.key() };
       }
       case 'UID': {
-        const set = parseSequenceSet(this.text('UID set'));
+        const text = this.text('UID set');
+        if (text === '$') return { type: 'uids', ranges: toRanges(this.box.savedUids()) };
+        const set = parseSequenceSet(text);
         const last = this.box.lastUid;
         return {
           type: 'uids',
@@ -148,40 +162,70 @@ export class SearchParser {
   }
 }
 
-/** SEARCH (RFC 3501 6.4.4): evaluated by the store (SQL); answered with sequence numbers or UIDs. */
-export async function search(session: ImapSession, args: ArgReader, byUid: boolean): Promise<CommandResult> {
-  const box = selectedOf(session);
-  const nodes: ArgNode[] = [];
-  while (args.remaining > 0) nodes.push(args.next('search key'));
-  if (nodes[0]?.kind === 'atom' && nodes[0].value.toUpperCase() === 'CHARSET') {
+/**
+ * Evaluates search keys (with an optional leading CHARSET) in the store: the matching UIDs in
+ * this session's view, ascending. SEARCH, SORT and THREAD share it. A result means NO.
+ */
+export async function matchingUids(
+  session: ImapSession,
+  box: SelectedMailbox,
+  nodes: ArgNode[],
+  charsetFirst = true,
+): Promise<{ key: SearchKey; uids: number[] } | CommandResult> {
+  if (charsetFirst && nodes[0]?.kind === 'atom' && nodes[0].value.toUpperCase() === 'CHARSET') {
     const charset = nodeText(nodes[1] ?? { kind: 'atom', value: '' }).toUpperCase();
     nodes.splice(0, 2);
     if (!['UTF-8', 'US-ASCII', 'UTF8'].includes(charset)) return no('Unsupported charset', 'BADCHARSET (UTF-8 US-ASCII)');
   }
   const key = new SearchParser(nodes, box).parseAll();
   const found = box.exists === 0 ? [] : await session.store.search(box.id, key);
-  const results: number[] = [];
-  for (const uid of found) {
-    const seq = box.seqOf(uid);
-    if (seq > 0) results.push(byUid ? uid : seq);
+  const uids = found.filter((uid) => box.seqOf(uid) > 0).sort((a, b) => a - b);
+  return { key, uids };
+}
+
+/**
+ * SEARCH (RFC 3501 6.4.4): evaluated by the store (SQL); answered with sequence numbers or UIDs,
+ * or as ESEARCH with RETURN (RFC 4731), saving into `$` with RETURN (SAVE) (RFC 5182).
+ */
+export async function search(session: ImapSession, args: ArgReader, byUid: boolean, tag: string): Promise<CommandResult> {
+  const box = selectedOf(session);
+  const nodes: ArgNode[] = [];
+  while (args.remaining > 0) nodes.push(args.next('search key'));
+  const returnList = nodes[0]?.kind === 'atom' && nodes[0].value.toUpperCase() === 'RETURN' && nodes[1]?.kind === 'list' ? nodes[1].items : [];
+  const saves = returnList.some((n) => n.kind === 'atom' && n.value.toUpperCase() === 'SAVE');
+  try {
+    const options = takeReturnOptions(nodes);
+    const matched = await matchingUids(session, box, nodes);
+    if ('status' in matched) {
+      if (saves) box.saved.clear();
+      return matched;
+    }
+    if (options) {
+      await answerEsearch(session, box, tag, byUid, matched.key, matched.uids, options);
+      return ok('SEARCH completed');
+    }
+    const results = byUid ? matched.uids : matched.uids.map((uid) => box.seqOf(uid)).sort((a, b) => a - b);
+    const modseq = usesModseq(matched.key) ? await highestModseqOf(session, box, matched.uids) : undefined;
+    // Long result lists go out in one line; the writer never builds more than this line.
+    await session.untagged(`SEARCH${results.map((n) => ` ${n}`).join('')}${modseq === undefined ? '' : ` (MODSEQ ${modseq})`}`);
+    return ok('SEARCH completed');
+  } catch (error) {
+    // RFC 5182 2.1: a failed SEARCH RETURN (SAVE) leaves `$` empty.
+    if (saves) box.saved.clear();
+    throw error;
   }
-  results.sort((a, b) => a - b);
-  const modseq = usesModseq(key) ? await highestModseqOf(session, box, found) : undefined;
-  // Long result lists go out in one line; the writer never builds more than this line.
-  await session.untagged(`SEARCH${results.map((n) => ` ${n}`).join('')}${modseq === undefined ? '' : ` (MODSEQ ${modseq})`}`);
-  return ok('SEARCH completed');
 }
 
 export const searchCommand = {
   name: 'SEARCH',
   states: SELECTED,
   allowsExpunge: false,
-  handler: (session, args) => search(session, args, false),
+  handler: (session, args, command) => search(session, args, false, command.tag),
 } satisfies CommandSpec;
 
 export const uidSearchCommand = {
   name: 'UID SEARCH',
   states: SELECTED,
   allowsExpunge: false,
-  handler: (session, args) => search(session, args, true),
+  handler: (session, args, command) => search(session, args, true, command.tag),
 } satisfies CommandSpec;

@@ -19,6 +19,12 @@ export function parseSequenceSet(text: string): SequenceSet {
   });
 }
 
+/**
+ * SEARCHRES `$` (RFC 5182 2.1) where a sequence set may stand: the session resolves it from the
+ * saved search result (SelectedMailbox). Compared by identity; empty for any other reader.
+ */
+export const SAVED_RESULT: SequenceSet = Object.freeze([]) as unknown as SequenceSet;
+
 /** Resolves `*` to `max` (the largest number in use) and normalises reversed ranges. */
 export function resolveSequenceSet(set: SequenceSet, max: number): SequenceSet {
   return set.map((r) => {
@@ -118,7 +124,8 @@ export class ArgReader {
   }
 
   sequenceSet(): SequenceSet {
-    return parseSequenceSet(this.atom('sequence set'));
+    const text = this.atom('sequence set');
+    return text === '$' ? SAVED_RESULT : parseSequenceSet(text);
   }
 
   end(): void {

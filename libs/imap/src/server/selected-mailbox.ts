@@ -1,5 +1,6 @@
 import type { MailStore, MailboxSummary } from '../mail-store';
-import { type SequenceSet } from '../protocol/arguments';
+import { SAVED_RESULT, type SequenceSet } from '../protocol/arguments';
+import { SearchResultVariable } from '../ext/search-result-variable';
 
 /**
  * The UIDs that are \Recent for this session (RFC 3501 2.3.2): the UID ranges it claimed from
@@ -152,8 +153,17 @@ export class SelectedMailbox {
     return true;
   }
 
+  /** SEARCHRES `$` (RFC 5182): a new SelectedMailbox per SELECT/EXAMINE starts it empty. */
+  readonly saved = new SearchResultVariable();
+
+  /** The saved result's UIDs still in this session's view (expunged ones drop out, RFC 5182 2.1). */
+  savedUids(): number[] {
+    return this.saved.toUids().filter((uid) => this.seqOf(uid) > 0);
+  }
+
   /** UIDs named by a sequence set of sequence numbers, ascending; `*` is the last message. */
   uidsForSequenceSet(set: SequenceSet): number[] {
+    if (set === SAVED_RESULT) return this.savedUids();
     const out = new Set<number>();
     const max = this.uids.length;
     for (const r of set) {
@@ -169,6 +179,7 @@ export class SelectedMailbox {
    * like 5:* still matches the last message when it is below 5 (RFC 3501 6.4.8).
    */
   uidsForUidSet(set: SequenceSet): number[] {
+    if (set === SAVED_RESULT) return this.savedUids();
     const last = this.lastUid;
     const out: number[] = [];
     const ranges = set.map((r) => {

@@ -18,7 +18,8 @@ export type ImapSearchKey =
   | { type: 'subject'; value: string }
   | { type: 'body'; value: string }
   | { type: 'text'; value: string }
-  | { type: 'internalDate'; op: 'before' | 'on' | 'since'; date: Date }
+  /** older/younger: RFC 5032 WITHIN, the instant rather than the day */
+  | { type: 'internalDate'; op: 'before' | 'on' | 'since' | 'older' | 'younger'; date: Date }
   | { type: 'sentDate'; op: 'before' | 'on' | 'since'; date: Date }
   | { type: 'size'; op: 'larger' | 'smaller'; size: number }
   | { type: 'modseq'; modseq: bigint }
@@ -158,6 +159,8 @@ export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
       return `(position(${needle} IN m.search_header) > 0 OR position(${needle} IN m.search_body) > 0)`;
     }
     case 'internalDate':
+      if (key.op === 'older') return `m.internal_date < ${p(key.date)}`;
+      if (key.op === 'younger') return `m.internal_date >= ${p(key.date)}`;
       return dateCompare(`(m.internal_date AT TIME ZONE 'UTC')::date`, key.op, key.date);
     case 'sentDate':
       return dateCompare(SENT_DAY, key.op, key.date);
