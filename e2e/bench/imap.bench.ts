@@ -1,12 +1,15 @@
 // npm run bench:imap [-- --clients 20 --seconds 20 --messages 1000 --big 100000 --idle 1000]
+//   [--only mix,big,idle] [--no-reference] [--cpu-prof DIR] [--no-record]   (--help lists them)
 // Mailstead vs Debian's Dovecot on loopback, same users, same messages, same client (imapflow).
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { startDovecot } from './lib/dovecot';
 import { startMailstead } from './lib/mailstead';
-import { benchMessage, machine, round } from './lib/stats';
+import { benchMessage, machine, round, summarize } from './lib/stats';
 import { freePort } from '@mailstead/testing';
 import { appendResults } from './lib/results';
 
@@ -17,8 +20,32 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '1000' },
     big: { type: 'string', default: '100000' },
     idle: { type: 'string', default: '1000' },
+    only: { type: 'string', default: 'mix,big,idle' },
+    'no-reference': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    'no-record': { type: 'boolean', default: false },
+    fsync: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (values.help) {
+  console.log(`npm run bench:imap -- [options]
+  --clients N      clients in the command mix (default 20)
+  --seconds N      length of each command-mix run (default 20)
+  --messages N     messages in each mix user's INBOX (default 1000)
+  --big N          messages in the big mailbox for SELECT and FETCH 1:* (UID FLAGS) (default 100000)
+  --idle N         IDLE connections for the RSS measure (default 1000; raise ulimit -n above 2N)
+  --only LIST      parts to run, of mix,big,idle (default all)
+  --no-reference   Mailstead only (no Dovecot run, no ratio)
+  --cpu-prof DIR   run the Mailstead server under node --cpu-prof, profiles written to DIR on exit
+  --no-record      print only; do not append to e2e/bench/RESULTS.md
+  --fsync          keep Postgres' synchronous commit for Mailstead (by default the bench turns it
+                   off, as the reference Dovecot runs with mail_fsync = never)
+  The mix also prints Mailstead's per-command client-side latency (p50/p99 ms).`);
+  process.exit(0);
+}
+const ONLY = new Set(values.only.split(','));
+const REFERENCE = !values['no-reference'];
 const CLIENTS = Number(values.clients);
 const SECONDS = Number(values.seconds);
 const MESSAGES = Number(values.messages);
@@ -33,44 +60,64 @@ interface Target {
   port: number;
 }
 
+type Latencies = Map<string, number[]>;
+
 /** One client's loop of the command mix; returns the number of IMAP commands it completed. */
-async function mix(target: Target, user: string, deadline: number): Promise<number> {
+async function mix(target: Target, user: string, deadline: number, latencies: Latencies): Promise<number> {
   let commands = 0;
   const small = benchMessage(999_999, 2_000);
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const result = await work();
+    const list = latencies.get(name) ?? [];
+    list.push(performance.now() - t);
+    latencies.set(name, list);
+    return result;
+  };
   while (Date.now() < deadline) {
     const c = new ImapFlow({ host: '127.0.0.1', port: target.port, secure: false, auth: { user, pass: PASSWORD }, logger: false, disableAutoIdle: true, tls: { rejectUnauthorized: false } });
-    await c.connect(); // CAPABILITY + LOGIN
+    await timed('connect+CAPABILITY+LOGIN', () => c.connect());
     commands += 2;
-    const box = await c.mailboxOpen('INBOX');
+    const box = await timed('SELECT', () => c.mailboxOpen('INBOX'));
     commands++;
     const exists = box.exists;
-    for await (const _ of c.fetch(`${Math.max(1, exists - 19)}:*`, { envelope: true, flags: true, uid: true })) void _;
+    await timed('FETCH last 20 (ENVELOPE FLAGS UID)', async () => {
+      for await (const _ of c.fetch(`${Math.max(1, exists - 19)}:*`, { envelope: true, flags: true, uid: true })) void _;
+    });
     commands++;
     const n = 1 + Math.floor(Math.random() * Math.max(1, exists));
-    await c.fetchOne(String(n), { source: true });
+    await timed('FETCH BODY[]', () => c.fetchOne(String(n), { source: true }));
     commands++;
-    await c.messageFlagsAdd(String(n), ['\\Flagged']);
+    await timed('STORE +FLAGS', () => c.messageFlagsAdd(String(n), ['\\Flagged']));
     commands++;
-    await c.search({ seen: false, flagged: true });
+    await timed('SEARCH UNSEEN FLAGGED', () => c.search({ seen: false, flagged: true }));
     commands++;
-    const appended = await c.append('INBOX', small, ['\\Seen']);
+    const appended = await timed('APPEND', () => c.append('INBOX', small, ['\\Seen']));
     commands++;
     if (appended && appended.uid) {
-      await c.messageDelete({ uid: String(appended.uid) }, { uid: true }); // STORE +FLAGS \Deleted, UID EXPUNGE
+      await timed('STORE \\Deleted + UID EXPUNGE', () => c.messageDelete({ uid: String(appended.uid) }, { uid: true }));
       commands += 2;
     }
-    await c.logout();
+    await timed('LOGOUT', () => c.logout());
     commands++;
   }
   return commands;
 }
 
-async function load(target: Target): Promise<{ commandsPerSecond: number }> {
+async function load(target: Target): Promise<{ commandsPerSecond: number; latencies: Latencies }> {
   const started = Date.now();
   const deadline = started + SECONDS * 1000;
-  const counts = await Promise.all(users.map((u) => mix(target, u, deadline)));
+  const latencies: Latencies = new Map();
+  const counts = await Promise.all(users.map((u) => mix(target, u, deadline, latencies)));
   const elapsed = (Date.now() - started) / 1000;
-  return { commandsPerSecond: round(counts.reduce((a, b) => a + b, 0) / elapsed) };
+  return { commandsPerSecond: round(counts.reduce((a, b) => a + b, 0) / elapsed), latencies };
+}
+
+function printLatencies(name: string, latencies: Latencies): void {
+  for (const [command, list] of latencies) {
+    const { p50, p99, count } = summarize(list);
+    console.log(`  ${name} ${command}: p50 ${p50} ms, p99 ${p99} ms (${count})`);
+  }
 }
 
 async function bigMailbox(target: Target, user: string): Promise<{ selectMs: number; fetchMs: number }> {
@@ -114,55 +161,115 @@ async function idlers(port: number, user: string, count: number): Promise<net.So
   return sockets;
 }
 
+/** CPU seconds (user + system) used so far by a process and all its descendants (Postgres, Redis). */
+function treeCpuSeconds(rootPid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  const procs = new Map<number, { ppid: number; cpu: number; comm: string }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      procs.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks, comm: stat.slice(stat.indexOf('(') + 1, close) });
+    } catch {
+      // gone
+    }
+  }
+  let total = 0;
+  for (const [pid, p] of procs) {
+    for (let x: number | undefined = pid; x !== undefined && x > 1; x = procs.get(x)?.ppid) {
+      if (x === rootPid) {
+        total += p.cpu;
+        break;
+      }
+    }
+  }
+  return total;
+}
+
+/** CPU seconds used by Dovecot's processes. */
+function dovecotCpuSeconds(): number {
+  const out = execFileSync('ps', ['-C', 'dovecot,imap,imap-login,auth,anvil,log,config,stats', '-o', 'cputimes=']).toString();
+  return out.split('\n').filter(Boolean).reduce((a, b) => a + Number(b), 0);
+}
+
 function dovecotRssMiB(): number {
   const out = execFileSync('ps', ['-C', 'dovecot,imap,imap-login,auth,anvil,log,config,stats,pop3,pop3-login', '-o', 'rss=']).toString();
   return out.split('\n').filter(Boolean).reduce((a, b) => a + Number(b), 0) / 1024;
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:imap — ${CLIENTS} clients x ${SECONDS}s mix, ${MESSAGES} messages each; ${machine()}`);
-  const mailstead = await startMailstead('api,imap');
-  const dovecot = await startDovecot({ imapPort: await freePort(), pop3Port: await freePort(), users: [...users, 'big@bench.test', 'idle@bench.test'].map((name) => ({ name, password: PASSWORD })) });
+  console.log(`bench:imap — ${CLIENTS} clients x ${SECONDS}s mix, ${MESSAGES} messages each; ${machine()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  const mailstead = await startMailstead('api,imap', values['fsync'] ? {} : { PGOPTIONS: '-c synchronous_commit=off' }, nodeArgs);
+  const dovecot = REFERENCE
+    ? await startDovecot({ imapPort: await freePort(), pop3Port: await freePort(), users: [...users, 'big@bench.test', 'idle@bench.test'].map((name) => ({ name, password: PASSWORD })) })
+    : undefined;
+  const rows: string[] = [];
+  const dash = '–';
   try {
-    for (const u of users) {
-      const { inboxId } = await mailstead.createUser(u, PASSWORD);
-      await mailstead.seed(inboxId, corpus);
-      dovecot.seed(u, corpus);
+    if (ONLY.has('mix')) {
+      for (const u of users) {
+        const { inboxId } = await mailstead.createUser(u, PASSWORD);
+        await mailstead.seed(inboxId, corpus);
+        dovecot?.seed(u, corpus);
+      }
+      // CPU per command (server and its Postgres/Redis; Dovecot's processes) is steadier than cmd/s on a busy machine.
+      let cpu = treeCpuSeconds(mailstead.pid);
+      const ms = await load({ name: 'mailstead', port: mailstead.ports.imap });
+      const msCpu = round(((treeCpuSeconds(mailstead.pid) - cpu) * 1000) / (ms.commandsPerSecond * SECONDS), 2);
+      printLatencies('mailstead', ms.latencies);
+      cpu = dovecot ? dovecotCpuSeconds() : 0;
+      const dc = dovecot ? await load({ name: 'dovecot', port: dovecot.imapPort }) : undefined;
+      const dcCpu = dc ? round(((dovecotCpuSeconds() - cpu) * 1000) / (dc.commandsPerSecond * SECONDS), 2) : undefined;
+      if (dc) printLatencies('dovecot', dc.latencies);
+      console.log(`CPU per command: mailstead (server + Postgres + Redis) ${msCpu} ms, dovecot ${dcCpu ?? dash} ms`);
+      const ratio = dc ? round(ms.commandsPerSecond / dc.commandsPerSecond, 2) : undefined;
+      console.log(`mix: mailstead ${ms.commandsPerSecond} cmd/s, dovecot ${dc?.commandsPerSecond ?? dash} cmd/s, ratio ${ratio ?? dash}; load average ${os.loadavg()[0]!.toFixed(2)}`);
+      rows.push(`| command mix, ${CLIENTS} clients (cmd/s) | ${ms.commandsPerSecond} | ${dc?.commandsPerSecond ?? dash} | ${ratio ?? ''} |`);
+      rows.push(`| CPU per command in the mix (ms, server processes) | ${msCpu} | ${dcCpu ?? dash} | |`);
     }
-    const ms = await load({ name: 'mailstead', port: mailstead.ports.imap });
-    const dc = await load({ name: 'dovecot', port: dovecot.imapPort });
-    const ratio = round(ms.commandsPerSecond / dc.commandsPerSecond, 2);
-    console.log(`mix: mailstead ${ms.commandsPerSecond} cmd/s, dovecot ${dc.commandsPerSecond} cmd/s, ratio ${ratio}`);
 
-    const bigCorpus = Array.from({ length: BIG }, (_, i) => benchMessage(i, 300));
-    const big = await mailstead.createUser('big@bench.test', PASSWORD);
-    await mailstead.seed(big.inboxId, bigCorpus);
-    dovecot.seed('big@bench.test', bigCorpus);
-    const bigMs = await bigMailbox({ name: 'mailstead', port: mailstead.ports.imap }, 'big@bench.test');
-    const bigDc = await bigMailbox({ name: 'dovecot', port: dovecot.imapPort }, 'big@bench.test');
-    console.log(`${BIG} messages: mailstead SELECT ${bigMs.selectMs} ms, FETCH 1:* (UID FLAGS) ${bigMs.fetchMs} ms; dovecot ${bigDc.selectMs} / ${bigDc.fetchMs} ms`);
+    if (ONLY.has('big')) {
+      const bigCorpus = Array.from({ length: BIG }, (_, i) => benchMessage(i, 300));
+      const big = await mailstead.createUser('big@bench.test', PASSWORD);
+      await mailstead.seed(big.inboxId, bigCorpus);
+      dovecot?.seed('big@bench.test', bigCorpus);
+      const bigMs = await bigMailbox({ name: 'mailstead', port: mailstead.ports.imap }, 'big@bench.test');
+      const bigDc = dovecot ? await bigMailbox({ name: 'dovecot', port: dovecot.imapPort }, 'big@bench.test') : undefined;
+      console.log(
+        `${BIG} messages: mailstead SELECT ${bigMs.selectMs} ms, FETCH 1:* (UID FLAGS) ${bigMs.fetchMs} ms; dovecot ${bigDc?.selectMs ?? dash} / ${bigDc?.fetchMs ?? dash} ms; load average ${os.loadavg()[0]!.toFixed(2)}`,
+      );
+      rows.push(`| SELECT, ${BIG}-message mailbox (ms) | ${bigMs.selectMs} | ${bigDc?.selectMs ?? dash} | |`);
+      rows.push(`| FETCH 1:* (UID FLAGS), ${BIG} messages (ms) | ${bigMs.fetchMs} | ${bigDc?.fetchMs ?? dash} | |`);
+    }
 
-    await mailstead.createUser('idle@bench.test', PASSWORD);
-    dovecot.seed('idle@bench.test', corpus.slice(0, 10));
-    const before = mailstead.rssMiB();
-    const msIdle = await idlers(mailstead.ports.imap, 'idle@bench.test', IDLE);
-    await new Promise((r) => setTimeout(r, 2000));
-    const msRss = round(mailstead.rssMiB());
-    msIdle.forEach((s) => s.destroy());
-    const dcIdle = await idlers(dovecot.imapPort, 'idle@bench.test', IDLE);
-    await new Promise((r) => setTimeout(r, 2000));
-    const dcRss = round(dovecotRssMiB());
-    dcIdle.forEach((s) => s.destroy());
-    console.log(`${IDLE} IDLE connections: mailstead RSS ${msRss} MiB (was ${round(before)} before); dovecot processes ${dcRss} MiB in total`);
+    if (ONLY.has('idle')) {
+      await mailstead.createUser('idle@bench.test', PASSWORD);
+      dovecot?.seed('idle@bench.test', corpus.slice(0, 10));
+      const before = mailstead.rssMiB();
+      const msIdle = await idlers(mailstead.ports.imap, 'idle@bench.test', IDLE);
+      await new Promise((r) => setTimeout(r, 2000));
+      const msRss = round(mailstead.rssMiB());
+      msIdle.forEach((s) => s.destroy());
+      let dcRss: number | undefined;
+      if (dovecot) {
+        const dcIdle = await idlers(dovecot.imapPort, 'idle@bench.test', IDLE);
+        await new Promise((r) => setTimeout(r, 2000));
+        dcRss = round(dovecotRssMiB());
+        dcIdle.forEach((s) => s.destroy());
+      }
+      console.log(`${IDLE} IDLE connections: mailstead RSS ${msRss} MiB (was ${round(before)} before); dovecot processes ${dcRss ?? dash} MiB in total`);
+      rows.push(`| RSS with ${IDLE} IDLE connections (MiB) | ${msRss} | ${dcRss === undefined ? dash : `${dcRss} (all processes)`} | |`);
+    }
 
-    appendResults('IMAP', `npm run bench:imap -- --clients ${CLIENTS} --seconds ${SECONDS} --messages ${MESSAGES} --big ${BIG} --idle ${IDLE}`, [
-      `| command mix, ${CLIENTS} clients (cmd/s) | ${ms.commandsPerSecond} | ${dc.commandsPerSecond} | ${ratio} |`,
-      `| SELECT, ${BIG}-message mailbox (ms) | ${bigMs.selectMs} | ${bigDc.selectMs} | |`,
-      `| FETCH 1:* (UID FLAGS), ${BIG} messages (ms) | ${bigMs.fetchMs} | ${bigDc.fetchMs} | |`,
-      `| RSS with ${IDLE} IDLE connections (MiB) | ${msRss} | ${dcRss} (all processes) | |`,
-    ]);
+    if (!values['no-record']) {
+      const flags = `${values.only !== 'mix,big,idle' ? ` --only ${values.only}` : ''}${REFERENCE ? '' : ' --no-reference'}`;
+      appendResults('IMAP', `npm run bench:imap -- --clients ${CLIENTS} --seconds ${SECONDS} --messages ${MESSAGES} --big ${BIG} --idle ${IDLE}${flags}`, rows);
+    }
   } finally {
-    await Promise.allSettled([mailstead.stop(), dovecot.stop()]);
+    await Promise.allSettled([mailstead.stop(), dovecot?.stop()]);
   }
 }
 
