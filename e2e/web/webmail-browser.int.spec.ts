@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
+import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '@mailstead/auth';
@@ -78,6 +80,40 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 
 const row = (subject: string) => page.locator('[role="option"]', { hasText: subject });
 
+interface AXNode {
+  ignored: boolean;
+  role?: { value: string };
+  name?: { value: string };
+  properties?: { name: string; value: { value: unknown } }[];
+  backendDOMNodeId?: number;
+}
+const CONTROL_ROLES = new Set(['button', 'textbox', 'searchbox', 'checkbox', 'combobox', 'link', 'option', 'menuitem', 'radio', 'switch', 'slider', 'tab', 'spinbutton', 'listbox']);
+
+/**
+ * Accessibility check of the current screen, from Chromium's own accessibility tree: every
+ * control (button, field, checkbox, link, option...) must have an accessible name and be
+ * focusable (reachable by keyboard) unless disabled. Answers the offending controls.
+ */
+async function inaccessibleControls(): Promise<string[]> {
+  const cdp = await context.newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AXNode[] };
+    const problems: string[] = [];
+    for (const n of nodes) {
+      const role = n.role?.value ?? '';
+      if (n.ignored || !CONTROL_ROLES.has(role)) continue;
+      const prop = (name: string) => n.properties?.find((p) => p.name === name)?.value.value;
+      const issues = [!(n.name?.value ?? '').trim() && 'no accessible name', !prop('disabled') && role !== 'listbox' && !prop('focusable') && 'not focusable'].filter(Boolean);
+      if (issues.length === 0) continue;
+      const { node } = (await cdp.send('DOM.describeNode', { backendNodeId: n.backendDOMNodeId })) as { node: { localName: string; attributes?: string[] } };
+      problems.push(`${role} <${node.localName} ${(node.attributes ?? []).join(' ').slice(0, 160)}>: ${issues.join(', ')}`);
+    }
+    return problems;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 beforeAll(async () => {
   // The server serves dist/apps/web: build the current web app first.
   await promisify(execFile)('npx', ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'error'], { cwd: root, timeout: 120_000 });
@@ -139,6 +175,8 @@ it('logs in, sees new mail arrive live, reads safely, replies, moves by drag-and
   // Unauthenticated: the login page, which comes back to the mail after signing in.
   await page.goto(`${base}/mail`);
   await page.waitForURL(/\/mail\/login\?next=%2Fmail/);
+  await page.getByLabel('Address').waitFor();
+  expect(await inaccessibleControls()).toEqual([]);
   await page.getByLabel('Address').fill('alice@webmail.test');
   await page.getByLabel('Password').fill('wrong-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -150,6 +188,7 @@ it('logs in, sees new mail arrive live, reads safely, replies, moves by drag-and
   await page.getByRole('button', { name: /^Inbox, 3 unread$/ }).waitFor();
   expect(await page.title()).toMatch(/^\(3\) Inbox/);
   await page.screenshot({ path: path.join(shots, 'inbox-light.png') });
+  expect(await inaccessibleControls()).toEqual([]);
 
   // A message delivered over SMTP (MX) shows up without a reload; the counts and title follow.
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
@@ -170,6 +209,7 @@ it('logs in, sees new mail arrive live, reads safely, replies, moves by drag-and
   expect(await body.locator('img').getAttribute('src')).toBeNull();
   await page.getByRole('button', { name: /^Inbox, 3 unread$/ }).waitFor();
   await page.screenshot({ path: path.join(shots, 'reader-light.png') });
+  expect(await inaccessibleControls()).toEqual([]);
 
   // The hostile message: nothing runs, nothing reaches the attacker's hosts.
   await row('Hostile newsletter').click();
@@ -184,21 +224,49 @@ it('logs in, sees new mail arrive live, reads safely, replies, moves by drag-and
   expect(dialogs).toEqual([]);
   expect(attackerRequests).toEqual([]);
 
-  // Reply to Bob: the reply lands in Bob's inbox.
+  // Reply to Bob in rich text (bold by keyboard): the reply lands in Bob's inbox as HTML + text.
   await row('Lunch on Friday?').click();
   await page.getByRole('article').getByText('Shall we try the new place?').waitFor();
   await page.keyboard.press('r');
   const composer = page.getByRole('dialog');
   await expect.poll(() => composer.getByLabel('Subject').inputValue()).toBe('Re: Lunch on Friday?');
-  await composer.getByLabel('Message').press('Control+Home');
-  await composer.getByLabel('Message').pressSequentially('Friday works for me.');
-  expect(await composer.getByLabel('Message').inputValue()).toMatch(/^Friday works for me\.\n[\s\S]*wrote:\n> Shall we try the new place\?/);
+  const editor = composer.getByRole('textbox', { name: 'Message' });
+  await expect.poll(() => editor.locator('blockquote').first().textContent()).toContain('Shall we try the new place?');
+  await editor.press('Control+Home');
+  await editor.pressSequentially('Friday works for me. ');
+  await editor.press('Control+b');
+  await editor.pressSequentially('See you there');
+  await editor.press('Control+b');
+  expect(await editor.innerHTML()).toMatch(/Friday works for me\. <b>See you there<\/b>/);
+  expect(await composer.getByRole('button', { name: 'Bold' }).getAttribute('aria-pressed')).toBe('false');
   await page.screenshot({ path: path.join(shots, 'composer-light.png') });
+  expect(await inaccessibleControls()).toEqual([]);
   await composer.getByRole('button', { name: 'Send' }).click();
   await page.getByText('Message sent').waitFor();
   const bobInbox = await inboxOf(bobId);
   const reply = await until('the reply in Bob’s inbox', async () => (await db.store.messages.list(bobInbox.id)).find((m) => m.subject === 'Re: Lunch on Friday?'));
-  expect(reply).toBeTruthy();
+  const replyRaw = await db.store.messages.raw(bobInbox.id, reply.uid);
+  expect(replyRaw.toString()).toMatch(/content-type: multipart\/alternative/i);
+  const parsedReply = await simpleParser(replyRaw);
+  expect(parsedReply.html).toMatch(/Friday works for me\. <b>See you there<\/b>/);
+  expect(parsedReply.html).toMatch(/<blockquote type="cite">[\s\S]*Shall we try the new place\?/);
+  expect(parsedReply.text).toMatch(/^Friday works for me\. See you there\n[\s\S]*wrote:\n> Shall we try the new place\?/);
+
+  // Conversation view: Bob's message and Alice's reply (from Sent), the latest expanded.
+  await page.getByRole('button', { name: 'Conversation view' }).click();
+  await row('Lunch on Friday?').click();
+  const conversation = page.getByRole('region', { name: 'Conversation: Lunch on Friday?' });
+  await conversation.getByText('2 messages').waitFor();
+  const entries = conversation.getByRole('listitem');
+  expect(await entries.count()).toBe(2);
+  await entries.nth(1).getByText('Sent').first().waitFor();
+  await entries.nth(1).getByRole('button', { name: 'Reply', exact: true }).waitFor();
+  expect(await entries.nth(0).getByRole('button', { name: 'Reply', exact: true }).count()).toBe(0);
+  await entries.nth(0).getByRole('button', { name: /^Bob, / }).click();
+  await entries.nth(0).getByText('Shall we try the new place?').waitFor();
+  await page.screenshot({ path: path.join(shots, 'conversation-light.png') });
+  expect(await inaccessibleControls()).toEqual([]);
+  await page.getByRole('button', { name: 'Conversation view' }).click();
 
   // Drag a message onto a folder; it leaves the list and is stored there once the undo time is over.
   await row('Quarterly report').dragTo(page.getByRole('button', { name: 'Projects' }));
@@ -247,3 +315,67 @@ it('logs in, sees new mail arrive live, reads safely, replies, moves by drag-and
   expect(attackerRequests).toEqual([]);
   expect(dialogs).toEqual([]);
 }, 90_000);
+
+it('sets a display name and two-factor sign-in in settings, then signs in with a TOTP code and with a recovery code', async () => {
+  const signIn = async (address: string, password: string) => {
+    await page.goto(`${base}/mail/login`);
+    await page.getByLabel('Address').fill(address);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+  const signOut = async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/mail\/login/);
+  };
+  await context.clearCookies();
+  await signIn('bob@webmail.test', 'bob-password');
+  await row('Re: Lunch on Friday?').waitFor();
+  await page.getByRole('button', { name: 'Settings' }).click();
+
+  // Display name: stored by the API, used in the From header of what Bob sends.
+  await page.getByLabel('Display name').fill('Bob Builder');
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await page.getByText('Your mail is sent as: Bob Builder <bob@webmail.test>').waitFor();
+  await until('the stored display name', async () => (await db.store.accounts.findByAddress('bob@webmail.test'))?.displayName === 'Bob Builder');
+
+  // Enrol: the secret beside the QR code goes into the "app" (otpauth here), its code confirms.
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  await page.getByRole('img', { name: /QR code/ }).waitFor();
+  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+  const app = new TOTP({ issuer: 'Mailstead', label: 'bob@webmail.test', algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+  expect(await inaccessibleControls()).toEqual([]);
+  await page.getByLabel('Code from the app').fill(app.generate());
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByTestId('recovery-codes').waitFor();
+  const codes = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((c) => c.trim());
+  expect(codes).toHaveLength(10);
+  await page.screenshot({ path: path.join(shots, 'settings-totp-dark.png'), fullPage: true });
+  await page.getByRole('button', { name: 'I have saved them' }).click();
+  await page.getByText('Two-factor sign-in is on.').waitFor();
+  expect(await inaccessibleControls()).toEqual([]);
+  await page.getByRole('button', { name: 'Back to mail' }).click();
+  await signOut();
+
+  // The login now asks for the code after the password; a wrong code is refused.
+  await signIn('bob@webmail.test', 'bob-password');
+  await page.getByLabel('One-time code').fill('000000');
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByText(/Wrong or already used code/).waitFor();
+  expect(await inaccessibleControls()).toEqual([]);
+  await page.getByLabel('One-time code').fill(app.generate());
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await row('Re: Lunch on Friday?').waitFor();
+  await signOut();
+
+  // A recovery code works once instead of a code.
+  await signIn('bob@webmail.test', 'bob-password');
+  await page.getByLabel('One-time code').fill(codes[0]!);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await row('Re: Lunch on Friday?').waitFor();
+  await signOut();
+  await signIn('bob@webmail.test', 'bob-password');
+  await page.getByLabel('One-time code').fill(codes[0]!);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByText(/Wrong or already used code/).waitFor();
+  expect(dialogs).toEqual([]);
+}, 60_000);

@@ -526,7 +526,7 @@ export function MailShell() {
         )}
         {showReader && (
           <Box component="section" aria-label="Reading pane" sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', bgcolor: 'background.paper' }}>
-            {activeId && threads && !q && (list.items.find((m) => m.id === activeId)?.threadSize ?? 1) > 1 ? (
+            {activeId && threads && !q ? (
               <ThreadReader
                 key={activeId}
                 messageId={activeId}

@@ -67,24 +67,27 @@ export function RichTextEditor({ initialHtml, onChange, label, autoFocus, caretA
     // initialHtml seeds the editor once; later changes come from the user
   }, []);
 
-  // Toolbar buttons show whether the selection is bold, in a list, quoted...
+  // Toolbar buttons show whether the selection (or the typing style at the caret) is bold, in a list, quoted...
+  const updateActive = () => {
+    const el = ref.current;
+    const sel = window.getSelection();
+    if (!el || !sel || sel.rangeCount === 0 || !el.contains(sel.anchorNode)) return;
+    const next = new Set<Format>();
+    if (typeof document.queryCommandState === 'function') {
+      for (const f of ['bold', 'italic', 'underline', 'insertUnorderedList', 'insertOrderedList'] as const) if (document.queryCommandState(f)) next.add(f);
+    }
+    if (closestIn(sel.anchorNode, el, 'BLOCKQUOTE')) next.add('quote');
+    setActive((prev) => (prev.size === next.size && [...next].every((f) => prev.has(f)) ? prev : next));
+  };
   useEffect(() => {
-    const update = () => {
-      const el = ref.current;
-      const sel = window.getSelection();
-      if (!el || !sel || sel.rangeCount === 0 || !el.contains(sel.anchorNode)) return;
-      const next = new Set<Format>();
-      if (typeof document.queryCommandState === 'function') {
-        for (const f of ['bold', 'italic', 'underline', 'insertUnorderedList', 'insertOrderedList'] as const) if (document.queryCommandState(f)) next.add(f);
-      }
-      if (closestIn(sel.anchorNode, el, 'BLOCKQUOTE')) next.add('quote');
-      setActive(next);
-    };
-    document.addEventListener('selectionchange', update);
-    return () => document.removeEventListener('selectionchange', update);
+    document.addEventListener('selectionchange', updateActive);
+    return () => document.removeEventListener('selectionchange', updateActive);
   }, []);
 
-  const changed = () => onChange(ref.current?.innerHTML ?? '');
+  const changed = () => {
+    onChange(ref.current?.innerHTML ?? '');
+    updateActive();
+  };
 
   const toggleQuote = () => {
     const el = ref.current;

@@ -70,6 +70,10 @@ export function ThreadReader({ messageId, onReply, onLoaded, onToggleFlag, onDel
       </Box>
     );
 
+  // A conversation of one is just a message: the ordinary reader, full height.
+  if (items.length === 1 && items[0]!.id === messageId)
+    return <MessageReader messageId={messageId} toolbar={toolbar} onBack={onBack} onReply={onReply} onLoaded={onLoaded} />;
+
   const toggle = (id: string) =>
     setExpanded((s) => {
       const next = new Set(s);
