@@ -107,17 +107,9 @@ export function ThreadReader({ messageId, onReply, onLoaded, onToggleFlag, onDel
           const sender = m.from.name || m.from.address;
           const folder = mailboxName?.(m.mailboxId);
           return (
-            <Paper component="li" key={m.id} variant="outlined" sx={{ overflow: 'hidden' }}>
+            <Paper component="li" key={m.id} variant="outlined" sx={{ overflow: 'hidden', flexShrink: 0 }}>
               {open ? (
-                <Box>
-                  <Box sx={{ display: 'flex', justifyContent: 'flex-end', px: 1, pt: 0.5, gap: 1, alignItems: 'center' }}>
-                    {folder && <Chip size="small" label={folder} variant="outlined" />}
-                    <Tooltip title="Collapse">
-                      <IconButton size="small" aria-label={`Collapse the message from ${sender}`} aria-expanded onClick={() => toggle(m.id)}>
-                        <ExpandLessIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                  </Box>
+                <Box sx={{ pb: 1 }}>
                   <MessageReader
                     messageId={m.id}
                     embedded
@@ -128,6 +120,7 @@ export function ThreadReader({ messageId, onReply, onLoaded, onToggleFlag, onDel
                     }}
                     actions={
                       <>
+                        {folder && <Chip size="small" label={folder} variant="outlined" sx={{ alignSelf: 'center' }} />}
                         <Tooltip title={m.flagged ? 'Unflag' : 'Flag'}>
                           <IconButton
                             aria-label={m.flagged ? 'Unflag this message' : 'Flag this message'}
@@ -149,6 +142,11 @@ export function ThreadReader({ messageId, onReply, onLoaded, onToggleFlag, onDel
                             }}
                           >
                             <DeleteIcon />
+                          </IconButton>
+                        </Tooltip>
+                        <Tooltip title="Collapse">
+                          <IconButton aria-label={`Collapse the message from ${sender}`} aria-expanded onClick={() => toggle(m.id)}>
+                            <ExpandLessIcon />
                           </IconButton>
                         </Tooltip>
                       </>
