@@ -97,6 +97,7 @@ beforeAll(async () => {
   sinks.plain = new SmtpSink({ host: '127.0.0.8', port, starttls: false, rcpt: rejectUnknown });
   sinks.seven = new SmtpSink({ host: '127.0.0.9', port, no8bit: true });
   sinks.stall = new SmtpSink({ host: '127.0.0.10', port, stallFirstData: true });
+  sinks.impatient = new SmtpSink({ host: '127.0.0.11', port, idleTimeoutMs: 300 });
   await Promise.all(Object.values(sinks).map((s) => s.start()));
   dropper = new DroppingServer('127.0.0.4', port);
   await dropper.start();
@@ -127,6 +128,9 @@ beforeAll(async () => {
   dns.set('remote-sender.test', { mx: [[10, 'mx-good.test']] });
   dns.set('dedup.test', { mx: [[10, 'mx-good.test']] });
   dns.set('pause.test', { mx: [[10, 'mx-good.test']] });
+  dns.set('reuse.test', { mx: [[10, 'mx-good.test']] });
+  dns.set('mx-impatient.test', { a: ['127.0.0.11'] });
+  dns.set('impatient.test', { mx: [[10, 'mx-impatient.test']] });
 
   configEnv = {
     MAILSTEAD_HOSTNAME: OUR_HOST,
@@ -480,6 +484,26 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     const row = await settled(id!);
     expect(row).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(sinks.good!.received.slice(before).map((m) => m.to)).toEqual([['pat@pause.test']]);
+  });
+
+  it('keeps the SMTP connection for the next message to the same host, and opens a new one when the remote closed it', async () => {
+    const [first] = await queueMessage(ALICE, ['una@reuse.test']);
+    expect((await settled(first!)).status).toBe('delivered');
+    const connections = sinks.good!.connections;
+    const [second] = await queueMessage(ALICE, ['vera@reuse.test']);
+    expect((await settled(second!)).status).toBe('delivered');
+    expect(sinks.good!.connections).toBe(connections);
+    expect(sinks.good!.received.at(-1)!.to).toEqual(['vera@reuse.test']);
+
+    const [a] = await queueMessage(ALICE, ['wes@impatient.test']);
+    expect((await settled(a!)).status).toBe('delivered');
+    // the remote drops the idle session after 300 ms; the next message goes over a new connection
+    await new Promise((r) => setTimeout(r, 700));
+    const [b] = await queueMessage(ALICE, ['xia@impatient.test']);
+    const row = await settled(b!);
+    expect(row).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(sinks.impatient!.connections).toBe(2);
+    expect(sinks.impatient!.received.map((m) => m.to)).toEqual([['wes@impatient.test'], ['xia@impatient.test']]);
   });
 
   it('treats duplicate jobs for one row as one delivery (idempotent)', async () => {

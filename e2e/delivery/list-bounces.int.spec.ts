@@ -133,7 +133,7 @@ beforeAll(async () => {
       allowExpn: false,
       senderChecks: false,
       dmarcReject: false,
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
+      logger: { info: () => undefined, warn: () => undefined, error: (o, m) => console.error(m, o), debug: () => undefined },
       onOutbound: (ids) => void worker.queue.enqueue(ids),
       listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
     },

@@ -26,6 +26,8 @@ export interface SinkOptions {
   no8bit?: boolean;
   /** Swallow the first message's data and never answer it (a remote that hangs mid-transaction). */
   stallFirstData?: boolean;
+  /** Close a session idle this long (smtp-server's socketTimeout: 421 and disconnect). */
+  idleTimeoutMs?: number;
 }
 
 function smtpError(reply: string): Error {
@@ -53,6 +55,7 @@ export class SmtpSink {
       hide8BITMIME: options.no8bit ?? false,
       hideSMTPUTF8: options.no8bit ?? false,
       logger: false,
+      ...(options.idleTimeoutMs ? { socketTimeout: options.idleTimeoutMs } : {}),
       onConnect: (_session, cb) => {
         this.connections += 1;
         cb();

@@ -134,13 +134,9 @@ function fromDomain(raw: Buffer): string | null {
 
 /** Signs with the key of the From domain, else of the envelope sender's domain, else not at all. */
 async function dkimSign(row: ClaimedOutbound, deps: DeliveryDeps): Promise<Buffer> {
-  const candidates = [fromDomain(row.raw), row.sender.includes('@') ? row.sender.slice(row.sender.lastIndexOf('@') + 1).toLowerCase() : null];
-  for (const domain of candidates) {
-    if (!domain) continue;
-    const key = await deps.store.outbound.dkimKey(domain);
-    if (key) return signMessage(row.raw, domain, key);
-  }
-  return row.raw;
+  const candidates = [fromDomain(row.raw), row.sender.includes('@') ? row.sender.slice(row.sender.lastIndexOf('@') + 1).toLowerCase() : null].filter((d): d is string => d !== null);
+  const key = candidates.length > 0 ? await deps.store.outbound.firstDkimKey(candidates) : null;
+  return key ? signMessage(row.raw, key.domain, key) : row.raw;
 }
 
 /** A recipient that failed for good, as reportFailures takes it. */

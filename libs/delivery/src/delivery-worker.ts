@@ -6,7 +6,7 @@ import { deliverOutbound, type DeliveryLogger, type DeliveryOutcome } from './de
 import { DELIVERY_QUEUE, DeliveryQueue, type DeliveryJobData } from './delivery-queue';
 import { DomainLimiter } from './domain-limiter';
 import { dnsLookups, type DnsLookups } from './routing';
-import type { TransferOptions } from './smtp-transfer';
+import { ConnectionCache, type TransferOptions } from './smtp-transfer';
 
 export interface DeliveryWorkerOptions {
   store: Store;
@@ -47,6 +47,8 @@ export class DeliveryWorker {
   private scanning: Promise<number> | undefined;
   private readonly limiter: DomainLimiter;
   private readonly dns: DnsLookups;
+  /** SMTP connections kept open between transactions to the same host (this process's). */
+  private readonly connections = new ConnectionCache();
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.queue = new DeliveryQueue(options.redis, { prefix: options.prefix });
@@ -68,7 +70,7 @@ export class DeliveryWorker {
           log,
           enqueue: (ids) => this.queue.enqueue(ids),
           leaseMs: this.options.leaseMs ?? DEFAULT_LEASE_MS,
-          transfer: this.options.transfer,
+          transfer: { connectionCache: this.connections, ...this.options.transfer },
         });
         if (outcome !== 'skipped') {
           this.counters.attempts += 1;
@@ -106,6 +108,7 @@ export class DeliveryWorker {
     if (this.timer) clearInterval(this.timer);
     await this.scanning?.catch(() => 0);
     await this.worker?.close();
+    this.connections.close();
     this.workerConnection?.disconnect();
     await this.queue.close();
   }

@@ -26,6 +26,73 @@ export interface TransferOptions {
   connectionTimeout?: number;
   greetingTimeout?: number;
   socketTimeout?: number;
+  /** Keeps connections open after a transaction for the next one to the same host (as Postfix's scache). */
+  connectionCache?: ConnectionCache;
+}
+
+/**
+ * Open SMTP connections kept after a successful transaction, per remote host (address, port,
+ * TLS mode, credentials), for the next message to that host: no new TCP/TLS handshake and EHLO
+ * per message (Postfix does the same with smtp_connection_cache_on_demand). A connection is
+ * kept at most `idleMs` between transactions and used for at most `maxUses` transactions; one
+ * the remote has closed meanwhile is dropped and the transaction goes over a fresh connection.
+ */
+export class ConnectionCache {
+  private readonly idle = new Map<string, { conn: DsnAwareConnection; uses: number; timer: NodeJS.Timeout }[]>();
+  private closed = false;
+
+  constructor(private readonly options: { idleMs?: number; maxUses?: number; maxPerHost?: number } = {}) {}
+
+  /** An idle open connection to this host, or undefined. */
+  take(key: string): { conn: DsnAwareConnection; uses: number } | undefined {
+    const list = this.idle.get(key);
+    while (list && list.length > 0) {
+      const entry = list.pop()!;
+      clearTimeout(entry.timer);
+      if (isOpen(entry.conn)) return entry;
+      entry.conn.close();
+    }
+    return undefined;
+  }
+
+  /** Keeps a connection that just finished a transaction (closes it when over the limits). */
+  give(key: string, conn: DsnAwareConnection, uses: number): void {
+    const list = this.idle.get(key) ?? [];
+    if (this.closed || uses >= (this.options.maxUses ?? 100) || list.length >= (this.options.maxPerHost ?? 10) || !isOpen(conn)) {
+      quit(conn);
+      return;
+    }
+    const timer = setTimeout(() => {
+      const i = list.findIndex((e) => e.conn === conn);
+      if (i >= 0) list.splice(i, 1);
+      quit(conn);
+    }, this.options.idleMs ?? 5000);
+    timer.unref();
+    list.push({ conn, uses, timer });
+    this.idle.set(key, list);
+  }
+
+  /** Closes every idle connection (worker shutdown). */
+  close(): void {
+    this.closed = true;
+    for (const list of this.idle.values()) {
+      for (const e of list) {
+        clearTimeout(e.timer);
+        quit(e.conn);
+      }
+    }
+    this.idle.clear();
+  }
+}
+
+function isOpen(conn: SMTPConnection): boolean {
+  const c = conn as unknown as { _destroyed?: boolean; _closing?: boolean; _socket?: false | { destroyed?: boolean; writable?: boolean } };
+  return !c._destroyed && !c._closing && Boolean(c._socket) && !(c._socket as { destroyed?: boolean }).destroyed && (c._socket as { writable?: boolean }).writable !== false;
+}
+
+function quit(conn: SMTPConnection): void {
+  conn.quit();
+  setTimeout(() => conn.close(), 1000).unref();
 }
 
 export type RecipientOutcome = 'delivered' | 'deferred' | 'failed';
@@ -152,7 +219,25 @@ export async function transferMessage(hosts: DeliveryHost[], request: TransferRe
 }
 
 async function transferToHost(host: DeliveryHost, request: TransferRequest, options: TransferOptions): Promise<TransferResult> {
-  const label = `${host.name}[${host.address}]`;
+  const cache = options.connectionCache;
+  const key = `${host.address}|${host.port}|${host.secure}|${host.auth?.user ?? ''}|${options.hostname}|${options.tlsVerify}`;
+  const cached = cache?.take(key);
+  if (cached) {
+    let reused: Awaited<ReturnType<typeof transferOver>>;
+    try {
+      reused = await transferOver(cached.conn, host, request, true);
+    } catch (error) {
+      quit(cached.conn);
+      throw error;
+    }
+    // The remote closed the idle connection before we sent anything: start over on a new one.
+    if (reused !== 'stale') {
+      if (reused.keep) cache!.give(key, cached.conn, cached.uses + 1);
+      else quit(cached.conn);
+      return reused.result;
+    }
+    cached.conn.close();
+  }
   const conn = new DsnAwareConnection({
     host: host.address,
     port: host.port,
@@ -170,21 +255,40 @@ async function transferToHost(host: DeliveryHost, request: TransferRequest, opti
   });
   // A dropped connection emits 'error' as well; the pending call reports it.
   conn.on('error', () => undefined);
+  let keep = false;
   try {
     await connect(conn);
     if (host.auth) await login(conn, host.auth);
+    const done = await transferOver(conn, host, request, false);
+    if (done === 'stale') throw new HostUnavailable('connection closed by the remote');
+    keep = done.keep && cache !== undefined;
+    return done.result;
+  } finally {
+    if (keep) cache!.give(key, conn, 1);
+    else quit(conn);
+  }
+}
+
+/**
+ * One transaction over an open connection. `keep`: the session is clean and may carry the next
+ * transaction. 'stale': a reused connection turned out closed before any byte of this message
+ * went out (RFC 5321 4.1.1.5 lets us start again elsewhere).
+ */
+async function transferOver(conn: DsnAwareConnection, host: DeliveryHost, request: TransferRequest, reused: boolean): Promise<{ result: TransferResult; keep: boolean } | 'stale'> {
+  const label = `${host.name}[${host.address}]`;
+  {
     const extensions = conn.extensions();
     const needsUtf8 = NON_ASCII.test(request.sender) || request.recipients.some((r) => NON_ASCII.test(r.address));
     // RFC 6531 3.4: an internationalized envelope must not go to a server without SMTPUTF8.
     if (needsUtf8 && !extensions.includes('SMTPUTF8')) {
       const text = '553 5.6.7 remote server does not support SMTPUTF8 and the envelope needs it';
-      return { host: label, recipients: all(request.recipients, 'failed', 553, text), summary: `${label}: ${text}` };
+      return { result: { host: label, recipients: all(request.recipients, 'failed', 553, text), summary: `${label}: ${text}` }, keep: true };
     }
     const eightBit = request.message.some((b) => b >= 0x80);
     // RFC 6152 3: 8-bit content needs BODY=8BITMIME; without it we do not downgrade, we refuse clearly.
     if (eightBit && !extensions.includes('8BITMIME')) {
       const text = '554 5.6.3 message has 8-bit content and the remote server does not support 8BITMIME';
-      return { host: label, recipients: all(request.recipients, 'failed', 554, text), summary: `${label}: ${text}` };
+      return { result: { host: label, recipients: all(request.recipients, 'failed', 554, text), summary: `${label}: ${text}` }, keep: true };
     }
     conn.rcptDsn = new Map(request.recipients.map((r) => [r.address, r]));
     const envelope: SMTPConnection.Envelope = {
@@ -195,10 +299,11 @@ async function transferToHost(host: DeliveryHost, request: TransferRequest, opti
       dsn: { envid: request.dsn.envid, ret: request.dsn.ret },
     } as SMTPConnection.Envelope;
     const sent = await send(conn, envelope, request.message);
-    return interpret(label, request.recipients, sent, conn);
-  } finally {
-    conn.quit();
-    setTimeout(() => conn.close(), 1000).unref();
+    // A reused connection that failed without any reply from the remote (closed while idle):
+    // no transaction happened there, so it goes again over a fresh connection.
+    if (reused && !sent.ok && !sent.error.responseCode) return 'stale';
+    // Only a connection that finished its transaction cleanly carries another one.
+    return { result: interpret(label, request.recipients, sent, conn), keep: sent.ok && isOpen(conn) };
   }
 }
 

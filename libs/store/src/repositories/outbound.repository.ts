@@ -152,11 +152,11 @@ export class OutboundRepository {
    * paused destination domain is not claimed: it stays as it is until the domain is resumed.
    */
   async claim(id: bigint, leaseMs: number, now = new Date()): Promise<ClaimedOutbound | null> {
-    const paused = await this.pausedDomainNames();
-    const { count } = await this.db.outbound.updateMany({
-      where: { id, status: { in: STATUSES_IN_PROGRESS }, nextAttemptAt: { lte: now }, domain: paused.length > 0 ? { notIn: paused } : undefined },
-      data: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
-    });
+    // One statement: the due check, the pause check and the lease are atomic.
+    const count = await this.db.$executeRaw`
+      UPDATE outbound SET status = 'sending', next_attempt_at = ${new Date(now.getTime() + leaseMs)}, attempts = attempts + 1, updated_at = now()
+      WHERE id = ${id} AND status IN ('queued', 'deferred', 'sending') AND next_attempt_at <= ${now}
+        AND NOT EXISTS (SELECT 1 FROM paused_domain p WHERE p.domain = outbound.domain)`;
     if (count === 0) return null;
     return this.loadClaimed(id);
   }
@@ -287,6 +287,17 @@ export class OutboundRepository {
 
   private async pausedDomainNames(): Promise<string[]> {
     return (await this.db.pausedDomain.findMany({ select: { domain: true } })).map((p) => p.domain);
+  }
+
+  /** The key of the first of these local domains that has one (one query), with its domain. */
+  async firstDkimKey(domains: string[]): Promise<{ domain: string; selector: string; privateKey: string } | null> {
+    const names = domains.map((d) => d.toLowerCase());
+    const rows = await this.db.domain.findMany({ where: { name: { in: names }, dkimSelector: { not: null }, dkimPrivateKey: { not: null } }, select: { name: true, dkimSelector: true, dkimPrivateKey: true } });
+    for (const name of names) {
+      const row = rows.find((r) => r.name === name);
+      if (row) return { domain: name, selector: row.dkimSelector!, privateKey: row.dkimPrivateKey! };
+    }
+    return null;
   }
 
   /** The DKIM key of a local domain, if one was generated. */
