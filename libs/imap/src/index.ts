@@ -12,6 +12,9 @@ export {
   type SearchKey,
   type StoredFlags,
   type UidRange,
+  type SortRow,
+  type SortAddressData,
+  type ThreadRow,
 } from './mail-store';
 export { CommandReader, type ArgNode, type ParsedCommand, type ReaderEvent, type ReaderLimits } from './protocol/command-reader';
 export { encodeMailboxName, decodeMailboxName } from './protocol/utf7';

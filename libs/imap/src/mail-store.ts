@@ -75,6 +75,36 @@ export class MailStoreError extends Error {
   }
 }
 
+/** The first From/To/Cc address as ENVELOPE has it (SORT keys, RFC 5256 / 5957). */
+export interface SortAddressData {
+  name: string | null;
+  mailbox: string | null;
+  host: string | null;
+}
+
+/** What SORT needs of a message (RFC 5256 section 3). */
+export interface SortRow {
+  uid: number;
+  internalDate: Date;
+  sentDate: Date | null;
+  size: number;
+  subject: string | null;
+  from: SortAddressData | null;
+  to: SortAddressData | null;
+  cc: SortAddressData | null;
+}
+
+/** What THREAD needs of a message (RFC 5256 section 3). */
+export interface ThreadRow {
+  uid: number;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  subject: string | null;
+  sentDate: Date | null;
+  internalDate: Date;
+}
+
 /** Inclusive UID range (`to` may be Infinity for `n:*`). */
 export interface UidRange {
   from: number;
@@ -143,9 +173,15 @@ export interface MailStore {
   vanishedSince(mailboxId: number, modseq: bigint, knownUids?: readonly UidRange[]): Promise<{ vanished: UidRange[]; fromHistory: boolean }>;
   /** MODSEQ of each given UID (SEARCH MODSEQ answers, RFC 7162 3.1.5). */
   modseqs(mailboxId: number, uids: readonly number[]): Promise<Map<number, bigint>>;
+  /** SORT / THREAD inputs of the given UIDs, ascending by UID. */
+  sortRows(mailboxId: number, uids: readonly number[]): Promise<SortRow[]>;
+  threadRows(mailboxId: number, uids: readonly number[]): Promise<ThreadRow[]>;
 
-  /** Calls `onChange` whenever the mailbox changes (in any process); returns the unsubscribe. */
-  watch(mailboxId: number, onChange: () => void): () => void;
+  /**
+   * Calls `onChange` whenever the mailbox changes (in any process), with the change's MODSEQ
+   * when known (none after the feed reconnected); returns the unsubscribe.
+   */
+  watch(mailboxId: number, onChange: (modseq?: bigint) => void): () => void;
 }
 
 /** Checks credentials (throttled); the server never sees accounts beyond this. */

@@ -23,10 +23,12 @@ import { noopCommand } from './noop';
 import { renameCommand } from './rename';
 import { searchCommand, uidSearchCommand } from './search';
 import { selectCommand } from './select';
+import { sortCommand, uidSortCommand } from './sort';
 import { starttlsCommand } from './starttls';
 import { statusCommand } from './status';
 import { storeCommand, uidStoreCommand } from './store';
 import { subscribeCommand } from './subscribe';
+import { threadCommand, uidThreadCommand } from './thread';
 import { unselectCommand } from './unselect';
 import { unsubscribeCommand } from './unsubscribe';
 
@@ -38,6 +40,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   expungeCommand, uidExpungeCommand, searchCommand, uidSearchCommand, fetchCommand, uidFetchCommand,
   storeCommand, uidStoreCommand, copyCommand, uidCopyCommand, moveCommand, uidMoveCommand,
   idleCommand, namespaceCommand, idCommand, enableCommand,
+  sortCommand, uidSortCommand, threadCommand, uidThreadCommand,
 ];
 
 /** The commands every IMAP4rev1 server with our capabilities must answer; start-up fails if one is missing. */

@@ -1,4 +1,4 @@
-import { MailStoreError, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type StoredFlags, type UidRange } from '@mailstead/imap';
+import { MailStoreError, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type SortRow, type StoredFlags, type ThreadRow, type UidRange } from '@mailstead/imap';
 import type { ChangeFeed } from '../change-feed';
 import { StoreError } from '../errors';
 import type { MailboxInfo } from '../repositories/mailbox.repository';
@@ -141,6 +141,14 @@ export class ImapMailStore implements MailStore {
     return this.store.imapSync.modseqs(mailboxId, uids);
   }
 
+  sortRows(mailboxId: number, uids: readonly number[]): Promise<SortRow[]> {
+    return this.store.imapSort.sortRows(mailboxId, uids);
+  }
+
+  threadRows(mailboxId: number, uids: readonly number[]): Promise<ThreadRow[]> {
+    return this.store.imapSort.threadRows(mailboxId, uids);
+  }
+
   expunge(mailboxId: number, uids?: number[]): Promise<number[]> {
     return mapped(() => this.store.messages.expunge(mailboxId, uids));
   }
@@ -153,10 +161,10 @@ export class ImapMailStore implements MailStore {
     return this.store.imap.search(mailboxId, key);
   }
 
-  watch(mailboxId: number, onChange: () => void): () => void {
+  watch(mailboxId: number, onChange: (modseq?: bigint) => void): () => void {
     if (!this.feed) return () => undefined;
-    const offMailbox = this.feed.onMailbox(mailboxId, onChange);
-    const offResync = this.feed.onResync(onChange);
+    const offMailbox = this.feed.onMailbox(mailboxId, (change) => onChange(/^\d+$/.test(change.modseq) ? BigInt(change.modseq) : undefined));
+    const offResync = this.feed.onResync(() => onChange());
     return () => {
       offMailbox();
       offResync();
