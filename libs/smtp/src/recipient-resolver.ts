@@ -80,7 +80,9 @@ export class RecipientResolver {
   async resolve(address: string, ctx: ResolveContext): Promise<ResolveOutcome> {
     const parts = splitAddress(address);
     if (!parts) return { ok: false, reply: smtpReply(501, '5.1.3', 'Bad recipient address syntax') };
-    const domain = await this.store.recipients.localDomain(parts.domain);
+    // one round trip tells the domain and what the address is (used by expand below)
+    const entry = await this.store.recipients.lookup(address);
+    const domain = entry.domain;
     if (!domain) return { ok: true, resolution: { address, local: false, mailboxes: [], remote: [address], lists: [] } };
     if (!domain.enabled) return { ok: false, reply: REPLIES.disabled() };
     const listBounce = await this.store.listBounces.listForBounceAddress(address);
@@ -88,7 +90,7 @@ export class RecipientResolver {
 
     const out = newCollected();
     out.domains.set(parts.domain, true);
-    const rejection = await this.expand(address, out, ctx, { depth: 0, seen: new Set(), inList: null, folder: null });
+    const rejection = await this.expand(address, out, ctx, { depth: 0, seen: new Set(), inList: null, folder: null }, entry);
     if (rejection) return { ok: false, reply: rejection };
     if (out.mailboxes.size === 0 && out.remote.size === 0 && out.lists.size === 0) {
       // every path led back to an address already expanded (a pure alias loop)
@@ -132,6 +134,7 @@ export class RecipientResolver {
     out: Collected,
     ctx: ResolveContext,
     state: { depth: number; seen: Set<string>; inList: ListDelivery | null; folder: string | null },
+    prefetched?: AddressEntry,
   ): Promise<SmtpReply | null> {
     const key = addressKey(address);
     if (state.seen.has(key) || state.depth > MAX_EXPANSION_DEPTH || out.count >= MAX_EXPANSION_SIZE) return null;
@@ -147,13 +150,13 @@ export class RecipientResolver {
       addRemote(out, state.inList, address);
       return null;
     }
-    const entry = await this.store.recipients.lookup(key);
+    const entry = prefetched ?? (await this.store.recipients.lookup(key));
     const next = { ...state, depth: state.depth + 1, folder: null };
 
     if (entry.account) {
       if (!entry.account.enabled || !entry.account.domainEnabled) return REPLIES.disabled();
       const folderBox = state.folder ? await this.store.recipients.mailboxId(entry.account.id, { name: state.folder }) : null;
-      const mailboxId = folderBox ?? (await this.store.recipients.mailboxId(entry.account.id, { name: 'INBOX' }));
+      const mailboxId = folderBox ?? entry.account.inboxId;
       if (mailboxId === null) return REPLIES.localError();
       const target = state.inList ? state.inList.mailboxes : null;
       const box: LocalMailbox = {

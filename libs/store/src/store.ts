@@ -72,7 +72,7 @@ export class Store {
     this.admin = new AdminRepository(db);
     this.totp = new TotpRepository(db);
     this.pop3 = new Pop3Repository(db);
-    this.recipients = new RecipientRepository(db);
+    this.recipients = new RecipientRepository(db, pool);
   }
 
   static async connect(url: string, options: { poolSize?: number } = {}): Promise<Store> {
