@@ -3,6 +3,7 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { SessionInfo } from '@mailstead/contracts';
 import { SessionProvider } from '../shared/session';
 import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import MailApp from './mail-app';
 import { groupSecret, TotpSettings } from './totp-settings';
 
 afterEach(() => {
@@ -85,4 +86,19 @@ describe('TotpSettings', () => {
   });
 
   it('groups secrets in fours', () => expect(groupSecret('ABCDEFGHIJ')).toBe('ABCD EFGH IJ'));
+
+  it('when the domain requires TOTP and the account has none, the mail waits behind the setup screen', async () => {
+    window.history.pushState({}, '', '/mail');
+    const api = fakeFetch({
+      'GET /api/auth/me': () => ({ ...info(false), totpSetupRequired: true }),
+      'POST /api/auth/totp/enroll': () => ({ secret: 'ABCD', otpauthUrl: 'otpauth://x', qrDataUrl: 'data:image/png;base64,AA' }),
+    });
+    vi.stubGlobal('fetch', api.fn);
+    renderWithTheme(<MailApp />);
+    expect(await screen.findByRole('heading', { name: 'Set up two-factor sign-in' })).toBeTruthy();
+    // No mail was asked for, and turning it off is not offered.
+    expect(api.calls.some((c) => c.path.startsWith('/api/mailboxes'))).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Set up two-factor sign-in' }));
+    expect(await screen.findByRole('img', { name: /QR code/ })).toBeTruthy();
+  });
 });
