@@ -60,6 +60,10 @@ export function fakeDataProvider(rows: Rows, extra: Partial<AdminDataProvider> =
       throw missingEndpoint('/api/admin/stats');
     }),
     queueAction: vi.fn(async (id: string) => ({ data: db.queue?.find((r) => r.id === id) }) as never),
+    queueBulk: vi.fn(async () => ({ matched: 0, done: 0, failed: 0 })),
+    moderationItem: vi.fn(async () => {
+      throw missingEndpoint('/api/admin/lists/1/moderation/1');
+    }),
     dns: vi.fn(async () => {
       throw missingEndpoint('/api/admin/domains/1/dns');
     }),

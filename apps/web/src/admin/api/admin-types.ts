@@ -41,8 +41,8 @@ export interface DnsRecordCheck {
   type: string;
   name: string;
   value: string;
-  /** ok: published as expected; missing: nothing found; wrong: found something else. */
-  status?: 'ok' | 'missing' | 'wrong';
+  /** ok: published as expected; missing: nothing found; wrong: found something else; error: the lookup failed. */
+  status?: 'ok' | 'missing' | 'wrong' | 'error';
   found?: string[];
 }
 export interface DnsReport {

@@ -7,7 +7,7 @@ export const ADMIN_API = '/api/admin';
 
 /** The fields each resource's create/update request accepts (libs/contracts admin.ts). */
 const WRITABLE: Record<string, { create: readonly string[]; update: readonly string[] }> = {
-  domains: { create: ['name'], update: ['enabled'] },
+  domains: { create: ['name'], update: ['enabled', 'requireTotp'] },
   users: { create: ['address', 'password', 'displayName', 'role', 'quotaBytes'], update: ['displayName', 'role', 'enabled', 'quotaBytes', 'password'] },
   aliases: { create: ['source', 'destinations'], update: ['destinations', 'enabled'] },
   lists: { create: ['address', 'name', 'policy', 'replyTo', 'subjectPrefix', 'members'], update: ['name', 'policy', 'replyTo', 'subjectPrefix', 'members'] },
@@ -46,12 +46,23 @@ export function toUpdateBody(resource: string, data: Record<string, unknown>, pr
   return pickWritable(resource, 'update', data, previous);
 }
 
+export interface QueueBulkFilter {
+  domain?: string;
+  status?: string;
+  sender?: string;
+  olderThanHours?: number;
+}
+
 export interface AdminDataProvider extends DataProvider {
   stats(): Promise<AdminStats>;
   queueAction(id: string, action: 'retry' | 'bounce'): Promise<QueueRecord>;
+  /** POST /api/admin/queue/bulk: one action on every entry a filter matches, done by the server. */
+  queueBulk(action: 'retry' | 'bounce' | 'delete', filter: QueueBulkFilter): Promise<{ matched: number; done: number; failed: number }>;
   dns(domainId: number | string): Promise<DnsReport>;
   rotateDkim(domainId: number | string): Promise<DnsReport>;
   moderation(listId: number | string): Promise<ModerationItem[]>;
+  /** One held post with its header block and full text. */
+  moderationItem(listId: number | string, itemId: number): Promise<ModerationItem & { headers: string; text: string }>;
   moderate(listId: number | string, itemId: number, decision: 'approve' | 'reject', reason?: string): Promise<void>;
   resetTwoFactor(userId: number | string): Promise<void>;
 }
@@ -84,12 +95,16 @@ export function createDataProvider(base = ADMIN_API): AdminDataProvider {
       return (await httpClient<AdminStats>(`${base}/stats`)).json;
     },
     queueAction: (id, action) => post<QueueRecord>(`/queue/${encodeURIComponent(id)}/${action}`),
+    queueBulk: (action, filter) => post(`/queue/bulk`, { action, filter }),
     async dns(domainId) {
       return (await httpClient<DnsReport>(`${base}/domains/${encodeURIComponent(String(domainId))}/dns`)).json;
     },
     rotateDkim: (domainId) => post<DnsReport>(`/domains/${encodeURIComponent(String(domainId))}/dkim`),
     async moderation(listId) {
       return (await httpClient<ModerationItem[]>(`${base}/lists/${encodeURIComponent(String(listId))}/moderation`)).json;
+    },
+    async moderationItem(listId, itemId) {
+      return (await httpClient<ModerationItem & { headers: string; text: string }>(`${base}/lists/${encodeURIComponent(String(listId))}/moderation/${itemId}`)).json;
     },
     async moderate(listId, itemId, decision, reason) {
       await post(`/lists/${encodeURIComponent(String(listId))}/moderation/${itemId}/${decision}`, decision === 'reject' ? { reason: reason ?? '' } : {});

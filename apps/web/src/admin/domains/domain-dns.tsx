@@ -46,6 +46,7 @@ function purposeOf(record: { type: string; name: string }, computed: DnsRecordCh
 function StatusChip({ record, live }: { record: DnsRecordCheck; live: boolean }) {
   if (!live || !record.status) return <Chip size="small" label="not checked" variant="outlined" />;
   if (record.status === 'ok') return <Chip size="small" color="success" label="published" />;
+  if (record.status === 'error') return <Chip size="small" color="warning" label="lookup failed" />;
   return <Chip size="small" color="error" label={record.status === 'missing' ? 'missing' : 'different'} />;
 }
 

@@ -74,6 +74,7 @@ export function DomainList() {
       <Datagrid rowClick="edit" bulkActionButtons={false}>
         <TextField source="name" />
         <BooleanField source="enabled" />
+        <BooleanField source="requireTotp" label="2FA required" sortable={false} />
         <NumberField source="accounts" label="Users" sortable={false} />
         <NumberField source="aliases" sortable={false} />
         <NumberField source="lists" sortable={false} />
@@ -114,6 +115,12 @@ export function DomainEdit() {
       <SimpleForm toolbar={<DomainEditToolbar />}>
         <TextInput source="name" disabled />
         <BooleanInput source="enabled" disabled={permissions?.role !== 'admin'} helperText="A disabled domain accepts no mail and no logins" />
+        <BooleanInput
+          source="requireTotp"
+          label="Require two-factor login (TOTP)"
+          disabled={permissions?.role !== 'admin'}
+          helperText="Users of this domain without TOTP must set it up at their next web login (open sessions too) before they can read mail; mail clients with app passwords are not affected"
+        />
       </SimpleForm>
     </Edit>
   );

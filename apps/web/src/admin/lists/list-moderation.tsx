@@ -14,6 +14,16 @@ export function ListModeration() {
   const notify = useNotify();
   const { data, error, reload } = useLoad(async () => (record ? dp.moderation(record.id) : []), [record?.id]);
   const [viewing, setViewing] = useState<ModerationItem | null>(null);
+  const [fullText, setFullText] = useState<string | null>(null);
+  const view = (item: ModerationItem) => {
+    setViewing(item);
+    setFullText(null);
+    // The whole text when the API has it; the list's preview meanwhile (or instead).
+    dp.moderationItem(record!.id, item.id).then(
+      (full) => setFullText(`${full.headers}\n\n${full.text}`),
+      () => undefined,
+    );
+  };
   const [rejecting, setRejecting] = useState<ModerationItem | null>(null);
   const [reason, setReason] = useState('');
   if (!record) return null;
@@ -51,7 +61,7 @@ export function ListModeration() {
                   <TableCell>{item.subject ?? '(no subject)'}</TableCell>
                   <TableCell align="right">
                     <Stack direction="row" spacing={1} sx={{ justifyContent: 'flex-end' }}>
-                      <Button size="small" onClick={() => setViewing(item)}>
+                      <Button size="small" onClick={() => view(item)}>
                         View
                       </Button>
                       <Button size="small" color="success" onClick={() => void decide(item, 'approve')}>
@@ -75,7 +85,7 @@ export function ListModeration() {
             From {viewing?.sender}
           </Typography>
           <Typography component="pre" sx={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>
-            {viewing?.preview ?? ''}
+            {fullText ?? viewing?.preview ?? ''}
           </Typography>
         </DialogContent>
         <DialogActions>

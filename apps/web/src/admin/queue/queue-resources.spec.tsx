@@ -2,6 +2,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeDataProvider, renderConsole } from '../admin-test-support';
 import { matchingIds } from './queue-actions';
+import { bulkFilter } from './queue-resources';
 
 afterEach(cleanup);
 
@@ -30,6 +31,18 @@ describe('queue', { timeout: 60_000 }, () => {
     const { dp } = fakeDataProvider({ queue: rows });
     expect(await matchingIds(dp as never, { status: 'deferred' })).toEqual(['1', '2']);
     expect(await matchingIds(dp as never, { status: 'deferred' }, new Date('2026-11-21T00:00:00.000Z'))).toEqual(['1']);
+  });
+
+  it('hands "purge older than" to the server with the list filter and the age', async () => {
+    const { dp } = fakeDataProvider({ queue: rows });
+    renderConsole('/admin/queue', dp);
+    await screen.findByText('r2@remote.test', {}, { timeout: 8000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Purge older than…' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText('Older than (hours)'), { target: { value: '48' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(dp.queueBulk).toHaveBeenCalledWith('delete', { domain: undefined, status: 'deferred', sender: undefined, olderThanHours: 48 }), { timeout: 5000 });
+    expect(bulkFilter({ q: ' Remote.TEST ', status: 'failed', sender: '' })).toEqual({ domain: 'remote.test', status: 'failed', sender: undefined, olderThanHours: undefined });
   });
 
   it('opens on the deferred tab, retries a selection, and asks the server for another tab', async () => {

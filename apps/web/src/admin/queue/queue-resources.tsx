@@ -21,9 +21,9 @@ import {
   useRefresh,
   useUnselectAll,
 } from 'react-admin';
-import type { AdminDataProvider } from '../api/data-provider';
+import type { AdminDataProvider, QueueBulkFilter } from '../api/data-provider';
 import type { QueueRecord, QueueStatus } from '../api/admin-types';
-import { applyToIds, matchingIds, type QueueAction } from './queue-actions';
+import { applyToIds, type QueueAction } from './queue-actions';
 
 const STATUS_COLORS: Record<QueueStatus, 'default' | 'info' | 'warning' | 'error' | 'success'> = { queued: 'info', sending: 'info', deferred: 'warning', failed: 'error', delivered: 'success' };
 export const StatusChip = ({ status }: { status: string }) => <Chip size="small" label={status} color={STATUS_COLORS[status as QueueStatus] ?? 'default'} />;
@@ -97,11 +97,18 @@ const QueueBulkActions = () => (
   </>
 );
 
-/** "Retry all" / "delete all older than N hours" for everything the current filter matches. */
+/** The list's filter as the server's bulk filter (the domain field names a whole destination domain). */
+export function bulkFilter(filterValues: Record<string, unknown>, olderThanHours?: number): QueueBulkFilter {
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  return { domain: text(filterValues.q)?.toLowerCase(), status: text(filterValues.status), sender: text(filterValues.sender), olderThanHours };
+}
+
+/** "Retry all" / "delete all older than N hours" for everything the current filter matches, done by the server. */
 function FilterActions() {
   const { filterValues } = useListContext();
   const dp = useDataProvider<AdminDataProvider>();
-  const run = useQueueAction();
+  const notify = useNotify();
+  const refresh = useRefresh();
   const [dialog, setDialog] = useState<QueueAction | null>(null);
   const [hours, setHours] = useState('72');
   const [busy, setBusy] = useState(false);
@@ -112,9 +119,11 @@ function FilterActions() {
     const action = dialog!;
     setBusy(true);
     try {
-      const olderThan = action === 'delete' ? new Date(Date.now() - Number(hours) * 3_600_000) : undefined;
-      const ids = await matchingIds(dp, filterValues as Record<string, unknown>, olderThan);
-      await run(ids, action);
+      const result = await dp.queueBulk(action, bulkFilter(filterValues as Record<string, unknown>, action === 'delete' ? Number(hours) : undefined));
+      notify(`${result.done} of ${result.matched} ${ACTION_WORDS[action].done}${result.failed ? `, ${result.failed} had changed meanwhile` : ''}`, { type: result.failed ? 'warning' : 'info' });
+      refresh();
+    } catch (e) {
+      notify(`Not done: ${(e as Error).message}`, { type: 'error' });
     } finally {
       setBusy(false);
       setDialog(null);
@@ -127,7 +136,7 @@ function FilterActions() {
       <Dialog open={dialog !== null} onClose={() => setDialog(null)}>
         <DialogTitle>{dialog === 'retry' ? 'Retry every matching entry' : 'Delete matching entries older than…'}</DialogTitle>
         <DialogContent>
-          <Typography gutterBottom>Applies to every entry matching {scope ? <strong>{scope}</strong> : <strong>no filter (the whole queue)</strong>}, up to 1000.</Typography>
+          <Typography gutterBottom>Applies to every entry matching {scope ? <strong>{scope}</strong> : <strong>no filter (the whole queue)</strong>}, up to 10,000.</Typography>
           {dialog === 'delete' ? (
             <MuiTextField label="Older than (hours)" type="number" value={hours} onChange={(e) => setHours(e.target.value)} slotProps={{ htmlInput: { min: 0 } }} sx={{ mt: 1 }} />
           ) : null}
@@ -144,9 +153,9 @@ function FilterActions() {
   );
 }
 
-// The API filters the queue by status and destination domain (q); sender and age filters
-// are not offered by it yet (the "purge older than" action applies its age cut here).
-const queueFilters = [<TextInput key="q" source="q" label="Destination domain" alwaysOn />];
+// The API filters the queue by status, destination domain (q: part of the name; bulk actions
+// take it as the whole domain) and envelope sender; "purge older than" sends its age to the server.
+const queueFilters = [<TextInput key="q" source="q" label="Destination domain" alwaysOn />, <TextInput key="sender" source="sender" label="Sender" />];
 
 const QueueListActions = () => (
   <TopToolbar>
