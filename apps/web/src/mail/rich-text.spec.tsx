@@ -141,4 +141,16 @@ describe('Composer modes', () => {
     expect(await screen.findByText('Draft saved')).toBeTruthy();
     expect(api.calls.find((c) => c.path === '/api/drafts')!.body).toMatchObject({ html: '<div><em>draft</em> text</div>', text: 'draft text' });
   });
+
+  it('the link dialog refuses addresses that are not web or mail links', async () => {
+    vi.stubGlobal('fetch', sendRoute().fn);
+    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={prepareCompose('new', undefined, 'alice@example.test')} knownAddresses={[]} onClose={vi.fn()} onSent={vi.fn()} autosaveDelay={60_000} />);
+    const editor = screen.getByRole('textbox', { name: 'Message' });
+    fireEvent.click(screen.getByRole('button', { name: 'Link' }));
+    const field = await screen.findByLabelText('Link address');
+    fireEvent.change(field, { target: { value: 'javascript:alert(1)' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    expect(screen.getByText(/Enter a web address/)).toBeTruthy();
+    expect(editor.innerHTML).not.toContain('javascript');
+  });
 });
