@@ -82,6 +82,36 @@ describe('sending', () => {
     expect(JSON.stringify(await unknown.json())).toContain('ghost@compose.test');
   });
 
+  it('resolves recipients like SMTP RCPT (libs/smtp RecipientResolver): plus-addressing, lists with their policies, refusals with the SMTP reply', async () => {
+    await api.db.store.mailboxes.create(ids.bob!, 'receipts');
+    const open = await api.db.store.lists.create({ address: 'club@compose.test', name: 'Club', policy: 'open', subjectPrefix: '[club]' });
+    await api.db.store.lists.addMember(open.address, 'dave@compose.test');
+    await api.db.store.lists.addMember(open.address, 'far@remote-three.example');
+    const moderated = await api.db.store.lists.create({ address: 'board@compose.test', name: 'Board', policy: 'moderated' });
+    await api.db.store.lists.addMember(moderated.address, 'dave@compose.test');
+
+    const result = await alice.json('POST', '/api/send', { from: 'alice@compose.test', to: ['bob+receipts@compose.test', 'club@compose.test', 'board@compose.test'], subject: 'Resolver check', text: 'x' });
+    expect(result).toMatchObject({ localRecipients: 2, remoteRecipients: 1 });
+    const receipts = await box('bob@compose.test', 'receipts');
+    expect((await api.db.store.messages.list(receipts.id)).map((m) => m.subject)).toEqual(['Resolver check']);
+    // The list copy carries the list's headers and prefix, as over SMTP.
+    const daveInbox = await box('dave@compose.test', 'INBOX');
+    const listCopy = (await api.db.store.messages.list(daveInbox.id)).find((m) => /Resolver check/.test(m.subject ?? ''))!;
+    expect(listCopy.subject).toBe('[club] Resolver check');
+    expect((await rawOf(daveInbox.id, listCopy.uid)).toString()).toMatch(/^List-Id: .*club\.compose\.test/im);
+    // The moderated list holds the post instead of sending it.
+    expect((await api.db.store.recipients.moderationQueue('board@compose.test')).map((m) => m.sender)).toEqual(['alice@compose.test']);
+    const remote = (await api.db.store.outbound.list({ domain: 'remote-three.example' }))[0]!;
+    expect(await api.deliveryQueue.queue.getJob(`outbound-${remote.id}`)).toBeTruthy();
+
+    await api.db.store.admin.updateUser(ids.dave!, { enabled: false });
+    const refused = await alice.request('POST', '/api/send', { from: 'alice@compose.test', to: ['dave@compose.test', 'nobody@compose.test'], subject: 'x', text: 'x' });
+    expect(refused.status).toBe(400);
+    const fields = ((await refused.json()) as { error: { fields: { to: string[] } } }).error.fields.to;
+    expect(fields).toEqual([expect.stringMatching(/^dave@compose\.test: .*\(5\.2\.1\)$/), expect.stringMatching(/^nobody@compose\.test: .*\(5\.1\.1\)$/)]);
+    await api.db.store.admin.updateUser(ids.dave!, { enabled: true });
+  });
+
   it('replies with In-Reply-To and References, threads the reply and marks the original answered', async () => {
     const bobInbox = await box('bob@compose.test', 'INBOX');
     const [original] = await api.db.store.messages.list(bobInbox.id);

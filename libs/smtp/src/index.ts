@@ -5,3 +5,4 @@ export { approveModeratedPost, rejectModeratedPost } from './moderation';
 export { isLoopback, authAllowed, type SmtpContext, type SmtpLimits, type SmtpLogger, type ListenerKind, type SessionUser } from './smtp-context';
 export type { DnsResolver } from './sender-checks';
 export { listBounceAddress, listFields, listCopy } from './list-post';
+export { mergeRecipients, listParts, type DeliveryPart, type RecipientInput, type Plan } from './delivery-plan';

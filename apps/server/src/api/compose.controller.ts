@@ -8,11 +8,12 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import { composeRequest, replyQuery, type ComposeRequest } from '@mailstead/contracts';
 import { decodePartBody, parseMessage, parsePartId, resolvePart, type Address } from '@mailstead/mime';
 import type { MailsteadConfig } from '@mailstead/config';
+import { listParts, mergeRecipients, RecipientResolver, type DeliveryPart, type RecipientInput } from '@mailstead/smtp';
 import type { Store, StoredMessage } from '@mailstead/store';
 import { CONFIG, REDIS, STORE } from '../app/tokens';
+import { AdminMailService } from './admin/admin-mail.service';
 import { ApiException, badRequest, bigId, forbidden, notFound, parseInput } from './api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
-import { routeRecipients } from './compose-recipients';
 import { detailDto } from './message-view';
 
 /** Uploaded attachments wait in Redis this long for the message that uses them. */
@@ -30,7 +31,13 @@ export class ComposeController {
     @Inject(STORE) private readonly store: Store,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONFIG) private readonly config: MailsteadConfig,
-  ) {}
+    @Inject(AdminMailService) private readonly delivery: AdminMailService,
+  ) {
+    this.resolver = new RecipientResolver(store);
+  }
+
+  /** libs/smtp's resolver, as SMTP RCPT uses it: accounts, plus-addressing, aliases, catch-all, lists with their policies, quotas. */
+  private readonly resolver: RecipientResolver;
 
   private async storeUpload(accountId: number, filename: string, contentType: string, data: Buffer): Promise<string> {
     const id = randomBytes(16).toString('hex');
@@ -169,16 +176,39 @@ export class ComposeController {
     const recipients = [...input.to, ...input.cc, ...input.bcc].map(addressOf);
     if (recipients.length === 0) throw badRequest('invalid request', { to: ['at least one recipient is needed'] });
     if (recipients.length > this.config.smtp.maxRecipients) throw badRequest('invalid request', { to: [`at most ${this.config.smtp.maxRecipients} recipients`] });
-    const routing = await routeRecipients(this.store, recipients);
-    if (routing.unknown.length > 0) throw badRequest('invalid request', { to: routing.unknown.map((a) => `no such local address: ${a}`) });
     const { raw, messageId, parent } = await this.build(auth, input, false);
+    // Every address goes through the same resolution as an SMTP RCPT (issue 8: one resolver);
+    // refusals come back per address with the SMTP reply's text.
+    const resolved: RecipientInput[] = [];
+    const refused: string[] = [];
+    for (const address of recipients) {
+      const outcome = await this.resolver.resolve(address, { sender: input.from, size: raw.length });
+      if (outcome.ok) resolved.push({ resolution: outcome.resolution });
+      else refused.push(`${address}: ${outcome.reply.text} (${outcome.reply.enhancedCode})`);
+    }
+    if (refused.length > 0) throw badRequest('invalid request', { to: refused });
+    const plan = mergeRecipients(resolved);
     const sent = await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Sent');
     if (!sent) throw forbidden('this account has no Sent mailbox');
-    const result = await this.store.messages.deliver(
-      raw,
-      [{ mailboxId: sent.id, flags: ['\\Seen'] }, ...[...routing.inboxes].map((mailboxId) => ({ mailboxId }))],
-      routing.remote.size > 0 ? { outbound: { sender: input.from, recipients: [...routing.remote].map((address) => ({ address })) } } : {},
-    );
+    const parts: DeliveryPart[] = [
+      {
+        raw,
+        targets: [{ mailboxId: sent.id, flags: ['\\Seen'] }, ...plan.mailboxes.filter((m) => m.mailboxId !== sent.id).map((m) => ({ mailboxId: m.mailboxId }))],
+        options: plan.remote.length > 0 ? { outbound: { sender: input.from, recipients: plan.remote } } : undefined,
+      },
+    ];
+    for (const list of plan.lists) {
+      if (list.held) await this.store.recipients.holdForModeration(list.list.id, raw, input.from);
+      else parts.push(...listParts(raw, list, { webHost: this.config.hostname, size: raw.length }));
+    }
+    const results = await this.store.messages.deliverBatch(parts);
+    const result = { stored: results.flatMap((r) => r.stored), outboundIds: results.flatMap((r) => r.outboundIds) };
+    const routing = {
+      local: plan.mailboxes.length + plan.lists.reduce((n, l) => n + (l.held ? 0 : l.mailboxes.length), 0),
+      remote: plan.remote.length + plan.lists.reduce((n, l) => n + (l.held ? 0 : l.remote.length), 0),
+    };
+    // On the delivery queue at once; the worker's reconciler would find the rows anyway.
+    await this.delivery.enqueue(result.outboundIds);
     if (parent) await this.store.messages.updateFlags(parent.mailboxId, [parent.uid], 'add', ['\\Answered']);
     await this.removeDraft(auth, input.draftId);
     const sentCopy = result.stored.find((s) => s.mailboxId === sent.id);
@@ -186,10 +216,10 @@ export class ComposeController {
       actor: auth.account.address,
       action: 'message.send',
       target: auth.account.address,
-      details: { messageId, local: routing.inboxes.size, remote: routing.remote.size, outbound: result.outboundIds.map(String) },
+      details: { messageId, local: routing.local, remote: routing.remote, held: plan.lists.filter((l) => l.held).map((l) => l.list.address), outbound: result.outboundIds.map(String) },
       ip: request.ip,
     });
-    return { messageIdHeader: messageId, sentId: sentCopy ? sentCopy.id.toString() : null, localRecipients: routing.inboxes.size, remoteRecipients: routing.remote.size };
+    return { messageIdHeader: messageId, sentId: sentCopy ? sentCopy.id.toString() : null, localRecipients: routing.local, remoteRecipients: routing.remote };
   }
 
   /** Saves a draft in Drafts (\Draft \Seen), replacing `draftId`; IMAP clients see it there. */
