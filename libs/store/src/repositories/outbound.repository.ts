@@ -79,6 +79,18 @@ export type AttemptOutcome =
   | { status: 'deferred'; nextAttemptAt: Date; lastError: string }
   | { status: 'failed'; lastError: string };
 
+interface ClaimedRow {
+  id: bigint;
+  sender: string;
+  domain: string;
+  attempts: number;
+  created_at: Date;
+  dsn_envelope_id: string | null;
+  dsn_return: string | null;
+  data: Uint8Array;
+  delay_warned: boolean;
+}
+
 /** Attempt-log result that marks "the delay DSN was sent". */
 export const DELAY_WARNING = 'delay-warning';
 
@@ -152,13 +164,33 @@ export class OutboundRepository {
    * paused destination domain is not claimed: it stays as it is until the domain is resumed.
    */
   async claim(id: bigint, leaseMs: number, now = new Date()): Promise<ClaimedOutbound | null> {
-    // One statement: the due check, the pause check and the lease are atomic.
-    const count = await this.db.$executeRaw`
-      UPDATE outbound SET status = 'sending', next_attempt_at = ${new Date(now.getTime() + leaseMs)}, attempts = attempts + 1, updated_at = now()
-      WHERE id = ${id} AND status IN ('queued', 'deferred', 'sending') AND next_attempt_at <= ${now}
-        AND NOT EXISTS (SELECT 1 FROM paused_domain p WHERE p.domain = outbound.domain)`;
-    if (count === 0) return null;
-    return this.loadClaimed(id);
+    // One statement: the due check, the pause check and the lease are atomic, and it returns the
+    // row with its message (the hot path of every delivery attempt: two round trips in all).
+    const rows = await this.db.$queryRaw<ClaimedRow[]>`
+      WITH c AS (
+        UPDATE outbound SET status = 'sending', next_attempt_at = ${new Date(now.getTime() + leaseMs)}, attempts = attempts + 1, updated_at = now()
+        WHERE id = ${id} AND status IN ('queued', 'deferred', 'sending') AND next_attempt_at <= ${now}
+          AND NOT EXISTS (SELECT 1 FROM paused_domain p WHERE p.domain = outbound.domain)
+        RETURNING id, sender, domain, attempts, created_at, dsn_envelope_id, dsn_return, blob_id
+      )
+      SELECT c.id, c.sender, c.domain, c.attempts, c.created_at, c.dsn_envelope_id, c.dsn_return, b.data,
+        EXISTS (SELECT 1 FROM outbound_attempt a WHERE a.outbound_id = c.id AND a.result = ${DELAY_WARNING}) AS delay_warned
+      FROM c JOIN blob b ON b.id = c.blob_id`;
+    const row = rows[0];
+    if (!row) return null;
+    const recipients = await this.db.outboundRecipient.findMany({ where: { outboundId: id }, orderBy: { id: 'asc' } });
+    return {
+      id: row.id,
+      sender: row.sender,
+      domain: row.domain,
+      attempts: row.attempts,
+      createdAt: row.created_at,
+      dsnEnvelopeId: row.dsn_envelope_id,
+      dsnReturn: row.dsn_return,
+      raw: Buffer.from(row.data),
+      delayWarned: row.delay_warned,
+      recipients: recipients.map(toRecipientRow),
+    };
   }
 
   /**
@@ -176,6 +208,7 @@ export class OutboundRepository {
   }
 
   private async loadClaimed(id: bigint): Promise<ClaimedOutbound | null> {
+    // claimForBounce only (rare); claim() loads in its own statement.
     const row = await this.db.outbound.findUnique({
       where: { id },
       include: {
@@ -209,26 +242,23 @@ export class OutboundRepository {
     recipients: RecipientResult[],
     outcome: AttemptOutcome,
   ): Promise<void> {
-    await this.db.$transaction(async (tx) => {
-      for (const r of recipients) {
-        await tx.outboundRecipient.updateMany({
-          where: { id: r.id, outboundId: id },
-          data: { status: r.status, smtpCode: r.smtpCode, response: r.response },
-        });
-      }
-      await tx.outboundAttempt.create({ data: { outboundId: id, host: attempt.host, result: attempt.result, response: attempt.response } });
-      switch (outcome.status) {
-        case 'delivered':
-          await tx.outbound.updateMany({ where: { id }, data: { status: 'delivered', lastError: null } });
-          break;
-        case 'deferred':
-          await tx.outbound.updateMany({ where: { id }, data: { status: 'deferred', nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.lastError } });
-          break;
-        case 'failed':
-          await tx.outbound.updateMany({ where: { id }, data: { status: 'failed', lastError: outcome.lastError } });
-          break;
-      }
-    });
+    // One statement (atomic without a transaction's extra round trips): the recipients' results,
+    // the attempt log entry and the row's new state.
+    const nextAttemptAt = outcome.status === 'deferred' ? outcome.nextAttemptAt : null;
+    const lastError = outcome.status === 'delivered' ? null : outcome.lastError;
+    await this.db.$executeRaw`
+      WITH r AS (
+        UPDATE outbound_recipient AS t SET status = x.status::"RecipientStatus", smtp_code = x.code, response = x.response, updated_at = now()
+        FROM unnest(${recipients.map((r) => r.id)}::bigint[], ${recipients.map((r) => r.status)}::text[], ${recipients.map((r) => r.smtpCode)}::int[], ${recipients.map((r) => r.response)}::text[]) AS x(id, status, code, response)
+        WHERE t.id = x.id AND t.outbound_id = ${id}
+        RETURNING 1
+      ), a AS (
+        INSERT INTO outbound_attempt (outbound_id, host, result, response) SELECT ${id}, ${attempt.host}, ${attempt.result}, ${attempt.response}
+        WHERE EXISTS (SELECT 1 FROM outbound WHERE id = ${id})
+        RETURNING 1
+      )
+      UPDATE outbound SET status = ${outcome.status}::"OutboundStatus", next_attempt_at = COALESCE(${nextAttemptAt}::timestamptz, next_attempt_at), last_error = ${lastError}, updated_at = now()
+      WHERE id = ${id}`;
   }
 
   /** Adds an event to the row's log without changing it (e.g. the delay DSN was sent). */
