@@ -365,6 +365,33 @@ it('sets a display name and two-factor sign-in in settings, then signs in with a
   await page.getByLabel('One-time code').fill(app.generate());
   await page.getByRole('button', { name: 'Verify' }).click();
   await row('Re: Lunch on Friday?').waitFor();
+
+  // A new rich-text message with a list and a link, by keyboard; sent with Bob's display name.
+  await page.keyboard.press('c');
+  const composer = page.getByRole('dialog');
+  await composer.getByLabel('To').fill('alice@webmail.test,');
+  await composer.getByLabel('Subject').fill('Agenda');
+  const editor = composer.getByRole('textbox', { name: 'Message' });
+  await editor.click();
+  await editor.press('Control+Home');
+  await editor.pressSequentially('Topics:');
+  await editor.press('Enter');
+  await editor.press('Control+Shift+8');
+  await editor.pressSequentially('budget');
+  await editor.press('Enter');
+  await editor.pressSequentially('see ');
+  await editor.press('Control+k');
+  await page.getByLabel('Link address').fill('example.com/plan');
+  await page.getByLabel('Link address').press('Enter');
+  await expect.poll(() => editor.innerHTML()).toMatch(/<ul><li>budget<\/li><li>see(&nbsp;| )<a href="https:\/\/example\.com\/plan">example\.com\/plan<\/a>/);
+  await composer.getByRole('button', { name: 'Send' }).click();
+  await page.getByText('Message sent').waitFor();
+  const aliceInbox = await inboxOf(aliceId);
+  const agenda = await until('the agenda in Alice’s inbox', async () => (await db.store.messages.list(aliceInbox.id)).find((m) => m.subject === 'Agenda'));
+  const parsedAgenda = await simpleParser(await db.store.messages.raw(aliceInbox.id, agenda.uid));
+  expect(parsedAgenda.from?.value).toEqual([{ name: 'Bob Builder', address: 'bob@webmail.test' }]);
+  expect(parsedAgenda.html).toMatch(/<ul><li>budget<\/li><li>see(&nbsp;| )<a href="https:\/\/example\.com\/plan">/);
+  expect(parsedAgenda.text).toMatch(/Topics:\n- budget\n- see example\.com\/plan <https:\/\/example\.com\/plan>/);
   await signOut();
 
   // A recovery code works once instead of a code.

@@ -52,6 +52,7 @@ describe('rich text conversions', () => {
     const html = '<div>Hello <b>all</b>,</div><ul><li>one</li><li>two</li></ul><ol><li>first</li></ol><div>see <a href="https://x.test/a">the page</a><br>bye</div><blockquote type="cite"><div>quoted</div><blockquote><div>deeper</div></blockquote></blockquote>';
     expect(htmlToText(html)).toBe('Hello all,\n- one\n- two\n1. first\nsee the page <https://x.test/a>\nbye\n> quoted\n>> deeper');
     expect(isBlankHtml('<div><br></div><div><br></div>')).toBe(true);
+    expect(htmlToText('<div>see&nbsp;<b>this</b></div>')).toBe('see this');
   });
 
   it('turns "> " quoted text into blockquotes and back', () => {

@@ -78,7 +78,8 @@ export function htmlToText(html: string): string {
   };
   const walk = (node: Node) => {
     if (node.nodeType === Node.TEXT_NODE) {
-      current += (node.textContent ?? '').replace(/[\r\n]+/g, ' ');
+      // Editors write typed spaces next to tags as no-break spaces; text/plain wants plain ones.
+      current += (node.textContent ?? '').replace(/[\r\n]+/g, ' ').replace(/\u00a0/g, ' ');
       return;
     }
     if (!(node instanceof Element)) return;
