@@ -184,10 +184,11 @@ describe('IMAP raw transcripts: mailboxes', () => {
   it('CREATE, nested names, UTF-7, RENAME, DELETE, SUBSCRIBE, LSUB, STATUS', async () => {
     const c = await RawImap.connect(t.port);
     await c.login();
-    expect(await c.command('n1', 'CREATE Projects/2026/')).toBe('n1 OK CREATE completed\r\n');
+    // RFC 8474 4.1: CREATE answers with the new MAILBOXID (issue 5, OBJECTID).
+    expect(await c.command('n1', 'CREATE Projects/2026/')).toMatch(/^n1 OK \[MAILBOXID \(M\d+\)\] CREATE completed\r\n$/);
     expect(await c.command('n2', 'CREATE Projects/2026')).toMatch(/^n2 NO \[ALREADYEXISTS\]/);
     expect(await c.command('n3', 'CREATE inbox')).toMatch(/^n3 NO \[ALREADYEXISTS\]/);
-    expect(await c.command('n4', 'CREATE "Entw&APw-rfe"')).toBe('n4 OK CREATE completed\r\n');
+    expect(await c.command('n4', 'CREATE "Entw&APw-rfe"')).toMatch(/^n4 OK \[MAILBOXID \(M\d+\)\] CREATE completed\r\n$/);
     expect((await t.store.mailboxes.findByName(t.aliceId, 'Entwürfe'))?.name).toBe('Entwürfe');
     let r = await c.command('n5', 'LIST "" "%"');
     expect(r).toContain('* LIST (\\HasChildren) "/" "Projects"\r\n');

@@ -128,12 +128,6 @@ export interface MailStore {
 
   /** Every UID of a mailbox in ascending order, with the MODSEQ the list is valid for. */
   uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint }>;
-  /**
-   * Raises the mailbox's \Recent watermark to `upToUid` atomically and returns the value it
-   * had: the caller is the one session for which UIDs in (previous, upToUid] are \Recent
-   * (RFC 3501 2.3.2). Returns `upToUid` or more when there was nothing to claim.
-   */
-  claimRecent(mailboxId: number, upToUid: number): Promise<number>;
   /** Messages no session has claimed as \Recent yet (STATUS RECENT of a mailbox not selected here). */
   recentCount(mailboxId: number): Promise<number>;
   /** UID of the first message without \Seen, if any. */
@@ -173,6 +167,14 @@ export interface MailStore {
   vanishedSince(mailboxId: number, modseq: bigint, knownUids?: readonly UidRange[]): Promise<{ vanished: UidRange[]; fromHistory: boolean }>;
   /** MODSEQ of each given UID (SEARCH MODSEQ answers, RFC 7162 3.1.5). */
   modseqs(mailboxId: number, uids: readonly number[]): Promise<Map<number, bigint>>;
+  /** MULTIAPPEND (RFC 3502): all messages in one transaction, or none. */
+  appendMany(mailboxId: number, items: AppendInput[]): Promise<{ uids: number[]; uidValidity: number }>;
+  /** QUOTA (RFC 9208): the account's one quota root; storageLimitBytes null = unlimited. */
+  quotaUsage(accountId: number): Promise<{ storageBytes: bigint; storageLimitBytes: bigint | null; messages: number } | null>;
+  /** FETCH PREVIEW (RFC 8970): the stored preview text per UID. */
+  previews(mailboxId: number, uids: readonly number[]): Promise<Map<number, string>>;
+  /** OBJECTID (RFC 8474): EMAILID / THREADID inputs per UID, kept by COPY/MOVE. */
+  objectIds(mailboxId: number, uids: readonly number[]): Promise<Map<number, { emailId: bigint; threadId: bigint }>>;
   /** SORT / THREAD inputs of the given UIDs, ascending by UID. */
   sortRows(mailboxId: number, uids: readonly number[]): Promise<SortRow[]>;
   threadRows(mailboxId: number, uids: readonly number[]): Promise<ThreadRow[]>;

@@ -11,6 +11,8 @@ import { enableCommand } from './enable';
 import { examineCommand } from './examine';
 import { expungeCommand, uidExpungeCommand } from './expunge';
 import { fetchCommand, uidFetchCommand } from './fetch';
+import { getquotaCommand } from './getquota';
+import { getquotarootCommand } from './getquotaroot';
 import { idCommand } from './id';
 import { idleCommand } from './idle';
 import { listCommand } from './list';
@@ -40,7 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   expungeCommand, uidExpungeCommand, searchCommand, uidSearchCommand, fetchCommand, uidFetchCommand,
   storeCommand, uidStoreCommand, copyCommand, uidCopyCommand, moveCommand, uidMoveCommand,
   idleCommand, namespaceCommand, idCommand, enableCommand,
-  sortCommand, uidSortCommand, threadCommand, uidThreadCommand,
+  sortCommand, uidSortCommand, threadCommand, uidThreadCommand, getquotaCommand, getquotarootCommand,
 ];
 
 /** The commands every IMAP4rev1 server with our capabilities must answer; start-up fails if one is missing. */

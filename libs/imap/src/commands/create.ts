@@ -2,6 +2,7 @@ import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import { DELIMITER, mailboxArg } from '../server/mailbox-names';
 import { accountOf } from '../server/session-helpers';
 import { no, ok } from '../server/session-state';
+import { mailboxObjectId } from '../ext/objectid';
 
 /** CREATE (RFC 3501 6.3.3): a trailing delimiter is dropped; missing parents are created too. */
 export const createCommand = {
@@ -22,7 +23,8 @@ export const createCommand = {
         await session.store.createMailbox(accountId, parent).catch(() => undefined);
       }
     }
-    await session.store.createMailbox(accountId, name);
-    return ok('CREATE completed');
+    const created = await session.store.createMailbox(accountId, name);
+    // RFC 8474 4.1: the new mailbox's MAILBOXID.
+    return ok('CREATE completed', `MAILBOXID (${mailboxObjectId(created.id)})`);
   },
 } satisfies CommandSpec;

@@ -6,7 +6,7 @@ import { messagesFor, selectedOf } from '../server/session-helpers';
 import { bad, ok, type CommandResult } from '../server/session-state';
 import { condstoreEnabled, enableCondstore, modseqItem, qresyncEnabled } from '../server/condstore';
 import { parseFetchModifiers, type FetchModifiers } from '../server/fetch-modifiers';
-import { formatVanished, toRanges } from '../ext';
+import { emailObjectId, formatVanished, threadObjectId, toRanges } from '../ext';
 import { formatDateTime, type ArgReader, type SequenceSet } from '../protocol/arguments';
 import { parseFetchItems, type FetchItem } from '../protocol/fetch-items';
 import { writeBodyStructure, writeEnvelope } from '../protocol/fetch-render';
@@ -83,6 +83,19 @@ class BodyReader {
   }
 }
 
+/** Per-batch data of the extension items: OBJECTID (RFC 8474 5) and PREVIEW (RFC 8970). */
+interface FetchExtras {
+  objectIds?: Map<number, { emailId: bigint; threadId: bigint }>;
+  previews?: Map<number, string>;
+}
+
+async function fetchExtras(session: ImapSession, mailboxId: number, uids: number[], items: FetchItem[]): Promise<FetchExtras> {
+  const extras: FetchExtras = {};
+  if (items.some((i) => i.type === 'EMAILID' || i.type === 'THREADID')) extras.objectIds = await session.store.objectIds(mailboxId, uids);
+  if (items.some((i) => i.type === 'PREVIEW')) extras.previews = await session.store.previews(mailboxId, uids);
+  return extras;
+}
+
 /** One untagged FETCH response. */
 async function writeMessage(
   session: ImapSession,
@@ -92,6 +105,7 @@ async function writeMessage(
   byUid: boolean,
   flagsChanged: boolean,
   header: Buffer | undefined,
+  extras: FetchExtras,
 ): Promise<Buffer | undefined> {
   const seq = box.seqOf(meta.uid);
   if (seq === 0) return undefined;
@@ -112,6 +126,21 @@ async function writeMessage(
       case 'UID':
       case 'FLAGS':
       case 'MODSEQ':
+        break;
+      case 'EMAILID':
+      case 'THREADID': {
+        const ids = extras.objectIds?.get(meta.uid);
+        const id = ids ? (item.type === 'EMAILID' ? emailObjectId(ids.emailId) : threadObjectId(ids.threadId)) : null;
+        parts.push((o) => void o.raw(`${item.type} ${id ? `(${id})` : 'NIL'}`));
+        break;
+      }
+      case 'PREVIEW':
+        parts.push((o) => {
+          const text = extras.previews?.get(meta.uid);
+          o.raw('PREVIEW ');
+          if (text === undefined) o.raw('NIL');
+          else o.string(text);
+        });
         break;
       case 'INTERNALDATE':
         parts.push((o) => void o.raw(`INTERNALDATE "${formatDateTime(meta.internalDate ?? new Date(0))}"`));
@@ -218,11 +247,12 @@ export async function fetch(session: ImapSession, args: ArgReader, byUid: boolea
       }
     }
     const headers = headersOnly ? await session.store.fetchHeaders(box.id, batch) : undefined;
+    const extras = await fetchExtras(session, box.id, batch, items);
     // Responses are written in chunks of about 64 KB (one socket write per message is slow at 100k).
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     for (const meta of metas) {
-      const response = await writeMessage(session, box, meta, items, byUid, changed.has(meta.uid), headers?.get(meta.uid));
+      const response = await writeMessage(session, box, meta, items, byUid, changed.has(meta.uid), headers?.get(meta.uid), extras);
       if (!response) continue;
       pending.push(response);
       pendingBytes += response.length;

@@ -4,6 +4,7 @@ import { mailboxArg } from '../server/mailbox-names';
 import { openMailbox } from '../server/selected-mailbox';
 import { bad, no, ok, type CommandResult } from '../server/session-state';
 import { qresyncEnabled } from '../server/condstore';
+import { mailboxObjectId } from '../ext/objectid';
 import { parseSelectParams, reportQresync } from '../server/qresync-select';
 import type { ArgReader } from '../protocol/arguments';
 
@@ -40,6 +41,8 @@ export async function selectMailbox(session: ImapSession, args: ArgReader, readO
   await session.untagged(`OK [UIDNEXT ${Math.max(summary.uidNext, mailbox.lastUid + 1)}] Predicted next UID`);
   // RFC 7162 3.1.2.1: every successful SELECT/EXAMINE reports the mailbox's HIGHESTMODSEQ.
   await session.untagged(`OK [HIGHESTMODSEQ ${mailbox.knownModseq}] Highest`);
+  // RFC 8474 4.1
+  await session.untagged(`OK [MAILBOXID (${mailboxObjectId(summary.id)})] Ok`);
   if (params.qresync) await reportQresync(session, mailbox, params.qresync);
   return ok(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE');
 }

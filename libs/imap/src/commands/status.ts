@@ -2,13 +2,14 @@ import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import { mailboxArg } from '../server/mailbox-names';
 import { enableCondstore } from '../server/condstore';
+import { mailboxObjectId } from '../ext/objectid';
 import { accountOf } from '../server/session-helpers';
 import { no, ok } from '../server/session-state';
 import { SyntaxError, type ArgNode } from '../protocol/command-reader';
 import { ResponseBuilder } from '../protocol/response-writer';
 import type { MailboxSummary } from '../mail-store';
 
-export const STATUS_ITEMS = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'HIGHESTMODSEQ'] as const;
+export const STATUS_ITEMS = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'HIGHESTMODSEQ', 'MAILBOXID'] as const;
 export type StatusItem = (typeof STATUS_ITEMS)[number];
 
 export function statusItems(nodes: ArgNode[]): StatusItem[] {
@@ -50,6 +51,9 @@ export function statusLine(session: ImapSession, box: MailboxSummary, items: Sta
       case 'HIGHESTMODSEQ':
         // RFC 7162 3.1.6
         return `HIGHESTMODSEQ ${box.highestModseq}`;
+      case 'MAILBOXID':
+        // RFC 8474 4.2
+        return `MAILBOXID (${mailboxObjectId(box.id)})`;
       default: {
         const never: never = item;
         return never;

@@ -3,8 +3,8 @@ import { SyntaxError, type ArgNode } from './command-reader';
 
 export type FetchItem =
   | { type: 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODYSTRUCTURE' | 'BODY' }
-  /** RFC 7162 3.1.4 */
-  | { type: 'MODSEQ' }
+  /** RFC 7162 3.1.4; EMAILID/THREADID RFC 8474 5; PREVIEW RFC 8970 */
+  | { type: 'MODSEQ' | 'EMAILID' | 'THREADID' | 'PREVIEW' }
   | { type: 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
   | {
       type: 'section';
@@ -15,7 +15,7 @@ export type FetchItem =
       partial?: { start: number; length: number };
     };
 
-const SIMPLE = new Set(['MODSEQ', 'UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
+const SIMPLE = new Set(['MODSEQ', 'EMAILID', 'THREADID', 'PREVIEW', 'UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
 
 const MACROS: Record<string, string[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
@@ -64,10 +64,18 @@ export function parseFetchItems(node: ArgNode): FetchItem[] {
     return [parseItem(node.value)];
   }
   if (node.kind === 'list' && node.items.length > 0) {
-    return node.items.map((n) => {
+    const out: FetchItem[] = [];
+    for (const [i, n] of node.items.entries()) {
+      const previous = out[out.length - 1];
+      // RFC 8970 3.1: PREVIEW may carry modifiers; LAZY is the only one (we always have previews).
+      if (n.kind === 'list' && previous?.type === 'PREVIEW' && node.items[i - 1]?.kind === 'atom') {
+        if (n.items.some((m) => m.kind !== 'atom' || m.value.toUpperCase() !== 'LAZY')) throw new SyntaxError('Unknown PREVIEW modifier');
+        continue;
+      }
       if (n.kind !== 'atom') throw new SyntaxError('Expected a fetch item');
-      return parseItem(n.value);
-    });
+      out.push(parseItem(n.value));
+    }
+    return out;
   }
   throw new SyntaxError('Expected fetch items');
 }

@@ -48,4 +48,6 @@ export interface ImapServerOptions {
    */
   trustLoopback?: boolean;
   logger?: ImapLogger;
+  /** QUOTA MESSAGE limit per account (RFC 9208 5.2); 0 or unset: none. */
+  messageQuota?: number;
 }

@@ -38,6 +38,19 @@ export class ImapMailStore implements MailStore {
     private readonly feed: ChangeFeed | undefined,
   ) {}
 
+  /** UIDVALIDITY per mailbox id: fixed for a mailbox's lifetime (a recreated mailbox has a new id). */
+  private readonly uidValidities = new Map<number, number>();
+
+  private async uidValidityOf(mailboxId: number): Promise<number> {
+    const known = this.uidValidities.get(mailboxId);
+    if (known !== undefined) return known;
+    const box = await this.store.mailboxes.findById(mailboxId);
+    if (!box) return 0;
+    if (this.uidValidities.size > 10_000) this.uidValidities.clear();
+    this.uidValidities.set(mailboxId, box.uidValidity);
+    return box.uidValidity;
+  }
+
   async listMailboxes(accountId: number): Promise<MailboxSummary[]> {
     return (await this.store.mailboxes.list(accountId)).map(summary);
   }
@@ -74,12 +87,6 @@ export class ImapMailStore implements MailStore {
     return result;
   }
 
-  async claimRecent(mailboxId: number, upToUid: number): Promise<number> {
-    const previous = await this.store.imap.claimRecent(mailboxId, upToUid);
-    if (previous === null) throw gone(mailboxId);
-    return previous;
-  }
-
   recentCount(mailboxId: number): Promise<number> {
     return this.store.imap.recentCount(mailboxId);
   }
@@ -109,8 +116,7 @@ export class ImapMailStore implements MailStore {
   append(mailboxId: number, item: AppendInput): Promise<{ uid: number; uidValidity: number }> {
     return mapped(async () => {
       const [stored] = await this.store.messages.append(mailboxId, [{ raw: item.raw, flags: item.flags, internalDate: item.internalDate }]);
-      const box = await this.store.mailboxes.findById(mailboxId);
-      return { uid: stored!.uid, uidValidity: box?.uidValidity ?? 0 };
+      return { uid: stored!.uid, uidValidity: await this.uidValidityOf(mailboxId) };
     });
   }
 
@@ -139,6 +145,29 @@ export class ImapMailStore implements MailStore {
 
   modseqs(mailboxId: number, uids: readonly number[]): Promise<Map<number, bigint>> {
     return this.store.imapSync.modseqs(mailboxId, uids);
+  }
+
+  appendMany(mailboxId: number, items: AppendInput[]): Promise<{ uids: number[]; uidValidity: number }> {
+    return mapped(async () => {
+      const stored = await this.store.messages.append(
+        mailboxId,
+        items.map((item) => ({ raw: item.raw, flags: item.flags, internalDate: item.internalDate })),
+      );
+      const box = await this.store.mailboxes.findById(mailboxId);
+      return { uids: stored.map((m) => m.uid), uidValidity: box?.uidValidity ?? 0 };
+    });
+  }
+
+  quotaUsage(accountId: number): Promise<{ storageBytes: bigint; storageLimitBytes: bigint | null; messages: number } | null> {
+    return this.store.imapQuota.usage(accountId);
+  }
+
+  previews(mailboxId: number, uids: readonly number[]): Promise<Map<number, string>> {
+    return this.store.imapSort.previews(mailboxId, uids);
+  }
+
+  objectIds(mailboxId: number, uids: readonly number[]): Promise<Map<number, { emailId: bigint; threadId: bigint }>> {
+    return this.store.imapSort.objectIds(mailboxId, uids);
   }
 
   sortRows(mailboxId: number, uids: readonly number[]): Promise<SortRow[]> {

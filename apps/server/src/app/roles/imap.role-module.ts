@@ -53,6 +53,7 @@ class ImapRole implements OnApplicationBootstrap, OnApplicationShutdown {
         maxBadCommands: imap.maxBadCommands,
       },
       logger: this.logger.child({ role: 'imap' }),
+      messageQuota: imap.messageQuota,
     });
     this.server = server;
     try {
