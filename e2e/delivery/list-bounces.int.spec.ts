@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type MailsteadConfig } from '@mailstead/config';
-import { DeliveryWorker, parseDeliveryStatus, type DeliveryLogger } from '@mailstead/delivery';
+import { DeliveryWorker, type DeliveryLogger } from '@mailstead/delivery';
 import { RecipientResolver, SmtpFrontEnd } from '@mailstead/smtp';
 import type { OutboundDetail, Store } from '@mailstead/store';
 import { createTestDatabase, freePort, redisUrl, testCertificate, type TestDatabase } from '@mailstead/testing';
@@ -198,19 +198,5 @@ describe('list bounce processing', () => {
     expect(await store.listBounces.recordBounce(list.id, 'other@members.test', { threshold: 1, action: 'remove' })).toMatchObject({ outcome: 'removed', bounceCount: 1 });
     expect((await store.lists.members(LIST)).map((m) => m.address)).not.toContain('other@members.test');
     expect(await store.listBounces.recordBounce(list.id, 'nobody@members.test', { threshold: 1, action: 'remove' })).toBeNull();
-  });
-});
-
-describe('parseDeliveryStatus', () => {
-  it('reads per-recipient groups, folded lines and Original-Recipient, and never throws on junk', () => {
-    const raw = Buffer.from(
-      'Content-Type: multipart/report; boundary=x\r\n\r\n--x\r\ncontent-type: Message/Delivery-Status\r\n\r\nReporting-MTA: dns; a\r\n\r\nOriginal-Recipient: rfc822;orig@a.test\r\nFinal-Recipient: rfc822;\r\n <final@a.test>\r\nAction: Failed\r\nStatus: 5.2.2 (mailbox full)\r\n\r\nFinal-Recipient: rfc822; two@a.test\r\nAction: delayed\r\n--x--\r\n',
-    );
-    expect(parseDeliveryStatus(raw)).toEqual([
-      { finalRecipient: 'final@a.test', originalRecipient: 'orig@a.test', action: 'failed', status: '5.2.2' },
-      { finalRecipient: 'two@a.test', originalRecipient: null, action: 'delayed', status: null },
-    ]);
-    expect(parseDeliveryStatus(Buffer.from('Content-Type: message/delivery-status'))).toEqual([]);
-    expect(parseDeliveryStatus(Buffer.from('\x00\xff garbage'))).toEqual([]);
   });
 });

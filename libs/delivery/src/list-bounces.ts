@@ -34,7 +34,7 @@ function addressField(value: string | undefined): string | null {
  * to the next boundary line. Never throws; a message without such a part gives [].
  */
 export function parseDeliveryStatus(raw: Buffer): ReportedRecipient[] {
-  const text = raw.toString('latin1');
+  const text = raw.toString('utf8');
   const out: ReportedRecipient[] = [];
   const partHeader = /^content-type:[ \t]*message\/(?:global-)?delivery-status\b/gim;
   for (let m = partHeader.exec(text); m; m = partHeader.exec(text)) {
