@@ -1,6 +1,6 @@
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
-import { sanitizeHtml } from './html-sanitizer';
+import { SanitizedHtmlCache, sanitizeHtml } from './html-sanitizer';
 
 /** Hostile mail bodies: each must come out with nothing that runs, loads or navigates by itself. */
 const CORPUS: string[] = [
@@ -128,5 +128,26 @@ describe('HTML sanitizer', () => {
     const allowed = sanitizeHtml('<img src="https://tracker.test/p.gif">', { allowRemoteImages: true, cidUrl: () => undefined });
     expect(allowed.html).toContain('https://tracker.test/p.gif');
     expect(sanitize('<img src="cid:unknown@x">').html).not.toContain('cid:');
+  });
+});
+
+describe('SanitizedHtmlCache', () => {
+  const body = (n: number) => ({ html: 'x'.repeat(n), remoteImagesBlocked: false });
+
+  it('keeps only large bodies and drops the least recently used beyond its budget', () => {
+    const cache = new SanitizedHtmlCache(400, 50);
+    cache.set('small', body(10));
+    expect(cache.get('small')).toBeUndefined();
+    cache.set('a', body(100));
+    cache.set('b', body(100));
+    cache.set('c', body(100));
+    expect(cache.get('a')?.html).toHaveLength(100); // a is now the most recent
+    cache.set('d', body(100));
+    cache.set('e', body(100));
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBeDefined();
+    expect(cache.size).toBe(4);
+    cache.set('huge', body(101)); // over a quarter of the budget: not kept
+    expect(cache.get('huge')).toBeUndefined();
   });
 });

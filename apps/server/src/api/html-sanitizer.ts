@@ -83,3 +83,49 @@ export function sanitizeHtml(html: string, options: SanitizeOptions): SanitizedH
   purify.removeAllHooks();
   return { html: clean, remoteImagesBlocked: blocked };
 }
+
+/**
+ * A bounded LRU of sanitized bodies (by total characters): only bodies that were slow to
+ * sanitize (large ones) are kept, so a burst of small messages does not push them out.
+ */
+export class SanitizedHtmlCache {
+  private readonly entries = new Map<string, SanitizedHtml>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxChars = 32 * 1024 * 1024,
+    private readonly minChars = 32 * 1024,
+  ) {}
+
+  get(key: string): SanitizedHtml | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      // most recently used last
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: SanitizedHtml): void {
+    const size = value.html.length;
+    if (size < this.minChars || size > this.maxChars / 4) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.chars -= old.html.length;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, value);
+    this.chars += size;
+    for (const [k, v] of this.entries) {
+      if (this.chars <= this.maxChars) break;
+      this.entries.delete(k);
+      this.chars -= v.html.length;
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+

@@ -3,7 +3,7 @@ import libmime from 'libmime';
 import type { MessageDetailDto, MessageSummaryDto } from '@mailstead/contracts';
 import { decodePartBody, parseMessage, type BodyPart, type ParsedMessage } from '@mailstead/mime';
 import type { StoredMessage, WebmailMessageRow } from '@mailstead/store';
-import { sanitizeHtml } from './html-sanitizer';
+import { SanitizedHtmlCache, sanitizeHtml, type SanitizedHtml } from './html-sanitizer';
 
 /** Largest text or HTML body shown inline; the rest is cut (the raw message has it all). */
 const MAX_BODY_CHARS = 2_000_000;
@@ -69,6 +69,13 @@ export function attachmentUrl(messageId: bigint | string, partId: string): strin
   return `/api/messages/${messageId}/attachments/${partId}`;
 }
 
+/**
+ * Sanitized HTML of recently opened messages. A stored message never changes (its bytes are
+ * content-addressed and a row's blob is fixed), and the output depends only on the message id
+ * (cid: URLs) and the remote-images choice, so reopening a large message skips DOMPurify.
+ */
+const sanitizedCache = new SanitizedHtmlCache();
+
 export function detailDto(message: StoredMessage, options: { allowRemoteImages: boolean }): MessageDetailDto {
   const parsed = parseMessage(message.raw);
   const bodies = findBodies(parsed.body);
@@ -76,13 +83,18 @@ export function detailDto(message: StoredMessage, options: { allowRemoteImages: 
   let html: string | null = null;
   let remoteImagesBlocked = false;
   if (bodies.html) {
-    const result = sanitizeHtml(decodeText(message.raw, bodies.html), {
-      allowRemoteImages: options.allowRemoteImages,
-      cidUrl: (cid) => {
-        const partId = byCid.get(cid);
-        return partId ? `${attachmentUrl(message.id, partId)}?inline=true` : undefined;
-      },
-    });
+    const key = `${message.id}:${options.allowRemoteImages ? 'remote' : 'blocked'}`;
+    let result: SanitizedHtml | undefined = sanitizedCache.get(key);
+    if (!result) {
+      result = sanitizeHtml(decodeText(message.raw, bodies.html), {
+        allowRemoteImages: options.allowRemoteImages,
+        cidUrl: (cid) => {
+          const partId = byCid.get(cid);
+          return partId ? `${attachmentUrl(message.id, partId)}?inline=true` : undefined;
+        },
+      });
+      sanitizedCache.set(key, result);
+    }
     html = result.html;
     remoteImagesBlocked = result.remoteImagesBlocked;
   }
