@@ -45,6 +45,10 @@ export interface MailsteadConfig {
   };
   pop3: { plain: ListenerConfig; tls: ListenerConfig; maxLineLength: number; maxBadCommands: number; idleTimeoutSeconds: number; loginDelaySeconds: number };
   tls: { certFile: string | undefined; keyFile: string | undefined; selfSignedDir: string };
+  /** Base URL of the web app and API as seen from outside (links in mail), without a trailing slash. */
+  publicUrl: string;
+  /** Signs links in mail: the configured value, else one generated into `file` at first start. */
+  secret: { value: string | undefined; file: string };
   admin: { address: string; password: string | undefined };
   auth: { insecure: boolean; maxFailuresPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
   defaultQuota: number;
@@ -141,6 +145,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       keyFile: c.MAILSTEAD_TLS_KEY && path.resolve(cwd, c.MAILSTEAD_TLS_KEY),
       selfSignedDir: path.join(dataDir, 'tls'),
     },
+    publicUrl: (c.MAILSTEAD_PUBLIC_URL ?? `https://${c.MAILSTEAD_HOSTNAME}`).replace(/\/+$/, ''),
+    secret: { value: c.MAILSTEAD_SECRET, file: path.join(dataDir, 'secret') },
     admin: { address: c.MAILSTEAD_ADMIN_ADDRESS.toLowerCase(), password: c.MAILSTEAD_ADMIN_PASSWORD },
     auth: {
       insecure: c.MAILSTEAD_INSECURE_AUTH,

@@ -32,11 +32,11 @@ describe('mergeRecipients', () => {
 describe('listCopy', () => {
   it('adds the list fields, prefixes the subject once, replaces Reply-To and old list fields', () => {
     const raw = Buffer.from('From: a@b\r\nSubject: hello\r\nReply-To: a@b\r\nList-Id: <old.list>\r\n\r\nbody\r\n');
-    const copy = listCopy(raw, list, 'mail.x.test').toString();
+    const copy = listCopy(raw, list, 'https://mail.x.test/api/lists/unsubscribe/t').toString();
     expect(copy).toMatch(/^From: a@b\r\nSubject: \[team\] hello\r\nList-Id: "Team" <team\.x\.test>\r\n/);
     expect(copy).not.toContain('old.list');
     expect(copy).not.toContain('Reply-To: a@b');
     expect(copy).toContain('Reply-To: <team@x.test>\r\n\r\nbody\r\n');
-    expect(listCopy(Buffer.from(copy), list, 'mail.x.test').toString()).toContain('Subject: [team] hello\r\n');
+    expect(listCopy(Buffer.from(copy), list, 'https://mail.x.test/api/lists/unsubscribe/t').toString()).toContain('Subject: [team] hello\r\n');
   });
 });

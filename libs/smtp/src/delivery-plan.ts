@@ -1,7 +1,8 @@
 import { addressKey, type DeliveryTarget, type OutboundRecipientInput, type Store } from '@mailstead/store';
 import type { ListDelivery, LocalMailbox, Resolution } from './recipient-resolver';
-import { quotaVerdict } from './recipient-resolver';
+import { quotaVerdict, viaKey } from './recipient-resolver';
 import { listBounceAddress, listCopy } from './list-post';
+import { unsubscribeUrl } from './unsubscribe-token';
 import { prependFields } from './message-headers';
 
 /** One version of the message and where it goes: the unit of MessageRepository.deliverBatch. */
@@ -60,21 +61,40 @@ export function mergeRecipients(recipients: RecipientInput[]): Plan {
   return { mailboxes: [...mailboxes.values()], remote: [...remote.values()], lists: [...lists.values()] };
 }
 
-/** Parts for one list's copy: local members (with Return-Path) and remote members (an outbound row). */
-export function listParts(rawWithTrace: Buffer, delivery: ListDelivery, opts: { webHost: string; size: number; junk?: Map<number, number> }): DeliveryPart[] {
-  const copy = listCopy(rawWithTrace, delivery.list, opts.webHost);
+/** What list copies need to carry working one-click unsubscribe links (RFC 8058). */
+export interface ListLinks {
+  /** public HTTPS base URL of the API, e.g. https://mail.example.org */
+  publicUrl: string;
+  /** the server secret that signs the links */
+  secret: Buffer;
+}
+
+/**
+ * Parts for one list post: each member gets its own copy, because its List-Unsubscribe link
+ * names that member (RFC 8058 one-click needs the URI alone to identify the recipient), so a
+ * post is one blob per member rather than one per list. Local members get Return-Path (the
+ * list's bounce address) and a Delivered-To naming them; remote members get one outbound row
+ * each, with the list's bounce address as envelope sender. Without `links`, there is no
+ * working unsubscribe endpoint to point at and the copies carry no List-Unsubscribe.
+ */
+export function listParts(rawWithTrace: Buffer, delivery: ListDelivery, opts: { links?: ListLinks; size: number; junk?: Map<number, number> }): DeliveryPart[] {
   const bounce = listBounceAddress(delivery.list);
+  const copyFor = (viaKeyName: string, fallback: string): Buffer => {
+    const member = delivery.via?.get(viaKeyName) ?? { listId: delivery.list.id, address: fallback };
+    return listCopy(rawWithTrace, delivery.list, opts.links ? unsubscribeUrl(opts.links.publicUrl, opts.links.secret, { listId: member.listId, member: member.address }) : null);
+  };
   const parts: DeliveryPart[] = [];
-  // a full mailbox on a list does not hold up the post for everyone else
-  const members = delivery.mailboxes.filter((m) => !quotaVerdict(m, copy.length));
-  if (members.length > 0) {
+  for (const m of delivery.mailboxes) {
+    const copy = copyFor(viaKey.account(m.accountId), m.address);
+    // a full mailbox on a list does not hold up the post for everyone else
+    if (quotaVerdict(m, copy.length)) continue;
     parts.push({
-      raw: prependFields(copy, [`Return-Path: <${bounce}>`, `Delivered-To: ${delivery.list.address}`]),
-      targets: members.map((m) => ({ mailboxId: opts.junk?.get(m.accountId) ?? m.mailboxId })),
+      raw: prependFields(copy, [`Return-Path: <${bounce}>`, `Delivered-To: ${m.address}`]),
+      targets: [{ mailboxId: opts.junk?.get(m.accountId) ?? m.mailboxId }],
     });
   }
-  if (delivery.remote.length > 0) {
-    parts.push({ raw: copy, targets: [], options: { outbound: { sender: bounce, recipients: delivery.remote.map((address) => ({ address })) } } });
+  for (const address of delivery.remote) {
+    parts.push({ raw: copyFor(viaKey.remote(address), address), targets: [], options: { outbound: { sender: bounce, recipients: [{ address }] } } });
   }
   return parts;
 }

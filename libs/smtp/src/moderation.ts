@@ -1,5 +1,5 @@
 import type { Store } from '@mailstead/store';
-import { listParts } from './delivery-plan';
+import { listParts, type ListLinks } from './delivery-plan';
 import type { RecipientResolver } from './recipient-resolver';
 
 /**
@@ -7,11 +7,11 @@ import type { RecipientResolver } from './recipient-resolver';
  * now and stores their copies and outbound rows in one transaction. If storing fails the post
  * goes back to pending.
  */
-export async function approveModeratedPost(store: Store, resolver: RecipientResolver, id: number, webHost: string): Promise<{ delivered: number; outboundIds: bigint[] }> {
+export async function approveModeratedPost(store: Store, resolver: RecipientResolver, id: number, links: ListLinks | undefined): Promise<{ delivered: number; outboundIds: bigint[] }> {
   const item = await store.recipients.claimModeration(id);
   try {
     const delivery = await resolver.expandListMembers(item.listAddress);
-    const parts = listParts(item.raw, delivery, { webHost, size: item.raw.length });
+    const parts = listParts(item.raw, delivery, { links, size: item.raw.length });
     const results = parts.length > 0 ? await store.messages.deliverBatch(parts) : [];
     return { delivered: results.reduce((n, r) => n + r.stored.length, 0), outboundIds: results.flatMap((r) => r.outboundIds) };
   } catch (error) {

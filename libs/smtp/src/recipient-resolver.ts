@@ -25,7 +25,25 @@ export interface ListDelivery {
   held: boolean;
   mailboxes: LocalMailbox[];
   remote: string[];
+  /**
+   * Which list membership brought each recipient in (`account:<id>` / `remote:<address key>`):
+   * the list (this one, or a nested one) and the member address as that list stores it, which is
+   * what the recipient's unsubscribe link removes.
+   */
+  via?: Map<string, ListMembership>;
 }
+
+export interface ListMembership {
+  listId: number;
+  address: string;
+}
+
+export const viaKey = {
+  account: (accountId: number) => `account:${accountId}`,
+  remote: (address: string) => `remote:${addressKey(address)}`,
+};
+
+type ExpandState = { depth: number; seen: Set<string>; inList: ListDelivery | null; folder: string | null; member?: ListMembership };
 
 /** Where one RCPT address goes. */
 export interface Resolution {
@@ -125,7 +143,7 @@ export class RecipientResolver {
     if (!entry.list) throw new Error(`list ${listAddress} not found`);
     const delivery: ListDelivery = { list: entry.list, held: false, mailboxes: [], remote: [] };
     const members = await this.store.recipients.listMembers(entry.list.id);
-    await this.expandAll(members, newCollected(), { sender: '' }, { depth: 1, seen: new Set([addressKey(listAddress)]), inList: delivery, folder: null }, true);
+    await this.expandAll(members, newCollected(), { sender: '' }, { depth: 1, seen: new Set([addressKey(listAddress)]), inList: delivery, folder: null }, true, entry.list.id);
     return delivery;
   }
 
@@ -133,7 +151,7 @@ export class RecipientResolver {
     address: string,
     out: Collected,
     ctx: ResolveContext,
-    state: { depth: number; seen: Set<string>; inList: ListDelivery | null; folder: string | null },
+    state: ExpandState,
     prefetched?: AddressEntry,
   ): Promise<SmtpReply | null> {
     const key = addressKey(address);
@@ -147,7 +165,7 @@ export class RecipientResolver {
       out.domains.set(parts.domain, local);
     }
     if (!local) {
-      addRemote(out, state.inList, address);
+      addRemote(out, state.inList, address, state.member);
       return null;
     }
     const entry = prefetched ?? (await this.store.recipients.lookup(key));
@@ -168,7 +186,10 @@ export class RecipientResolver {
         usedBytes: entry.account.usedBytes,
       };
       if (target) {
-        if (!target.some((m) => m.accountId === box.accountId)) target.push(box);
+        if (!target.some((m) => m.accountId === box.accountId)) {
+          target.push(box);
+          if (state.member) (state.inList!.via ??= new Map()).set(viaKey.account(box.accountId), state.member);
+        }
       } else if (!out.mailboxes.has(box.accountId)) {
         out.mailboxes.set(box.accountId, box);
       }
@@ -182,7 +203,7 @@ export class RecipientResolver {
       if (state.inList) {
         // list-in-list: the outer list admitted the post; members join the outer list's copy
         const members = await this.store.recipients.listMembers(entry.list.id);
-        await this.expandAll(members, out, ctx, next, true);
+        await this.expandAll(members, out, ctx, next, true, entry.list.id);
         return null;
       }
       const policyReply = await this.checkPolicy(entry.list, ctx.sender);
@@ -193,7 +214,7 @@ export class RecipientResolver {
         const members = await this.store.recipients.listMembers(entry.list.id);
         // members are expanded in their own "seen" set: being a direct recipient too does not
         // keep someone off the list copy (the direct copy is dropped instead, see delivery plan)
-        await this.expandAll(members, out, ctx, { depth: state.depth + 1, seen: new Set([key]), inList: delivery, folder: null }, true);
+        await this.expandAll(members, out, ctx, { depth: state.depth + 1, seen: new Set([key]), inList: delivery, folder: null }, true, entry.list.id);
       }
       return null;
     }
@@ -221,13 +242,16 @@ export class RecipientResolver {
     destinations: string[],
     out: Collected,
     ctx: ResolveContext,
-    state: { depth: number; seen: Set<string>; inList: ListDelivery | null; folder: string | null },
+    state: ExpandState,
     forgiving = false,
+    membersOf?: number,
   ): Promise<SmtpReply | null> {
     let first: SmtpReply | null = null;
     const before = out.count + out.remote.size;
     for (const destination of destinations) {
-      const reply = await this.expand(destination, out, ctx, { ...state, seen: state.seen });
+      // the members of a list: each brings in its recipients as that list's member
+      const member = membersOf !== undefined ? { listId: membersOf, address: addressKey(destination) } : state.member;
+      const reply = await this.expand(destination, out, ctx, { ...state, seen: state.seen, member });
       first ??= reply;
     }
     if (forgiving) return null;
@@ -247,9 +271,12 @@ export class RecipientResolver {
   }
 }
 
-function addRemote(out: Collected, inList: ListDelivery | null, address: string): void {
+function addRemote(out: Collected, inList: ListDelivery | null, address: string, member?: ListMembership): void {
   if (inList) {
-    if (!inList.remote.some((r) => addressKey(r) === addressKey(address))) inList.remote.push(address);
+    if (!inList.remote.some((r) => addressKey(r) === addressKey(address))) {
+      inList.remote.push(address);
+      if (member) (inList.via ??= new Map()).set(viaKey.remote(address), member);
+    }
   } else {
     out.remote.add(address);
   }

@@ -2,6 +2,7 @@ import type { Authenticator } from '@mailstead/auth';
 import type { ListBouncePolicy } from '@mailstead/delivery';
 import type { Store } from '@mailstead/store';
 import type { SMTPServerSession } from 'smtp-server';
+import type { ListLinks } from './delivery-plan';
 import type { RecipientResolver } from './recipient-resolver';
 import type { DnsResolver } from './sender-checks';
 
@@ -50,6 +51,8 @@ export interface SmtpContext {
    * rows that are due if this is not wired or Redis loses the job).
    */
   onOutbound?: (ids: bigint[]) => void;
+  /** Public URL and secret for the members' one-click unsubscribe links in list posts (none: no List-Unsubscribe). */
+  listLinks?: ListLinks;
   /** List bounce processing for DSNs sent to a list's bounce address (default: 5 bounces, disable). */
   listBouncePolicy?: ListBouncePolicy;
 }

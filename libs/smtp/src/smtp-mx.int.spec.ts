@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveModeratedPost, rejectModeratedPost } from './moderation';
+import { verifyUnsubscribeToken } from './unsubscribe-token';
 import { mail, mailboxContents, seedDirectory, SmtpTalk, startSmtpHarness, testDns, type SmtpHarness } from './test-support/smtp-harness';
 
 let h: SmtpHarness;
@@ -192,9 +193,13 @@ describe('MX listener: mailing lists', () => {
     expect(post).toMatch(/^Return-Path: <team-bounces@example\.test>\r\n/);
     expect(post).toContain('List-Id: "Team" <team.example.test>');
     expect(post).toContain('List-Post: <mailto:team@example.test>');
-    expect(post).toMatch(/List-Unsubscribe: <https:\/\/mx\.example\.test\/api\/lists\/team%40example\.test\/unsubscribe>, <mailto:team-request@example\.test\?subject=unsubscribe>/);
+    // RFC 8058: bob's own signed HTTPS link (no mailto: no -request address answers one)
+    const link = /\r\nList-Unsubscribe: <(https:\/\/mx\.example\.test\/api\/lists\/unsubscribe\/([^>]+))>\r\n/.exec(post);
+    expect(link).not.toBeNull();
+    expect(verifyUnsubscribeToken(h.ctx.listLinks!.secret, link![2]!)).toEqual({ listId: expect.any(Number), member: 'bob@example.test' });
     expect(post).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(post).toContain('List-Help: <mailto:team-request@example.test?subject=help>');
+    expect(post).toContain(`List-Help: <${link![1]}>`);
+    expect(post).toContain('Delivered-To: bob@example.test');
     expect(post).toContain('Precedence: list');
     expect(post).toContain('Subject: [team] standup');
     expect(post).toContain('Reply-To: <team@example.test>');
@@ -217,12 +222,12 @@ describe('MX listener: mailing lists', () => {
     const queue = await h.db.store.recipients.moderationQueue('mod@example.test');
     expect(queue).toHaveLength(1);
     expect(queue[0]!.sender).toBe('poster@remote.example');
-    const result = await approveModeratedPost(h.db.store, h.ctx.resolver, queue[0]!.id, 'mx.example.test');
+    const result = await approveModeratedPost(h.db.store, h.ctx.resolver, queue[0]!.id, h.ctx.listLinks);
     expect(result.delivered).toBe(2);
     const post = (await mailboxContents(h.db, 'bob@example.test')).find((m) => m.includes('please approve'))!;
     expect(post).toContain('List-Id: "Moderated" <mod.example.test>');
     expect(await h.db.store.recipients.moderationQueue('mod@example.test')).toEqual([]);
-    await expect(approveModeratedPost(h.db.store, h.ctx.resolver, queue[0]!.id, 'mx.example.test')).rejects.toThrow(/not found/);
+    await expect(approveModeratedPost(h.db.store, h.ctx.resolver, queue[0]!.id, h.ctx.listLinks)).rejects.toThrow(/not found/);
 
     // a second post, rejected by the moderator, reaches nobody
     await send('poster@remote.example', ['mod@example.test'], mail({ Subject: 'spam for the list' }));

@@ -144,7 +144,7 @@ export async function handleData(ctx: SmtpContext, listener: ListenerKind, strea
       held.push(list.list.address);
       continue;
     }
-    parts.push(...listParts(withTrace, list, { webHost: ctx.hostname, size: message.length, junk }));
+    parts.push(...listParts(withTrace, list, { links: ctx.listLinks, size: message.length, junk }));
   }
 
   let outboundIds: bigint[] = [];

@@ -42,6 +42,7 @@ export async function startSmtpHarness(overrides: Partial<SmtpContext> = {}): Pr
       if (answer) return answer;
       throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
     },
+    listLinks: { publicUrl: 'https://mx.example.test', secret: Buffer.from('smtp-harness-secret') },
     logger: { info: record('info'), warn: record('warn'), error: record('error'), debug: () => undefined },
     ...overrides,
   };

@@ -102,6 +102,17 @@ export class RecipientRepository {
     return rows.map((r) => r.address);
   }
 
+  /** A list's address and name by id (the one-click unsubscribe page names the list). */
+  listById(id: number): Promise<{ id: number; address: string; name: string } | null> {
+    return this.db.mailingList.findUnique({ where: { id }, select: { id: true, address: true, name: true } });
+  }
+
+  /** Removes a member (RFC 8058 one-click unsubscribe); false when it was not, or no longer, a member. */
+  async unsubscribe(listId: number, member: string): Promise<boolean> {
+    const { count } = await this.db.listMember.deleteMany({ where: { listId, address: addressKey(member) } });
+    return count > 0;
+  }
+
   async isListMember(listId: number, address: string): Promise<boolean> {
     const row = await this.db.listMember.findUnique({ where: { listId_address: { listId, address: addressKey(address) } }, select: { listId: true } });
     return row !== null;

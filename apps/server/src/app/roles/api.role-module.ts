@@ -14,6 +14,7 @@ import { SessionGuard } from '../../api/auth.guard';
 import { ComposeController } from '../../api/compose.controller';
 import { EventsController } from '../../api/events.controller';
 import { HealthController } from '../../api/health.controller';
+import { ListUnsubscribeController } from '../../api/list-unsubscribe.controller';
 import { MailboxController } from '../../api/mailbox.controller';
 import { MessageController } from '../../api/message.controller';
 import { SessionService } from '../../api/session.service';
@@ -41,6 +42,7 @@ class ApiRole implements OnApplicationBootstrap {
   controllers: [
     HealthController, AuthController, MailboxController, MessageController, ComposeController,
     EventsController,
+    ListUnsubscribeController,
     AdminDomainsController,
     AdminUsersController,
     AdminAliasesController,

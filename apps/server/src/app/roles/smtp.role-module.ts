@@ -6,6 +6,7 @@ import { DeliveryQueue } from '@mailstead/delivery';
 import { RecipientResolver, SmtpFrontEnd } from '@mailstead/smtp';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
+import { listLinks } from '../../runtime/secret';
 import type { TlsMaterial } from '../../runtime/tls';
 import { AUTHENTICATOR, CONFIG, LOGGER, REDIS, STORE, TLS } from '../tokens';
 import { RoleRegistry } from './role-registry';
@@ -50,6 +51,7 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
         allowExpn: config.smtp.allowExpn,
         senderChecks: config.smtp.senderChecks,
         dmarcReject: config.smtp.dmarcReject,
+        listLinks: listLinks(config),
         listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
         logger: {
           info: (obj, msg) => log.info(obj, msg),
