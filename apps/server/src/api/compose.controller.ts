@@ -15,6 +15,7 @@ import { AdminMailService } from './admin/admin-mail.service';
 import { ApiException, badRequest, bigId, forbidden, notFound, parseInput } from './api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
 import { detailDto } from './message-view';
+import { listLinks } from '../runtime/secret';
 
 /** Uploaded attachments wait in Redis this long for the message that uses them. */
 const UPLOAD_TTL_SECONDS = 24 * 3600;
@@ -199,7 +200,7 @@ export class ComposeController {
     ];
     for (const list of plan.lists) {
       if (list.held) await this.store.recipients.holdForModeration(list.list.id, raw, input.from);
-      else parts.push(...listParts(raw, list, { webHost: this.config.hostname, size: raw.length }));
+      else parts.push(...listParts(raw, list, { links: listLinks(this.config), size: raw.length }));
     }
     const results = await this.store.messages.deliverBatch(parts);
     const result = { stored: results.flatMap((r) => r.stored), outboundIds: results.flatMap((r) => r.outboundIds) };

@@ -8,6 +8,7 @@ import { approveModeratedPost, RecipientResolver } from '@mailstead/smtp';
 import type { Store } from '@mailstead/store';
 import { CONFIG, REDIS, STORE } from '../../app/tokens';
 import { notFound } from '../api-error';
+import { listLinks } from '../../runtime/secret';
 
 /**
  * What the admin console does to mail beyond reading rows: puts outbound rows on the BullMQ
@@ -106,7 +107,7 @@ export class AdminMailService implements OnApplicationShutdown {
 
   /** Approves a held post: libs/smtp expands the list's current members and stores their copies. */
   async approve(itemId: number): Promise<{ delivered: number; remote: number }> {
-    const result = await approveModeratedPost(this.store, this.resolver, itemId, this.config.hostname);
+    const result = await approveModeratedPost(this.store, this.resolver, itemId, listLinks(this.config));
     await this.enqueue(result.outboundIds);
     return { delivered: result.delivered, remote: result.outboundIds.length };
   }
