@@ -316,7 +316,7 @@ it('logs in, sees new mail arrive live, reads safely, replies, moves by drag-and
   expect(dialogs).toEqual([]);
 }, 90_000);
 
-it('sets a display name and two-factor sign-in in settings, then signs in with a TOTP code and with a recovery code', async () => {
+it('sets a display name and two-factor sign-in in settings, signs in with a TOTP code and a recovery code, and makes a new account of a TOTP-required domain enrol first', async () => {
   const signIn = async (address: string, password: string) => {
     await page.goto(`${base}/mail/login`);
     await page.getByLabel('Address').fill(address);
@@ -404,5 +404,22 @@ it('sets a display name and two-factor sign-in in settings, then signs in with a
   await page.getByLabel('One-time code').fill(codes[0]!);
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.getByText(/Wrong or already used code/).waitFor();
+
+  // A domain that requires two-factor sign-in: a new account must enrol before it sees any mail.
+  await addUser('dora@secure.test', 'dora-password');
+  const secure = (await db.store.domains.findByName('secure.test'))!;
+  await db.store.admin.updateDomain(secure.id, { requireTotp: true });
+  await signIn('dora@secure.test', 'dora-password');
+  await page.getByRole('heading', { name: 'Set up two-factor sign-in' }).waitFor();
+  expect(await page.getByRole('navigation', { name: 'Folders' }).count()).toBe(0);
+  expect(await inaccessibleControls()).toEqual([]);
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  const doraSecret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+  const doraApp = new TOTP({ issuer: 'Mailstead', label: 'dora@secure.test', algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(doraSecret) });
+  await page.getByLabel('Code from the app').fill(doraApp.generate());
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('button', { name: 'I have saved them' }).click();
+  await page.getByRole('navigation', { name: 'Folders' }).waitFor();
+  await page.getByRole('button', { name: /^Inbox/ }).waitFor();
   expect(dialogs).toEqual([]);
-}, 60_000);
+}, 120_000);
