@@ -44,6 +44,8 @@ export interface MailboxChanges {
   expunged: number[];
   /** messages whose MODSEQ is above the given one (new and changed), in UID order */
   changed: StoredFlags[];
+  /** with `claimAbove`: the \Recent watermark before this caller raised it, null if it claimed nothing */
+  recentFrom?: number | null;
 }
 
 /** SEARCH keys after the session resolved sequence numbers and \Recent to UIDs. */
@@ -126,13 +128,27 @@ export interface MailStore {
   renameMailbox(accountId: number, from: string, to: string): Promise<void>;
   setSubscribed(mailboxId: number, subscribed: boolean): Promise<void>;
 
+  /**
+   * What SELECT/EXAMINE starts from, in one round trip: every UID ascending with the MODSEQ the
+   * list is valid for, the first unseen UID, and, when `claimRecent` (SELECT, not EXAMINE), the
+   * \Recent claim up to the last UID: `recentFrom` is the watermark before it (UIDs above it are
+   * \Recent for the caller), null when there was nothing to claim.
+   */
+  selectView(
+    mailboxId: number,
+    claimRecent: boolean,
+  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null }>;
   /** Every UID of a mailbox in ascending order, with the MODSEQ the list is valid for. */
   uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint }>;
   /** Messages no session has claimed as \Recent yet (STATUS RECENT of a mailbox not selected here). */
   recentCount(mailboxId: number): Promise<number>;
   /** UID of the first message without \Seen, if any. */
   firstUnseenUid(mailboxId: number): Promise<number | null>;
-  changesSince(mailboxId: number, modseq: bigint): Promise<MailboxChanges>;
+  /**
+   * `claimAbove`: the caller's last known UID; the \Recent watermark is raised to the highest new
+   * UID in the same round trip and `MailboxChanges.recentFrom` says from where (RFC 3501 2.3.2).
+   */
+  changesSince(mailboxId: number, modseq: bigint, claimAbove?: number): Promise<MailboxChanges>;
 
   /** Metadata of the given UIDs (ascending), in batches: never the whole mailbox at once. */
   fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]>;

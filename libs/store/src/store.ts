@@ -63,7 +63,7 @@ export class Store {
     this.messages = new MessageRepository(db, pool);
     this.outbound = new OutboundRepository(db);
     this.audit = new AuditRepository(db);
-    this.imap = new ImapRepository(db);
+    this.imap = new ImapRepository(db, pool);
     this.imapSync = new ImapSyncRepository(db);
     this.imapSort = new ImapSortRepository(db);
     this.imapQuota = new ImapQuotaRepository(db);

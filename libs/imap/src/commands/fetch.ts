@@ -239,7 +239,7 @@ export async function fetch(session: ImapSession, args: ArgReader, byUid: boolea
       if (unseen.length > 0) {
         const result = await session.store.updateFlags(box.id, unseen, 'add', ['\\Seen']);
         for (const c of result.changed) {
-          box.ownModseqs.add(c.modseq);
+          box.noteOwnChange(c.modseq);
           changed.add(c.uid);
           const meta = metas.find((m) => m.uid === c.uid);
           if (meta) meta.flags = c.flags;

@@ -34,7 +34,7 @@ export async function selectMailbox(session: ImapSession, args: ArgReader, readO
   await session.untagged(`${mailbox.exists} EXISTS`);
   // RFC 3501 6.3.1/7.3.2: the messages this SELECT claimed (EXAMINE claims none, 6.3.2).
   await session.untagged(`${mailbox.recent.size} RECENT`);
-  const firstUnseen = await session.store.firstUnseenUid(summary.id);
+  const firstUnseen = mailbox.firstUnseenUid;
   const unseenSeq = firstUnseen === null ? 0 : mailbox.seqOf(firstUnseen);
   if (unseenSeq > 0) await session.untagged(`OK [UNSEEN ${unseenSeq}] First unseen`);
   await session.untagged(`OK [UIDVALIDITY ${summary.uidValidity}] UIDs valid`);

@@ -36,7 +36,7 @@ export async function storeFlags(session: ImapSession, args: ArgReader, byUid: b
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
     const result = await session.store.updateFlags(box.id, batch, mode, flags, unchangedSince);
-    for (const c of result.changed) box.ownModseqs.add(c.modseq);
+    for (const c of result.changed) box.noteOwnChange(c.modseq);
     const failed = new Set(result.modified ?? []);
     modified.push(...failed);
     // RFC 7162 3.1.3: with CONDSTORE on, a message the STORE changed is reported with its new

@@ -239,6 +239,9 @@ export class ImapSession {
       return;
     }
     let result: CommandResult;
+    // One command's responses leave in as few TCP writes as possible (uncorked at the tagged
+    // reply, before waiting for client input, and whenever the socket buffer fills).
+    if (!this.socket.writableCorked) this.socket.cork();
     if (!spec) result = bad(`Unknown command ${command.name.slice(0, 30)}`);
     else if (!spec.states.includes(this.state.kind)) result = bad(`${spec.name} is not allowed in this state`);
     else {
@@ -254,6 +257,7 @@ export class ImapSession {
     if (this.closed) return;
     const code = result.code ? `[${result.code}] ` : '';
     await this.write(`${command.tag} ${result.status} ${code}${responseText(result.text)}\r\n`);
+    this.uncork();
     if (result.status === 'BAD') this.countBad();
     if (this.state.kind === 'logout') this.end();
     else if (this.startTlsRequested) this.upgradeTls();
@@ -288,10 +292,15 @@ export class ImapSession {
     this.socket.write(data);
   }
 
+  private uncork(): void {
+    while (this.socket.writableCorked) this.socket.uncork();
+  }
+
   /** Writes and waits while the socket's buffer is full, so large FETCHes stream. */
   async write(data: string | Buffer): Promise<void> {
     if (this.closed || this.socket.destroyed) return;
     if (!this.socket.write(data)) {
+      this.uncork();
       await new Promise<void>((resolve) => {
         const done = () => {
           this.socket.off('drain', done);
@@ -311,6 +320,7 @@ export class ImapSession {
   /** The next raw line from the client (AUTHENTICATE data, IDLE's DONE); null when the connection ends. */
   readLine(): Promise<string | null> {
     if (this.closed) return Promise.resolve(null);
+    this.uncork();
     return new Promise((resolve) => {
       this.lineWaiter = resolve;
       this.reader.expectLine();
@@ -326,7 +336,9 @@ export class ImapSession {
 
   select(mailbox: SelectedMailbox, user: { accountId: number; address: string }): void {
     this.deselect();
-    mailbox.unwatch = this.store.watch(mailbox.id, () => {
+    mailbox.unwatch = this.store.watch(mailbox.id, (modseq) => {
+      // A change this session already knows (its own, see SelectedMailbox.noteOwnChange) needs no sync.
+      if (modseq !== undefined && modseq <= mailbox.knownModseq) return;
       mailbox.dirty = true;
       this.changeListener?.();
     });
@@ -357,7 +369,7 @@ export class ImapSession {
     box.dirty = false;
     let changes;
     try {
-      changes = await this.store.changesSince(box.id, box.knownModseq);
+      changes = await this.store.changesSince(box.id, box.knownModseq, box.readOnly ? undefined : box.lastUid);
     } catch (error) {
       // The selected mailbox was deleted (or renamed away and deleted) by another session.
       if (error instanceof MailStoreError && error.code === 'not_found') {
@@ -401,7 +413,7 @@ export class ImapSession {
     }
     // New messages are \Recent here only if no other session claimed them first (RFC 3501 2.3.2).
     if (added > 0) {
-      await box.claimRecent(this.store);
+      if (changes.recentFrom !== undefined && changes.recentFrom !== null) box.recent.addRange(changes.recentFrom + 1, box.lastUid);
       lines.push(`${box.exists} EXISTS`, `${box.recent.size} RECENT`);
     }
     lines.push(...flagLines);

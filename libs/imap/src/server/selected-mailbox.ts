@@ -90,6 +90,19 @@ export class SelectedMailbox {
   readonly pendingExpunges = new Set<number>();
   /** MODSEQs of this session's own flag changes, already reported to it */
   readonly ownModseqs = new Set<bigint>();
+  /**
+   * Records a change this session made itself (STORE, FETCH setting \Seen). When it is the
+   * very next MODSEQ after the last one this session knows, nothing can have been missed in
+   * between (every change takes the next MODSEQ), so the view is current at it and the change
+   * notification for it needs no round trip to the store.
+   */
+  noteOwnChange(modseq: bigint): void {
+    this.ownModseqs.add(modseq);
+    if (modseq === this.knownModseq + 1n) this.knownModseq = modseq;
+  }
+
+  /** the first message without \Seen when the mailbox was selected (SELECT's [UNSEEN n]) */
+  firstUnseenUid: number | null = null;
   /** something may have changed since the last sync */
   dirty = false;
   unwatch: () => void = () => undefined;
@@ -137,20 +150,6 @@ export class SelectedMailbox {
     if (seq > 0) this.uids.splice(seq - 1, 1);
     this.recent.delete(uid);
     return seq;
-  }
-
-  /**
-   * Claims \Recent for the messages up to the last UID in view that no session was told
-   * about yet (RFC 3501 2.3.2); EXAMINE-ed (read-only) sessions never claim. Returns whether
-   * anything was claimed.
-   */
-  async claimRecent(store: MailStore): Promise<boolean> {
-    if (this.readOnly || this.uids.length === 0) return false;
-    const upTo = this.lastUid;
-    const previous = await store.claimRecent(this.id, upTo);
-    if (previous >= upTo) return false;
-    this.recent.addRange(previous + 1, upTo);
-    return true;
   }
 
   /** SEARCHRES `$` (RFC 5182): a new SelectedMailbox per SELECT/EXAMINE starts it empty. */
@@ -206,9 +205,10 @@ export class SelectedMailbox {
 
 /** Reads the state a SELECT starts from. */
 export async function openMailbox(store: MailStore, summary: MailboxSummary, readOnly: boolean): Promise<SelectedMailbox> {
-  const { uids, highestModseq } = await store.uids(summary.id);
-  const box = new SelectedMailbox(summary, readOnly, uids, highestModseq);
-  await box.claimRecent(store);
+  const view = await store.selectView(summary.id, !readOnly);
+  const box = new SelectedMailbox(summary, readOnly, view.uids, view.highestModseq);
+  box.firstUnseenUid = view.firstUnseenUid;
+  if (view.recentFrom !== null && box.exists > 0) box.recent.addRange(view.recentFrom + 1, box.lastUid);
   return box;
 }
 

@@ -95,8 +95,17 @@ export class ImapMailStore implements MailStore {
     return this.store.imap.firstUnseenUid(mailboxId);
   }
 
-  async changesSince(mailboxId: number, modseq: bigint): Promise<MailboxChanges> {
-    const result = await this.store.imap.changesSince(mailboxId, modseq);
+  async selectView(
+    mailboxId: number,
+    claimRecent: boolean,
+  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null }> {
+    const view = await this.store.imap.selectView(mailboxId, claimRecent);
+    if (!view) throw gone(mailboxId);
+    return view;
+  }
+
+  async changesSince(mailboxId: number, modseq: bigint, claimAbove?: number): Promise<MailboxChanges> {
+    const result = await this.store.imap.changesSince(mailboxId, modseq, claimAbove);
     if (!result) throw gone(mailboxId);
     return result;
   }

@@ -1,4 +1,5 @@
 import { decodeWords, parseMessage, type BodyPart, type ImapEnvelope } from '@mailstead/mime';
+import type pg from 'pg';
 import type { Db } from '../prisma';
 import { flagList, type FlagState } from './message.repository';
 
@@ -44,7 +45,8 @@ export type ImapMetaField = 'flags' | 'internalDate' | 'size' | 'envelope' | 'bo
 
 type FlagRow = FlagState & { uid: number; modseq: bigint };
 
-const FLAG_COLUMNS = 'uid, modseq, seen, answered, flagged, deleted, draft, keywords';
+/** Flag columns with the MODSEQ as text (`pg` returns int8 as a string; Prisma as a bigint). */
+const FLAG_COLUMNS_TEXT = 'uid, modseq::text AS modseq, seen, answered, flagged, deleted, draft, keywords';
 
 /**
  * SEARCH strings match as case-insensitive substrings (RFC 3501 6.4.4). Both sides are
@@ -187,7 +189,44 @@ function contiguous(uids: number[]): boolean {
 }
 
 export class ImapRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The hot reads (SELECT, sync, FETCH) go to `pg` directly with named prepared statements. */
+    private readonly pool?: pg.Pool,
+  ) {}
+
+  /** One statement on the pool (prepared once per connection under `name`), or through Prisma without one. */
+  private async query<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    if (this.pool) return (await this.pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
+    return this.db.$queryRawUnsafe<T[]>(text, ...values);
+  }
+
+  /**
+   * What SELECT/EXAMINE starts from, in one statement (one snapshot): every UID ascending, the
+   * MODSEQ the list is current for, the first unseen UID, and, when `claim` (SELECT), the
+   * \Recent claim up to the last UID (RFC 3501 2.3.2): `recentFrom` is the watermark it had,
+   * null when there was nothing to claim. Null: no such mailbox.
+   */
+  async selectView(
+    mailboxId: number,
+    claim: boolean,
+  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null } | null> {
+    const [row] = await this.query<{ modseq: string; uids: number[]; unseen: number | null; previous: number | null }>(
+      'mailstead_imap_select_view',
+      `WITH cur AS (SELECT id, highest_modseq, recent_uid FROM mailbox WHERE id = $1),
+       u AS (SELECT COALESCE(array_agg(uid ORDER BY uid), '{}') AS uids, max(uid) AS last FROM message WHERE mailbox_id = $1),
+       locked AS (SELECT m.id, m.recent_uid FROM mailbox m, cur, u
+                  WHERE $2::boolean AND m.id = cur.id AND u.last IS NOT NULL AND cur.recent_uid < u.last FOR UPDATE OF m),
+       upd AS (UPDATE mailbox m SET recent_uid = u.last FROM locked, u WHERE m.id = locked.id AND locked.recent_uid < u.last
+               RETURNING locked.recent_uid AS previous)
+       SELECT cur.highest_modseq::text AS modseq, u.uids,
+              (SELECT min(uid) FROM message WHERE mailbox_id = $1 AND NOT seen) AS unseen, (SELECT previous FROM upd) AS previous
+       FROM cur, u`,
+      [mailboxId, claim],
+    );
+    if (!row) return null;
+    return { uids: row.uids, highestModseq: BigInt(row.modseq), firstUnseenUid: row.unseen, recentFrom: row.previous };
+  }
 
   /** Every UID in the mailbox, ascending, and the MODSEQ that list is current for (one snapshot). */
   async uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint } | null> {
@@ -198,22 +237,6 @@ export class ImapRepository {
     );
     if (!row || row.modseq === null) return null;
     return { uids: row.uids, highestModseq: row.modseq };
-  }
-
-  /**
-   * Raises the \Recent watermark to `upTo` and returns the value it had before, in one
-   * statement: the row lock taken by `FOR UPDATE` makes concurrent claims (any process) queue,
-   * so every UID is claimed by exactly one session (RFC 3501 2.3.2). Null: no such mailbox.
-   */
-  async claimRecent(mailboxId: number, upTo: number): Promise<number | null> {
-    const [row] = await this.db.$queryRawUnsafe<{ previous: number }[]>(
-      // `old` is joined (not a RETURNING subquery) so it is read, and the row locked, before the update.
-      `WITH old AS (SELECT id, recent_uid FROM mailbox WHERE id = $1 FOR UPDATE)
-       UPDATE mailbox m SET recent_uid = GREATEST(old.recent_uid, $2) FROM old WHERE m.id = old.id RETURNING old.recent_uid AS previous`,
-      mailboxId,
-      upTo,
-    );
-    return row ? row.previous : null;
   }
 
   /** Messages above the \Recent watermark: \Recent for whichever session selects the mailbox next. */
@@ -230,50 +253,67 @@ export class ImapRepository {
     return row?.uid ?? null;
   }
 
-  /** Messages changed or added, and UIDs expunged, after `modseq`; one statement, one snapshot. */
-  async changesSince(mailboxId: number, modseq: bigint): Promise<{ highestModseq: bigint; expunged: number[]; changed: ImapMessageFlags[] } | null> {
-    const rows = await this.db.$queryRawUnsafe<(FlagRow & { kind: 'm' | 'x' | 'h' })[]>(
-      `SELECT 'h' AS kind, 0 AS uid, highest_modseq AS modseq, false AS seen, false AS answered, false AS flagged, false AS deleted, false AS draft,
-              '{}'::text[] AS keywords FROM mailbox WHERE id = $1
-       UNION ALL
-       SELECT 'm', ${FLAG_COLUMNS} FROM message WHERE mailbox_id = $1 AND modseq > $2
-       UNION ALL
-       SELECT 'x', uid, modseq, false, false, false, false, false, '{}'::text[] FROM expunged WHERE mailbox_id = $1 AND modseq > $2`,
-      mailboxId,
-      modseq,
+  /**
+   * Messages changed or added, and UIDs expunged, after `modseq`; one statement, one snapshot.
+   * With `claimAbove` (the last UID a read-write session knows), the \Recent watermark is raised
+   * in the same statement to the highest new UID: `recentFrom` is the value it had, null when
+   * another session had claimed them already (RFC 3501 2.3.2).
+   */
+  async changesSince(
+    mailboxId: number,
+    modseq: bigint,
+    claimAbove?: number,
+  ): Promise<{ highestModseq: bigint; expunged: number[]; changed: ImapMessageFlags[]; recentFrom: number | null } | null> {
+    const [row] = await this.query<{
+      modseq: string;
+      changed: [number, string, boolean, boolean, boolean, boolean, boolean, string[]][];
+      expunged: number[];
+      previous: number | null;
+    }>(
+      'mailstead_imap_changes_since',
+      `WITH cur AS (SELECT id, highest_modseq, recent_uid FROM mailbox WHERE id = $1),
+       ch AS (SELECT uid, modseq, seen, answered, flagged, deleted, draft, keywords FROM message WHERE mailbox_id = $1 AND modseq > $2::bigint),
+       top AS (SELECT max(uid) AS last FROM ch WHERE $3::int IS NOT NULL AND uid > $3::int),
+       locked AS (SELECT m.id, m.recent_uid FROM mailbox m, cur, top
+                  WHERE m.id = cur.id AND top.last IS NOT NULL AND cur.recent_uid < top.last FOR UPDATE OF m),
+       upd AS (UPDATE mailbox m SET recent_uid = top.last FROM locked, top WHERE m.id = locked.id AND locked.recent_uid < top.last
+               RETURNING locked.recent_uid AS previous)
+       SELECT cur.highest_modseq::text AS modseq,
+              (SELECT COALESCE(json_agg(json_build_array(uid, modseq::text, seen, answered, flagged, deleted, draft, keywords) ORDER BY uid), '[]')
+                 FROM ch) AS changed,
+              (SELECT COALESCE(array_agg(uid ORDER BY uid), '{}') FROM expunged WHERE mailbox_id = $1 AND modseq > $2::bigint) AS expunged,
+              (SELECT previous FROM upd) AS previous
+       FROM cur`,
+      [mailboxId, String(modseq), claimAbove ?? null],
     );
-    const head = rows.find((r) => r.kind === 'h');
-    if (!head) return null;
-    const changed = rows
-      .filter((r) => r.kind === 'm')
-      .sort((a, b) => a.uid - b.uid)
-      .map((r) => ({ uid: r.uid, modseq: r.modseq, flags: flagList(r) }));
-    const expunged = rows
-      .filter((r) => r.kind === 'x')
-      .map((r) => r.uid)
-      .sort((a, b) => a - b);
-    return { highestModseq: head.modseq, expunged, changed };
+    if (!row) return null;
+    const changed = row.changed.map(([uid, m, seen, answered, flagged, deleted, draft, keywords]) => ({
+      uid,
+      modseq: BigInt(m),
+      flags: flagList({ seen, answered, flagged, deleted, draft, keywords }),
+    }));
+    return { highestModseq: BigInt(row.modseq), expunged: row.expunged, changed, recentFrom: row.previous };
   }
 
   async fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<ImapMetaField>): Promise<ImapMessageMeta[]> {
     if (uids.length === 0) return [];
-    const columns = [FLAG_COLUMNS];
+    const columns = [FLAG_COLUMNS_TEXT];
     if (fields.has('internalDate')) columns.push('internal_date');
     if (fields.has('size')) columns.push('size');
     if (fields.has('envelope')) columns.push('envelope');
     if (fields.has('bodyStructure')) columns.push('body_structure');
-    const rows = await this.db.$queryRawUnsafe<
-      (FlagRow & { internal_date?: Date; size?: number; envelope?: ImapEnvelope; body_structure?: BodyPart })[]
-    >(
+    const range = contiguous(uids);
+    const rows = await this.query<Omit<FlagRow, 'modseq'> & { modseq: string; internal_date?: Date; size?: number; envelope?: ImapEnvelope; body_structure?: BodyPart }>(
+      `mailstead_imap_meta_${range ? 'r' : 'a'}_${(['internalDate', 'size', 'envelope', 'bodyStructure'] as const).map((f) => (fields.has(f) ? 1 : 0)).join('')}`,
       // A contiguous UID run (the usual 1:* case) is a plain index range scan.
-      contiguous(uids)
+      range
         ? `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid BETWEEN $2 AND $3 ORDER BY uid`
         : `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) ORDER BY uid`,
-      ...(contiguous(uids) ? [mailboxId, uids[0], uids[uids.length - 1]] : [mailboxId, uids]),
+      range ? [mailboxId, uids[0], uids[uids.length - 1]] : [mailboxId, uids],
     );
     return rows.map((r) => ({
       uid: r.uid,
-      modseq: r.modseq,
+      modseq: BigInt(r.modseq),
       flags: flagList(r),
       internalDate: r.internal_date,
       size: r.size,
