@@ -8,6 +8,7 @@ import { hashPassword } from '@mailstead/auth';
 import { parseConfig } from '@mailstead/config';
 import { createTestDatabase, freePort, redisUrl, type TestDatabase } from '@mailstead/testing';
 import { createLogger } from '../../apps/server/src/runtime/logger';
+import { TestDnsServer } from '../delivery/support/dns-server';
 import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
 import { buildWebApp, fallBackToBuild } from './built-web-app';
 
@@ -30,6 +31,7 @@ let browser: Browser;
 let buildDir: string;
 let base: string;
 let smtpPort: number;
+let dns: TestDnsServer;
 
 async function addAccount(address: string, password: string, role: 'admin' | 'domain_admin' | 'user' = 'user') {
   const domain = address.split('@')[1]!;
@@ -81,6 +83,10 @@ beforeAll(async () => {
   buildDir = await buildWebApp();
   db = await createTestDatabase();
   smtpPort = await freePort();
+  // The DNS page's live check asks this loopback server (MAILSTEAD_DNS_SERVERS).
+  dns = new TestDnsServer();
+  await dns.start();
+  dns.set('shop.test', { mx: [[10, 'mail.admin.test']] });
   const config = parseConfig({
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl(),
@@ -96,6 +102,7 @@ beforeAll(async () => {
     MAILSTEAD_ADMIN_ADDRESS: ADMIN.address,
     MAILSTEAD_ADMIN_PASSWORD: ADMIN.password,
     MAILSTEAD_LOG_LEVEL: 'warn',
+    MAILSTEAD_DNS_SERVERS: `127.0.0.1:${dns.port}`,
   });
   server = await startServer(config, createLogger(config));
   base = `http://127.0.0.1:${config.http.port}`;
@@ -106,6 +113,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
   await db?.drop();
+  await dns?.stop();
   if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });
 });
 
@@ -172,10 +180,32 @@ it('admin: domain, user, alias, list with two members, a list post over SMTP, DN
     await until('the list post in each member’s inbox', async () => (await db.store.messages.list(inbox.id)).find((m) => /Hello team/.test(m.subject ?? '')));
   }
 
-  // The DNS page lists the records to publish.
+  // A moderated list holds a post sent over SMTP; approving it in the console sends it to the member.
+  const board = await db.store.lists.create({ address: 'board@shop.test', name: 'Board', policy: 'moderated' });
+  await db.store.lists.addMember(board.address, 'carol@shop.test');
+  const mx = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  await mx.sendMail({ envelope: { from: 'outsider@friends.test', to: ['board@shop.test'] }, raw: 'From: outsider@friends.test\r\nTo: board@shop.test\r\nSubject: Needs a nod\r\nMessage-ID: <nod@friends.test>\r\n\r\nPlease approve me\r\n' });
+  mx.close();
+  await page.goto(`${base}/admin/lists/${board.id}`);
+  await page.getByRole('cell', { name: 'Needs a nod', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'View' }).click();
+  await page.getByText(/Please approve me/).waitFor();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.getByText('Nothing is waiting.').waitFor();
+  const carolInbox = (await db.store.mailboxes.findByName(carol.id, 'INBOX'))!;
+  await until('the approved post in the member’s inbox', async () => (await db.store.messages.list(carolInbox.id)).find((m) => /Needs a nod/.test(m.subject ?? '')));
+
+  // The DNS page: records to publish, checked live (MX published: green; DMARC missing: red); a DKIM key generated.
   await page.goto(`${base}/admin/domains/${domain.id}/dns`);
   await page.getByTestId('zone-file').waitFor();
   expect(await page.getByTestId('zone-file').textContent()).toContain('shop.test. 3600 IN MX 10 mail.admin.test.');
+  const mxRow = page.getByRole('row').filter({ hasText: 'Mail exchanger (MX)' });
+  await mxRow.getByText('published').waitFor();
+  await page.getByRole('row').filter({ hasText: 'DMARC policy' }).getByText('missing').waitFor();
+  await page.getByRole('button', { name: 'Generate DKIM key' }).click();
+  await page.getByRole('row').filter({ hasText: 'DKIM public key' }).getByText('missing').waitFor();
+  expect((await db.store.outbound.dkimKey('shop.test'))?.selector).toMatch(/^ms\d{8}$/);
   await page.screenshot({ path: path.join(shots, 'admin-dns.png'), fullPage: true });
 
   // Deferred entries (the remote answered 4xx) in the queue; retry one from its detail page.
