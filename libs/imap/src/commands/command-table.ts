@@ -4,6 +4,7 @@ import { authenticateCommand } from './authenticate';
 import { capabilityCommand } from './capability';
 import { checkCommand } from './check';
 import { closeCommand } from './close';
+import { compressCommand } from './compress';
 import { copyCommand, uidCopyCommand } from './copy';
 import { createCommand } from './create';
 import { deleteCommand } from './delete';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   storeCommand, uidStoreCommand, copyCommand, uidCopyCommand, moveCommand, uidMoveCommand,
   idleCommand, namespaceCommand, idCommand, enableCommand,
   sortCommand, uidSortCommand, threadCommand, uidThreadCommand, getquotaCommand, getquotarootCommand,
+  compressCommand,
 ];
 
 /** The commands every IMAP4rev1 server with our capabilities must answer; start-up fails if one is missing. */

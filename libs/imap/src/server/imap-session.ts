@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { ArgReader } from '../protocol/arguments';
 import { CommandReader, SyntaxError, type ArgNode, type ParsedCommand, type ReaderEvent } from '../protocol/command-reader';
@@ -12,6 +13,7 @@ import type { SelectedMailbox } from './selected-mailbox';
 import { EXTENSION_CAPABILITIES } from './ext-capabilities';
 import { condstoreEnabled, qresyncEnabled } from './condstore';
 import { formatVanished } from '../ext/qresync';
+import { startDeflate, type DeflateStream } from '../ext/compress';
 
 export interface SessionServer {
   options: ImapServerOptions;
@@ -70,6 +72,9 @@ export class ImapSession {
   readonly enabled = new Set<string>();
   /** set by STARTTLS: upgrade once its tagged OK is out */
   startTlsRequested = false;
+  /** set by COMPRESS: start DEFLATE once its tagged OK is out */
+  compressRequested = false;
+  private deflate: DeflateStream | undefined;
   /** called when the selected mailbox changes (IDLE pushes updates at once) */
   changeListener: (() => void) | undefined;
 
@@ -174,7 +179,7 @@ export class ImapSession {
     }
     // Pipelined commands wait their turn; stop reading while too many (or too large ones) wait,
     // so a client cannot make us hold more than about two literals' worth of data.
-    if (this.queue.length > 16 || queuedBytes(this.queue) > this.limits.maxLiteralSize) this.socket.pause();
+    if (this.queue.length > 16 || queuedBytes(this.queue) > this.limits.maxLiteralSize) this.io.pause();
     void this.drain();
   }
 
@@ -185,7 +190,7 @@ export class ImapSession {
       while (this.queue.length > 0 && !this.closed) {
         const event = this.queue.shift()!;
         await this.handleEvent(event);
-        if (this.queue.length < 4 && queuedBytes(this.queue) < this.limits.maxLiteralSize && this.socket.isPaused()) this.socket.resume();
+        if (this.queue.length < 4 && queuedBytes(this.queue) < this.limits.maxLiteralSize && this.io.isPaused()) this.io.resume();
       }
     } catch (error) {
       this.log?.warn({ session: this.id, err: String(error) }, 'imap session failed');
@@ -241,7 +246,7 @@ export class ImapSession {
     let result: CommandResult;
     // One command's responses leave in as few TCP writes as possible (uncorked at the tagged
     // reply, before waiting for client input, and whenever the socket buffer fills).
-    if (!this.socket.writableCorked) this.socket.cork();
+    if (!this.io.writableCorked) this.io.cork();
     if (!spec) result = bad(`Unknown command ${command.name.slice(0, 30)}`);
     else if (!spec.states.includes(this.state.kind)) result = bad(`${spec.name} is not allowed in this state`);
     else {
@@ -261,6 +266,7 @@ export class ImapSession {
     if (result.status === 'BAD') this.countBad();
     if (this.state.kind === 'logout') this.end();
     else if (this.startTlsRequested) this.upgradeTls();
+    else if (this.compressRequested) this.startCompression();
     else if (this.state.kind !== 'not-authenticated') this.socket.setTimeout(this.limits.autologoutMs);
   }
 
@@ -288,27 +294,28 @@ export class ImapSession {
 
   /** Writes now, without waiting for the socket to drain (short replies). */
   private writeNow(data: string | Buffer): void {
-    if (this.closed || this.socket.destroyed) return;
-    this.socket.write(data);
+    if (this.closed || this.io.destroyed) return;
+    this.io.write(data);
   }
 
   private uncork(): void {
-    while (this.socket.writableCorked) this.socket.uncork();
+    while (this.io.writableCorked) this.io.uncork();
   }
 
   /** Writes and waits while the socket's buffer is full, so large FETCHes stream. */
   async write(data: string | Buffer): Promise<void> {
-    if (this.closed || this.socket.destroyed) return;
-    if (!this.socket.write(data)) {
+    if (this.closed || this.io.destroyed) return;
+    const io = this.io;
+    if (!io.write(data)) {
       this.uncork();
       await new Promise<void>((resolve) => {
         const done = () => {
-          this.socket.off('drain', done);
-          this.socket.off('close', done);
+          io.off('drain', done);
+          io.off('close', done);
           resolve();
         };
-        this.socket.on('drain', done);
-        this.socket.on('close', done);
+        io.on('drain', done);
+        io.on('close', done);
       });
     }
   }
@@ -324,7 +331,7 @@ export class ImapSession {
     return new Promise((resolve) => {
       this.lineWaiter = resolve;
       this.reader.expectLine();
-      if (this.socket.isPaused()) this.socket.resume();
+      if (this.io.isPaused()) this.io.resume();
     });
   }
 
@@ -422,6 +429,33 @@ export class ImapSession {
     for (const line of lines) await this.untagged(line);
   }
 
+  /** Where commands are read from and replies written to: the socket, or its DEFLATE wrapper. */
+  private get io(): Duplex {
+    return this.deflate ?? this.socket;
+  }
+
+  /** Whether COMPRESS DEFLATE is on (RFC 4978: at most once per connection). */
+  get compressionActive(): boolean {
+    return this.deflate !== undefined;
+  }
+
+  /**
+   * COMPRESS=DEFLATE (RFC 4978 3): the tagged OK went out uncompressed; from here both
+   * directions are raw DEFLATE. Timeouts stay on the socket; reads and writes move to the wrapper.
+   */
+  private startCompression(): void {
+    this.compressRequested = false;
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    const stream = startDeflate(raw);
+    this.deflate = stream;
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('error', (error) => {
+      this.log?.debug({ session: this.id, err: error.message }, 'imap compression error');
+      raw.destroy();
+    });
+  }
+
   private upgradeTls(): void {
     this.startTlsRequested = false;
     const context = this.server.secureContext;
@@ -450,7 +484,7 @@ export class ImapSession {
   private end(): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.end();
+    this.io.end();
     // Do not wait forever for a client that never reads.
     setTimeout(() => this.socket.destroy(), 5000).unref();
     this.cleanup();
