@@ -89,6 +89,8 @@ interface ClaimedRow {
   dsn_return: string | null;
   data: Uint8Array;
   delay_warned: boolean;
+  /** JSON array of the recipients (id as a string), in id order. */
+  recipients: string;
 }
 
 /** Attempt-log result that marks "the delay DSN was sent". */
@@ -174,11 +176,14 @@ export class OutboundRepository {
         RETURNING id, sender, domain, attempts, created_at, dsn_envelope_id, dsn_return, blob_id
       )
       SELECT c.id, c.sender, c.domain, c.attempts, c.created_at, c.dsn_envelope_id, c.dsn_return, b.data,
-        EXISTS (SELECT 1 FROM outbound_attempt a WHERE a.outbound_id = c.id AND a.result = ${DELAY_WARNING}) AS delay_warned
+        EXISTS (SELECT 1 FROM outbound_attempt a WHERE a.outbound_id = c.id AND a.result = ${DELAY_WARNING}) AS delay_warned,
+        (SELECT coalesce(json_agg(json_build_object('id', r.id::text, 'address', r.address, 'status', r.status, 'notify', r.notify,
+            'orcpt', r.orcpt, 'smtpCode', r.smtp_code, 'response', r.response) ORDER BY r.id), '[]')::text
+          FROM outbound_recipient r WHERE r.outbound_id = c.id) AS recipients
       FROM c JOIN blob b ON b.id = c.blob_id`;
     const row = rows[0];
     if (!row) return null;
-    const recipients = await this.db.outboundRecipient.findMany({ where: { outboundId: id }, orderBy: { id: 'asc' } });
+    const recipients = (JSON.parse(row.recipients) as (Omit<OutboundRecipientRow, 'id'> & { id: string })[]).map((r) => ({ ...r, id: BigInt(r.id) }));
     return {
       id: row.id,
       sender: row.sender,
