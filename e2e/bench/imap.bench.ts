@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { startDovecot } from './lib/dovecot';
@@ -120,20 +121,61 @@ function printLatencies(name: string, latencies: Latencies): void {
   }
 }
 
+/** A raw IMAP connection: the big-mailbox FETCH is timed without a client library's parsing in the way. */
+async function rawSession(port: number, user: string): Promise<{ command(tag: string, text: string, onData?: (chunk: Buffer) => void): Promise<string>; close(): void }> {
+  const s = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    s.once('data', () => resolve());
+    s.once('error', reject);
+  });
+  let waiting: { tag: string; resolve: (text: string) => void; onData?: (chunk: Buffer) => void } | undefined;
+  let tail = '';
+  let text = '';
+  s.on('data', (chunk: Buffer) => {
+    if (!waiting) return;
+    waiting.onData?.(chunk);
+    if (!waiting.onData) text += chunk.toString('latin1');
+    tail = (tail + chunk.toString('latin1')).slice(-200);
+    const done = new RegExp(`(^|\r\n)${waiting.tag} (OK|NO|BAD)[^\r\n]*\r\n$`).test(tail);
+    if (done) {
+      const w = waiting;
+      waiting = undefined;
+      w.resolve(w.onData ? tail : text);
+    }
+  });
+  const command = (tag: string, line: string, onData?: (chunk: Buffer) => void) =>
+    new Promise<string>((resolve) => {
+      tail = '';
+      text = '';
+      waiting = { tag, resolve, onData };
+      s.write(`${tag} ${line}\r\n`);
+    });
+  const login = await command('l1', `LOGIN ${user} ${PASSWORD}`);
+  if (!/l1 OK/.test(login)) throw new Error(`login failed: ${login}`);
+  return { command, close: () => s.destroy() };
+}
+
 async function bigMailbox(target: Target, user: string): Promise<{ selectMs: number; fetchMs: number }> {
-  const c = new ImapFlow({ host: '127.0.0.1', port: target.port, secure: false, auth: { user, pass: PASSWORD }, logger: false, disableAutoIdle: true, tls: { rejectUnauthorized: false } });
-  await c.connect();
-  await c.mailboxOpen('INBOX'); // warm-up (Dovecot builds its index on first open)
-  await c.mailboxClose();
+  const c = await rawSession(target.port, user);
+  await c.command('w1', 'SELECT INBOX'); // warm-up (Dovecot builds its index on first open)
+  await c.command('w2', 'CLOSE');
   let t = performance.now();
-  await c.mailboxOpen('INBOX');
+  const selected = await c.command('s1', 'SELECT INBOX');
   const selectMs = performance.now() - t;
-  t = performance.now();
+  if (!selected.includes(`* ${BIG} EXISTS`)) throw new Error(`${target.name}: SELECT did not report ${BIG} messages`);
+  // Count the untagged FETCH responses as they stream in.
   let count = 0;
-  for await (const _ of c.fetch('1:*', { uid: true, flags: true })) count++;
+  let carry = '';
+  t = performance.now();
+  await c.command('f1', 'FETCH 1:* (UID FLAGS)', (chunk) => {
+    const text = carry + chunk.toString('latin1');
+    count += text.split(' FETCH (').length - 1;
+    carry = text.slice(-10);
+    if (carry.includes(' FETCH (')) carry = carry.slice(carry.lastIndexOf(' FETCH (') + 8);
+  });
   const fetchMs = performance.now() - t;
   if (count !== BIG) throw new Error(`${target.name}: FETCH 1:* returned ${count} of ${BIG}`);
-  await c.logout();
+  c.close();
   return { selectMs: round(selectMs), fetchMs: round(fetchMs) };
 }
 
@@ -171,7 +213,9 @@ function treeCpuSeconds(rootPid: number): number {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       const fields = stat.slice(close + 2).split(' ');
-      procs.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks, comm: stat.slice(stat.indexOf('(') + 1, close) });
+      // utime + stime + cutime + cstime: children that already exited (Dovecot's imap processes) count too
+      const cpu = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;
+      procs.set(Number(entry), { ppid: Number(fields[1]), cpu, comm: stat.slice(stat.indexOf('(') + 1, close) });
     } catch {
       // gone
     }
@@ -188,10 +232,9 @@ function treeCpuSeconds(rootPid: number): number {
   return total;
 }
 
-/** CPU seconds used by Dovecot's processes. */
-function dovecotCpuSeconds(): number {
-  const out = execFileSync('ps', ['-C', 'dovecot,imap,imap-login,auth,anvil,log,config,stats', '-o', 'cputimes=']).toString();
-  return out.split('\n').filter(Boolean).reduce((a, b) => a + Number(b), 0);
+/** CPU seconds used by Dovecot's master process and its children. */
+function dovecotCpuSeconds(dir: string): number {
+  return treeCpuSeconds(Number(fs.readFileSync(path.join(dir, 'run', 'master.pid'), 'utf8').trim()));
 }
 
 function dovecotRssMiB(): number {
@@ -220,9 +263,9 @@ async function main(): Promise<void> {
       const ms = await load({ name: 'mailstead', port: mailstead.ports.imap });
       const msCpu = round(((treeCpuSeconds(mailstead.pid) - cpu) * 1000) / (ms.commandsPerSecond * SECONDS), 2);
       printLatencies('mailstead', ms.latencies);
-      cpu = dovecot ? dovecotCpuSeconds() : 0;
+      cpu = dovecot ? dovecotCpuSeconds(dovecot.dir) : 0;
       const dc = dovecot ? await load({ name: 'dovecot', port: dovecot.imapPort }) : undefined;
-      const dcCpu = dc ? round(((dovecotCpuSeconds() - cpu) * 1000) / (dc.commandsPerSecond * SECONDS), 2) : undefined;
+      const dcCpu = dc ? round(((dovecotCpuSeconds(dovecot!.dir) - cpu) * 1000) / (dc.commandsPerSecond * SECONDS), 2) : undefined;
       if (dc) printLatencies('dovecot', dc.latencies);
       console.log(`CPU per command: mailstead (server + Postgres + Redis) ${msCpu} ms, dovecot ${dcCpu ?? dash} ms`);
       const ratio = dc ? round(ms.commandsPerSecond / dc.commandsPerSecond, 2) : undefined;

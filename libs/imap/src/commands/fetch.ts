@@ -15,6 +15,7 @@ import type { FetchField, MessageMeta } from '../mail-store';
 
 /** Messages per store round trip: metadata-only fetches stream in large batches, body fetches in small ones. */
 const META_BATCH = 1000;
+const FLAGS_BATCH = 5000;
 const BODY_BATCH = 50;
 const HEADER_BATCH = 250;
 
@@ -211,6 +212,22 @@ async function changedUids(session: ImapSession, box: SelectedMailbox, uids: num
   return uids.filter((uid) => keep.has(uid));
 }
 
+/** Untagged `FETCH (UID n FLAGS (...))` lines for a batch, written in chunks of about 64 KB. */
+async function writeFlagsOnly(session: ImapSession, box: SelectedMailbox, metas: MessageMeta[], wantsUid: boolean, wantsFlags: boolean): Promise<void> {
+  let out = '';
+  for (const meta of metas) {
+    const seq = box.seqOf(meta.uid);
+    if (seq === 0) continue;
+    const flags = wantsFlags ? `FLAGS (${(box.recent.has(meta.uid) ? [...meta.flags, '\\Recent'] : meta.flags).join(' ')})` : '';
+    out += `* ${seq} FETCH (${wantsUid ? `UID ${meta.uid}${flags ? ' ' : ''}` : ''}${flags})\r\n`;
+    if (out.length >= 65_536) {
+      await session.write(out);
+      out = '';
+    }
+  }
+  if (out.length > 0) await session.write(out);
+}
+
 /** FETCH (RFC 3501 6.4.5) and UID FETCH; non-PEEK body sections set \Seen and report it. */
 export async function fetch(session: ImapSession, args: ArgReader, byUid: boolean): Promise<CommandResult> {
   const set = args.sequenceSet();
@@ -229,10 +246,23 @@ export async function fetch(session: ImapSession, args: ArgReader, byUid: boolea
   const setsSeen = !box.readOnly && items.some(SETS_SEEN);
   // Header-only fetches (what clients list folders with) read every header of a batch in one query.
   const headersOnly = items.some(isTopHeader) && !items.some((i) => needsBody(i));
-  const batchSize = headersOnly ? HEADER_BATCH : items.some(needsBody) ? BODY_BATCH : META_BATCH;
+  // `FETCH 1:* (UID FLAGS)` (how clients resync a folder) takes a lean path: big batches, the
+  // next batch read while this one is written, each response built as one string.
+  const flagsOnly = !setsSeen && items.every((i) => i.type === 'UID' || i.type === 'FLAGS');
+  const batchSize = flagsOnly ? FLAGS_BATCH : headersOnly ? HEADER_BATCH : items.some(needsBody) ? BODY_BATCH : META_BATCH;
+  let prefetched: Promise<MessageMeta[]> | undefined;
   for (let i = 0; i < uids.length; i += batchSize) {
     const batch = uids.slice(i, i + batchSize);
-    const metas = await session.store.fetchMeta(box.id, batch, fields);
+    const metas = await (prefetched ?? session.store.fetchMeta(box.id, batch, fields));
+    prefetched = undefined;
+    if (flagsOnly) {
+      if (i + batchSize < uids.length) {
+        prefetched = session.store.fetchMeta(box.id, uids.slice(i + batchSize, i + 2 * batchSize), fields);
+        prefetched.catch(() => undefined); // awaited on the next round; a failure surfaces there
+      }
+      await writeFlagsOnly(session, box, metas, byUid || items.some((it) => it.type === 'UID'), items.some((it) => it.type === 'FLAGS'));
+      continue;
+    }
     const changed = new Set<number>();
     if (setsSeen) {
       const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);

@@ -162,6 +162,13 @@ export class SelectedMailbox {
 
   /** UIDs named by a sequence set of sequence numbers, ascending; `*` is the last message. */
   uidsForSequenceSet(set: SequenceSet): number[] {
+    // One range (1:*, 5:20): a slice of the view, no set building.
+    if (set !== SAVED_RESULT && set.length === 1) {
+      const max = this.uids.length;
+      const a = set[0]!.from === Infinity ? max : set[0]!.from;
+      const b = set[0]!.to === Infinity ? max : set[0]!.to;
+      return this.uids.slice(Math.max(1, Math.min(a, b)) - 1, Math.min(max, Math.max(a, b)));
+    }
     if (set === SAVED_RESULT) return this.savedUids();
     const out = new Set<number>();
     const max = this.uids.length;
