@@ -1,12 +1,13 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { Box, Button, CircularProgress, Paper, Stack, Typography } from '@mui/material';
 import { LoginPage } from '../shared/login-page';
 import { loginPath, SessionProvider, useSession } from '../shared/session';
 import { MailsteadThemeProvider } from '../shared/theme';
 import { MailShell } from './mail-shell';
-import { SettingsPage } from './settings-page';
 import { TotpSettings } from './totp-settings';
+
+const SettingsPage = lazy(() => import('./settings-page').then((m) => ({ default: m.SettingsPage })));
 
 function Loading() {
   return (
@@ -90,7 +91,9 @@ export default function MailApp() {
               path="/mail/settings"
               element={
                 <RequireSession>
-                  <SettingsPage />
+                  <Suspense fallback={<Loading />}>
+                    <SettingsPage />
+                  </Suspense>
                 </RequireSession>
               }
             />

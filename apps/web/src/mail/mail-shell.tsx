@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   Alert,
@@ -43,7 +43,6 @@ import type { MailboxDto, MessageDetailDto, MessageSummaryDto } from '@mailstead
 import { errorMessage } from '../shared/api-client';
 import { useAccount, useSession } from '../shared/session';
 import { useColorMode } from '../shared/theme';
-import { Composer } from './composer';
 import { displayName, FolderTree } from './folder-tree';
 import { mailApi } from './mail-api';
 import { MessageList } from './message-list';
@@ -54,6 +53,9 @@ import { loadSettings, rememberCorrespondents, knownCorrespondents } from './use
 import { useMailEvents } from './use-mail-events';
 import { useMessageList, type ListSource } from './use-message-list';
 import { SHORTCUTS, useShortcuts } from './shortcuts';
+
+// The composer (with the rich-text editor) loads when first opened: the inbox paints without it.
+const Composer = lazy(() => import('./composer').then((m) => ({ default: m.Composer })));
 
 const UNDO_MS = 5000;
 const THREADS_KEY = 'mailstead.conversations';
@@ -567,27 +569,29 @@ export function MailShell() {
         )}
       </Box>
       {compose && (
-        <Composer
-          key={compose.key}
-          open
-          from={account.account.address}
-          fromName={account.account.displayName}
-          defaultMode={loadSettings(account.account.address).composeMode}
-          initial={compose.draft}
-          initialFiles={compose.files}
-          knownAddresses={knownCorrespondents(account.account.address, list.items)}
-          onClose={() => {
-            setCompose(undefined);
-            void loadMailboxes();
-          }}
-          onSent={(result) => {
-            rememberCorrespondents(account.account.address, compose.draft);
-            setCompose(undefined);
-            setToast({ key: Date.now(), text: `Message sent${result.remoteRecipients > 0 ? ` (${result.remoteRecipients} remote recipient${result.remoteRecipients === 1 ? '' : 's'} queued)` : ''}` });
-            void loadMailboxes();
-            void list.refreshTop().catch(() => undefined);
-          }}
-        />
+        <Suspense fallback={null}>
+          <Composer
+            key={compose.key}
+            open
+            from={account.account.address}
+            fromName={account.account.displayName}
+            defaultMode={loadSettings(account.account.address).composeMode}
+            initial={compose.draft}
+            initialFiles={compose.files}
+            knownAddresses={knownCorrespondents(account.account.address, list.items)}
+            onClose={() => {
+              setCompose(undefined);
+              void loadMailboxes();
+            }}
+            onSent={(result) => {
+              rememberCorrespondents(account.account.address, compose.draft);
+              setCompose(undefined);
+              setToast({ key: Date.now(), text: `Message sent${result.remoteRecipients > 0 ? ` (${result.remoteRecipients} remote recipient${result.remoteRecipients === 1 ? '' : 's'} queued)` : ''}` });
+              void loadMailboxes();
+              void list.refreshTop().catch(() => undefined);
+            }}
+          />
+        </Suspense>
       )}
       <Dialog open={help} onClose={() => setHelp(false)} aria-labelledby="shortcuts-title">
         <DialogTitle id="shortcuts-title">Keyboard shortcuts</DialogTitle>
