@@ -9,6 +9,7 @@ import { parseConfig } from '@mailstead/config';
 import { createTestDatabase, freePort, redisUrl, type TestDatabase } from '@mailstead/testing';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 import { TestDnsServer } from '../delivery/support/dns-server';
+import { SmtpSink } from '../delivery/support/smtp-sink';
 import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
 import { buildWebApp, fallBackToBuild } from './built-web-app';
 
@@ -32,6 +33,9 @@ let buildDir: string;
 let base: string;
 let smtpPort: number;
 let dns: TestDnsServer;
+/** remote.test's MX, played by a loopback sink: answers 451 until `sinkDown` turns false. */
+let sink: SmtpSink;
+let sinkDown = true;
 
 async function addAccount(address: string, password: string, role: 'admin' | 'domain_admin' | 'user' = 'user') {
   const domain = address.split('@')[1]!;
@@ -87,10 +91,13 @@ beforeAll(async () => {
   dns = new TestDnsServer();
   await dns.start();
   dns.set('shop.test', { mx: [[10, 'mail.admin.test']] });
+  const sinkPort = await freePort();
+  sink = new SmtpSink({ host: '127.0.0.1', port: sinkPort, starttls: false, rcpt: () => (sinkDown ? '451 4.7.1 greylisted, try again later' : undefined) });
+  await sink.start();
   const config = parseConfig({
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl(),
-    MAILSTEAD_ROLES: 'api,smtp',
+    MAILSTEAD_ROLES: 'api,smtp,worker',
     MAILSTEAD_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-admin-')),
     MAILSTEAD_HOSTNAME: 'mail.admin.test',
     MAILSTEAD_BIND: '127.0.0.1',
@@ -103,6 +110,10 @@ beforeAll(async () => {
     MAILSTEAD_ADMIN_PASSWORD: ADMIN.password,
     MAILSTEAD_LOG_LEVEL: 'warn',
     MAILSTEAD_DNS_SERVERS: `127.0.0.1:${dns.port}`,
+    // The worker delivers remote.test to the sink; a deferred entry waits an hour unless retried.
+    MAILSTEAD_TRANSPORT_RULES: `remote.test=smtp://127.0.0.1:${sinkPort}`,
+    MAILSTEAD_DELIVERY_RETRY_SCHEDULE: '1h',
+    MAILSTEAD_DELIVERY_TLS_VERIFY: 'false',
   });
   server = await startServer(config, createLogger(config));
   base = `http://127.0.0.1:${config.http.port}`;
@@ -114,6 +125,7 @@ afterAll(async () => {
   await server?.stop();
   await db?.drop();
   await dns?.stop();
+  await sink?.stop();
   if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });
 });
 
@@ -208,18 +220,26 @@ it('admin: domain, user, alias, list with two members, a list post over SMTP, DN
   expect((await db.store.outbound.dkimKey('shop.test'))?.selector).toMatch(/^ms\d{8}$/);
   await page.screenshot({ path: path.join(shots, 'admin-dns.png'), fullPage: true });
 
-  // Deferred entries (the remote answered 4xx) in the queue; retry one from its detail page.
-  const deferred = await deferredEntry('bob@remote.test', '451 4.7.1 greylisted, try again later');
+  // A real delivery to remote.test: the worker tries the sink, which answers 451, so the entry is
+  // deferred; once the sink recovers, "Retry now" in the console gets it delivered.
+  const raw = Buffer.from('From: alice@admin.test\r\nTo: bob@remote.test\r\nSubject: Remote\r\nMessage-ID: <bob@admin.test>\r\n\r\nHello\r\n');
+  const deferred = (await db.store.messages.deliver(raw, [], { outbound: { sender: 'alice@admin.test', recipients: [{ address: 'bob@remote.test' }] } })).outboundIds[0]!;
+  await until('the sink to answer 4xx and the entry to be deferred', async () => (await db.store.outbound.show(deferred))?.status === 'deferred', 30_000);
   await deferredEntry('eve@other-remote.test', '421 4.4.2 connection dropped');
   await page.goto(`${base}/admin/queue`);
   await page.getByRole('cell', { name: 'bob@remote.test', exact: true }).waitFor();
   await page.getByRole('cell', { name: 'eve@other-remote.test', exact: true }).waitFor();
   await page.screenshot({ path: path.join(shots, 'admin-queue.png') });
   await page.getByRole('cell', { name: 'bob@remote.test', exact: true }).click();
-  await page.getByText('451 4.7.1 greylisted, try again later').first().waitFor();
+  await page.getByText(/451 4\.7\.1 greylisted, try again later/).first().waitFor();
+  await page.getByRole('row').filter({ hasText: '127.0.0.1' }).first().waitFor(); // the attempt log names the host tried
+  sinkDown = false;
   await page.getByRole('button', { name: 'Retry now' }).click();
   await page.getByText(/1 retried/).waitFor();
-  await until('the entry made due again', async () => (await db.store.outbound.show(deferred))?.status === 'queued');
+  await until('the retried entry delivered to the recovered sink', async () => (await db.store.outbound.show(deferred))?.status === 'delivered', 30_000);
+  expect(sink.received.map((m) => m.to)).toEqual([['bob@remote.test']]);
+  await page.reload();
+  await page.getByText('delivered').first().waitFor();
 
   // The dashboard counts what is there, and the audit log shows who did it.
   await page.goto(`${base}/admin`);
