@@ -82,6 +82,13 @@ describe('quoting in both modes', () => {
     expect(draft.html.startsWith('<div><br></div>')).toBe(true);
   });
 
+  it('a forward carries the header block and the original in both modes', () => {
+    const draft = prepareCompose('forward', original, 'alice@example.test');
+    expect(draft.html).toContain('<div>---------- Forwarded message ----------</div><div>From: Bob Builder &lt;bob@example.test&gt;</div>');
+    expect(draft.html).toContain('<p>Shall <b>we</b>?</p>');
+    expect(draft.text).toContain('---------- Forwarded message ----------\nFrom: Bob Builder <bob@example.test>');
+  });
+
   it('a draft keeps its mode: HTML drafts reopen in rich text, text drafts in plain text', () => {
     expect(draftToCompose({ ...original, draft: true }).mode).toBe('html');
     expect(draftToCompose({ ...original, draft: true, html: null }).mode).toBe('text');
@@ -98,6 +105,7 @@ describe('Composer modes', () => {
     renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={prepareCompose('reply', original, 'alice@example.test')} knownAddresses={[]} onClose={vi.fn()} onSent={onSent} autosaveDelay={60_000} />);
     const editor = screen.getByRole('textbox', { name: 'Message' });
     expect(editor.getAttribute('contenteditable')).toBe('true');
+    expect(screen.getByText('From: alice@example.test')).toBeTruthy();
     expect(editor.querySelector('blockquote[type="cite"]')?.textContent).toBe('Shall we?');
     expect(screen.getByRole('toolbar', { name: 'Formatting' })).toBeTruthy();
     for (const name of ['Bold', 'Italic', 'Underline', 'Bulleted list', 'Numbered list', 'Quote', 'Link']) expect(screen.getByRole('button', { name })).toBeTruthy();
@@ -130,6 +138,11 @@ describe('Composer modes', () => {
     const body = api.calls.find((c) => c.path === '/api/send')!.body as { html?: string; text: string };
     expect(body.html).toBeUndefined();
     expect(body.text).toMatch(/^Plain answer\n[\s\S]*> Shall we\?/);
+  });
+
+  it('shows the display name with the sender address', () => {
+    renderWithTheme(<Composer open from="alice@example.test" fromName="Alice Liddell" initial={prepareCompose('new', undefined, 'alice@example.test')} knownAddresses={[]} onClose={vi.fn()} onSent={vi.fn()} autosaveDelay={60_000} />);
+    expect(screen.getByText('From: Alice Liddell <alice@example.test>')).toBeTruthy();
   });
 
   it('a rich-text draft is saved with its HTML (so it reopens in rich text)', async () => {

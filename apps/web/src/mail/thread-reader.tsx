@@ -120,7 +120,7 @@ export function ThreadReader({ messageId, onReply, onLoaded, onToggleFlag, onDel
                     }}
                     actions={
                       <>
-                        {folder && <Chip size="small" label={folder} variant="outlined" sx={{ alignSelf: 'center' }} />}
+                        {folder && <Chip size="small" label={folder} variant="outlined" sx={{ mt: 1 }} />}
                         <Tooltip title={m.flagged ? 'Unflag' : 'Flag'}>
                           <IconButton
                             aria-label={m.flagged ? 'Unflag this message' : 'Flag this message'}
