@@ -1,4 +1,4 @@
-// npm run bench:delivery -- [--messages 5000] [--domains 50] [--injectors 8] [--concurrency 20] [--per-domain 3] [--size 2000] [--only mailstead|postfix]
+// npm run bench:delivery -- [--messages 5000] [--domains 50] [--injectors 8] [--concurrency 20] [--per-domain 3] [--size 2000] [--only mailstead|postfix] [--profile]
 //
 // Outbound delivery: N messages (one recipient each) to D destination domains, each domain's MX
 // an smtp-server sink on its own 127.0.0.x address (sinks in their own process). The bench runs a
@@ -9,7 +9,8 @@
 // Mailstead through the store (the commit the SMTP front end does) plus the BullMQ enqueue, for
 // Postfix over SMTP on its smtpd port. Queue latency = arrival at the sink - the instant the
 // message was queued (commit returned / 250 received). Prints delivered msgs/s, p50/p99 latency,
-// and the ratio; appends a section to e2e/bench/RESULTS.md.
+// and the ratio; appends a section to e2e/bench/RESULTS.md. --profile writes a CPU profile of the
+// Mailstead process to $TMPDIR/mailstead-delivery-profile.
 import { fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
