@@ -1,10 +1,10 @@
 // npm run bench:delivery -- [--messages 5000] [--domains 50] [--injectors 8] [--concurrency 20] [--per-domain 3] [--size 2000] [--only mailstead|postfix] [--profile]
 //
 // Outbound delivery: N messages (one recipient each) to D destination domains, each domain's MX
-// an smtp-server sink on its own 127.0.0.x address (sinks in their own process). The bench runs a
+// an smtp-server sink on its own 127.0.1.x address (sinks in their own process). The bench runs a
 // small DNS server on loopback answering MX/A for the domains; Mailstead (worker role, its own
 // process, embedded Postgres + Redis) resolves MX through it. Then the same load through a
-// private Debian Postfix relaying to the same sinks (transport_maps: domain -> [127.0.0.x]:port).
+// private Debian Postfix relaying to the same sinks (transport_maps: domain -> [127.0.1.x]:port).
 // Messages are injected while delivery runs, by the same number of parallel injectors: for
 // Mailstead through the store (the commit the SMTP front end does) plus the BullMQ enqueue, for
 // Postfix over SMTP on its smtpd port. Queue latency = arrival at the sink - the instant the
