@@ -222,7 +222,7 @@ describe('outbound queue actions', () => {
 
     const bounced = await admin.json('POST', `/api/admin/queue/${id}/bounce`);
     expect(bounced).toMatchObject({ status: 'failed', recipients: [{ address: 'bob@slow.example', status: 'failed' }] });
-    expect(bounced.attemptLog.at(-1).response).toMatch(/^550 5\.0\.0 returned to sender by an administrator/);
+    expect(bounced.attemptLog.at(-1).response).toMatch(/^bounced: returned to the sender by an administrator \(root@ops\.test\)/);
     const dsn = await inboxText('ann@one.test', /Undeliver|Delivery Status|failure/i);
     expect(dsn).toContain('multipart/report');
     expect(dsn).toContain('Final-Recipient: rfc822; bob@slow.example');

@@ -232,12 +232,6 @@ export class AdminRepository {
     ]);
     return { rows, total };
   }
-  /** The bytes of a stored message blob, or null. */
-  async blob(id: string): Promise<Buffer | null> {
-    const row = await this.db.blob.findUnique({ where: { id }, select: { data: true } });
-    return row ? Buffer.from(row.data) : null;
-  }
-
   /** Held posts of one list (newest last) with the first bytes of each message for subject and preview. */
   async moderationItems(listId: number, status?: 'pending' | 'approved' | 'rejected'): Promise<ModerationRow[]> {
     const rows = await this.db.$queryRawUnsafe<{ id: number; sender: string; status: 'pending' | 'approved' | 'rejected'; reason: string | null; created_at: Date; size: number; head: Uint8Array }[]>(
@@ -277,21 +271,6 @@ export class AdminRepository {
       select: { id: true },
     });
     return rows.map((r) => r.id);
-  }
-
-  /**
-   * Marks a row failed by an administrator (every recipient still waiting gets `response`);
-   * answers the recipients that were waiting, or null when the row is finished or gone.
-   */
-  async bounceQueued(id: bigint, response: string): Promise<{ address: string; orcpt: string | null; notify: string[] }[] | null> {
-    return this.db.$transaction(async (tx) => {
-      const { count } = await tx.outbound.updateMany({ where: { id, status: { in: ['queued', 'deferred', 'sending'] } }, data: { status: 'failed', lastError: response } });
-      if (count === 0) return null;
-      const waiting = await tx.outboundRecipient.findMany({ where: { outboundId: id, status: { in: ['pending', 'deferred'] } }, select: { address: true, orcpt: true, notify: true }, orderBy: { id: 'asc' } });
-      await tx.outboundRecipient.updateMany({ where: { outboundId: id, status: { in: ['pending', 'deferred'] } }, data: { status: 'failed', smtpCode: 550, response } });
-      await tx.outboundAttempt.create({ data: { outboundId: id, host: null, result: 'failed', response } });
-      return waiting;
-    });
   }
 
   /**

@@ -2,12 +2,11 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailsteadConfig } from '@mailstead/config';
-import { buildDsn, DeliveryQueue } from '@mailstead/delivery';
+import { DeliveryQueue, QueueService } from '@mailstead/delivery';
 import { parseMessage } from '@mailstead/mime';
 import { approveModeratedPost, RecipientResolver } from '@mailstead/smtp';
-import type { Store } from '@mailstead/store';
+import { StoreError, type Store } from '@mailstead/store';
 import { CONFIG, REDIS, STORE } from '../../app/tokens';
-import { notFound } from '../api-error';
 import { listLinks } from '../../runtime/secret';
 
 /**
@@ -15,12 +14,12 @@ import { listLinks } from '../../runtime/secret';
  * delivery queue at once (retry now), bounces queue entries with an RFC 3464 DSN, and decides
  * on held list posts (approve through libs/smtp's list delivery, reject with a notice).
  *
- * Seam: libs/delivery (issue 7) is adding queue service methods (retry, bounce, ...); when they
- * land, `bounce` should call them instead of building the DSN here.
+ * Queue actions go through libs/delivery's QueueService (the same code as the CLI's).
  */
 @Injectable()
 export class AdminMailService implements OnApplicationShutdown {
   private queue: DeliveryQueue | undefined;
+  private service: QueueService | undefined;
   private readonly resolver: RecipientResolver;
 
   constructor(
@@ -34,6 +33,7 @@ export class AdminMailService implements OnApplicationShutdown {
   /** Tests point the service at a queue with their own key prefix. */
   useQueue(queue: DeliveryQueue): void {
     this.queue = queue;
+    this.service = undefined;
   }
 
   /**
@@ -57,33 +57,26 @@ export class AdminMailService implements OnApplicationShutdown {
     await this.queue?.close();
   }
 
+  /** libs/delivery's queue operations (retry, delete, bounce with DSN) on this service's BullMQ queue. */
+  queueService(): QueueService {
+    this.queue ??= new DeliveryQueue(this.redis);
+    this.service ??= new QueueService({ store: this.store, config: this.config, queue: this.queue });
+    return this.service;
+  }
+
   /**
-   * Fails a queued/deferred entry now and tells the envelope sender with a DSN (RFC 3464,
-   * status 5.0.0 with the admin's note), like the worker does when retries run out. Never to
-   * the null sender (RFC 5321 6.1). Answers false when the entry was already finished.
+   * Fails a waiting entry now and tells the envelope sender with a DSN (libs/delivery's
+   * QueueService.bounce: status 5.0.0, never to <>). Answers false when the entry was already
+   * finished or is being attempted right now.
    */
   async bounce(id: bigint, actor: string): Promise<boolean> {
-    const detail = await this.store.outbound.show(id);
-    if (!detail) throw notFound('queue entry');
-    const note = `550 5.0.0 returned to sender by an administrator (${actor})`;
-    const waiting = await this.store.admin.bounceQueued(id, note);
-    if (!waiting) return false;
-    await this.queue?.remove(id).catch(() => false);
-    if (detail.sender === '' || waiting.length === 0) return true;
-    const reported = waiting.filter((r) => r.notify.length === 0 || r.notify.map((n) => n.toUpperCase()).includes('FAILURE'));
-    if (reported.length === 0) return true;
-    const original = (await this.store.admin.blob(detail.blobId)) ?? Buffer.alloc(0);
-    const dsn = buildDsn({
-      reportingMta: this.config.hostname,
-      to: detail.sender,
-      originalEnvelopeId: detail.dsnEnvelopeId,
-      arrivalDate: detail.createdAt,
-      ret: detail.dsnReturn,
-      original,
-      recipients: reported.map((r) => ({ address: r.address, orcpt: r.orcpt, action: 'failed' as const, status: '5.0.0', remoteMta: null, diagnostic: note })),
-    });
-    await this.notify(detail.sender, dsn);
-    return true;
+    try {
+      await this.queueService().bounce(id, `returned to the sender by an administrator (${actor})`);
+      return true;
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'conflict') return false;
+      throw error;
+    }
   }
 
   /**

@@ -94,7 +94,7 @@ export class AdminQueueController {
             retried.push(id);
             break;
           case 'delete':
-            await this.store.outbound.remove(id);
+            await this.mail.queueService().delete(id);
             break;
           case 'bounce':
             if (!(await this.mail.bounce(id, scope.actor))) continue;
@@ -124,9 +124,8 @@ export class AdminQueueController {
     const scope = await adminScope(this.store, auth);
     const entry = await this.one(scope, id);
     if (entry.status === 'delivered' || entry.status === 'sending') throw new ApiException(409, 'conflict', `this entry is ${entry.status}`);
-    await this.store.outbound.retryNow(entry.id);
-    const enqueued = await this.mail.enqueue([entry.id]);
-    await this.store.audit.record({ actor: scope.actor, action: 'queue.retry', target: entry.domain, details: { id, enqueued }, ip: request.ip });
+    await this.mail.queueService().retry(entry.id);
+    await this.store.audit.record({ actor: scope.actor, action: 'queue.retry', target: entry.domain, details: { id }, ip: request.ip });
     return this.detail(entry.id);
   }
 
@@ -145,7 +144,7 @@ export class AdminQueueController {
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest) {
     const scope = await adminScope(this.store, auth);
     const entry = await this.one(scope, id);
-    await this.store.outbound.remove(entry.id);
+    await this.mail.queueService().delete(entry.id);
     await this.store.audit.record({ actor: scope.actor, action: 'queue.delete', target: entry.domain, details: { id }, ip: request.ip });
     return queueDto(entry);
   }
