@@ -13,6 +13,10 @@ export const SHORTCUTS: [string, string][] = [
   ['s', 'Flag / unflag'],
   ['/', 'Search'],
   ['?', 'This help'],
+  ['Tab, ↑ / ↓, x', 'In the message list: move, select'],
+  ['Ctrl+B / I / U', 'Composer: bold / italic / underline'],
+  ['Ctrl+Shift+8 / 7', 'Composer: bulleted / numbered list'],
+  ['Ctrl+Shift+9, Ctrl+K', 'Composer: quote, link'],
 ];
 
 /** True when a key press belongs to a text field, not to the shortcuts. */
