@@ -8,6 +8,7 @@ import {
   FunctionField,
   List,
   NumberField,
+  NumberInput,
   Show,
   SimpleShowLayout,
   TextField,
@@ -100,7 +101,8 @@ const QueueBulkActions = () => (
 /** The list's filter as the server's bulk filter (the domain field names a whole destination domain). */
 export function bulkFilter(filterValues: Record<string, unknown>, olderThanHours?: number): QueueBulkFilter {
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-  return { domain: text(filterValues.q)?.toLowerCase(), status: text(filterValues.status), sender: text(filterValues.sender), olderThanHours };
+  const listAge = typeof filterValues.olderThanHours === 'number' ? filterValues.olderThanHours : undefined;
+  return { domain: text(filterValues.q)?.toLowerCase(), status: text(filterValues.status), sender: text(filterValues.sender), olderThanHours: olderThanHours ?? listAge };
 }
 
 /** "Retry all" / "delete all older than N hours" for everything the current filter matches, done by the server. */
@@ -155,7 +157,11 @@ function FilterActions() {
 
 // The API filters the queue by status, destination domain (q: part of the name; bulk actions
 // take it as the whole domain) and envelope sender; "purge older than" sends its age to the server.
-const queueFilters = [<TextInput key="q" source="q" label="Destination domain" alwaysOn />, <TextInput key="sender" source="sender" label="Sender" />];
+const queueFilters = [
+  <TextInput key="q" source="q" label="Destination domain" alwaysOn />,
+  <TextInput key="sender" source="sender" label="Sender" />,
+  <NumberInput key="olderThanHours" source="olderThanHours" label="Queued more than (hours) ago" min={0} />,
+];
 
 const QueueListActions = () => (
   <TopToolbar>
