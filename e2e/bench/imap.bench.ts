@@ -135,7 +135,7 @@ async function rawSession(port: number, user: string): Promise<{ command(tag: st
     if (!waiting) return;
     waiting.onData?.(chunk);
     if (!waiting.onData) text += chunk.toString('latin1');
-    tail = (tail + chunk.toString('latin1')).slice(-200);
+    tail = (tail + chunk.toString('latin1')).slice(-4096);
     const done = new RegExp(`(^|\r\n)${waiting.tag} (OK|NO|BAD)[^\r\n]*\r\n$`).test(tail);
     if (done) {
       const w = waiting;
@@ -277,8 +277,12 @@ async function main(): Promise<void> {
     if (ONLY.has('big')) {
       const bigCorpus = Array.from({ length: BIG }, (_, i) => benchMessage(i, 300));
       const big = await mailstead.createUser('big@bench.test', PASSWORD);
+      let t = performance.now();
       await mailstead.seed(big.inboxId, bigCorpus);
+      const seedMs = performance.now() - t;
+      t = performance.now();
       dovecot?.seed('big@bench.test', bigCorpus);
+      console.log(`seeded ${BIG} messages: mailstead ${round(seedMs / 1000)} s (store appends, 500 a batch), dovecot ${dovecot ? round((performance.now() - t) / 1000) : dash} s (files into the Maildir)`);
       const bigMs = await bigMailbox({ name: 'mailstead', port: mailstead.ports.imap }, 'big@bench.test');
       const bigDc = dovecot ? await bigMailbox({ name: 'dovecot', port: dovecot.imapPort }, 'big@bench.test') : undefined;
       console.log(

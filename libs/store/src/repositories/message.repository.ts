@@ -422,38 +422,23 @@ export class MessageRepository {
     unchangedSince?: bigint,
   ): Promise<{ changed: FlagChange[]; modified: number[] }> {
     const wanted = parseFlags(flags);
-    return this.db.$transaction(async (tx) => {
-      const [box] = await tx.$queryRawUnsafe<{ modseq: bigint; account_id: number }[]>(
-        'UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = $1 RETURNING highest_modseq AS modseq, account_id',
-        mailboxId,
-      );
-      if (!box) throw notFound(`mailbox ${mailboxId}`);
-      const rows = await tx.$queryRawUnsafe<(FlagState & { uid: number; modseq: bigint })[]>(
-        'SELECT uid, modseq, seen, answered, flagged, deleted, draft, keywords FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) ORDER BY uid FOR UPDATE',
-        mailboxId,
-        uids,
-      );
-      const changed: FlagChange[] = [];
-      const modified: number[] = [];
-      let unseenDelta = 0;
-      for (const row of rows) {
-        if (unchangedSince !== undefined && row.modseq > unchangedSince) {
-          modified.push(row.uid);
-          continue;
-        }
-        const next = applyFlags(row, wanted, mode);
-        if (sameFlags(row, next)) continue;
-        if (row.seen !== next.seen) unseenDelta += next.seen ? -1 : 1;
-        await tx.$executeRawUnsafe(
-          'UPDATE message SET seen = $3, answered = $4, flagged = $5, deleted = $6, draft = $7, keywords = $8, modseq = $9 WHERE mailbox_id = $1 AND uid = $2',
-          mailboxId, row.uid, next.seen, next.answered, next.flagged, next.deleted, next.draft, next.keywords, box.modseq,
-        );
-        changed.push({ uid: row.uid, modseq: box.modseq, flags: flagList(next) });
-      }
-      if (unseenDelta !== 0) await tx.$executeRawUnsafe('UPDATE mailbox SET unseen_count = unseen_count + $2 WHERE id = $1', mailboxId, unseenDelta);
-      if (changed.length > 0) await notify(tx, box.account_id, mailboxId, box.modseq, 'flags');
-      return { changed, modified };
+    // One statement (one round trip, autocommitted): see UPDATE_FLAGS.
+    const { rows } = await this.pool.query<{ modseq: string; changed: [number, boolean, boolean, boolean, boolean, boolean, string[]][] | null; modified: number[] | null }>({
+      ...UPDATE_FLAGS,
+      values: [
+        mailboxId, uids, mode, wanted.seen, wanted.answered, wanted.flagged, wanted.deleted, wanted.draft, wanted.keywords,
+        unchangedSince === undefined ? null : String(unchangedSince), CHANGE_CHANNEL,
+      ],
     });
+    const row = rows[0];
+    if (!row) throw notFound(`mailbox ${mailboxId}`);
+    const modseq = BigInt(row.modseq);
+    const changed = (row.changed ?? []).map(([uid, seen, answered, flagged, deleted, draft, keywords]) => ({
+      uid,
+      modseq,
+      flags: flagList({ seen, answered, flagged, deleted, draft, keywords }),
+    }));
+    return { changed, modified: row.modified ?? [] };
   }
 
   /**
@@ -564,26 +549,47 @@ export class MessageRepository {
   }
 }
 
-function applyFlags(current: FlagState, wanted: FlagState, mode: 'set' | 'add' | 'remove'): FlagState {
-  const columns: FlagColumn[] = ['seen', 'answered', 'flagged', 'deleted', 'draft'];
-  const next = { ...current, keywords: [...current.keywords] };
-  for (const c of columns) {
-    if (mode === 'set') next[c] = wanted[c];
-    else if (wanted[c]) next[c] = mode === 'add';
-  }
-  if (mode === 'set') {
-    next.keywords = [...wanted.keywords];
-  } else if (mode === 'add') {
-    for (const k of wanted.keywords) if (!next.keywords.includes(k)) next.keywords.push(k);
-  } else {
-    next.keywords = next.keywords.filter((k) => !wanted.keywords.includes(k));
-  }
-  return next;
-}
+/**
+ * STORE in one statement: lock the mailbox (the same order as every other writer), lock the
+ * messages, compute the new flags ($3 mode set/add/remove of $4-$8 and keywords $9), update only
+ * the messages whose flags change, and only if some do: give them the next MODSEQ (RFC 7162
+ * 3.1.3), move unseen_count, NOTIFY ($11). With $10 (UNCHANGEDSINCE) messages whose MODSEQ is
+ * above it are left alone and listed in `modified`.
+ */
+const UPDATE_FLAGS = {
+  name: 'mailstead_update_flags',
+  text: `WITH locked AS (SELECT id, account_id, highest_modseq + 1 AS modseq FROM mailbox WHERE id = $1 FOR UPDATE),
+  cur AS (
+    SELECT m.uid, m.modseq, m.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords FROM message m, locked
+    WHERE m.mailbox_id = $1 AND m.uid = ANY($2::int[]) FOR UPDATE OF m),
+  nxt AS (
+    SELECT c.*,
+      CASE $3::text WHEN 'set' THEN $4::boolean WHEN 'add' THEN c.seen OR $4::boolean ELSE c.seen AND NOT $4::boolean END AS n_seen,
+      CASE $3::text WHEN 'set' THEN $5::boolean WHEN 'add' THEN c.answered OR $5::boolean ELSE c.answered AND NOT $5::boolean END AS n_answered,
+      CASE $3::text WHEN 'set' THEN $6::boolean WHEN 'add' THEN c.flagged OR $6::boolean ELSE c.flagged AND NOT $6::boolean END AS n_flagged,
+      CASE $3::text WHEN 'set' THEN $7::boolean WHEN 'add' THEN c.deleted OR $7::boolean ELSE c.deleted AND NOT $7::boolean END AS n_deleted,
+      CASE $3::text WHEN 'set' THEN $8::boolean WHEN 'add' THEN c.draft OR $8::boolean ELSE c.draft AND NOT $8::boolean END AS n_draft,
+      CASE $3::text WHEN 'set' THEN $9::text[]
+        WHEN 'add' THEN c.keywords || ARRAY(SELECT k FROM unnest($9::text[]) WITH ORDINALITY AS t(k, o) WHERE NOT (k = ANY(c.keywords)) ORDER BY o)
+        ELSE ARRAY(SELECT k FROM unnest(c.keywords) WITH ORDINALITY AS t(k, o) WHERE NOT (k = ANY($9::text[])) ORDER BY o) END AS n_keywords
+    FROM cur c WHERE $10::bigint IS NULL OR c.modseq <= $10::bigint),
+  chg AS (
+    UPDATE message m SET seen = n.n_seen, answered = n.n_answered, flagged = n.n_flagged, deleted = n.n_deleted, draft = n.n_draft,
+      keywords = n.n_keywords, modseq = locked.modseq
+    FROM nxt n, locked
+    WHERE m.mailbox_id = $1 AND m.uid = n.uid
+      AND ((n.seen, n.answered, n.flagged, n.deleted, n.draft) IS DISTINCT FROM (n.n_seen, n.n_answered, n.n_flagged, n.n_deleted, n.n_draft)
+        OR cardinality(n.keywords) <> cardinality(n.n_keywords) OR NOT (n.n_keywords @> n.keywords))
+    RETURNING m.uid, m.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords, n.seen AS was_seen),
+  bump AS (
+    UPDATE mailbox b SET highest_modseq = locked.modseq,
+      unseen_count = b.unseen_count + (SELECT COALESCE(sum(CASE WHEN was_seen AND NOT seen THEN 1 WHEN seen AND NOT was_seen THEN -1 ELSE 0 END), 0) FROM chg)::int
+    FROM locked WHERE b.id = locked.id AND EXISTS (SELECT 1 FROM chg) RETURNING b.id)
+  SELECT locked.modseq::text AS modseq,
+    (SELECT json_agg(json_build_array(uid, seen, answered, flagged, deleted, draft, keywords) ORDER BY uid) FROM chg) AS changed,
+    (SELECT array_agg(uid ORDER BY uid) FROM cur WHERE $10::bigint IS NOT NULL AND modseq > $10::bigint) AS modified,
+    CASE WHEN EXISTS (SELECT 1 FROM bump)
+      THEN pg_notify($11, json_build_object('a', locked.account_id, 'm', $1::int, 's', locked.modseq::text, 'k', 'flags')::text) END AS notified
+  FROM locked`,
+};
 
-function sameFlags(a: FlagState, b: FlagState): boolean {
-  return (
-    a.seen === b.seen && a.answered === b.answered && a.flagged === b.flagged && a.deleted === b.deleted && a.draft === b.draft &&
-    a.keywords.length === b.keywords.length && a.keywords.every((k) => b.keywords.includes(k))
-  );
-}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, sampleMessage, type TestDatabase } from '@mailstead/testing';
+
+// updateFlags is one SQL statement (message.repository UPDATE_FLAGS); these pin its flag algebra.
+let db: TestDatabase;
+let accountId: number;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.store.domains.create('example.test');
+  accountId = (await db.store.accounts.create({ address: 'flags@example.test', passwordHash: 'x' })).id;
+});
+afterAll(() => db.drop());
+
+describe('MessageRepository.updateFlags', () => {
+  it('adds keywords in order without duplicates, removes and sets them, and keeps unseen_count right', async () => {
+    const box = await db.store.mailboxes.create(accountId, 'Keywords');
+    await db.store.messages.append(box.id, [1, 2].map((n) => ({ raw: sampleMessage(n), flags: n === 2 ? ['$A'] : [] })));
+    let r = await db.store.messages.updateFlags(box.id, [1, 2], 'add', ['$B', '$A', '\\Answered']);
+    expect(r.changed.map((c) => [c.uid, c.flags])).toEqual([
+      [1, ['\\Answered', '$B', '$A']],
+      [2, ['\\Answered', '$A', '$B']],
+    ]);
+    r = await db.store.messages.updateFlags(box.id, [1, 2], 'remove', ['$A', '\\Answered']);
+    expect(r.changed.map((c) => [c.uid, c.flags])).toEqual([
+      [1, ['$B']],
+      [2, ['$B']],
+    ]);
+    r = await db.store.messages.updateFlags(box.id, [1], 'set', ['\\Seen', '\\Draft', '$C']);
+    expect(r.changed.map((c) => c.flags)).toEqual([['\\Seen', '\\Draft', '$C']]);
+    expect((await db.store.mailboxes.findById(box.id))!.unseenCount).toBe(1);
+    r = await db.store.messages.updateFlags(box.id, [1, 2], 'set', ['\\Seen']);
+    expect((await db.store.mailboxes.findById(box.id))!.unseenCount).toBe(0);
+    r = await db.store.messages.updateFlags(box.id, [1, 2], 'remove', ['\\Seen']);
+    expect((await db.store.mailboxes.findById(box.id))!.unseenCount).toBe(2);
+  });
+
+  it('a STORE that changes nothing takes no MODSEQ; a missing mailbox is not_found', async () => {
+    const box = await db.store.mailboxes.create(accountId, 'Noop');
+    await db.store.messages.append(box.id, [{ raw: sampleMessage(3), flags: ['\\Flagged'] }]);
+    const before = (await db.store.mailboxes.findById(box.id))!.highestModseq;
+    const r = await db.store.messages.updateFlags(box.id, [1, 99], 'add', ['\\Flagged']);
+    expect(r).toEqual({ changed: [], modified: [] });
+    expect((await db.store.mailboxes.findById(box.id))!.highestModseq).toBe(before);
+    const next = await db.store.messages.updateFlags(box.id, [1], 'remove', ['\\Flagged']);
+    expect(next.changed).toEqual([{ uid: 1, modseq: before + 1n, flags: [] }]);
+    await expect(db.store.messages.updateFlags(999_999, [1], 'add', ['\\Seen'])).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
