@@ -55,8 +55,18 @@ export function createAuthProvider(options: AuthProviderOptions = {}): AuthProvi
         throw { message: false, logoutUser: false };
       }
       if (!canEnterAdmin(s)) throw { message: 'This account may not use the admin console.', logoutUser: false };
+      // The domain requires TOTP and this account has none: the webmail walks the user through enrolment.
+      if (s.totpSetupRequired) {
+        navigateAway(WEBMAIL_URL);
+        throw { message: false, logoutUser: false };
+      }
     },
-    async checkError(error: { status?: number }) {
+    async checkError(error: { status?: number; body?: unknown }) {
+      if (error?.status === 403 && (error.body as { code?: string } | undefined)?.code === 'totp_setup_required') {
+        session = null;
+        navigateAway(WEBMAIL_URL);
+        throw { message: false, logoutUser: false };
+      }
       if (error?.status === 401) {
         session = null;
         setCsrfToken(null);
