@@ -2,6 +2,8 @@ export { ImapServer, type ImapListener } from './server/imap-server';
 export { DEFAULT_IMAP_LIMITS, type ImapLimits, type ImapLogger, type ImapServerOptions } from './server/imap-options';
 export {
   MailStoreError,
+  MetadataLimitError,
+  type MetadataTarget,
   type AppendInput,
   type FetchField,
   type ImapAuthenticator,

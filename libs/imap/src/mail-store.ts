@@ -113,6 +113,23 @@ export interface UidRange {
   to: number;
 }
 
+/** METADATA (RFC 5464): server entries have mailboxId null. */
+export interface MetadataTarget {
+  accountId: number;
+  mailboxId: number | null;
+}
+
+/** SETMETADATA refused: answered `NO [METADATA MAXSIZE n]`, `NO [METADATA TOOMANY]` or plain NO. */
+export class MetadataLimitError extends Error {
+  constructor(
+    readonly kind: 'MAXSIZE' | 'TOOMANY' | 'READONLY',
+    message: string,
+    readonly max?: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface AppendInput {
   raw: Buffer;
   flags: string[];
@@ -191,6 +208,18 @@ export interface MailStore {
   previews(mailboxId: number, uids: readonly number[]): Promise<Map<number, string>>;
   /** OBJECTID (RFC 8474): EMAILID / THREADID inputs per UID, kept by COPY/MOVE. */
   objectIds(mailboxId: number, uids: readonly number[]): Promise<Map<number, { emailId: bigint; threadId: bigint }>>;
+  /** GETMETADATA (RFC 5464 4.2): entries by name; `longest` is the largest value left out by maxSize. */
+  getMetadata(
+    target: MetadataTarget,
+    specifiers: readonly string[],
+    options: { depth: '0' | '1' | 'infinity'; maxSize?: number },
+  ): Promise<{ entries: { entry: string; value: Buffer }[]; longest: number | null }>;
+  /** SETMETADATA (RFC 5464 4.3): all changes or none (value null removes); throws MetadataLimitError. */
+  setMetadata(
+    target: MetadataTarget,
+    changes: readonly { entry: string; value: Buffer | null }[],
+    limits: { maxValueBytes: number; maxEntries: number },
+  ): Promise<void>;
   /** SORT / THREAD inputs of the given UIDs, ascending by UID. */
   sortRows(mailboxId: number, uids: readonly number[]): Promise<SortRow[]>;
   threadRows(mailboxId: number, uids: readonly number[]): Promise<ThreadRow[]>;

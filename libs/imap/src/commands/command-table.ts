@@ -12,6 +12,7 @@ import { enableCommand } from './enable';
 import { examineCommand } from './examine';
 import { expungeCommand, uidExpungeCommand } from './expunge';
 import { fetchCommand, uidFetchCommand } from './fetch';
+import { getmetadataCommand } from './getmetadata';
 import { getquotaCommand } from './getquota';
 import { getquotarootCommand } from './getquotaroot';
 import { idCommand } from './id';
@@ -26,6 +27,7 @@ import { noopCommand } from './noop';
 import { renameCommand } from './rename';
 import { searchCommand, uidSearchCommand } from './search';
 import { selectCommand } from './select';
+import { setmetadataCommand } from './setmetadata';
 import { sortCommand, uidSortCommand } from './sort';
 import { starttlsCommand } from './starttls';
 import { statusCommand } from './status';
@@ -44,7 +46,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   storeCommand, uidStoreCommand, copyCommand, uidCopyCommand, moveCommand, uidMoveCommand,
   idleCommand, namespaceCommand, idCommand, enableCommand,
   sortCommand, uidSortCommand, threadCommand, uidThreadCommand, getquotaCommand, getquotarootCommand,
-  compressCommand,
+  compressCommand, getmetadataCommand, setmetadataCommand,
 ];
 
 /** The commands every IMAP4rev1 server with our capabilities must answer; start-up fails if one is missing. */

@@ -50,4 +50,7 @@ export interface ImapServerOptions {
   logger?: ImapLogger;
   /** QUOTA MESSAGE limit per account (RFC 9208 5.2); 0 or unset: none. */
   messageQuota?: number;
+  /** METADATA (RFC 5464) limits: largest value in octets (default 65536), most entries per scope (default 100). */
+  metadataMaxSize?: number;
+  metadataMaxEntries?: number;
 }

@@ -1,6 +1,7 @@
-import { MailStoreError, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type SortRow, type StoredFlags, type ThreadRow, type UidRange } from '@mailstead/imap';
+import { MailStoreError, MetadataLimitError, type MetadataTarget, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type SortRow, type StoredFlags, type ThreadRow, type UidRange } from '@mailstead/imap';
 import type { ChangeFeed } from '../change-feed';
 import { StoreError } from '../errors';
+import { MetadataError } from '../repositories/imap-metadata.repository';
 import type { MailboxInfo } from '../repositories/mailbox.repository';
 import type { Store } from '../store';
 
@@ -177,6 +178,28 @@ export class ImapMailStore implements MailStore {
 
   objectIds(mailboxId: number, uids: readonly number[]): Promise<Map<number, { emailId: bigint; threadId: bigint }>> {
     return this.store.imapSort.objectIds(mailboxId, uids);
+  }
+
+  getMetadata(
+    target: MetadataTarget,
+    specifiers: readonly string[],
+    options: { depth: '0' | '1' | 'infinity'; maxSize?: number },
+  ): Promise<{ entries: { entry: string; value: Buffer }[]; longest: number | null }> {
+    return mapped(() => this.store.imapMetadata.get(target, specifiers, options));
+  }
+
+  async setMetadata(
+    target: MetadataTarget,
+    changes: readonly { entry: string; value: Buffer | null }[],
+    limits: { maxValueBytes: number; maxEntries: number },
+  ): Promise<void> {
+    try {
+      // Shared server entries are the administrators' (RFC 5464 3.3); IMAP sessions only read them.
+      await mapped(() => this.store.imapMetadata.set(target, changes, limits, { canWriteSharedServer: false }));
+    } catch (error) {
+      if (error instanceof MetadataError) throw new MetadataLimitError(error.kind, error.message, error.max);
+      throw error;
+    }
   }
 
   sortRows(mailboxId: number, uids: readonly number[]): Promise<SortRow[]> {

@@ -54,6 +54,8 @@ class ImapRole implements OnApplicationBootstrap, OnApplicationShutdown {
       },
       logger: this.logger.child({ role: 'imap' }),
       messageQuota: imap.messageQuota,
+      metadataMaxSize: imap.metadataMaxSize,
+      metadataMaxEntries: imap.metadataMaxEntries,
     });
     this.server = server;
     try {
