@@ -46,4 +46,20 @@ describe('MessageRepository.updateFlags', () => {
     expect(next.changed).toEqual([{ uid: 1, modseq: before + 1n, flags: [] }]);
     await expect(db.store.messages.updateFlags(999_999, [1], 'add', ['\\Seen'])).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('EXPUNGE (one statement) removes only \\Deleted messages, counts them out and records them', async () => {
+    const box = await db.store.mailboxes.create(accountId, 'Gone');
+    await db.store.messages.append(box.id, [1, 2, 3].map((n) => ({ raw: sampleMessage(n), flags: n === 3 ? ['\\Seen'] : [] })));
+    const before = (await db.store.mailboxes.findById(box.id))!;
+    expect(await db.store.messages.expunge(box.id)).toEqual([]);
+    expect((await db.store.mailboxes.findById(box.id))!.highestModseq).toBe(before.highestModseq);
+    await db.store.messages.updateFlags(box.id, [1, 2, 3], 'add', ['\\Deleted']);
+    expect(await db.store.messages.expunge(box.id, [2, 3])).toEqual([2, 3]);
+    const after = (await db.store.mailboxes.findById(box.id))!;
+    expect([after.messageCount, after.unseenCount]).toEqual([1, 1]);
+    expect(after.totalSize).toBe(BigInt(sampleMessage(1).length));
+    expect(await db.store.messages.expungedSince(box.id, before.highestModseq)).toEqual([2, 3]);
+    expect(await db.store.messages.expunge(box.id)).toEqual([1]);
+    await expect(db.store.messages.expunge(999_999)).rejects.toMatchObject({ code: 'not_found' });
+  });
 });

@@ -446,7 +446,10 @@ export class MessageRepository {
    * recording them in `expunged` with the new MODSEQ for QRESYNC. Returns the expunged UIDs.
    */
   async expunge(mailboxId: number, uids?: number[]): Promise<number[]> {
-    return this.db.$transaction((tx) => this.expungeInTx(tx, mailboxId, uids, true));
+    // One statement (one round trip, autocommitted): see EXPUNGE_DELETED.
+    const { rows } = await this.pool.query<{ uids: number[] | null }>({ ...EXPUNGE_DELETED, values: [mailboxId, uids ?? null, CHANGE_CHANNEL] });
+    if (!rows[0]) throw notFound(`mailbox ${mailboxId}`);
+    return rows[0].uids ?? [];
   }
 
   private async expungeInTx(tx: Tx, mailboxId: number, uids: number[] | undefined, onlyDeleted: boolean): Promise<number[]> {
@@ -548,6 +551,35 @@ export class MessageRepository {
     return rows.map((r) => r.uid);
   }
 }
+
+/**
+ * EXPUNGE / UID EXPUNGE in one statement: lock the mailbox, delete its \Deleted messages ($2:
+ * only these UIDs), record them in `expunged` with the next MODSEQ (QRESYNC), and, if any went,
+ * move the mailbox counters and the account's usage and NOTIFY ($3).
+ */
+const EXPUNGE_DELETED = {
+  name: 'mailstead_expunge_deleted',
+  text: `WITH locked AS (SELECT id, account_id, highest_modseq + 1 AS modseq FROM mailbox WHERE id = $1 FOR UPDATE),
+  gone AS (
+    DELETE FROM message m USING locked
+    WHERE m.mailbox_id = locked.id AND m.deleted AND ($2::int[] IS NULL OR m.uid = ANY($2::int[]))
+    RETURNING m.uid, m.size, m.seen),
+  recorded AS (
+    INSERT INTO expunged (mailbox_id, uid, modseq) SELECT $1, gone.uid, locked.modseq FROM gone, locked
+    ON CONFLICT (mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq RETURNING uid),
+  totals AS (SELECT count(*)::int AS n, (count(*) FILTER (WHERE NOT seen))::int AS unseen, COALESCE(sum(size), 0)::bigint AS bytes FROM gone),
+  box AS (
+    UPDATE mailbox b SET highest_modseq = locked.modseq, message_count = b.message_count - totals.n,
+      unseen_count = b.unseen_count - totals.unseen, total_size = b.total_size - totals.bytes
+    FROM locked, totals WHERE b.id = locked.id AND totals.n > 0 RETURNING b.id),
+  usage AS (
+    UPDATE account a SET used_bytes = GREATEST(0, a.used_bytes - totals.bytes)
+    FROM locked, totals WHERE a.id = locked.account_id AND totals.n > 0 RETURNING a.id)
+  SELECT (SELECT array_agg(uid ORDER BY uid) FROM gone) AS uids, (SELECT count(*) FROM recorded) + (SELECT count(*) FROM usage) AS touched,
+    CASE WHEN EXISTS (SELECT 1 FROM box)
+      THEN pg_notify($3, json_build_object('a', locked.account_id, 'm', $1::int, 's', locked.modseq::text, 'k', 'expunge')::text) END AS notified
+  FROM locked`,
+};
 
 /**
  * STORE in one statement: lock the mailbox (the same order as every other writer), lock the
