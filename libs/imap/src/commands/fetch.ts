@@ -1,9 +1,9 @@
-import { sectionBytes, type BodyPart, type Section } from '@mailstead/mime';
+import { decodePartBody, resolvePart, sectionBytes, type BodyPart, type Section } from '@mailstead/mime';
 import { SELECTED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import type { SelectedMailbox } from '../server/selected-mailbox';
 import { messagesFor, selectedOf } from '../server/session-helpers';
-import { bad, ok, type CommandResult } from '../server/session-state';
+import { bad, no, ok, type CommandResult } from '../server/session-state';
 import { condstoreEnabled, enableCondstore, modseqItem, qresyncEnabled } from '../server/condstore';
 import { parseFetchModifiers, type FetchModifiers } from '../server/fetch-modifiers';
 import { emailObjectId, formatVanished, threadObjectId, toRanges } from '../ext';
@@ -26,11 +26,12 @@ function isTopHeader(item: FetchItem): boolean {
 
 /** Items that need more than the message header. */
 function needsBody(item: FetchItem): boolean {
-  if (item.type === 'RFC822' || item.type === 'RFC822.TEXT') return true;
+  if (item.type === 'RFC822' || item.type === 'RFC822.TEXT' || item.type === 'binary') return true;
   return item.type === 'section' && !isTopHeader(item);
 }
 
-const SETS_SEEN = (item: FetchItem) => item.type === 'RFC822' || item.type === 'RFC822.TEXT' || (item.type === 'section' && !item.peek);
+const SETS_SEEN = (item: FetchItem) =>
+  item.type === 'RFC822' || item.type === 'RFC822.TEXT' || (item.type === 'section' && !item.peek) || (item.type === 'binary' && !item.peek);
 
 function fieldsFor(items: FetchItem[]): Set<FetchField> {
   const fields = new Set<FetchField>(['flags']);
@@ -38,7 +39,7 @@ function fieldsFor(items: FetchItem[]): Set<FetchField> {
     if (item.type === 'INTERNALDATE') fields.add('internalDate');
     if (item.type === 'RFC822.SIZE' || item.type === 'RFC822' || item.type === 'section') fields.add('size');
     if (item.type === 'ENVELOPE') fields.add('envelope');
-    if (item.type === 'BODY' || item.type === 'BODYSTRUCTURE' || item.type === 'RFC822.HEADER' || item.type === 'RFC822.TEXT' || item.type === 'section') {
+    if (item.type === 'BODY' || item.type === 'BODYSTRUCTURE' || item.type === 'RFC822.HEADER' || item.type === 'RFC822.TEXT' || item.type === 'section' || item.type === 'binary') {
       fields.add('bodyStructure');
     }
   }
@@ -82,6 +83,22 @@ class BodyReader {
     if (partial) return data.subarray(Math.min(partial.start, data.length), Math.min(partial.start + partial.length, data.length));
     return data;
   }
+}
+
+/** RFC 3516 4.3: a part whose Content-Transfer-Encoding we cannot decode: NO [UNKNOWN-CTE]. */
+class UnknownCteError extends Error {}
+
+const DECODABLE = new Set(['7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
+
+/** BINARY[part] (RFC 3516 4.2): the part's content with its transfer encoding removed. */
+async function binaryPart(body: BodyReader, root: BodyPart | undefined, part: number[]): Promise<Buffer> {
+  const raw = await body.section({ part: [], kind: 'ALL' });
+  if (part.length === 0 || !root) return raw;
+  const found = resolvePart(root, part);
+  if (!found) return Buffer.alloc(0);
+  if (found.type.toLowerCase() === 'multipart') return raw.subarray(found.bodyStart, found.bodyEnd);
+  if (!DECODABLE.has((found.encoding ?? '7bit').toLowerCase())) throw new UnknownCteError(found.encoding ?? '');
+  return decodePartBody(raw, found);
 }
 
 /** Per-batch data of the extension items: OBJECTID (RFC 8474 5) and PREVIEW (RFC 8970). */
@@ -135,6 +152,20 @@ async function writeMessage(
         parts.push((o) => void o.raw(`${item.type} ${id ? `(${id})` : 'NIL'}`));
         break;
       }
+      case 'binary':
+        parts.push(async (o) => {
+          const data = await binaryPart(body, meta.bodyStructure, item.part);
+          if (item.size) {
+            o.raw(`BINARY.SIZE[${item.label}] ${data.length}`);
+            return;
+          }
+          const slice = item.partial ? data.subarray(Math.min(item.partial.start, data.length), Math.min(item.partial.start + item.partial.length, data.length)) : data;
+          o.raw(`BINARY[${item.label}]${item.partial ? `<${item.partial.start}>` : ''} `);
+          // literal8 only when the bytes need it (a NUL); a plain literal otherwise.
+          if (slice.includes(0)) o.raw('~');
+          o.literal(slice);
+        });
+        break;
       case 'PREVIEW':
         parts.push((o) => {
           const text = extras.previews?.get(meta.uid);
@@ -229,7 +260,7 @@ async function writeFlagsOnly(session: ImapSession, box: SelectedMailbox, metas:
 }
 
 /** FETCH (RFC 3501 6.4.5) and UID FETCH; non-PEEK body sections set \Seen and report it. */
-export async function fetch(session: ImapSession, args: ArgReader, byUid: boolean): Promise<CommandResult> {
+async function fetchItems(session: ImapSession, args: ArgReader, byUid: boolean): Promise<CommandResult> {
   const set = args.sequenceSet();
   const items = parseFetchItems(args.next('fetch items'));
   const modifiers = parseFetchModifiers(args.optionalList(), byUid);
@@ -295,6 +326,15 @@ export async function fetch(session: ImapSession, args: ArgReader, byUid: boolea
     if (pending.length > 0) await session.write(Buffer.concat(pending));
   }
   return ok('FETCH completed');
+}
+
+export async function fetch(session: ImapSession, args: ArgReader, byUid: boolean): Promise<CommandResult> {
+  try {
+    return await fetchItems(session, args, byUid);
+  } catch (error) {
+    if (error instanceof UnknownCteError) return no(`Unknown Content-Transfer-Encoding ${error.message.slice(0, 30)}`, 'UNKNOWN-CTE');
+    throw error;
+  }
 }
 
 export const fetchCommand = {

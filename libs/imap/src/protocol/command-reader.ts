@@ -60,7 +60,8 @@ export class SyntaxError extends Error {
   }
 }
 
-const LITERAL_AT_END = /\{(\d{1,20})(\+?)\}$/;
+// `~{n}` is BINARY's literal8 (RFC 3516 4.2, APPEND): read as a literal like `{n}`.
+const LITERAL_AT_END = /~?\{(\d{1,20})(\+?)\}$/;
 
 export class CommandReader {
   private line: Buffer[] = [];

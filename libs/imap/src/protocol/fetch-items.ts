@@ -6,6 +6,8 @@ export type FetchItem =
   /** RFC 7162 3.1.4; EMAILID/THREADID RFC 8474 5; PREVIEW RFC 8970 */
   | { type: 'MODSEQ' | 'EMAILID' | 'THREADID' | 'PREVIEW' }
   | { type: 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
+  /** RFC 3516: BINARY[part]<partial>, BINARY.PEEK[...], BINARY.SIZE[part] (content-transfer-decoded) */
+  | { type: 'binary'; peek: boolean; size: boolean; part: number[]; label: string; partial?: { start: number; length: number } }
   | {
       type: 'section';
       peek: boolean;
@@ -48,6 +50,13 @@ export function parseSection(text: string): { section: Section; label: string } 
 function parseItem(text: string): FetchItem {
   const upper = text.toUpperCase();
   if (SIMPLE.has(upper)) return { type: upper as 'UID' };
+  const bin = /^(BINARY|BINARY\.PEEK|BINARY\.SIZE)\[((?:[1-9]\d{0,8})(?:\.[1-9]\d{0,8})*)?\](?:<(\d{1,10})\.(\d{1,10})>)?$/i.exec(text);
+  if (bin) {
+    const kind = bin[1]!.toUpperCase();
+    const partial = bin[3] !== undefined ? { start: Number(bin[3]), length: Number(bin[4]) } : undefined;
+    if (partial && (kind === 'BINARY.SIZE' || partial.length === 0)) throw new SyntaxError('Invalid BINARY partial');
+    return { type: 'binary', peek: kind !== 'BINARY', size: kind === 'BINARY.SIZE', part: bin[2] ? bin[2].split('.').map(Number) : [], label: bin[2] ?? '', partial };
+  }
   const m = /^(BODY|BODY\.PEEK)\[(.*)\](?:<(\d{1,10})\.(\d{1,10})>)?$/is.exec(text);
   if (!m) throw new SyntaxError(`Unknown fetch item ${text.slice(0, 40)}`);
   const { section, label } = parseSection(m[2]!);
