@@ -162,6 +162,28 @@ describe('message detail and downloads', () => {
     expect(withImages.remoteImagesBlocked).toBe(false);
   });
 
+  it('clips a very long HTML body (htmlClipped) unless ?full=true, and the clipped part is still sanitized', async () => {
+    const carl = await addUser(api.db, 'carl@webmail.test', 'carl-password');
+    const inbox = (await api.db.store.mailboxes.findByName(carl.id, 'INBOX'))!;
+    const html = `${'<p>Long <b>newsletter</b> <img src="x" onerror="alert(1)"> text</p>\n'.repeat(2_500)}<p id="the-end">END</p>`;
+    const raw = Buffer.from(['From: news@big.test', 'To: carl@webmail.test', 'Subject: Long', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8', '', html, ''].join('\r\n'));
+    const [stored] = await api.db.store.messages.append(inbox.id, [{ raw }]);
+    const c = new Client(api.base);
+    await c.login('carl@webmail.test', 'carl-password');
+    const clipped = await c.json('GET', `/api/messages/${stored!.id}`);
+    expect(html.length).toBeGreaterThan(100_000);
+    expect(clipped.htmlClipped).toBe(true);
+    expect(clipped.html).toContain('<b>newsletter</b>');
+    expect(clipped.html).not.toContain('the-end');
+    expect(clipped.html).not.toContain('onerror');
+    const whole = await c.json('GET', `/api/messages/${stored!.id}?full=true`);
+    expect(whole.htmlClipped).toBe(false);
+    expect(whole.html).toContain('id="the-end"');
+    expect(whole.html).not.toContain('onerror');
+    // A short body is never clipped.
+    expect((await alice.json('GET', `/api/messages/${hostileId}`)).htmlClipped).toBe(false);
+  });
+
   it('marks the message read when asked', async () => {
     const before = await alice.json('GET', `/api/messages/${hostileId}`);
     expect(before.seen).toBe(false);

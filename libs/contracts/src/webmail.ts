@@ -88,11 +88,21 @@ export const messageDetail = messageSummary.extend({
   /** Sanitized (DOMPurify): no scripts or handlers; remote images removed unless ?remoteImages=true. */
   html: z.string().nullable(),
   remoteImagesBlocked: z.boolean(),
+  /**
+   * The HTML body was longer than 100,000 characters and `html` holds only its beginning
+   * (like Gmail's "message clipped"): ask again with ?full=true for all of it (slower).
+   */
+  htmlClipped: z.boolean().optional(),
   attachments: z.array(attachmentInfo),
 });
 export type MessageDetailDto = z.infer<typeof messageDetail>;
 
-export const messageDetailQuery = z.object({ remoteImages: z.enum(['true', 'false']).optional(), markSeen: z.enum(['true', 'false']).optional() });
+export const messageDetailQuery = z.object({
+  remoteImages: z.enum(['true', 'false']).optional(),
+  markSeen: z.enum(['true', 'false']).optional(),
+  /** The whole HTML body even when it is long (see messageDetail.htmlClipped). */
+  full: z.enum(['true', 'false']).optional(),
+});
 
 const ids = z.array(messageId).min(1).max(1000);
 /** POST /api/messages/flags */

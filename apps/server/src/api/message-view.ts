@@ -7,6 +7,13 @@ import { SanitizedHtmlCache, sanitizeHtml, type SanitizedHtml } from './html-san
 
 /** Largest text or HTML body shown inline; the rest is cut (the raw message has it all). */
 const MAX_BODY_CHARS = 2_000_000;
+/**
+ * HTML bodies longer than this are clipped unless the reader asks for the whole message:
+ * sanitizing costs about linear time in the DOM size under jsdom (seconds for ~500 KB of
+ * markup), and mail this long is mostly newsletters. The cut may fall inside a tag; the HTML
+ * parser drops an unfinished tag at the end, and DOMPurify sanitizes whatever is left.
+ */
+export const MAX_INLINE_HTML_CHARS = 100_000;
 
 export function summaryDto(row: WebmailMessageRow): MessageSummaryDto {
   return {
@@ -76,17 +83,23 @@ export function attachmentUrl(messageId: bigint | string, partId: string): strin
  */
 const sanitizedCache = new SanitizedHtmlCache();
 
-export function detailDto(message: StoredMessage, options: { allowRemoteImages: boolean }): MessageDetailDto {
+export function detailDto(message: StoredMessage, options: { allowRemoteImages: boolean; full?: boolean }): MessageDetailDto {
   const parsed = parseMessage(message.raw);
   const bodies = findBodies(parsed.body);
   const byCid = new Map(parsed.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.replace(/^<|>$/g, ''), a.partId]));
   let html: string | null = null;
   let remoteImagesBlocked = false;
+  let htmlClipped = false;
   if (bodies.html) {
-    const key = `${message.id}:${options.allowRemoteImages ? 'remote' : 'blocked'}`;
+    let source = decodeText(message.raw, bodies.html);
+    if (!options.full && source.length > MAX_INLINE_HTML_CHARS) {
+      source = source.slice(0, MAX_INLINE_HTML_CHARS);
+      htmlClipped = true;
+    }
+    const key = `${message.id}:${options.allowRemoteImages ? 'remote' : 'blocked'}:${htmlClipped ? 'clipped' : 'whole'}`;
     let result: SanitizedHtml | undefined = sanitizedCache.get(key);
     if (!result) {
-      result = sanitizeHtml(decodeText(message.raw, bodies.html), {
+      result = sanitizeHtml(source, {
         allowRemoteImages: options.allowRemoteImages,
         cidUrl: (cid) => {
           const partId = byCid.get(cid);
@@ -109,6 +122,7 @@ export function detailDto(message: StoredMessage, options: { allowRemoteImages: 
     text: bodies.text ? decodeText(message.raw, bodies.text) : null,
     html,
     remoteImagesBlocked,
+    htmlClipped,
     attachments: parsed.attachments.map((a) => ({
       partId: a.partId,
       filename: a.filename,

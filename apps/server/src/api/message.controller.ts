@@ -70,7 +70,7 @@ export class MessageController {
       await this.store.messages.updateFlags(message.mailboxId, [message.uid], 'add', ['\\Seen']);
       message.seen = true;
     }
-    return detailDto(message, { allowRemoteImages: q.remoteImages === 'true' });
+    return detailDto(message, { allowRemoteImages: q.remoteImages === 'true', full: q.full === 'true' });
   }
 
   /** The conversation view: the thread of this message, oldest first, across the account's folders. */
