@@ -76,7 +76,11 @@ async function mix(target: Target, user: string, deadline: number, latencies: La
     return result;
   };
   while (Date.now() < deadline) {
-    const c = new ImapFlow({ host: '127.0.0.1', port: target.port, secure: false, auth: { user, pass: PASSWORD }, logger: false, disableAutoIdle: true, tls: { rejectUnauthorized: false } });
+    // No COMPRESS: the reference Dovecot is not configured with imap_zlib, so both run uncompressed.
+    const c = new ImapFlow({
+      host: '127.0.0.1', port: target.port, secure: false, auth: { user, pass: PASSWORD }, logger: false, disableAutoIdle: true,
+      disableCompression: true, tls: { rejectUnauthorized: false },
+    });
     await timed('connect+CAPABILITY+LOGIN', () => c.connect());
     commands += 2;
     const box = await timed('SELECT', () => c.mailboxOpen('INBOX'));
