@@ -57,7 +57,7 @@ export class ImapMailStore implements MailStore {
   }
 
   async getMailbox(accountId: number, name: string): Promise<MailboxSummary | null> {
-    const box = await this.store.mailboxes.findByName(accountId, name);
+    const box = await this.store.imap.mailboxByName(accountId, name);
     return box ? summary(box) : null;
   }
 

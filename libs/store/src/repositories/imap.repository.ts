@@ -2,6 +2,7 @@ import { decodeWords, parseMessage, type BodyPart, type ImapEnvelope } from '@ma
 import type pg from 'pg';
 import type { Db } from '../prisma';
 import { flagList, type FlagState } from './message.repository';
+import { normalizeMailboxName, type MailboxInfo } from './mailbox.repository';
 
 /**
  * The queries the IMAP server needs beyond the shared repositories: the UID list of a
@@ -199,6 +200,19 @@ export class ImapRepository {
   private async query<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     if (this.pool) return (await this.pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
     return this.db.$queryRawUnsafe<T[]>(text, ...values);
+  }
+
+  /** A mailbox by account and name (INBOX case-insensitive), as MailboxRepository.findByName, in one prepared statement. */
+  async mailboxByName(accountId: number, name: string): Promise<MailboxInfo | null> {
+    const [row] = await this.query<Omit<MailboxInfo, 'highestModseq' | 'totalSize'> & { highestModseq: string; totalSize: string }>(
+      'mailstead_imap_mailbox_by_name',
+      `SELECT id, account_id AS "accountId", name, special_use AS "specialUse", uid_validity AS "uidValidity", uid_next AS "uidNext",
+              highest_modseq::text AS "highestModseq", subscribed, message_count AS "messageCount", unseen_count AS "unseenCount",
+              total_size::text AS "totalSize"
+       FROM mailbox WHERE account_id = $1 AND name = $2`,
+      [accountId, normalizeMailboxName(name)],
+    );
+    return row ? { ...row, highestModseq: BigInt(row.highestModseq), totalSize: BigInt(row.totalSize) } : null;
   }
 
   /**
