@@ -30,7 +30,13 @@ export const appendCommand = {
         args.next('date');
         internalDate = parseDateTime(maybeDate.value.toString('latin1'));
       }
-      const message = args.next('message literal');
+      let message = args.next('message literal');
+      // RFC 6855 4: APPEND mailbox UTF8 (literal8), the message may carry UTF-8 headers.
+      if (message.kind === 'atom' && message.value.toUpperCase() === 'UTF8' && session.enabled.has('UTF8=ACCEPT')) {
+        const inner = args.list('UTF8 message');
+        if (inner.length !== 1) throw new SyntaxError('Expected one literal in UTF8 ( )');
+        message = inner[0]!;
+      }
       if (message.kind !== 'string' || !message.literal) throw new SyntaxError('Expected the message as a literal');
       if (message.value.length === 0) return no('Empty message');
       items.push({ raw: message.value, flags: parseFlagNodes(flagNodes ?? []).filter((f) => f !== '\\Recent'), internalDate });

@@ -1,8 +1,8 @@
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import { ok } from '../server/session-state';
 
-/** Extensions ENABLE can turn on (QRESYNC implies CONDSTORE, RFC 7162 3.2.3); UTF8=ACCEPT joins when implemented. */
-export const ENABLEABLE = new Set<string>(['CONDSTORE', 'QRESYNC']);
+/** Extensions ENABLE can turn on (QRESYNC implies CONDSTORE, RFC 7162 3.2.3; UTF8=ACCEPT, RFC 6855 3). */
+export const ENABLEABLE = new Set<string>(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
 
 /** ENABLE (RFC 5161): unknown capabilities are ignored; the untagged ENABLED lists what was turned on. */
 export const enableCommand = {

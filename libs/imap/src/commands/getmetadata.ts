@@ -45,7 +45,7 @@ export const getmetadataCommand = {
     if (entries.length > 0) {
       const out = new ResponseBuilder().raw('* METADATA ');
       if (resolved.name === '') out.raw('""');
-      else out.mailbox(resolved.name);
+      else out.mailbox(resolved.name, session.enabled.has('UTF8=ACCEPT'));
       out.raw(' (');
       entries.forEach((e, i) => {
         if (i > 0) out.raw(' ');

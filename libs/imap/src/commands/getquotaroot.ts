@@ -15,7 +15,7 @@ export const getquotarootCommand = {
     args.end();
     const box = await session.store.getMailbox(accountOf(session), name);
     if (!box) return no('Mailbox does not exist', 'NONEXISTENT');
-    await session.write(new ResponseBuilder().raw('* QUOTAROOT ').mailbox(box.name).raw(' ""').end());
+    await session.write(new ResponseBuilder().raw('* QUOTAROOT ').mailbox(box.name, session.enabled.has('UTF8=ACCEPT')).raw(' ""').end());
     await session.untagged(formatQuota(ACCOUNT_QUOTA_ROOT, quotaResources(await accountQuota(session))).slice(2));
     return ok('GETQUOTAROOT completed');
   },

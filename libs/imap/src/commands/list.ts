@@ -92,7 +92,7 @@ export async function runList(session: ImapSession, args: ArgReader, lsub: boole
     let attributes = [...entry.attributes];
     if (lsub) attributes = attributes.filter((a) => a === '\\Noselect');
     if (showSubscribed && entry.box?.subscribed && !lsub) attributes.push('\\Subscribed');
-    const line = new ResponseBuilder().raw(`* ${command} (${attributes.join(' ')}) "${DELIMITER}" `).mailbox(name).end();
+    const line = new ResponseBuilder().raw(`* ${command} (${attributes.join(' ')}) "${DELIMITER}" `).mailbox(name, session.enabled.has('UTF8=ACCEPT')).end();
     await session.write(line);
     if (statusWanted && entry.box) await session.write(statusLine(session, entry.box, statusWanted, await statusRecent(session, entry.box, statusWanted)));
   }

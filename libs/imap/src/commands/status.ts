@@ -60,7 +60,7 @@ export function statusLine(session: ImapSession, box: MailboxSummary, items: Sta
       }
     }
   });
-  return new ResponseBuilder().raw('* STATUS ').mailbox(box.name).raw(` (${values.join(' ')})`).end();
+  return new ResponseBuilder().raw('* STATUS ').mailbox(box.name, session.enabled.has('UTF8=ACCEPT')).raw(` (${values.join(' ')})`).end();
 }
 
 export const statusCommand = {

@@ -32,8 +32,9 @@ export class ResponseBuilder {
     return this;
   }
 
-  mailbox(name: string): this {
-    return this.string(encodeMailboxName(name));
+  /** A mailbox name: modified UTF-7, or UTF-8 itself once the client enabled UTF8=ACCEPT (RFC 6855 3). */
+  mailbox(name: string, utf8 = false): this {
+    return this.string(utf8 ? name : encodeMailboxName(name));
   }
 
   private flushText(): void {

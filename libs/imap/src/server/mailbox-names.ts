@@ -14,7 +14,9 @@ export function normalizeName(name: string): string {
 /** A mailbox argument: modified UTF-7 decoded (RFC 3501 5.1.3), INBOX normalised. */
 export function mailboxArg(args: ArgReader): string {
   const raw = args.string('mailbox name');
-  const decoded = decodeMailboxName(raw);
+  // RFC 6855 3: after ENABLE UTF8=ACCEPT names come as UTF-8; one with non-ASCII characters
+  // cannot be modified UTF-7, so it is taken as UTF-8 (controls are still refused).
+  const decoded = decodeMailboxName(raw) ?? (/[^\x00-\x7f]/.test(raw) && !/[\x00-\x1f\x7f]/.test(raw) ? raw : null);
   if (decoded === null) throw new SyntaxError('Mailbox name is not valid modified UTF-7');
   return normalizeName(decoded);
 }
