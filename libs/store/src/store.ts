@@ -20,6 +20,7 @@ import { MessageRepository } from './repositories/message.repository';
 import { OutboundRepository } from './repositories/outbound.repository';
 import { Pop3Repository } from './repositories/pop3.repository';
 import { RecipientRepository } from './repositories/recipient.repository';
+import { SearchIndexRepository } from './repositories/search-index.repository';
 
 /** Every repository over one connection pool. The only way the rest of Mailstead reaches Postgres. */
 export class Store {
@@ -48,6 +49,8 @@ export class Store {
   readonly totp: TotpRepository;
   readonly pop3: Pop3Repository;
   readonly recipients: RecipientRepository;
+  /** Lazy webmail full-text vectors (delivery leaves them NULL). */
+  readonly searchIndex: SearchIndexRepository;
 
   private constructor(
     private readonly db: Db,
@@ -68,7 +71,8 @@ export class Store {
     this.imapSort = new ImapSortRepository(db);
     this.imapQuota = new ImapQuotaRepository(db);
     this.imapMetadata = new ImapMetadataRepository(db);
-    this.webmail = new WebmailRepository(db);
+    this.searchIndex = new SearchIndexRepository(pool);
+    this.webmail = new WebmailRepository(db, this.searchIndex);
     this.admin = new AdminRepository(db);
     this.totp = new TotpRepository(db);
     this.pop3 = new Pop3Repository(db);

@@ -98,8 +98,6 @@ interface Prepared {
   internalDate: Date;
 }
 
-const MAX_SEARCH_TEXT = 500_000;
-
 function prepare(item: AppendItem): Prepared {
   return {
     raw: item.raw,
@@ -175,6 +173,9 @@ const INSERT_BLOB = 'INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CO
  *   and commits as such (the foreign key from message to blob is checked at its end);
  * - NOTIFY is transactional and reaches listeners only at COMMIT. Its payload is
  *   encodeChange's JSON (change-feed.ts), built here because the MODSEQ is only known inside.
+ * - `search_vector` (webmail full text) stays NULL: to_tsvector and its GIN insert were most of
+ *   Postgres' cost per delivery. It is filled later, as Dovecot indexes lazily: by the worker's
+ *   periodic filler, and by a webmail search before it reads the vectors (search-index.repository.ts).
  * Parameters: $1 mailbox, $2 count, $3 unseen, $4 bytes, $5 rows as JSON, $6 NOTIFY channel,
  * [$7 blob id, $8 blob size, $9 blob bytes].
  */
@@ -193,19 +194,16 @@ function insertMessagesSql(withBlob: boolean): string {
       deleted boolean, draft boolean, keywords text[], internal_date timestamptz, size int, blob_id text, subject text,
       from_address text, from_name text, to_addresses text, cc_addresses text, sent_date timestamptz, message_id_hdr text,
       in_reply_to text, "references" text[], has_attachments boolean, preview text, headers jsonb, envelope jsonb,
-      body_structure jsonb, search_text text)),
+      body_structure jsonb)),
   ids AS (SELECT item.*, nextval(pg_get_serial_sequence('message', 'id')) AS id FROM item, box),
   inserted AS (
     INSERT INTO message (id, mailbox_id, uid, modseq, email_id, thread_id, seen, answered, flagged, deleted, draft, keywords,
       internal_date, size, blob_id, subject, from_address, from_name, to_addresses, cc_addresses, sent_date, message_id_hdr,
-      in_reply_to, "references", has_attachments, preview, headers, envelope, body_structure, search_vector)
+      in_reply_to, "references", has_attachments, preview, headers, envelope, body_structure)
     SELECT ids.id, $1, box.first_uid + ids.i, box.modseq, ids.id, COALESCE(ids.thread_id, ids.id), ids.seen, ids.answered,
       ids.flagged, ids.deleted, ids.draft, COALESCE(ids.keywords, '{}'), ids.internal_date, ids.size, ids.blob_id, ids.subject,
       ids.from_address, ids.from_name, ids.to_addresses, ids.cc_addresses, ids.sent_date, ids.message_id_hdr, ids.in_reply_to,
-      COALESCE(ids."references", '{}'), ids.has_attachments, ids.preview, ids.headers, ids.envelope, ids.body_structure,
-      setweight(to_tsvector('simple', ids.subject), 'A')
-        || setweight(to_tsvector('simple', ids.from_address || ' ' || ids.from_name || ' ' || ids.to_addresses || ' ' || ids.cc_addresses), 'B')
-        || to_tsvector('simple', ids.search_text)
+      COALESCE(ids."references", '{}'), ids.has_attachments, ids.preview, ids.headers, ids.envelope, ids.body_structure
     FROM ids, box
     RETURNING id, uid)
   SELECT locked.account_id, box.modseq::text AS modseq, box.modseq IS NOT NULL AS charged,
@@ -358,7 +356,6 @@ export class MessageRepository {
         headers: m.headers,
         envelope: m.envelope,
         body_structure: m.body,
-        search_text: m.text.slice(0, MAX_SEARCH_TEXT),
       };
     });
     const values: unknown[] = [mailboxId, prepared.length, unseen, totalSize, pgJson(items), CHANGE_CHANNEL];
@@ -520,13 +517,15 @@ export class MessageRepository {
           if (quota.length === 0) throw new StoreError('over_quota', 'mailbox quota exceeded');
         }
         const sourceUids = rows.map((r) => r.uid);
+        // The search columns are copied as they are: a NULL search_vector (not indexed yet) stays
+        // NULL in the copy and is filled later like any other (search-index.repository.ts).
         await tx.$executeRawUnsafe(
           `INSERT INTO message (mailbox_id, uid, modseq, email_id, thread_id, seen, answered, flagged, deleted, draft, keywords, internal_date,
              size, blob_id, subject, from_address, from_name, to_addresses, cc_addresses, sent_date, message_id_hdr, in_reply_to, "references",
-             has_attachments, preview, headers, envelope, body_structure, search_vector)
+             has_attachments, preview, headers, envelope, body_structure, search_vector, search_header, search_body)
            SELECT $2, $3 + (row_number() OVER (ORDER BY uid))::int - 1, $4, email_id, thread_id, seen, answered, flagged, deleted, draft, keywords,
              internal_date, size, blob_id, subject, from_address, from_name, to_addresses, cc_addresses, sent_date, message_id_hdr, in_reply_to,
-             "references", has_attachments, preview, headers, envelope, body_structure, search_vector
+             "references", has_attachments, preview, headers, envelope, body_structure, search_vector, search_header, search_body
            FROM message WHERE mailbox_id = $1 AND uid = ANY($5::int[]) ORDER BY uid`,
           fromMailboxId,
           toMailboxId,

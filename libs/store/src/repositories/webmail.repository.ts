@@ -1,4 +1,5 @@
 import type { Db } from '../prisma';
+import type { SearchIndexRepository } from './search-index.repository';
 
 /** One row of a webmail message list. */
 export interface WebmailMessageRow {
@@ -86,7 +87,10 @@ const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
  * or names messages of that account: an id from another account is simply not found.
  */
 export class WebmailRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly searchIndex: SearchIndexRepository,
+  ) {}
 
   /** A page of one mailbox, keyset-paginated on (sort value, id) so pages stay stable while mail arrives. */
   async listMessages(accountId: number, mailboxId: number, o: WebmailListOptions): Promise<(WebmailMessageRow & { sort_key: Date | string | number })[]> {
@@ -119,6 +123,8 @@ export class WebmailRepository {
 
   /** Full-text and operator search across the account (or one of its mailboxes), newest first. */
   async search(s: WebmailSearch): Promise<WebmailMessageRow[]> {
+    // Delivery leaves search_vector NULL (indexed lazily): fill the searched mailboxes' first.
+    if (s.text.length > 0) await this.searchIndex.fillScope({ accountId: s.accountId, mailboxId: s.mailboxId });
     const params: unknown[] = [s.accountId];
     const where = ['b.account_id = $1'];
     const add = (value: unknown, clause: (p: string) => string) => {

@@ -7,6 +7,7 @@ import type { Logger } from '../../runtime/logger';
 import { CONFIG, LOGGER, REDIS, STORE } from '../tokens';
 import { ExpungePruneJob } from './expunge-prune.job';
 import { RoleRegistry } from './role-registry';
+import { SearchIndexJob } from './search-index.job';
 
 /**
  * The worker role: outbound delivery (libs/delivery). A BullMQ worker on the `delivery` queue
@@ -54,5 +55,5 @@ class WorkerRole implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
-@Module({ providers: [WorkerRole, ExpungePruneJob] })
+@Module({ providers: [WorkerRole, ExpungePruneJob, SearchIndexJob] })
 export class WorkerRoleModule {}
