@@ -22,6 +22,7 @@ const { values } = parseArgs({
     big: { type: 'string', default: '100000' },
     idle: { type: 'string', default: '1000' },
     only: { type: 'string', default: 'mix,big,idle' },
+    rounds: { type: 'string', default: '3' },
     'no-reference': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'no-record': { type: 'boolean', default: false },
@@ -33,6 +34,8 @@ if (values.help) {
   console.log(`npm run bench:imap -- [options]
   --clients N      clients in the command mix (default 20)
   --seconds N      length of each command-mix run (default 20)
+  --rounds N       command-mix runs per server, alternating Mailstead and Dovecot so that the
+                   machine's load drifts over both alike (default 3)
   --messages N     messages in each mix user's INBOX (default 1000)
   --big N          messages in the big mailbox for SELECT and FETCH 1:* (UID FLAGS) (default 100000)
   --idle N         IDLE connections for the RSS measure (default 1000; raise ulimit -n above 2N)
@@ -46,6 +49,7 @@ if (values.help) {
   process.exit(0);
 }
 const ONLY = new Set(values.only.split(','));
+const ROUNDS = Math.max(1, Number(values.rounds));
 const REFERENCE = !values['no-reference'];
 const CLIENTS = Number(values.clients);
 const SECONDS = Number(values.seconds);
@@ -109,14 +113,28 @@ async function mix(target: Target, user: string, deadline: number, latencies: La
   return commands;
 }
 
-async function load(target: Target): Promise<{ commandsPerSecond: number; latencies: Latencies }> {
+interface LoadTotals {
+  commands: number;
+  seconds: number;
+  cpuSeconds: number;
+  latencies: Latencies;
+}
+
+/** One command-mix run against a target, added to its totals (commands, wall and server CPU seconds, latencies). */
+async function load(target: Target, totals: LoadTotals, cpuSeconds: () => number): Promise<number> {
+  const cpu = cpuSeconds();
   const started = Date.now();
   const deadline = started + SECONDS * 1000;
-  const latencies: Latencies = new Map();
-  const counts = await Promise.all(users.map((u) => mix(target, u, deadline, latencies)));
+  const counts = await Promise.all(users.map((u) => mix(target, u, deadline, totals.latencies)));
   const elapsed = (Date.now() - started) / 1000;
-  return { commandsPerSecond: round(counts.reduce((a, b) => a + b, 0) / elapsed), latencies };
+  const commands = counts.reduce((a, b) => a + b, 0);
+  totals.commands += commands;
+  totals.seconds += elapsed;
+  totals.cpuSeconds += cpuSeconds() - cpu;
+  return round(commands / elapsed);
 }
+
+const newTotals = (): LoadTotals => ({ commands: 0, seconds: 0, cpuSeconds: 0, latencies: new Map() });
 
 function printLatencies(name: string, latencies: Latencies): void {
   for (const [command, list] of latencies) {
@@ -263,17 +281,22 @@ async function main(): Promise<void> {
         dovecot?.seed(u, corpus);
       }
       // CPU per command (server and its Postgres/Redis; Dovecot's processes) is steadier than cmd/s on a busy machine.
-      let cpu = treeCpuSeconds(mailstead.pid);
-      const ms = await load({ name: 'mailstead', port: mailstead.ports.imap });
-      const msCpu = round(((treeCpuSeconds(mailstead.pid) - cpu) * 1000) / (ms.commandsPerSecond * SECONDS), 2);
-      printLatencies('mailstead', ms.latencies);
-      cpu = dovecot ? dovecotCpuSeconds(dovecot.dir) : 0;
-      const dc = dovecot ? await load({ name: 'dovecot', port: dovecot.imapPort }) : undefined;
-      const dcCpu = dc ? round(((dovecotCpuSeconds(dovecot!.dir) - cpu) * 1000) / (dc.commandsPerSecond * SECONDS), 2) : undefined;
-      if (dc) printLatencies('dovecot', dc.latencies);
+      const msTotals = newTotals();
+      const dcTotals = newTotals();
+      for (let r = 1; r <= ROUNDS; r++) {
+        const m = await load({ name: 'mailstead', port: mailstead.ports.imap }, msTotals, () => treeCpuSeconds(mailstead.pid));
+        const d = dovecot ? await load({ name: 'dovecot', port: dovecot.imapPort }, dcTotals, () => dovecotCpuSeconds(dovecot.dir)) : undefined;
+        console.log(`round ${r}: mailstead ${m} cmd/s, dovecot ${d ?? dash} cmd/s; load average ${os.loadavg()[0]!.toFixed(2)}`);
+      }
+      printLatencies('mailstead', msTotals.latencies);
+      if (dovecot) printLatencies('dovecot', dcTotals.latencies);
+      const ms = { commandsPerSecond: round(msTotals.commands / msTotals.seconds) };
+      const dc = dovecot ? { commandsPerSecond: round(dcTotals.commands / dcTotals.seconds) } : undefined;
+      const msCpu = round((msTotals.cpuSeconds * 1000) / msTotals.commands, 2);
+      const dcCpu = dovecot ? round((dcTotals.cpuSeconds * 1000) / dcTotals.commands, 2) : undefined;
       console.log(`CPU per command: mailstead (server + Postgres + Redis) ${msCpu} ms, dovecot ${dcCpu ?? dash} ms`);
       const ratio = dc ? round(ms.commandsPerSecond / dc.commandsPerSecond, 2) : undefined;
-      console.log(`mix: mailstead ${ms.commandsPerSecond} cmd/s, dovecot ${dc?.commandsPerSecond ?? dash} cmd/s, ratio ${ratio ?? dash}; load average ${os.loadavg()[0]!.toFixed(2)}`);
+      console.log(`mix (${ROUNDS} alternating rounds of ${SECONDS} s): mailstead ${ms.commandsPerSecond} cmd/s, dovecot ${dc?.commandsPerSecond ?? dash} cmd/s, ratio ${ratio ?? dash}; load average ${os.loadavg()[0]!.toFixed(2)}`);
       rows.push(`| command mix, ${CLIENTS} clients (cmd/s) | ${ms.commandsPerSecond} | ${dc?.commandsPerSecond ?? dash} | ${ratio ?? ''} |`);
       rows.push(`| CPU per command in the mix (ms, server processes) | ${msCpu} | ${dcCpu ?? dash} | |`);
     }
@@ -317,7 +340,7 @@ async function main(): Promise<void> {
 
     if (!values['no-record']) {
       const flags = `${values.only !== 'mix,big,idle' ? ` --only ${values.only}` : ''}${REFERENCE ? '' : ' --no-reference'}`;
-      appendResults('IMAP', `npm run bench:imap -- --clients ${CLIENTS} --seconds ${SECONDS} --messages ${MESSAGES} --big ${BIG} --idle ${IDLE}${flags}`, rows);
+      appendResults('IMAP', `npm run bench:imap -- --clients ${CLIENTS} --seconds ${SECONDS} --rounds ${ROUNDS} --messages ${MESSAGES} --big ${BIG} --idle ${IDLE}${flags}`, rows);
     }
   } finally {
     await Promise.allSettled([mailstead.stop(), dovecot?.stop()]);

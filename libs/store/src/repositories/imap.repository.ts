@@ -25,6 +25,8 @@ export type ImapSearchKey =
   | { type: 'sentDate'; op: 'before' | 'on' | 'since'; date: Date }
   | { type: 'size'; op: 'larger' | 'smaller'; size: number }
   | { type: 'modseq'; modseq: bigint }
+  /** RFC 8474 6: SEARCH EMAILID / THREADID */
+  | { type: 'objectId'; kind: 'email' | 'thread'; id: bigint }
   | { type: 'not'; key: ImapSearchKey }
   | { type: 'or'; left: ImapSearchKey; right: ImapSearchKey }
   | { type: 'and'; keys: ImapSearchKey[] };
@@ -114,6 +116,7 @@ function needsSearchText(key: ImapSearchKey): boolean {
     case 'sentDate':
     case 'size':
     case 'modseq':
+    case 'objectId':
       return false;
     default: {
       const never: never = key;
@@ -171,6 +174,8 @@ export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
       return key.op === 'larger' ? `m.size > ${p(key.size)}` : `m.size < ${p(key.size)}`;
     case 'modseq':
       return `m.modseq >= ${p(key.modseq)}`;
+    case 'objectId':
+      return key.kind === 'email' ? `m.email_id = ${p(key.id)}` : `m.thread_id = ${p(key.id)}`;
     case 'not':
       return `NOT (${compileSearch(key.key, params)})`;
     case 'or':
@@ -341,18 +346,15 @@ export class ImapRepository {
     const from = Math.max(0, start ?? 0);
     const rows =
       end === undefined
-        ? await this.db.$queryRawUnsafe<{ data: Uint8Array }[]>(
-            `SELECT substring(b.data FROM $3) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
-            mailboxId,
-            uid,
-            from + 1,
+        ? await this.query<{ data: Uint8Array }>(
+            'mailstead_imap_bytes_from',
+            `SELECT substring(b.data FROM $3::int) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
+            [mailboxId, uid, from + 1],
           )
-        : await this.db.$queryRawUnsafe<{ data: Uint8Array }[]>(
-            `SELECT substring(b.data FROM $3 FOR $4) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
-            mailboxId,
-            uid,
-            from + 1,
-            Math.max(0, end - from),
+        : await this.query<{ data: Uint8Array }>(
+            'mailstead_imap_bytes_range',
+            `SELECT substring(b.data FROM $3::int FOR $4::int) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
+            [mailboxId, uid, from + 1, Math.max(0, end - from)],
           );
     const data = rows[0]?.data;
     return data ? Buffer.from(data) : null;
@@ -361,11 +363,11 @@ export class ImapRepository {
   /** Header bytes [0, body start) of several messages in one statement (the body start is in body_structure). */
   async fetchHeaders(mailboxId: number, uids: number[]): Promise<Map<number, Buffer>> {
     if (uids.length === 0) return new Map();
-    const rows = await this.db.$queryRawUnsafe<{ uid: number; data: Uint8Array }[]>(
+    const rows = await this.query<{ uid: number; data: Uint8Array }>(
+      'mailstead_imap_headers',
       `SELECT m.uid, substring(b.data FROM 1 FOR COALESCE((m.body_structure->>'bodyStart')::int, b.size)) AS data
        FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = ANY($2::int[])`,
-      mailboxId,
-      uids,
+      [mailboxId, uids],
     );
     return new Map(rows.map((r) => [r.uid, Buffer.from(r.data)]));
   }
