@@ -137,6 +137,12 @@ describe('OBJECTID (RFC 8474), PREVIEW (RFC 8970), STATUS SIZE / MAILBOXID', () 
     await cmd(c, 'd13', 'SELECT oid-b');
     const after = await cmd(c, 'd14', 'FETCH 1:2 (EMAILID THREADID)');
     expect([...after.matchAll(/EMAILID \((E\d+)\) THREADID \((T\d+)\)/g)].map((m) => [m[1], m[2]])).toEqual(ids);
+    // RFC 8474 6: SEARCH EMAILID / THREADID find the moved and copied messages by their ids.
+    expect(await cmd(c, 'd16', `UID SEARCH EMAILID ${ids[1]![0]}`)).toBe('* SEARCH 2\r\nd16 OK SEARCH completed\r\n');
+    expect(await cmd(c, 'd17', `SEARCH THREADID ${ids[0]![1]}`)).toMatch(/^\* SEARCH 1( 2)?\r\n/);
+    expect(await cmd(c, 'd18', 'SEARCH EMAILID E999999999')).toBe('* SEARCH\r\nd18 OK SEARCH completed\r\n');
+    expect(await cmd(c, 'd19', 'SEARCH EMAILID T1')).toBe('* SEARCH\r\nd19 OK SEARCH completed\r\n');
+    expect(await cmd(c, 'd20', 'SEARCH EMAILID bad*id')).toMatch(/^d20 BAD /);
     expect(await cmd(c, 'd15', 'CAPABILITY')).toMatch(/ OBJECTID PREVIEW/);
     c.close();
   });

@@ -64,6 +64,8 @@ export type SearchKey =
   | { type: 'sentDate'; op: 'before' | 'on' | 'since'; date: Date }
   | { type: 'size'; op: 'larger' | 'smaller'; size: number }
   | { type: 'modseq'; modseq: bigint }
+  /** RFC 8474 6: SEARCH EMAILID / THREADID */
+  | { type: 'objectId'; kind: 'email' | 'thread'; id: bigint }
   | { type: 'not'; key: SearchKey }
   | { type: 'or'; left: SearchKey; right: SearchKey }
   | { type: 'and'; keys: SearchKey[] };

@@ -5,6 +5,7 @@ import { highestModseqOf, parseModseq, usesModseq } from '../server/condstore';
 import { answerEsearch, takeReturnOptions } from '../server/search-return';
 import { selectedOf } from '../server/session-helpers';
 import { toRanges } from '../ext/sequence-set';
+import { isObjectId, parseObjectId } from '../ext/objectid';
 import { no, ok, type CommandResult } from '../server/session-state';
 import { nodeText, parseSearchDate, parseSequenceSet, type ArgReader } from '../protocol/arguments';
 import { SyntaxError, type ArgNode } from '../protocol/command-reader';
@@ -124,6 +125,15 @@ export class SearchParser {
           if (!/^\/flags\/\\?[^\s]+$/i.test(entry) || !['priv', 'shared', 'all'].includes(kind)) throw new SyntaxError('Invalid MODSEQ entry');
         }
         return { type: 'modseq', modseq: parseModseq(this.next('mod-sequence'), true) };
+      }
+      case 'EMAILID':
+      case 'THREADID': {
+        // RFC 8474 6: an objectid we never handed out matches nothing.
+        const text = this.text('object id');
+        if (!isObjectId(text)) throw new SyntaxError('Invalid object id');
+        const id = parseObjectId(text, name === 'EMAILID' ? 'E' : 'T');
+        if (id === null) return { type: 'uids', ranges: [] };
+        return { type: 'objectId', kind: name === 'EMAILID' ? 'email' : 'thread', id };
       }
       case '$':
         // RFC 5182 2.1: the saved search result (empty when nothing was saved).
