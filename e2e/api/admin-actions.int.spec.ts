@@ -255,6 +255,21 @@ describe('outbound queue actions', () => {
     expect(await admin.json('POST', '/api/admin/queue/bulk', { action: 'bounce', ids: [String(other)] })).toEqual({ matched: 1, done: 1, failed: 0 });
     expect((await api.db.store.outbound.show(other))!.status).toBe('failed');
 
+    // Pausing a destination domain (administrators only); resuming enqueues its due entries.
+    expect((await tenant.request('POST', '/api/admin/queue/paused', { domain: 'slow.example' })).status).toBe(403);
+    expect((await admin.request('POST', '/api/admin/queue/paused', { domain: 'not a domain' })).status).toBe(400);
+    const waiting = await deferred('ann@one.test', 'later@slow.example');
+    await admin.json('POST', '/api/admin/queue/paused', { domain: 'Slow.Example', reason: 'their MX is down' });
+    expect(await admin.json('GET', '/api/admin/queue/paused')).toMatchObject([{ domain: 'slow.example', reason: 'their MX is down' }]);
+    await api.db.store.outbound.retryNow(waiting);
+    expect(await api.db.store.outbound.claim(waiting, 60_000)).toBeNull(); // paused: not attempted
+    expect((await tenant.request('DELETE', '/api/admin/queue/paused/slow.example')).status).toBe(403);
+    // Due now: this entry and bob@slow.example's, retried at the end of the previous test.
+    expect(await admin.json('DELETE', '/api/admin/queue/paused/slow.example')).toMatchObject({ ok: true, enqueued: 2 });
+    expect(await api.deliveryQueue.queue.getJob(`outbound-${waiting}`)).toBeTruthy();
+    expect(await admin.json('GET', '/api/admin/queue/paused')).toEqual([]);
+    expect((await admin.request('DELETE', '/api/admin/queue/paused/slow.example')).status).toBe(404);
+
     const filtered = await admin.json<{ domain: string }[]>('GET', `/api/admin/queue?filter=${enc({ domain: 'elsewhere.example' })}`);
     expect(filtered.map((r) => r.domain)).toEqual(['elsewhere.example']);
     expect((await admin.get(`/api/admin/queue?filter=${enc({ olderThanHours: 'old' })}`)).status).toBe(400);

@@ -155,6 +155,9 @@ export const queueBulkRequest = z
       .optional(),
   })
   .refine((v) => (v.ids === undefined) !== (v.filter === undefined), { message: 'give either ids or filter', path: ['ids'] });
+/** POST /api/admin/queue/paused: stop delivery to a destination domain (entries wait); DELETE .../:domain resumes. */
+export const pauseDomainRequest = z.object({ domain: z.string().trim().toLowerCase().min(1).max(253).regex(/^[a-z0-9.-]+$/, 'must be a domain name'), reason: z.string().trim().max(500).optional() });
+export const pausedDomainDto = z.object({ domain: z.string(), pausedAt: z.string(), reason: z.string().nullable() });
 export const queueBulkResult = z.object({ matched: z.number().int(), done: z.number().int(), failed: z.number().int() });
 
 /**

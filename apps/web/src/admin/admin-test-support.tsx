@@ -61,6 +61,9 @@ export function fakeDataProvider(rows: Rows, extra: Partial<AdminDataProvider> =
     }),
     queueAction: vi.fn(async (id: string) => ({ data: db.queue?.find((r) => r.id === id) }) as never),
     queueBulk: vi.fn(async () => ({ matched: 0, done: 0, failed: 0 })),
+    pausedDomains: vi.fn(async () => [] as { domain: string; pausedAt: string; reason: string | null }[]),
+    pauseDomain: vi.fn(async () => undefined),
+    resumeDomain: vi.fn(async () => ({ enqueued: 0 })),
     moderationItem: vi.fn(async () => {
       throw missingEndpoint('/api/admin/lists/1/moderation/1');
     }),

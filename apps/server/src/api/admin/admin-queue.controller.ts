@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { queueBulkRequest } from '@mailstead/contracts';
+import { pauseDomainRequest, queueBulkRequest } from '@mailstead/contracts';
 import type { OutboundStatus, Store } from '@mailstead/store';
 import { STORE } from '../../app/tokens';
 import { ApiException, badRequest, bigId, notFound, parseInput } from '../api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from '../auth.guard';
 import { auditDto, queueDetailDto, queueDto } from './admin-dto';
 import { AdminMailService } from './admin-mail.service';
-import { adminScope, contentRange, parseListQuery, type AdminScope } from './admin-scope';
+import { adminScope, contentRange, parseListQuery, requireFullAdmin, type AdminScope } from './admin-scope';
 
 const STATUSES: OutboundStatus[] = ['queued', 'sending', 'deferred', 'delivered', 'failed'];
 /** Most entries one bulk request touches. */
@@ -108,6 +108,35 @@ export class AdminQueueController {
     if (retried.length > 0) await this.mail.enqueue(retried);
     await this.store.audit.record({ actor: scope.actor, action: `queue.bulk.${input.action}`, target: f?.domain ?? null, details: { filter: f ?? null, ids: input.ids?.length ?? null, matched: ids.length, done }, ip: request.ip });
     return { matched: ids.length, done, failed: ids.length - done };
+  }
+
+  /** Destination domains whose delivery is paused (libs/delivery: their entries are not attempted). */
+  @Get('queue/paused')
+  async paused(@CurrentAuth() auth: AuthContext) {
+    await adminScope(this.store, auth);
+    return (await this.mail.queueService().pausedDomains()).map((p) => ({ domain: p.domain, pausedAt: p.pausedAt.toISOString(), reason: p.reason }));
+  }
+
+  /** Pauses delivery to a destination domain (a server-wide setting: administrators only). */
+  @Post('queue/paused')
+  @HttpCode(200)
+  async pause(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest) {
+    const scope = await adminScope(this.store, auth);
+    requireFullAdmin(scope);
+    const input = parseInput(pauseDomainRequest, body);
+    await this.mail.queueService().pauseDomain(input.domain, input.reason ?? null);
+    await this.store.audit.record({ actor: scope.actor, action: 'queue.pause', target: input.domain, details: { reason: input.reason ?? null }, ip: request.ip });
+    return { ok: true as const };
+  }
+
+  /** Resumes a paused destination domain; its due entries go on the delivery queue at once. */
+  @Delete('queue/paused/:domain')
+  async resume(@CurrentAuth() auth: AuthContext, @Param('domain') domain: string, @Req() request: FastifyRequest) {
+    const scope = await adminScope(this.store, auth);
+    requireFullAdmin(scope);
+    const enqueued = await this.mail.queueService().resumeDomain(domain);
+    await this.store.audit.record({ actor: scope.actor, action: 'queue.resume', target: domain.toLowerCase(), details: { enqueued }, ip: request.ip });
+    return { ok: true as const, enqueued };
   }
 
   /** The entry with its recipients and attempt log (host, result, the remote's reply). */

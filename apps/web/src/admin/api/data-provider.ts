@@ -56,6 +56,10 @@ export interface QueueBulkFilter {
 export interface AdminDataProvider extends DataProvider {
   stats(): Promise<AdminStats>;
   queueAction(id: string, action: 'retry' | 'bounce'): Promise<QueueRecord>;
+  /** Destination domains whose delivery is paused; pause (admins) and resume (enqueues their due entries). */
+  pausedDomains(): Promise<{ domain: string; pausedAt: string; reason: string | null }[]>;
+  pauseDomain(domain: string, reason?: string): Promise<void>;
+  resumeDomain(domain: string): Promise<{ enqueued: number }>;
   /** POST /api/admin/queue/bulk: one action on every entry a filter matches, done by the server. */
   queueBulk(action: 'retry' | 'bounce' | 'delete', filter: QueueBulkFilter): Promise<{ matched: number; done: number; failed: number }>;
   dns(domainId: number | string): Promise<DnsReport>;
@@ -96,6 +100,15 @@ export function createDataProvider(base = ADMIN_API): AdminDataProvider {
     },
     queueAction: (id, action) => post<QueueRecord>(`/queue/${encodeURIComponent(id)}/${action}`),
     queueBulk: (action, filter) => post(`/queue/bulk`, { action, filter }),
+    async pausedDomains() {
+      return (await httpClient<{ domain: string; pausedAt: string; reason: string | null }[]>(`${base}/queue/paused`)).json;
+    },
+    async pauseDomain(domain, reason) {
+      await post(`/queue/paused`, reason ? { domain, reason } : { domain });
+    },
+    async resumeDomain(domain) {
+      return (await httpClient<{ enqueued: number }>(`${base}/queue/paused/${encodeURIComponent(domain)}`, { method: 'DELETE' })).json;
+    },
     async dns(domainId) {
       return (await httpClient<DnsReport>(`${base}/domains/${encodeURIComponent(String(domainId))}/dns`)).json;
     },

@@ -45,6 +45,16 @@ describe('queue', { timeout: 60_000 }, () => {
     expect(bulkFilter({ q: ' Remote.TEST ', status: 'failed', sender: '' })).toEqual({ domain: 'remote.test', status: 'failed', sender: undefined, olderThanHours: undefined });
   });
 
+  it('shows paused destination domains and resumes one', async () => {
+    const { dp } = fakeDataProvider({ queue: rows });
+    dp.pausedDomains.mockResolvedValue([{ domain: 'slow.test', pausedAt: '2026-11-22T10:00:00.000Z', reason: 'MX down' }]);
+    dp.resumeDomain.mockResolvedValue({ enqueued: 3 });
+    renderConsole('/admin/queue', dp);
+    const chip = (await screen.findByText('slow.test paused: MX down', {}, { timeout: 8000 })).closest('.MuiChip-root')!;
+    fireEvent.click(chip.querySelector('.MuiChip-deleteIcon')!);
+    await waitFor(() => expect(dp.resumeDomain).toHaveBeenCalledWith('slow.test'), { timeout: 5000 });
+  });
+
   it('opens on the deferred tab, retries a selection, and asks the server for another tab', async () => {
     const { dp } = fakeDataProvider({ queue: rows });
     renderConsole('/admin/queue', dp);

@@ -17,6 +17,7 @@ import {
   useDataProvider,
   useListContext,
   useNotify,
+  usePermissions,
   useRecordContext,
   useRedirect,
   useRefresh,
@@ -24,6 +25,8 @@ import {
 } from 'react-admin';
 import type { AdminDataProvider, QueueBulkFilter } from '../api/data-provider';
 import type { QueueRecord, QueueStatus } from '../api/admin-types';
+import type { AdminPermissions } from '../api/auth-provider';
+import { useLoad } from '../common/use-load';
 import { applyToIds, type QueueAction } from './queue-actions';
 
 const STATUS_COLORS: Record<QueueStatus, 'default' | 'info' | 'warning' | 'error' | 'success'> = { queued: 'info', sending: 'info', deferred: 'warning', failed: 'error', delivered: 'success' };
@@ -163,6 +166,71 @@ const queueFilters = [
   <NumberInput key="olderThanHours" source="olderThanHours" label="Queued more than (hours) ago" min={0} />,
 ];
 
+/** Paused destination domains as chips (click to resume), and "Pause a domain…" for admins. */
+function PausedDomains() {
+  const dp = useDataProvider<AdminDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const { permissions } = usePermissions<AdminPermissions>();
+  const { data, reload } = useLoad(() => dp.pausedDomains(), []);
+  const [open, setOpen] = useState(false);
+  const [domain, setDomain] = useState('');
+  const [reason, setReason] = useState('');
+  const admin = permissions?.role === 'admin';
+  const act = async (work: () => Promise<string>) => {
+    try {
+      notify(await work());
+      reload();
+      refresh();
+    } catch (e) {
+      notify(`Not done: ${(e as Error).message}`, { type: 'error' });
+    }
+  };
+  return (
+    <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap', px: 2, pt: 1 }}>
+      {(data ?? []).map((p) => (
+        <Chip
+          key={p.domain}
+          color="warning"
+          label={`${p.domain} paused${p.reason ? `: ${p.reason}` : ''}`}
+          onDelete={admin ? () => void act(async () => `${p.domain} resumed, ${(await dp.resumeDomain(p.domain)).enqueued} entries queued`) : undefined}
+        />
+      ))}
+      {admin ? <Button label="Pause a domain…" onClick={() => setOpen(true)} /> : null}
+      <Dialog open={open} onClose={() => setOpen(false)}>
+        <DialogTitle>Pause delivery to a domain</DialogTitle>
+        <DialogContent>
+          <Typography variant="body2" color="text.secondary" gutterBottom>
+            Its entries stay in the queue and are not attempted until you resume it (click the chip's ✕).
+          </Typography>
+          <MuiTextField autoFocus fullWidth label="Destination domain" value={domain} onChange={(e) => setDomain(e.target.value)} sx={{ mt: 1 }} />
+          <MuiTextField fullWidth label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ mt: 1 }} />
+        </DialogContent>
+        <DialogActions>
+          <MuiButton onClick={() => setOpen(false)}>Cancel</MuiButton>
+          <MuiButton
+            variant="contained"
+            color="warning"
+            disabled={domain.trim() === ''}
+            onClick={() => {
+              setOpen(false);
+              void act(async () => {
+                await dp.pauseDomain(domain.trim(), reason.trim() || undefined);
+                return `${domain.trim()} paused`;
+              }).then(() => {
+                setDomain('');
+                setReason('');
+              });
+            }}
+          >
+            Pause
+          </MuiButton>
+        </DialogActions>
+      </Dialog>
+    </Box>
+  );
+}
+
 const QueueListActions = () => (
   <TopToolbar>
     <FilterActions />
@@ -172,6 +240,7 @@ const QueueListActions = () => (
 export function QueueList() {
   return (
     <List filters={queueFilters} actions={<QueueListActions />} sort={{ field: 'createdAt', order: 'DESC' }} filterDefaultValues={{ status: 'deferred' }}>
+      <PausedDomains />
       <StatusTabs />
       <Divider />
       <Datagrid rowClick="show" bulkActionButtons={<QueueBulkActions />}>
