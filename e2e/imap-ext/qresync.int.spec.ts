@@ -145,6 +145,16 @@ describe('QRESYNC raw transcripts', () => {
     const uf = await cmd(a, 'd11', `UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${start} VANISHED)`);
     expect(uf).toMatch(/^\* VANISHED \(EARLIER\) 1:4\r\n\* 2 FETCH \(UID 6 FLAGS \(\\Seen\) MODSEQ \(\d+\)\)\r\nd11 OK/);
     expect(await cmd(a, 'd12', `FETCH 1:* (FLAGS) (CHANGEDSINCE ${start} VANISHED)`)).toMatch(/^d12 BAD /);
+    // While idling, another session's expunge arrives as VANISHED too (and a flag change with MODSEQ).
+    a.write('d13 IDLE\r\n');
+    await a.until((buf) => buf.includes('+ '));
+    a.take();
+    await cmd(b, 'd14', 'UID STORE 7 +FLAGS.SILENT (\\Deleted)');
+    await cmd(b, 'd15', 'UID EXPUNGE 7');
+    await a.until((buf) => buf.includes('VANISHED'));
+    expect(a.take()).toMatch(/^(\* \d+ FETCH \(UID 7 FLAGS \([^)]*\) MODSEQ \(\d+\)\)\r\n)?\* VANISHED 7\r\n$/);
+    a.write('DONE\r\n');
+    expect(await a.response('d13')).toMatch(/^d13 OK /);
     a.close();
     b.close();
   });
