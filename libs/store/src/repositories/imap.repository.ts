@@ -49,7 +49,8 @@ export type ImapMetaField = 'flags' | 'internalDate' | 'size' | 'envelope' | 'bo
 type FlagRow = FlagState & { uid: number; modseq: bigint };
 
 /** Flag columns with the MODSEQ as text (`pg` returns int8 as a string; Prisma as a bigint). */
-const FLAG_COLUMNS_TEXT = 'uid, modseq::text AS modseq, seen, answered, flagged, deleted, draft, keywords';
+// Empty keyword arrays come back as NULL: nothing for `pg` to parse in the common case (FETCH 1:* at 100k).
+const FLAG_COLUMNS_TEXT = 'uid, modseq::text AS modseq, seen, answered, flagged, deleted, draft, NULLIF(keywords, \'{}\') AS keywords';
 
 /**
  * SEARCH strings match as case-insensitive substrings (RFC 3501 6.4.4). Both sides are
@@ -333,7 +334,7 @@ export class ImapRepository {
     return rows.map((r) => ({
       uid: r.uid,
       modseq: BigInt(r.modseq),
-      flags: flagList(r),
+      flags: flagList(r.keywords ? r : { ...r, keywords: [] }),
       internalDate: r.internal_date,
       size: r.size,
       envelope: r.envelope,
