@@ -40,6 +40,11 @@ describe('METADATA (RFC 5464)', () => {
     // NIL removes.
     expect(await c.command('a10', 'SETMETADATA INBOX (/private/comment NIL)')).toMatch(/^a10 OK/);
     expect(await c.command('a11', 'GETMETADATA INBOX /private/comment')).toBe('a11 OK GETMETADATA completed\r\n');
+    // RENAME INBOX (4.1): the new mailbox gets a copy of INBOX's annotations, INBOX keeps them.
+    await c.command('a12', 'SETMETADATA INBOX (/private/comment "inbox note")');
+    expect(await c.command('a13', 'RENAME INBOX "Old mail"')).toMatch(/^a13 OK/);
+    expect(await c.command('a14', 'GETMETADATA "Old mail" /private/comment')).toBe('* METADATA "Old mail" (/private/comment "inbox note")\r\na14 OK GETMETADATA completed\r\n');
+    expect(await c.command('a15', 'GETMETADATA INBOX /private/comment')).toBe('* METADATA "INBOX" (/private/comment "inbox note")\r\na15 OK GETMETADATA completed\r\n');
     // Another account sees none of it.
     const b = await RawImap.connect(t.port);
     await b.login(BOB);

@@ -216,6 +216,8 @@ export interface MailStore {
     specifiers: readonly string[],
     options: { depth: '0' | '1' | 'infinity'; maxSize?: number },
   ): Promise<{ entries: { entry: string; value: Buffer }[]; longest: number | null }>;
+  /** RENAME INBOX (RFC 5464 4.1): copies one mailbox's annotations to another. */
+  copyMetadata(fromMailboxId: number, toMailboxId: number): Promise<void>;
   /** SETMETADATA (RFC 5464 4.3): all changes or none (value null removes); throws MetadataLimitError. */
   setMetadata(
     target: MetadataTarget,

@@ -25,6 +25,8 @@ export const renameCommand = {
       const target = await session.store.createMailbox(accountId, to);
       const { uids } = await session.store.uids(source.id);
       if (uids.length > 0) await session.store.copy(source.id, uids, target.id, true);
+      // RFC 5464 4.1: the new mailbox gets a copy of INBOX's annotations; INBOX keeps them.
+      await session.store.copyMetadata(source.id, target.id);
       return ok('RENAME completed');
     }
     await session.store.renameMailbox(accountId, from, to);

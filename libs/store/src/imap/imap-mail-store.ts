@@ -188,6 +188,10 @@ export class ImapMailStore implements MailStore {
     return mapped(() => this.store.imapMetadata.get(target, specifiers, options));
   }
 
+  async copyMetadata(fromMailboxId: number, toMailboxId: number): Promise<void> {
+    await this.store.imapMetadata.copyMailboxEntries(fromMailboxId, toMailboxId);
+  }
+
   async setMetadata(
     target: MetadataTarget,
     changes: readonly { entry: string; value: Buffer | null }[],
