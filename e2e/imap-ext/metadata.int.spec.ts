@@ -69,6 +69,9 @@ describe('METADATA (RFC 5464)', () => {
     // All or nothing: none of the 101 was stored.
     expect(await c.command('c8', 'GETMETADATA (DEPTH infinity) INBOX /private/many')).toBe('c8 OK GETMETADATA completed\r\n');
     expect(await c.command('c9', 'SETMETADATA "" (/shared/comment "everyone")')).toMatch(/^c9 NO /);
+    // 3.2.1.1: /shared/admin names the administrator; computed, so it cannot be set either.
+    expect(await c.command('c9a', 'GETMETADATA "" /shared/admin')).toBe('* METADATA "" (/shared/admin "mailto:postmaster@example.test")\r\nc9a OK GETMETADATA completed\r\n');
+    expect(await c.command('c9b', 'SETMETADATA "" (/shared/admin "mailto:me@example.test")')).toMatch(/^c9b NO /);
     // Mailbox /shared entries are the account's own.
     expect(await c.command('c10', 'SETMETADATA INBOX (/shared/comment "team inbox")')).toMatch(/^c10 OK/);
     expect(await c.command('c11', 'GETMETADATA INBOX /shared/comment')).toBe('* METADATA "INBOX" (/shared/comment "team inbox")\r\nc11 OK GETMETADATA completed\r\n');

@@ -59,6 +59,7 @@ export async function startImapServer(limits: Partial<ImapLimits> = {}, db?: Tes
       tls: cert,
       limits: { ...limits, ...options.limits },
       trustLoopback: options.trustLoopback,
+      adminAddress: 'postmaster@example.test',
     });
     const plain = await server.listen('imap', '127.0.0.1', 0, false);
     const secure = await server.listen('imaps', '127.0.0.1', 0, true);

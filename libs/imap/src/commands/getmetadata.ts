@@ -41,7 +41,17 @@ export const getmetadataCommand = {
     if (names.length === 0) throw new SyntaxError('Missing entry names');
     const specifiers = names.map((n) => entryName(n, 'get'));
     if (!resolved) return no('Mailbox does not exist', 'NONEXISTENT');
-    const { entries, longest } = await session.store.getMetadata(resolved.target, specifiers, options);
+    const found = await session.store.getMetadata(resolved.target, specifiers, options);
+    const entries = [...found.entries];
+    let longest = found.longest;
+    // RFC 5464 3.2.1.1: /shared/admin of the server is computed (a mailto: URI), never stored.
+    const admin = session.server.options.adminAddress;
+    if (resolved.target.mailboxId === null && admin && specifiers.some((s) => s === '/shared/admin' || ((s === '/shared') && options.depth !== '0'))) {
+      const value = Buffer.from(`mailto:${admin}`);
+      if (options.maxSize !== undefined && value.length > options.maxSize) longest = Math.max(longest ?? 0, value.length);
+      else if (!entries.some((e) => e.entry === '/shared/admin')) entries.push({ entry: '/shared/admin', value });
+      entries.sort((a, b) => (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0));
+    }
     if (entries.length > 0) {
       const out = new ResponseBuilder().raw('* METADATA ');
       if (resolved.name === '') out.raw('""');

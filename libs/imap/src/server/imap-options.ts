@@ -53,4 +53,6 @@ export interface ImapServerOptions {
   /** METADATA (RFC 5464) limits: largest value in octets (default 65536), most entries per scope (default 100). */
   metadataMaxSize?: number;
   metadataMaxEntries?: number;
+  /** METADATA server entry /shared/admin (RFC 5464 3.2.1.1): the administrator's address. */
+  adminAddress?: string;
 }

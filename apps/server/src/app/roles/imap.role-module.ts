@@ -56,6 +56,7 @@ class ImapRole implements OnApplicationBootstrap, OnApplicationShutdown {
       messageQuota: imap.messageQuota,
       metadataMaxSize: imap.metadataMaxSize,
       metadataMaxEntries: imap.metadataMaxEntries,
+      adminAddress: this.config.admin.address,
     });
     this.server = server;
     try {
