@@ -203,8 +203,8 @@ export class ImapRepository {
   ) {}
 
   /** One statement on the pool (prepared once per connection under `name`), or through Prisma without one. */
-  private async query<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    if (this.pool) return (await this.pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
+  private async query<T>(name: string | undefined, text: string, values: unknown[]): Promise<T[]> {
+    if (this.pool) return (await this.pool.query<T & pg.QueryResultRow>(name ? { name, text, values } : { text, values })).rows;
     return this.db.$queryRawUnsafe<T[]>(text, ...values);
   }
 
@@ -416,7 +416,12 @@ export class ImapRepository {
     if (needsSearchText(key)) await this.fillSearchText(mailboxId);
     const params: unknown[] = [mailboxId];
     const where = compileSearch(key, params);
-    const rows = await this.db.$queryRawUnsafe<{ uid: number }[]>(`SELECT m.uid FROM message m WHERE m.mailbox_id = $1 AND (${where}) ORDER BY m.uid`, ...params);
+    // The text differs per search: not a named statement. BigInt values (MODSEQ) go as text.
+    const rows = await this.query<{ uid: number }>(
+      undefined,
+      `SELECT m.uid FROM message m WHERE m.mailbox_id = $1 AND (${where}) ORDER BY m.uid`,
+      params.map((v) => (typeof v === 'bigint' ? v.toString() : v)),
+    );
     return rows.map((r) => r.uid);
   }
 }
