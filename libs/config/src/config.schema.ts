@@ -81,6 +81,7 @@ export const CONFIG_VARIABLES = {
   DATABASE_URL: { schema: optionalString, doc: 'Postgres URL. Unset: start an embedded Postgres under the data dir.', default: '(embedded)' },
   REDIS_URL: { schema: optionalString, doc: 'Redis URL. Unset: start the system redis-server under the data dir.', default: '(embedded)' },
   MAILSTEAD_EMBEDDED_PG_PORT: { schema: port(54329), doc: 'Port of the embedded Postgres (loopback only).', default: '54329' },
+  MAILSTEAD_DATABASE_POOL_SIZE: { schema: positiveInt(20), doc: 'Postgres connections per Mailstead process (SMTP deliveries, IMAP, API and worker share them).', default: '20' },
   MAILSTEAD_EMBEDDED_REDIS_PORT: { schema: port(63799), doc: 'Port of the embedded Redis (loopback only).', default: '63799' },
   MAILSTEAD_HOSTNAME: { schema: z.string().min(1).default('localhost'), doc: 'Host name used in greetings, Received headers and EHLO.', default: 'localhost' },
   MAILSTEAD_BIND: { schema: z.string().min(1).default('127.0.0.1'), doc: 'Address every listener binds to (0.0.0.0 to serve the network).', default: '127.0.0.1' },

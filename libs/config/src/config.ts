@@ -10,7 +10,7 @@ export interface MailsteadConfig {
   roles: Role[];
   dataDir: string;
   hostname: string;
-  database: { url: string | undefined; embeddedPort: number };
+  database: { url: string | undefined; embeddedPort: number; poolSize: number };
   redis: { url: string | undefined; embeddedPort: number };
   http: ListenerConfig;
   smtp: {
@@ -102,7 +102,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     roles: c.MAILSTEAD_ROLES,
     dataDir,
     hostname: c.MAILSTEAD_HOSTNAME,
-    database: { url: c.DATABASE_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_PG_PORT },
+    database: { url: c.DATABASE_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_PG_PORT, poolSize: c.MAILSTEAD_DATABASE_POOL_SIZE },
     redis: { url: c.REDIS_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_REDIS_PORT },
     http: { host, port: c.MAILSTEAD_HTTP_PORT },
     smtp: {

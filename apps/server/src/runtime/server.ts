@@ -37,7 +37,7 @@ export async function startServer(config: MailsteadConfig, log: Logger): Promise
     const { applied } = await runMigrations(services.databaseUrl);
     if (applied.length > 0) log.info({ applied }, 'applied database migrations');
 
-    const store = await Store.connect(services.databaseUrl);
+    const store = await Store.connect(services.databaseUrl, { poolSize: config.database.poolSize });
     cleanups.push(() => store.close());
     const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
     await redis.connect();
