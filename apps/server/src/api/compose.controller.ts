@@ -58,7 +58,7 @@ export class ComposeController {
     const message = await this.store.webmail.getMessage(auth.account.id, bigId(id, 'message'));
     if (!message) throw notFound('message');
     const parsed = parseMessage(message.raw);
-    const detail = detailDto(message, { allowRemoteImages: false });
+    const detail = detailDto(message, { allowRemoteImages: false, full: true });
     const own = async (a: { address: string | null }) => Boolean(a.address) && (await this.store.accounts.canSendAs(auth.account.id, a.address!));
     const named = (list: Address[]) => list.filter((a) => a.address).map((a) => ({ ...(a.name ? { name: a.name } : {}), address: a.address! }));
     let from = auth.account.address;

@@ -9,9 +9,14 @@ export const mailApi = {
     api<MessagePage>('GET', `/api/mailboxes/${mailboxId}/messages`, { query: { limit, cursor, threads: threads ? 'true' : undefined }, signal }),
   search: (q: string, cursor?: string, signal?: AbortSignal, mailboxId?: number) =>
     api<MessagePage>('GET', '/api/search', { query: { q, cursor, mailboxId, limit: 50 }, signal }),
-  message: (id: string, options: { remoteImages?: boolean; markSeen?: boolean } = {}, signal?: AbortSignal) =>
+  /** `full`: the whole HTML body even when the server would clip it (MessageDetailDto.htmlClipped). */
+  message: (id: string, options: { remoteImages?: boolean; markSeen?: boolean; full?: boolean } = {}, signal?: AbortSignal) =>
     api<MessageDetailDto>('GET', `/api/messages/${id}`, {
-      query: { remoteImages: options.remoteImages ? 'true' : undefined, markSeen: options.markSeen ? 'true' : undefined },
+      query: {
+        remoteImages: options.remoteImages ? 'true' : undefined,
+        markSeen: options.markSeen ? 'true' : undefined,
+        full: options.full ? 'true' : undefined,
+      },
       signal,
     }),
   flags: (ids: string[], add: string[], remove: string[]) => api<{ count: number }>('POST', '/api/messages/flags', { body: { ids, add, remove } }),

@@ -246,7 +246,9 @@ export function MailShell() {
   const lastOpened = useRef<MessageDetailDto | undefined>(undefined);
   const replyToActive = async (mode: ComposeMode) => {
     if (!activeId) return;
-    const detail = lastOpened.current?.id === activeId ? lastOpened.current : await mailApi.message(activeId).catch(() => undefined);
+    // Quoting or forwarding works on the whole body, never on the reader's clipped one.
+    const opened = lastOpened.current?.id === activeId && !lastOpened.current.htmlClipped ? lastOpened.current : undefined;
+    const detail = opened ?? (await mailApi.message(activeId, { full: true }).catch(() => undefined));
     if (detail) openCompose(mode, detail);
   };
 
@@ -254,7 +256,7 @@ export function MailShell() {
     const inDrafts = currentMailbox?.specialUse === '\\Drafts' && !q;
     if (m.draft || inDrafts) {
       // A draft opens in the composer, where sending it removes it from Drafts.
-      mailApi.message(m.id).then(
+      mailApi.message(m.id, { full: true }).then(
         (d) => setCompose({ key: ++composeKey.current, draft: draftToCompose(d) }),
         (e: unknown) => showError(e),
       );

@@ -154,4 +154,20 @@ describe('MessageReader', () => {
     expect(screen.getByText('Plain version')).toBeTruthy();
     expect(screen.queryByTitle('Message body')).toBeNull();
   });
+  it('says when the server clipped a long HTML body and fetches the whole of it on request', async () => {
+    const api = fakeFetch({
+      'GET /api/messages/42': (_, url) =>
+        url.searchParams.get('full') === 'true'
+          ? detail({ html: '<p>start</p><p>the very end</p>', remoteImagesBlocked: false, htmlClipped: false })
+          : detail({ html: '<p>start</p>', remoteImagesBlocked: false, htmlClipped: true }),
+    });
+    vi.stubGlobal('fetch', api.fn);
+    renderWithTheme(<MessageReader messageId="42" onReply={vi.fn()} />);
+    await screen.findByText('This message is very long: only its beginning is shown.');
+    expect(screen.getByTitle('Message body').getAttribute('srcdoc')).not.toContain('the very end');
+    fireEvent.click(screen.getByRole('button', { name: 'View entire message' }));
+    await waitFor(() => expect(screen.getByTitle('Message body').getAttribute('srcdoc')).toContain('the very end'));
+    expect(screen.queryByText('This message is very long: only its beginning is shown.')).toBeNull();
+    expect(api.calls.filter((c) => c.path === '/api/messages/42')).toHaveLength(2);
+  });
 });

@@ -90,6 +90,8 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar, e
   const [message, setMessage] = useState<MessageDetailDto | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [remoteImages, setRemoteImages] = useState(false);
+  /** The whole HTML body was asked for after the server clipped a very long one. */
+  const [fullHtml, setFullHtml] = useState(false);
   const [view, setView] = useState<'html' | 'text'>('html');
   const [details, setDetails] = useState(false);
 
@@ -98,6 +100,7 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar, e
     setMessage(undefined);
     setError(undefined);
     setRemoteImages(false);
+    setFullHtml(false);
     setDetails(false);
     mailApi.message(messageId, { markSeen: true }, controller.signal).then(
       (m) => {
@@ -124,9 +127,20 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar, e
     if (!message) return;
     if (always) trustImageSender(message.from.address);
     try {
-      const full = await mailApi.message(message.id, { remoteImages: true });
+      const full = await mailApi.message(message.id, { remoteImages: true, full: fullHtml });
       setMessage({ ...full, html: await inlineCidImages(full) });
       setRemoteImages(true);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  const showEntireMessage = async () => {
+    if (!message) return;
+    try {
+      const whole = await mailApi.message(message.id, { remoteImages, full: true });
+      setMessage({ ...whole, html: await inlineCidImages(whole) });
+      setFullHtml(true);
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -250,6 +264,19 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar, e
           }
         >
           Remote images are blocked to protect your privacy.
+        </Alert>
+      )}
+      {message.htmlClipped && view === 'html' && (
+        <Alert
+          severity="info"
+          sx={{ mx: 2, mt: 1 }}
+          action={
+            <Button color="inherit" size="small" onClick={() => void showEntireMessage()}>
+              View entire message
+            </Button>
+          }
+        >
+          This message is very long: only its beginning is shown.
         </Alert>
       )}
       <Divider sx={{ mt: 1 }} />
