@@ -160,8 +160,10 @@ export class SearchIndexRepository {
    * own transaction, so a first search over a large unindexed mailbox holds no giant transaction
    * and other writers keep going). Rows another process holds (the worker's batch, a flag update)
    * are skipped and re-checked after a short pause until none is left or `maxWaitMs` passed.
+   * When nothing is pending (the usual case once the worker caught up) this is one query.
    */
   async fillScope(scope: SearchIndexScope, maxWaitMs = 10_000): Promise<number> {
+    if (!(await this.pending(scope))) return 0;
     let filled = 0;
     let waitedSince: number | undefined;
     for (;;) {
