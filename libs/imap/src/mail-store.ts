@@ -161,8 +161,6 @@ export interface MailStore {
   uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint }>;
   /** Messages no session has claimed as \Recent yet (STATUS RECENT of a mailbox not selected here). */
   recentCount(mailboxId: number): Promise<number>;
-  /** UID of the first message without \Seen, if any. */
-  firstUnseenUid(mailboxId: number): Promise<number | null>;
   /**
    * `claimAbove`: the caller's last known UID; the \Recent watermark is raised to the highest new
    * UID in the same round trip and `MailboxChanges.recentFrom` says from where (RFC 3501 2.3.2).

@@ -92,10 +92,6 @@ export class ImapMailStore implements MailStore {
     return this.store.imap.recentCount(mailboxId);
   }
 
-  firstUnseenUid(mailboxId: number): Promise<number | null> {
-    return this.store.imap.firstUnseenUid(mailboxId);
-  }
-
   async selectView(
     mailboxId: number,
     claimRecent: boolean,

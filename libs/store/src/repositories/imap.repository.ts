@@ -268,11 +268,6 @@ export class ImapRepository {
     return row?.n ?? 0;
   }
 
-  async firstUnseenUid(mailboxId: number): Promise<number | null> {
-    const [row] = await this.db.$queryRawUnsafe<{ uid: number | null }[]>('SELECT min(uid) AS uid FROM message WHERE mailbox_id = $1 AND NOT seen', mailboxId);
-    return row?.uid ?? null;
-  }
-
   /**
    * Messages changed or added, and UIDs expunged, after `modseq`; one statement, one snapshot.
    * With `claimAbove` (the last UID a read-write session knows), the \Recent watermark is raised
