@@ -134,7 +134,10 @@ describe('MX listener: delivery', () => {
     expect(r.rcpt).toEqual(['250 2.1.5 Accepted', '250 2.1.5 Accepted']);
     expect(r.data).toMatch(/^250 /);
     for (const who of ['alice', 'bob', 'dave']) {
-      expect((await mailboxContents(h.db, `${who}@example.test`)).filter((m) => m.includes('Subject: fan-out'))).toHaveLength(1);
+      const copies = (await mailboxContents(h.db, `${who}@example.test`)).filter((m) => m.includes('Subject: fan-out'));
+      expect(copies).toHaveLength(1);
+      // each local copy names its own final recipient, right under Return-Path
+      expect(copies[0]).toMatch(new RegExp(`^Return-Path: <fan@remote\\.example>\r\nDelivered-To: ${who}@example\\.test\r\n`));
     }
     const row = (await outbound()).find((o) => o.domain === 'remote.example' && o.sender === 'fan@remote.example')!;
     expect(row.recipients.map((x) => x.address)).toEqual(['someone@remote.example']);

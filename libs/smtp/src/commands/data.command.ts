@@ -114,14 +114,13 @@ export async function handleData(ctx: SmtpContext, listener: ListenerKind, strea
 
   const withTrace = prependFields(message, trace);
   const parts: DeliveryPart[] = [];
-  if (plan.mailboxes.length > 0) {
-    const finalFields = [`Return-Path: <${sender}>`];
-    // Delivered-To (as Postfix writes it) names the final recipient; one blob serves all
-    // mailboxes, so it is added only when the message has exactly one.
-    if (plan.mailboxes.length === 1 && recipients.length === 1) finalFields.push(`Delivered-To: ${plan.mailboxes[0]!.address}`);
+  // Return-Path and Delivered-To at final delivery (RFC 5321 4.4; Delivered-To as Postfix's
+  // local/virtual delivery writes it, naming the final recipient). Each local recipient gets its
+  // own copy, so several local recipients mean several blobs: the bytes differ by that field.
+  for (const m of plan.mailboxes) {
     parts.push({
-      raw: prependFields(withTrace, finalFields),
-      targets: plan.mailboxes.map((m) => ({ mailboxId: junk?.get(m.accountId) ?? m.mailboxId })),
+      raw: prependFields(withTrace, [`Return-Path: <${sender}>`, `Delivered-To: ${m.address}`]),
+      targets: [{ mailboxId: junk?.get(m.accountId) ?? m.mailboxId }],
     });
   }
   if (plan.remote.length > 0) {
