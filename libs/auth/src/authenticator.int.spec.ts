@@ -5,6 +5,7 @@ import { createAppPassword } from './app-passwords';
 import { Authenticator } from './authenticator';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword } from './password';
+import { VerifiedCredentialCache } from './verified-credential-cache';
 
 let db: TestDatabase;
 let redis: Redis;
@@ -70,5 +71,43 @@ describe('Authenticator', () => {
     expect((await auth.authenticate({ username: 'forgetful@example.test', password: 'forgetful-secret', ip: '10.3.0.1', protocol: 'web' })).ok).toBe(true);
     for (let i = 0; i < 2; i++) await auth.authenticate({ username: 'forgetful@example.test', password: 'nope', ip: '10.3.0.1', protocol: 'web' });
     expect((await auth.authenticate({ username: 'forgetful@example.test', password: 'forgetful-secret', ip: '10.3.0.1', protocol: 'web' })).ok).toBe(true);
+  });
+});
+
+describe('Authenticator with a verified-credential cache', () => {
+  it('skips argon2 for a credential it just verified, yet honours a password change, a revoked app password and a disabled account at once', async () => {
+    const throttle = new LoginThrottle(redis, { maxFailuresPerIp: 50, maxFailuresPerAccount: 50, windowSeconds: 60 }, `test:${db.name}:cache`);
+    const cache = new (class extends VerifiedCredentialCache {
+      hits = 0;
+      override has(storedHash: string, password: string): boolean {
+        const hit = super.has(storedHash, password);
+        if (hit) this.hits += 1;
+        return hit;
+      }
+    })(60_000);
+    const cached = new Authenticator(db.store, throttle, cache);
+    const bob = await db.store.accounts.create({ address: 'bob@example.test', passwordHash: await hashPassword('bob-first') });
+    const login = (password: string, protocol: 'imap' | 'web' = 'imap') => cached.authenticate({ username: 'bob@example.test', password, ip: '10.0.9.1', protocol });
+
+    expect(await login('bob-wrong')).toEqual({ ok: false, reason: 'invalid' });
+    expect(cache.size).toBe(0); // failures are never remembered
+    expect(await login('bob-first')).toMatchObject({ ok: true, via: 'password' });
+    expect(cache.size).toBe(1);
+    expect(cache.hits).toBe(0);
+    expect(await login('bob-first')).toMatchObject({ ok: true, via: 'password' });
+    expect(cache.hits).toBe(1); // answered from the cache, no argon2 verification
+
+    await db.store.accounts.setPassword('bob@example.test', await hashPassword('bob-second'));
+    expect(await login('bob-first')).toEqual({ ok: false, reason: 'invalid' });
+    expect(await login('bob-second')).toMatchObject({ ok: true });
+
+    const app = await createAppPassword(db.store, bob.id, 'phone');
+    expect(await login(app.password)).toMatchObject({ ok: true, via: 'app-password' });
+    expect(await login(app.password, 'web')).toEqual({ ok: false, reason: 'invalid' });
+    await db.store.appPasswords.remove(bob.id, app.record.id);
+    expect(await login(app.password)).toEqual({ ok: false, reason: 'invalid' });
+
+    await db.store.accounts.setEnabled('bob@example.test', false);
+    expect(await login('bob-second')).toEqual({ ok: false, reason: 'disabled' });
   });
 });

@@ -1,6 +1,7 @@
 import type { AccountRecord, Store } from '@mailstead/store';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
+import { VerifiedCredentialCache } from './verified-credential-cache';
 
 export type AuthProtocol = 'imap' | 'pop3' | 'smtp' | 'web';
 
@@ -26,7 +27,17 @@ export class Authenticator {
   constructor(
     private readonly store: Store,
     private readonly throttle: LoginThrottle,
+    /** Recently verified credentials (see VerifiedCredentialCache); none by default. */
+    private readonly verified: VerifiedCredentialCache = new VerifiedCredentialCache(0),
   ) {}
+
+  /** argon2id verification, skipped when this password matched this very hash moments ago. */
+  private async verify(storedHash: string, password: string): Promise<boolean> {
+    if (this.verified.has(storedHash, password)) return true;
+    const ok = await verifyPassword(storedHash, password);
+    if (ok) this.verified.remember(storedHash, password);
+    return ok;
+  }
 
   async authenticate(attempt: AuthAttempt): Promise<AuthResult> {
     const username = attempt.username.trim();
@@ -42,10 +53,10 @@ export class Authenticator {
     }
 
     let via: 'password' | 'app-password' | undefined;
-    if (await verifyPassword(account.passwordHash, attempt.password)) via = 'password';
+    if (await this.verify(account.passwordHash, attempt.password)) via = 'password';
     else if (attempt.protocol !== 'web') {
       for (const app of await this.store.appPasswords.listForAccount(account.id)) {
-        if (await verifyPassword(app.hash, attempt.password.replace(/[\s-]+/g, ''))) {
+        if (await this.verify(app.hash, attempt.password.replace(/[\s-]+/g, ''))) {
           via = 'app-password';
           await this.store.appPasswords.touch(app.id);
           break;

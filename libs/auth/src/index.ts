@@ -2,3 +2,4 @@ export { hashPassword, verifyPassword, generatePassword, passwordProblem, MIN_PA
 export { LoginThrottle, type ThrottleLimits, type ThrottleVerdict } from './login-throttle';
 export { Authenticator, type AuthAttempt, type AuthProtocol, type AuthResult } from './authenticator';
 export { createAppPassword } from './app-passwords';
+export { VerifiedCredentialCache } from './verified-credential-cache';

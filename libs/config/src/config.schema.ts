@@ -125,6 +125,7 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_DEFAULT_QUOTA: { schema: z.coerce.number().int().min(0).default(1024 * 1024 * 1024), doc: 'Default mailbox quota for new accounts, in bytes (0 = unlimited).', default: '1073741824' },
   MAILSTEAD_LOGIN_MAX_FAILURES_PER_IP: { schema: positiveInt(20), doc: 'Failed logins from one IP per window before it is refused.', default: '20' },
   MAILSTEAD_LOGIN_MAX_FAILURES_PER_ACCOUNT: { schema: positiveInt(10), doc: 'Failed logins for one account per window before it is refused.', default: '10' },
+  MAILSTEAD_LOGIN_CACHE_SECONDS: { schema: z.coerce.number().int().min(0).default(60), doc: 'Seconds a successful password check is remembered (keyed hash, in memory), so repeated logins skip argon2id; 0 turns it off. Wrong passwords are never cached.', default: '60' },
   MAILSTEAD_LOGIN_WINDOW_SECONDS: { schema: positiveInt(900), doc: 'Length of the login throttling window, in seconds.', default: '900' },
   MAILSTEAD_LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (pino).', default: 'info' },
   MAILSTEAD_LOG_PRETTY: { schema: bool(false), doc: 'Human-readable logs instead of JSON lines.', default: 'false' },

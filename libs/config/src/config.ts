@@ -50,7 +50,7 @@ export interface MailsteadConfig {
   /** Signs links in mail: the configured value, else one generated into `file` at first start. */
   secret: { value: string | undefined; file: string };
   admin: { address: string; password: string | undefined };
-  auth: { insecure: boolean; maxFailuresPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
+  auth: { insecure: boolean; maxFailuresPerIp: number; maxFailuresPerAccount: number; windowSeconds: number; verifiedCacheSeconds: number };
   defaultQuota: number;
   log: { level: RawConfig['MAILSTEAD_LOG_LEVEL']; pretty: boolean };
   delivery: DeliveryConfig;
@@ -153,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       maxFailuresPerIp: c.MAILSTEAD_LOGIN_MAX_FAILURES_PER_IP,
       maxFailuresPerAccount: c.MAILSTEAD_LOGIN_MAX_FAILURES_PER_ACCOUNT,
       windowSeconds: c.MAILSTEAD_LOGIN_WINDOW_SECONDS,
+      verifiedCacheSeconds: c.MAILSTEAD_LOGIN_CACHE_SECONDS,
     },
     defaultQuota: c.MAILSTEAD_DEFAULT_QUOTA,
     log: { level: c.MAILSTEAD_LOG_LEVEL, pretty: c.MAILSTEAD_LOG_PRETTY },

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { Authenticator, LoginThrottle } from '@mailstead/auth';
+import { Authenticator, LoginThrottle, VerifiedCredentialCache } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
 import { ChangeFeed, Store, runMigrations } from '@mailstead/store';
 import { configureHttp } from '../api/http-setup';
@@ -47,7 +47,7 @@ export async function startServer(config: MailsteadConfig, log: Logger): Promise
     cleanups.push(() => changeFeed.close());
     const tls = await loadTls(config, log);
     const firstAdmin = await ensureFirstAdmin(store, config);
-    const authenticator = new Authenticator(store, new LoginThrottle(redis, config.auth));
+    const authenticator = new Authenticator(store, new LoginThrottle(redis, config.auth), new VerifiedCredentialCache(config.auth.verifiedCacheSeconds * 1000));
 
     const module = AppModule.forRoot({ config, logger: log, store, redis, changeFeed, authenticator, tls });
     let app: INestApplicationContext;
