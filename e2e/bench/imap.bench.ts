@@ -332,7 +332,8 @@ async function main(): Promise<void> {
     }
 
     if (ONLY.has('idle')) {
-      await mailstead.createUser('idle@bench.test', PASSWORD);
+      const idleUser = await mailstead.createUser('idle@bench.test', PASSWORD);
+      await mailstead.seed(idleUser.inboxId, corpus.slice(0, 10));
       dovecot?.seed('idle@bench.test', corpus.slice(0, 10));
       const before = mailstead.rssMiB();
       const msIdle = await idlers(mailstead.ports.imap, 'idle@bench.test', IDLE);
@@ -347,7 +348,17 @@ async function main(): Promise<void> {
         dcIdle.forEach((s) => s.destroy());
       }
       console.log(`${IDLE} IDLE connections: mailstead RSS ${msRss} MiB (was ${round(before)} before); dovecot processes ${dcRss ?? dash} MiB in total`);
-      rows.push(`| RSS with ${IDLE} IDLE connections (MiB) | ${msRss} | ${dcRss === undefined ? dash : `${dcRss} (all processes)`} | |`);
+      rows.push(`| RSS with ${IDLE} IDLE connections, api+imap process (MiB) | ${msRss} | ${dcRss === undefined ? dash : `${dcRss} (all processes)`} | |`);
+      // The same on a process running only the imap role, as IMAP is scaled out (DESIGN.md 8),
+      // so the api role's share of the process does not count as IMAP's.
+      const imapOnly = await mailstead.startRoleProcess('imap');
+      const roleBefore = imapOnly.rssMiB();
+      const roleIdle = await idlers(imapOnly.imapPort, 'idle@bench.test', IDLE);
+      await new Promise((r) => setTimeout(r, 2000));
+      const roleRss = round(imapOnly.rssMiB());
+      roleIdle.forEach((s) => s.destroy());
+      console.log(`${IDLE} IDLE connections: imap-role process RSS ${roleRss} MiB (was ${round(roleBefore)} before)`);
+      rows.push(`| RSS with ${IDLE} IDLE connections, imap-role process (MiB) | ${roleRss} | ${dcRss === undefined ? dash : `${dcRss} (all processes)`} | |`);
     }
 
     if (!values['no-record']) {

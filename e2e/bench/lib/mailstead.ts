@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '@mailstead/auth';
@@ -17,7 +18,33 @@ export interface MailsteadInstance {
   createUser(address: string, password: string): Promise<{ id: number; inboxId: number }>;
   /** Appends messages to a mailbox in MULTIAPPEND batches. */
   seed(mailboxId: number, messages: Buffer[]): Promise<void>;
+  /**
+   * One more server process on the same Postgres and Redis running only `roles` (the scale-out
+   * shape of DESIGN.md 8), ready once its IMAP port greets. Stopped with this instance.
+   */
+  startRoleProcess(roles: string): Promise<{ imapPort: number; pid: number; rssMiB(): number }>;
   stop(): Promise<void>;
+}
+
+function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function imapGreets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(1000);
+    socket.once('data', (d: Buffer) => {
+      socket.destroy();
+      resolve(d.toString().startsWith('* OK'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
 }
 
 /**
@@ -72,14 +99,38 @@ export async function startMailstead(roles = 'api,smtp,imap,pop3,worker', extraE
     await new Promise((r) => setTimeout(r, 200));
   }
   const secret = EmbeddedPostgres.readSecret(path.join(dataDir, 'pg', 'data'))!;
-  const store = await Store.connect(`postgresql://postgres:${encodeURIComponent(secret)}@127.0.0.1:${pgPort}/mailstead`, { poolSize: 8 });
+  const databaseUrl = `postgresql://postgres:${encodeURIComponent(secret)}@127.0.0.1:${pgPort}/mailstead`;
+  const store = await Store.connect(databaseUrl, { poolSize: 8 });
+  const extra: ChildProcess[] = [];
   return {
     ports,
     store,
     pid: child.pid!,
     rssMiB() {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+      return rssOf(child.pid!);
+    },
+    async startRoleProcess(roles) {
+      const imapPort = await freePort();
+      const roleEnv: NodeJS.ProcessEnv = {
+        ...env,
+        MAILSTEAD_ROLES: roles,
+        MAILSTEAD_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mailstead-role-')),
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: `redis://127.0.0.1:${env.MAILSTEAD_EMBEDDED_REDIS_PORT}`,
+        MAILSTEAD_IMAP_PORT: String(imapPort),
+        MAILSTEAD_IMAPS_PORT: String(await freePort()),
+      };
+      const proc = fs.existsSync(built)
+        ? spawn(process.execPath, [...nodeArgs, built], { cwd: root, env: roleEnv, stdio: ['ignore', 'ignore', 'inherit'] })
+        : spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/server/src/main.ts'], { cwd: root, env: roleEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+      extra.push(proc);
+      const until = Date.now() + 90_000;
+      while (!(await imapGreets(imapPort))) {
+        if (proc.exitCode !== null) throw new Error(`the ${roles} process exited while starting`);
+        if (Date.now() > until) throw new Error(`the ${roles} process did not open its IMAP port`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return { imapPort, pid: proc.pid!, rssMiB: () => rssOf(proc.pid!) };
     },
     async createUser(address, password) {
       const domain = address.split('@')[1]!;
@@ -94,6 +145,7 @@ export async function startMailstead(roles = 'api,smtp,imap,pop3,worker', extraE
       }
     },
     async stop() {
+      for (const proc of extra) if (proc.exitCode === null) proc.kill('SIGTERM');
       await store.close();
       if (child.exitCode === null) {
         await new Promise<void>((resolve) => {
