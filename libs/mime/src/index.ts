@@ -1,4 +1,5 @@
 export { parseMessage } from './parse-message';
+export { withPrependedFields } from './prepend-fields';
 export { sectionBytes, resolvePart, parsePartId } from './section';
 export { decodePartBody, decodeTransfer } from './decode';
 export { partText } from './content';

@@ -1,3 +1,4 @@
+import type { ParsedMessage } from '@mailstead/mime';
 import { addressKey, type DeliveryTarget, type OutboundRecipientInput, type Store } from '@mailstead/store';
 import type { ListDelivery, LocalMailbox, Resolution } from './recipient-resolver';
 import { quotaVerdict, viaKey } from './recipient-resolver';
@@ -8,6 +9,8 @@ import { prependFields } from './message-headers';
 /** One version of the message and where it goes: the unit of MessageRepository.deliverBatch. */
 export interface DeliveryPart {
   raw: Buffer;
+  /** parseMessage(raw) when already known, so the store does not parse the copy again */
+  parsed?: ParsedMessage;
   targets: DeliveryTarget[];
   options?: { outbound?: { sender: string; recipients: OutboundRecipientInput[]; envelopeId?: string | null; ret?: 'FULL' | 'HDRS' | null } };
 }

@@ -1,5 +1,5 @@
 import { processListBounceReport } from '@mailstead/delivery';
-import { parseMessage } from '@mailstead/mime';
+import { parseMessage, withPrependedFields } from '@mailstead/mime';
 import { StoreError } from '@mailstead/store';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { junkMailboxes, listParts, mergeRecipients, type DeliveryPart, type RecipientInput } from '../delivery-plan';
@@ -117,11 +117,12 @@ export async function handleData(ctx: SmtpContext, listener: ListenerKind, strea
   // Return-Path and Delivered-To at final delivery (RFC 5321 4.4; Delivered-To as Postfix's
   // local/virtual delivery writes it, naming the final recipient). Each local recipient gets its
   // own copy, so several local recipients mean several blobs: the bytes differ by that field.
+  // One MIME parse serves them all (withPrependedFields shifts its offsets per copy).
+  const traced = plan.mailboxes.length > 0 ? parseMessage(withTrace) : undefined;
   for (const m of plan.mailboxes) {
-    parts.push({
-      raw: prependFields(withTrace, [`Return-Path: <${sender}>`, `Delivered-To: ${m.address}`]),
-      targets: [{ mailboxId: junk?.get(m.accountId) ?? m.mailboxId }],
-    });
+    const fields = [`Return-Path: <${sender}>`, `Delivered-To: ${m.address}`];
+    const raw = prependFields(withTrace, fields);
+    parts.push({ raw, parsed: withPrependedFields(traced!, fields, raw), targets: [{ mailboxId: junk?.get(m.accountId) ?? m.mailboxId }] });
   }
   if (plan.remote.length > 0) {
     const dsn = session.envelope.dsn;

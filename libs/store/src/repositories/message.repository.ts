@@ -39,6 +39,8 @@ export interface AppendItem {
   raw: Buffer;
   flags?: readonly string[];
   internalDate?: Date;
+  /** parseMessage(raw), when the caller has it already (SMTP parses once for all copies) */
+  parsed?: ParsedMessage;
 }
 
 export interface DeliveryTarget {
@@ -102,7 +104,7 @@ function prepare(item: AppendItem): Prepared {
   return {
     raw: item.raw,
     blobId: createHash('sha256').update(item.raw).digest('hex'),
-    parsed: parseMessage(item.raw),
+    parsed: item.parsed ?? parseMessage(item.raw),
     flags: parseFlags(item.flags ?? []),
     internalDate: item.internalDate ?? new Date(),
   };
@@ -270,10 +272,10 @@ export class MessageRepository {
    * delivery that is a single statement (one mailbox, no remote recipients) runs as that one
    * statement, which is its own transaction: the result arrives after its COMMIT.
    */
-  async deliverBatch(parts: { raw: Buffer; targets: DeliveryTarget[]; options?: DeliveryOptions }[]): Promise<DeliveryResult[]> {
+  async deliverBatch(parts: { raw: Buffer; parsed?: ParsedMessage; targets: DeliveryTarget[]; options?: DeliveryOptions }[]): Promise<DeliveryResult[]> {
     const plans = await Promise.all(
       parts.map(async (p) => {
-        const base = prepare({ raw: p.raw, internalDate: p.options?.internalDate });
+        const base = prepare({ raw: p.raw, parsed: p.parsed, internalDate: p.options?.internalDate });
         // Lock mailboxes in id order so concurrent deliveries to overlapping sets cannot deadlock.
         const ordered = [...p.targets].sort((a, b) => a.mailboxId - b.mailboxId);
         const threads = new Map<number, bigint | undefined>();
