@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,28 +27,40 @@ function countFiles(dir: string): number {
   return n;
 }
 
+/** A private Postfix started by startPrivatePostfix: its directories, its master, its log. */
+export interface PrivatePostfix {
+  port: number;
+  pid: number;
+  dir: string;
+  conf: string;
+  queue: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
 /**
- * A private Postfix (Debian's package) as the reference MX: its own config_directory,
- * queue_directory and data_directory under a temp dir, loopback only, smtpd on its own port
- * from its own master.cf (no chroot, no systemd), and virtual_mailbox_domains /
- * virtual_mailbox_maps delivering each user into a Maildir. Postfix answers 250 once the
- * queue file is written and fsynced (its durability point), then delivers to the maildir.
+ * A private Postfix (Debian's package) for the benchmarks: its own config_directory,
+ * queue_directory and data_directory under a temp dir, loopback only, smtpd on its own port from
+ * its own master.cf (no chroot, no systemd). `mainCf` adds the lines of one role (MX to maildirs,
+ * relay to sinks) to the shared base; `prepare` writes that role's tables into `conf`.
  */
-export async function startPostfix(opts: { port: number; domain: string; users: string[] }): Promise<PostfixInstance> {
+export async function startPrivatePostfix(opts: {
+  port: number;
+  name: string;
+  mainCf(dirs: { dir: string; conf: string }): string;
+  prepare?(dirs: { dir: string; conf: string }): void;
+  /** most smtp client processes (the relay's outbound concurrency); '-' is Postfix's default */
+  smtpProcessLimit?: number;
+}): Promise<PrivatePostfix> {
   if (!fs.existsSync('/usr/lib/postfix/sbin/master')) throw new Error('postfix is not installed: apt-get install -y postfix');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-postfix-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${opts.name}-`));
   fs.chmodSync(dir, 0o755);
   const conf = path.join(dir, 'conf');
   const queue = path.join(dir, 'queue');
   const data = path.join(dir, 'data');
-  const mail = path.join(dir, 'mail');
-  for (const d of [conf, queue, data, mail]) fs.mkdirSync(d, { recursive: true });
-  const postfixUid = id('-u', 'postfix');
-  const mailUid = id('-u', 'mail');
-  const mailGid = id('-g', 'mail');
-  fs.chownSync(data, postfixUid, id('-g', 'postfix'));
-  fs.chownSync(mail, mailUid, mailGid);
-  fs.writeFileSync(path.join(conf, 'vmailbox'), opts.users.map((u) => `${u} ${u.split('@')[0]}/`).join('\n') + '\n');
+  for (const d of [conf, queue, data]) fs.mkdirSync(d, { recursive: true });
+  fs.chownSync(data, id('-u', 'postfix'), id('-g', 'postfix'));
+  opts.prepare?.({ dir, conf });
   fs.writeFileSync(
     path.join(conf, 'main.cf'),
     `compatibility_level = 3.6
@@ -76,16 +89,7 @@ smtpd_banner = $myhostname ESMTP
 biff = no
 maillog_file_prefixes = ${dir}
 maillog_file = ${dir}/maillog
-message_size_limit = 52428800
-virtual_mailbox_domains = ${opts.domain}
-virtual_mailbox_base = ${mail}
-virtual_mailbox_maps = texthash:${conf}/vmailbox
-virtual_minimum_uid = 1
-virtual_uid_maps = static:${mailUid}
-virtual_gid_maps = static:${mailGid}
-virtual_mailbox_limit = 0
-default_process_limit = 200
-`,
+${opts.mainCf({ dir, conf })}`,
   );
   // Debian's services without chroot (the queue dir here has no copies of /etc files), plus
   // our smtpd on its own loopback port in place of port 25.
@@ -95,6 +99,7 @@ default_process_limit = 200
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 rewrite   unix  -       -       n       -       -       trivial-rewrite
 bounce    unix  -       -       n       -       0       bounce
 defer     unix  -       -       n       -       0       bounce
@@ -103,7 +108,7 @@ verify    unix  -       -       n       -       1       verify
 flush     unix  n       -       n       1000?   0       flush
 proxymap  unix  -       -       n       -       -       proxymap
 proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       n       -       -       smtp
+smtp      unix  -       -       n       -       ${opts.smtpProcessLimit ?? '-'}       smtp
 relay     unix  -       -       n       -       -       smtp
 showq     unix  n       -       n       -       -       showq
 error     unix  -       -       n       -       -       error
@@ -126,7 +131,6 @@ postlog   unix-dgram n  -       n       -       1       postlogd
   master.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   master.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const log = () => (fs.existsSync(path.join(dir, 'maillog')) ? fs.readFileSync(path.join(dir, 'maillog'), 'utf8') : '');
-  const net = await import('node:net');
   for (let i = 0; ; i++) {
     if (master.exitCode !== null) throw new Error(`postfix master exited: ${output}\n${log()}`);
     const up = await new Promise<boolean>((resolve) => {
@@ -145,8 +149,9 @@ postlog   unix-dgram n  -       n       -       1       postlogd
     port: opts.port,
     pid: master.pid!,
     dir,
-    delivered: () => countFiles(mail),
-    queued: () => ['incoming', 'active', 'deferred', 'maildrop'].reduce((n, q) => n + countFiles(path.join(queue, q)), 0),
+    conf,
+    queue,
+    log,
     async stop() {
       if (master.exitCode === null) {
         await new Promise<void>((resolve) => {
@@ -157,5 +162,42 @@ postlog   unix-dgram n  -       n       -       1       postlogd
       }
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The reference MX: virtual_mailbox_domains / virtual_mailbox_maps delivering each user into a
+ * Maildir. Postfix answers 250 once the queue file is written and fsynced (its durability
+ * point), then delivers to the maildir.
+ */
+export async function startPostfix(opts: { port: number; domain: string; users: string[] }): Promise<PostfixInstance> {
+  let mail = '';
+  const postfix = await startPrivatePostfix({
+    port: opts.port,
+    name: 'postfix',
+    prepare({ dir, conf }) {
+      mail = path.join(dir, 'mail');
+      fs.mkdirSync(mail, { recursive: true });
+      fs.chownSync(mail, id('-u', 'mail'), id('-g', 'mail'));
+      fs.writeFileSync(path.join(conf, 'vmailbox'), opts.users.map((u) => `${u} ${u.split('@')[0]}/`).join('\n') + '\n');
+    },
+    mainCf: ({ conf }) => `message_size_limit = 52428800
+virtual_mailbox_domains = ${opts.domain}
+virtual_mailbox_base = ${mail}
+virtual_mailbox_maps = texthash:${conf}/vmailbox
+virtual_minimum_uid = 1
+virtual_uid_maps = static:${id('-u', 'mail')}
+virtual_gid_maps = static:${id('-g', 'mail')}
+virtual_mailbox_limit = 0
+default_process_limit = 200
+`,
+  });
+  return {
+    port: postfix.port,
+    pid: postfix.pid,
+    dir: postfix.dir,
+    delivered: () => countFiles(mail),
+    queued: () => ['incoming', 'active', 'deferred', 'maildrop'].reduce((n, q) => n + countFiles(path.join(postfix.queue, q)), 0),
+    stop: () => postfix.stop(),
   };
 }
