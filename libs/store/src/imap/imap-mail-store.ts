@@ -92,6 +92,10 @@ export class ImapMailStore implements MailStore {
     return this.store.imap.recentCount(mailboxId);
   }
 
+  deletedUsage(mailboxId: number): Promise<{ messages: number; bytes: bigint }> {
+    return this.store.imap.deletedUsage(mailboxId);
+  }
+
   async selectView(
     mailboxId: number,
     claimRecent: boolean,

@@ -268,6 +268,15 @@ export class ImapRepository {
     return row?.n ?? 0;
   }
 
+  /** STATUS DELETED (RFC 9051 6.3.11) and DELETED-STORAGE (RFC 9208 4.3): messages flagged \Deleted and their size. */
+  async deletedUsage(mailboxId: number): Promise<{ messages: number; bytes: bigint }> {
+    const [row] = await this.db.$queryRawUnsafe<{ n: number; bytes: bigint }[]>(
+      `SELECT count(*)::int AS n, COALESCE(sum(size), 0)::bigint AS bytes FROM message WHERE mailbox_id = $1 AND deleted`,
+      mailboxId,
+    );
+    return { messages: row?.n ?? 0, bytes: row?.bytes ?? 0n };
+  }
+
   /**
    * Messages changed or added, and UIDs expunged, after `modseq`; one statement, one snapshot.
    * With `claimAbove` (the last UID a read-write session knows), the \Recent watermark is raised
