@@ -161,6 +161,8 @@ export interface MailStore {
   uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint }>;
   /** Messages no session has claimed as \Recent yet (STATUS RECENT of a mailbox not selected here). */
   recentCount(mailboxId: number): Promise<number>;
+  /** Messages flagged \Deleted and their total size (STATUS DELETED, DELETED-STORAGE). */
+  deletedUsage(mailboxId: number): Promise<{ messages: number; bytes: bigint }>;
   /**
    * `claimAbove`: the caller's last known UID; the \Recent watermark is raised to the highest new
    * UID in the same round trip and `MailboxChanges.recentFrom` says from where (RFC 3501 2.3.2).

@@ -20,7 +20,7 @@ export const appendCommand = {
   name: 'APPEND',
   states: AUTHENTICATED,
   async handler(session, args) {
-    const name = mailboxArg(args);
+    const name = mailboxArg(args, session);
     const items: AppendInput[] = [];
     do {
       const flagNodes = args.optionalList();

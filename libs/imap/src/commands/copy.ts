@@ -13,7 +13,7 @@ import { reportExpunged } from './expunge';
  */
 export async function copyMessages(session: ImapSession, args: ArgReader, byUid: boolean, move: boolean): Promise<CommandResult> {
   const set = args.sequenceSet();
-  const target = mailboxArg(args);
+  const target = mailboxArg(args, session);
   args.end();
   const box = selectedOf(session);
   const uids = messagesFor(box, set, byUid);

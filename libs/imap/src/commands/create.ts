@@ -9,7 +9,7 @@ export const createCommand = {
   name: 'CREATE',
   states: AUTHENTICATED,
   async handler(session, args) {
-    let name = mailboxArg(args);
+    let name = mailboxArg(args, session);
     args.end();
     while (name.endsWith(DELIMITER)) name = name.slice(0, -1);
     if (!name || name.split(DELIMITER).some((p) => p === '')) return no('Invalid mailbox name', 'CANNOT');

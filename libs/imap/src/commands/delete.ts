@@ -11,7 +11,7 @@ export const deleteCommand = {
   name: 'DELETE',
   states: AUTHENTICATED,
   async handler(session, args) {
-    const name = mailboxArg(args);
+    const name = mailboxArg(args, session);
     args.end();
     if (name === 'INBOX') return no('INBOX cannot be deleted', 'CANNOT');
     const box = await session.store.getMailbox(accountOf(session), name);

@@ -1,8 +1,18 @@
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
+import { IMAP4REV2 } from '../server/imap4rev2';
 import { ok } from '../server/session-state';
 
-/** Extensions ENABLE can turn on (QRESYNC implies CONDSTORE, RFC 7162 3.2.3; UTF8=ACCEPT, RFC 6855 3). */
-export const ENABLEABLE = new Set<string>(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
+/**
+ * Extensions ENABLE can turn on, by upper-cased name, with the spelling ENABLED answers in:
+ * CONDSTORE and QRESYNC (RFC 7162 3.2.3: QRESYNC implies CONDSTORE), UTF8=ACCEPT (RFC 6855 3),
+ * IMAP4rev2 (RFC 9051 Appendix A).
+ */
+export const ENABLEABLE = new Map<string, string>([
+  ['CONDSTORE', 'CONDSTORE'],
+  ['QRESYNC', 'QRESYNC'],
+  ['UTF8=ACCEPT', 'UTF8=ACCEPT'],
+  [IMAP4REV2.toUpperCase(), IMAP4REV2],
+]);
 
 /** ENABLE (RFC 5161): unknown capabilities are ignored; the untagged ENABLED lists what was turned on. */
 export const enableCommand = {
@@ -12,8 +22,13 @@ export const enableCommand = {
     const names: string[] = [];
     while (args.remaining > 0) names.push(args.atom('capability').toUpperCase());
     if (names.length === 0) args.atom('capability');
-    const turnedOn = names.filter((n) => ENABLEABLE.has(n) && !session.enabled.has(n));
-    for (const n of turnedOn) session.enabled.add(n);
+    const turnedOn: string[] = [];
+    for (const n of names) {
+      const name = ENABLEABLE.get(n);
+      if (name === undefined || session.enabled.has(name)) continue;
+      session.enabled.add(name);
+      turnedOn.push(name);
+    }
     await session.untagged(`ENABLED${turnedOn.map((n) => ` ${n}`).join('')}`);
     return ok('ENABLE completed');
   },

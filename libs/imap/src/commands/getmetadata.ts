@@ -1,3 +1,4 @@
+import { utf8Names } from '../server/imap4rev2';
 import { parseDepth, MetadataSyntaxError, type MetadataDepth } from '../ext';
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import { entryName, metadataTarget } from '../server/metadata-args';
@@ -55,7 +56,7 @@ export const getmetadataCommand = {
     if (entries.length > 0) {
       const out = new ResponseBuilder().raw('* METADATA ');
       if (resolved.name === '') out.raw('""');
-      else out.mailbox(resolved.name, session.enabled.has('UTF8=ACCEPT'));
+      else out.mailbox(resolved.name, utf8Names(session));
       out.raw(' (');
       entries.forEach((e, i) => {
         if (i > 0) out.raw(' ');

@@ -1,3 +1,4 @@
+import { utf8Names } from '../server/imap4rev2';
 import { ACCOUNT_QUOTA_ROOT, formatQuota, quotaResources } from '../ext';
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import { mailboxArg } from '../server/mailbox-names';
@@ -11,11 +12,11 @@ export const getquotarootCommand = {
   name: 'GETQUOTAROOT',
   states: AUTHENTICATED,
   async handler(session, args) {
-    const name = mailboxArg(args);
+    const name = mailboxArg(args, session);
     args.end();
     const box = await session.store.getMailbox(accountOf(session), name);
     if (!box) return no('Mailbox does not exist', 'NONEXISTENT');
-    await session.write(new ResponseBuilder().raw('* QUOTAROOT ').mailbox(box.name, session.enabled.has('UTF8=ACCEPT')).raw(' ""').end());
+    await session.write(new ResponseBuilder().raw('* QUOTAROOT ').mailbox(box.name, utf8Names(session)).raw(' ""').end());
     await session.untagged(formatQuota(ACCOUNT_QUOTA_ROOT, quotaResources(await accountQuota(session))).slice(2));
     return ok('GETQUOTAROOT completed');
   },

@@ -1,3 +1,4 @@
+import { utf8Names } from '../server/imap4rev2';
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import { DELIMITER, listMatcher, normalizeName } from '../server/mailbox-names';
@@ -8,7 +9,7 @@ import { SyntaxError } from '../protocol/command-reader';
 import { decodeMailboxName } from '../protocol/utf7';
 import { ResponseBuilder } from '../protocol/response-writer';
 import type { MailboxSummary } from '../mail-store';
-import { statusItems, statusLine, statusRecent, type StatusItem } from './status';
+import { statusExtras, statusItems, statusLine, type StatusItem } from './status';
 
 interface ListEntry {
   name: string;
@@ -16,8 +17,8 @@ interface ListEntry {
   attributes: string[];
 }
 
-function decodePattern(text: string): string {
-  return decodeMailboxName(text) ?? text;
+function decodePattern(text: string, utf8: boolean): string {
+  return utf8 ? text : (decodeMailboxName(text) ?? text);
 }
 
 /**
@@ -47,12 +48,23 @@ export function listEntries(boxes: MailboxSummary[]): ListEntry[] {
   });
 }
 
+/** One LIST response line (RFC 3501 7.2.2). */
+function listLine(session: ImapSession, command: string, attributes: readonly string[], name: string): Buffer {
+  return new ResponseBuilder().raw(`* ${command} (${attributes.join(' ')}) "${DELIMITER}" `).mailbox(name, utf8Names(session)).end();
+}
+
+/** The LIST response IMAP4rev2 sends for the mailbox a SELECT/EXAMINE opens (RFC 9051 6.3.2). */
+export async function selectedListLine(session: ImapSession, box: MailboxSummary): Promise<Buffer> {
+  const entry = listEntries(await session.store.listMailboxes(accountOf(session))).find((e) => e.box?.id === box.id);
+  return listLine(session, 'LIST', entry?.attributes ?? ['\\HasNoChildren'], box.name);
+}
+
 /** LIST with LIST-EXTENDED (RFC 5258) selection and return options and LIST-STATUS (RFC 5819). */
 export async function runList(session: ImapSession, args: ArgReader, lsub: boolean) {
   const selection = new Set<string>();
   const firstList = lsub ? undefined : args.optionalList();
   for (const n of firstList ?? []) selection.add(nodeText(n).toUpperCase());
-  const reference = decodePattern(args.string('reference name'));
+  const reference = decodePattern(args.string('reference name'), utf8Names(session));
   const patternNode = args.next('mailbox pattern');
   const patterns = patternNode.kind === 'list' ? patternNode.items.map(nodeText) : [nodeText(patternNode)];
   const returns = new Set<string>();
@@ -79,7 +91,7 @@ export async function runList(session: ImapSession, args: ArgReader, lsub: boole
     await session.untagged(`LIST (\\Noselect) "${DELIMITER}" ""`);
     return ok('LIST completed');
   }
-  const matchers = patterns.map((p) => ({ test: listMatcher(reference, decodePattern(p)), percent: p.endsWith('%') }));
+  const matchers = patterns.map((p) => ({ test: listMatcher(reference, decodePattern(p, utf8Names(session))), percent: p.endsWith('%') }));
   const boxes = await session.store.listMailboxes(accountOf(session));
   const subscribedOnly = lsub || selection.has('SUBSCRIBED');
   const showSubscribed = subscribedOnly || returns.has('SUBSCRIBED');
@@ -92,9 +104,8 @@ export async function runList(session: ImapSession, args: ArgReader, lsub: boole
     let attributes = [...entry.attributes];
     if (lsub) attributes = attributes.filter((a) => a === '\\Noselect');
     if (showSubscribed && entry.box?.subscribed && !lsub) attributes.push('\\Subscribed');
-    const line = new ResponseBuilder().raw(`* ${command} (${attributes.join(' ')}) "${DELIMITER}" `).mailbox(name, session.enabled.has('UTF8=ACCEPT')).end();
-    await session.write(line);
-    if (statusWanted && entry.box) await session.write(statusLine(session, entry.box, statusWanted, await statusRecent(session, entry.box, statusWanted)));
+    await session.write(listLine(session, command, attributes, name));
+    if (statusWanted && entry.box) await session.write(statusLine(session, entry.box, statusWanted, await statusExtras(session, entry.box, statusWanted)));
   }
   return ok(`${command} completed`);
 }

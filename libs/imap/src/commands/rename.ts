@@ -11,8 +11,8 @@ export const renameCommand = {
   name: 'RENAME',
   states: AUTHENTICATED,
   async handler(session, args) {
-    const from = mailboxArg(args);
-    let to = mailboxArg(args);
+    const from = mailboxArg(args, session);
+    let to = mailboxArg(args, session);
     args.end();
     while (to.endsWith(DELIMITER)) to = to.slice(0, -1);
     const accountId = accountOf(session);

@@ -3,6 +3,8 @@ import type { ImapSession } from '../server/imap-session';
 import type { SelectedMailbox } from '../server/selected-mailbox';
 import { highestModseqOf, parseModseq, usesModseq } from '../server/condstore';
 import { answerEsearch, takeReturnOptions } from '../server/search-return';
+import { rev2Enabled } from '../server/imap4rev2';
+import { parseSearchReturnOptions } from '../ext';
 import { selectedOf } from '../server/session-helpers';
 import { toRanges } from '../ext/sequence-set';
 import { isObjectId, parseObjectId } from '../ext/objectid';
@@ -204,7 +206,8 @@ export async function search(session: ImapSession, args: ArgReader, byUid: boole
   const returnList = nodes[0]?.kind === 'atom' && nodes[0].value.toUpperCase() === 'RETURN' && nodes[1]?.kind === 'list' ? nodes[1].items : [];
   const saves = returnList.some((n) => n.kind === 'atom' && n.value.toUpperCase() === 'SAVE');
   try {
-    const options = takeReturnOptions(nodes);
+    // RFC 9051 6.4.4: an IMAP4rev2 session always gets ESEARCH; a plain SEARCH is RETURN (ALL).
+    const options = takeReturnOptions(nodes) ?? (rev2Enabled(session) ? parseSearchReturnOptions([]) : undefined);
     const matched = await matchingUids(session, box, nodes);
     if ('status' in matched) {
       if (saves) box.saved.clear();

@@ -7,12 +7,14 @@ import { qresyncEnabled } from '../server/condstore';
 import { mailboxObjectId } from '../ext/objectid';
 import { parseSelectParams, reportQresync } from '../server/qresync-select';
 import type { ArgReader } from '../protocol/arguments';
+import { rev2Enabled } from '../server/imap4rev2';
+import { selectedListLine } from './list';
 
 export const SYSTEM_FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 
 /** SELECT and EXAMINE (RFC 3501 6.3.1-2): a failed SELECT leaves no mailbox selected. */
 export async function selectMailbox(session: ImapSession, args: ArgReader, readOnly: boolean): Promise<CommandResult> {
-  const name = mailboxArg(args);
+  const name = mailboxArg(args, session);
   const params = parseSelectParams(args.optionalList());
   args.end();
   if (session.state.kind === 'not-authenticated' || session.state.kind === 'logout') return no('Not logged in');
@@ -22,21 +24,30 @@ export async function selectMailbox(session: ImapSession, args: ArgReader, readO
   const user = session.state.user;
   const wasSelected = session.state.kind === 'selected';
   session.deselect();
+  const rev2 = rev2Enabled(session);
   // RFC 7162 3.2.11: [CLOSED] marks where the previous mailbox's responses end; sent once the
-  // client enabled QRESYNC (as Dovecot does), since older clients do not expect it.
-  if (wasSelected && qresyncEnabled(session)) await session.untagged('OK [CLOSED] Previous mailbox closed');
+  // client enabled QRESYNC (as Dovecot does), since older clients do not expect it, and always
+  // in IMAP4rev2 (RFC 9051 6.3.2).
+  if (wasSelected && (qresyncEnabled(session) || rev2)) await session.untagged('OK [CLOSED] Previous mailbox closed');
   const summary = await session.store.getMailbox(user.accountId, name);
   if (!summary) return no(`Mailbox does not exist`, 'NONEXISTENT');
-  const mailbox = await openMailbox(session.store, summary, readOnly);
+  // An IMAP4rev2 session has no \Recent (RFC 9051 Appendix E 12): it claims nothing, so the
+  // messages stay \Recent for an IMAP4rev1 session that selects the mailbox later.
+  const mailbox = await openMailbox(session.store, summary, readOnly, !readOnly && !rev2);
   session.select(mailbox, user);
   await session.untagged(`FLAGS (${SYSTEM_FLAGS})`);
   await session.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${SYSTEM_FLAGS} \\*`})] Flags permitted`);
   await session.untagged(`${mailbox.exists} EXISTS`);
-  // RFC 3501 6.3.1/7.3.2: the messages this SELECT claimed (EXAMINE claims none, 6.3.2).
-  await session.untagged(`${mailbox.recent.size} RECENT`);
-  const firstUnseen = mailbox.firstUnseenUid;
-  const unseenSeq = firstUnseen === null ? 0 : mailbox.seqOf(firstUnseen);
-  if (unseenSeq > 0) await session.untagged(`OK [UNSEEN ${unseenSeq}] First unseen`);
+  if (rev2) {
+    // RFC 9051 6.3.2: the mailbox's LIST response, with accurate attributes.
+    await session.write(await selectedListLine(session, summary));
+  } else {
+    // RFC 3501 6.3.1/7.3.2: the messages this SELECT claimed (EXAMINE claims none, 6.3.2).
+    await session.untagged(`${mailbox.recent.size} RECENT`);
+    const firstUnseen = mailbox.firstUnseenUid;
+    const unseenSeq = firstUnseen === null ? 0 : mailbox.seqOf(firstUnseen);
+    if (unseenSeq > 0) await session.untagged(`OK [UNSEEN ${unseenSeq}] First unseen`);
+  }
   await session.untagged(`OK [UIDVALIDITY ${summary.uidValidity}] UIDs valid`);
   await session.untagged(`OK [UIDNEXT ${Math.max(summary.uidNext, mailbox.lastUid + 1)}] Predicted next UID`);
   // RFC 7162 3.1.2.1: every successful SELECT/EXAMINE reports the mailbox's HIGHESTMODSEQ.

@@ -6,7 +6,7 @@ import type { ImapSession } from '../server/imap-session';
 import type { ArgReader } from '../protocol/arguments';
 
 export async function setSubscription(session: ImapSession, args: ArgReader, subscribed: boolean) {
-  const name = mailboxArg(args);
+  const name = mailboxArg(args, session);
   args.end();
   const box = await session.store.getMailbox(accountOf(session), name);
   if (!box) return no('Mailbox does not exist', 'NONEXISTENT');

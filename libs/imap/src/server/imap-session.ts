@@ -13,6 +13,7 @@ import type { SelectedMailbox } from './selected-mailbox';
 import { EXTENSION_CAPABILITIES } from './ext-capabilities';
 import { condstoreEnabled, qresyncEnabled } from './condstore';
 import { formatVanished } from '../ext/qresync';
+import { rev2Enabled } from './imap4rev2';
 import { startDeflate, type DeflateStream } from '../ext/compress';
 
 export interface SessionServer {
@@ -25,6 +26,8 @@ export interface SessionServer {
 
 const BASE_CAPABILITIES = [
   'IMAP4rev1',
+  // RFC 9051 Appendix A: both revisions; a session is rev2 once it sends ENABLE IMAP4rev2.
+  'IMAP4rev2',
   'LITERAL+',
   'SASL-IR',
   'ID',
@@ -376,7 +379,8 @@ export class ImapSession {
     box.dirty = false;
     let changes;
     try {
-      changes = await this.store.changesSince(box.id, box.knownModseq, box.readOnly ? undefined : box.lastUid);
+      // An IMAP4rev2 session claims no \Recent (RFC 9051 Appendix E 12).
+      changes = await this.store.changesSince(box.id, box.knownModseq, box.readOnly || rev2Enabled(this) ? undefined : box.lastUid);
     } catch (error) {
       // The selected mailbox was deleted (or renamed away and deleted) by another session.
       if (error instanceof MailStoreError && error.code === 'not_found') {
@@ -421,7 +425,8 @@ export class ImapSession {
     // New messages are \Recent here only if no other session claimed them first (RFC 3501 2.3.2).
     if (added > 0) {
       if (changes.recentFrom !== undefined && changes.recentFrom !== null) box.recent.addRange(changes.recentFrom + 1, box.lastUid);
-      lines.push(`${box.exists} EXISTS`, `${box.recent.size} RECENT`);
+      lines.push(`${box.exists} EXISTS`);
+      if (!rev2Enabled(this)) lines.push(`${box.recent.size} RECENT`);
     }
     lines.push(...flagLines);
     if (changes.highestModseq > box.knownModseq) box.knownModseq = changes.highestModseq;

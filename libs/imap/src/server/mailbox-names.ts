@@ -1,6 +1,8 @@
 import { SyntaxError } from '../protocol/command-reader';
 import type { ArgReader } from '../protocol/arguments';
 import { decodeMailboxName } from '../protocol/utf7';
+import type { ImapSession } from './imap-session';
+import { utf8Names } from './imap4rev2';
 
 export const DELIMITER = '/';
 
@@ -11,13 +13,21 @@ export function normalizeName(name: string): string {
   return parts.join(DELIMITER);
 }
 
-/** A mailbox argument: modified UTF-7 decoded (RFC 3501 5.1.3), INBOX normalised. */
-export function mailboxArg(args: ArgReader): string {
-  const raw = args.string('mailbox name');
-  // RFC 6855 3: after ENABLE UTF8=ACCEPT names come as UTF-8; one with non-ASCII characters
-  // cannot be modified UTF-7, so it is taken as UTF-8 (controls are still refused).
-  const decoded = decodeMailboxName(raw) ?? (/[^\x00-\x7f]/.test(raw) && !/[\x00-\x1f\x7f]/.test(raw) ? raw : null);
-  if (decoded === null) throw new SyntaxError('Mailbox name is not valid modified UTF-7');
+/**
+ * A mailbox name as the client sent it, decoded. Modified UTF-7 (RFC 3501 5.1.3) for IMAP4rev1
+ * clients; once names travel as UTF-8 (RFC 6855 3, RFC 9051 5.1) the name is taken as it is, so
+ * "R&D" is R&D and not a broken modified UTF-7 run. Null when it cannot be a name.
+ */
+export function decodeNameArg(raw: string, utf8: boolean): string | null {
+  if (utf8) return /[\x00-\x1f\x7f]/.test(raw) ? null : raw;
+  // An IMAP4rev1 client that sends non-ASCII (a Python script, say) means UTF-8: it cannot be modified UTF-7.
+  return decodeMailboxName(raw) ?? (/[^\x00-\x7f]/.test(raw) && !/[\x00-\x1f\x7f]/.test(raw) ? raw : null);
+}
+
+/** A mailbox argument, decoded for the session (see decodeNameArg), INBOX normalised. */
+export function mailboxArg(args: ArgReader, session: ImapSession): string {
+  const decoded = decodeNameArg(args.string('mailbox name'), utf8Names(session));
+  if (decoded === null) throw new SyntaxError(utf8Names(session) ? 'Mailbox name holds control characters' : 'Mailbox name is not valid modified UTF-7');
   return normalizeName(decoded);
 }
 

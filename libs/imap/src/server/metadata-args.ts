@@ -1,10 +1,10 @@
 import { MetadataSyntaxError, normalizeEntryName } from '../ext';
 import { SyntaxError } from '../protocol/command-reader';
-import { decodeMailboxName } from '../protocol/utf7';
+import { utf8Names } from './imap4rev2';
 import type { ArgReader } from '../protocol/arguments';
 import type { MetadataTarget } from '../mail-store';
 import type { ImapSession } from './imap-session';
-import { normalizeName } from './mailbox-names';
+import { decodeNameArg, normalizeName } from './mailbox-names';
 import { accountOf } from './session-helpers';
 
 /** An entry name as RFC 5464 3.2 allows it (BAD otherwise), lower-cased. */
@@ -25,8 +25,8 @@ export async function metadataTarget(session: ImapSession, args: ArgReader): Pro
   const raw = args.string('mailbox name');
   const accountId = accountOf(session);
   if (raw === '') return { target: { accountId, mailboxId: null }, name: '' };
-  const decoded = decodeMailboxName(raw);
-  if (decoded === null) throw new SyntaxError('Mailbox name is not valid modified UTF-7');
+  const decoded = decodeNameArg(raw, utf8Names(session));
+  if (decoded === null) throw new SyntaxError('Mailbox name is not valid');
   const box = await session.store.getMailbox(accountId, normalizeName(decoded));
   return box ? { target: { accountId, mailboxId: box.id }, name: box.name } : null;
 }

@@ -211,8 +211,8 @@ export class SelectedMailbox {
 }
 
 /** Reads the state a SELECT starts from. */
-export async function openMailbox(store: MailStore, summary: MailboxSummary, readOnly: boolean): Promise<SelectedMailbox> {
-  const view = await store.selectView(summary.id, !readOnly);
+export async function openMailbox(store: MailStore, summary: MailboxSummary, readOnly: boolean, claimRecent: boolean): Promise<SelectedMailbox> {
+  const view = await store.selectView(summary.id, claimRecent);
   const box = new SelectedMailbox(summary, readOnly, view.uids, view.highestModseq);
   box.firstUnseenUid = view.firstUnseenUid;
   if (view.recentFrom !== null && box.exists > 0) box.recent.addRange(view.recentFrom + 1, box.lastUid);
