@@ -2,6 +2,7 @@ import { MailStoreError, MetadataLimitError, type MetadataTarget, type AppendInp
 import type { ChangeFeed } from '../change-feed';
 import { StoreError } from '../errors';
 import { MetadataError } from '../repositories/imap-metadata.repository';
+import type { InsertLimits } from '../repositories/message.repository';
 import type { MailboxInfo } from '../repositories/mailbox.repository';
 import type { Store } from '../store';
 
@@ -32,12 +33,26 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
 
 const gone = (id: number) => new MailStoreError('not_found', `mailbox ${id} no longer exists`);
 
+export interface ImapMailStoreOptions {
+  /**
+   * QUOTA MESSAGE limit per account (RFC 9208 5.2, MAILSTEAD_IMAP_MESSAGE_QUOTA); 0 or unset:
+   * none. The store enforces it atomically on APPEND, MULTIAPPEND and COPY (MOVE leaves the
+   * count as it is); ImapServer's own `messageQuota` option reports it and pre-checks APPEND.
+   */
+  messageQuota?: number;
+}
+
 /** The IMAP server's MailStore on Postgres: the shared repositories plus the IMAP queries, and the change feed for live updates. */
 export class ImapMailStore implements MailStore {
+  private readonly limits: InsertLimits;
+
   constructor(
     private readonly store: Store,
     private readonly feed: ChangeFeed | undefined,
-  ) {}
+    options: ImapMailStoreOptions = {},
+  ) {
+    this.limits = { messageLimit: options.messageQuota ?? 0 };
+  }
 
   /** UIDVALIDITY per mailbox id: fixed for a mailbox's lifetime (a recreated mailbox has a new id). */
   private readonly uidValidities = new Map<number, number>();
@@ -125,7 +140,7 @@ export class ImapMailStore implements MailStore {
 
   append(mailboxId: number, item: AppendInput): Promise<{ uid: number; uidValidity: number }> {
     return mapped(async () => {
-      const [stored] = await this.store.messages.append(mailboxId, [{ raw: item.raw, flags: item.flags, internalDate: item.internalDate }]);
+      const [stored] = await this.store.messages.append(mailboxId, [{ raw: item.raw, flags: item.flags, internalDate: item.internalDate }], this.limits);
       return { uid: stored!.uid, uidValidity: await this.uidValidityOf(mailboxId) };
     });
   }
@@ -162,6 +177,7 @@ export class ImapMailStore implements MailStore {
       const stored = await this.store.messages.append(
         mailboxId,
         items.map((item) => ({ raw: item.raw, flags: item.flags, internalDate: item.internalDate })),
+        this.limits,
       );
       const box = await this.store.mailboxes.findById(mailboxId);
       return { uids: stored.map((m) => m.uid), uidValidity: box?.uidValidity ?? 0 };
@@ -219,7 +235,7 @@ export class ImapMailStore implements MailStore {
   }
 
   copy(fromMailboxId: number, uids: number[], toMailboxId: number, move: boolean): Promise<{ uidValidity: number; pairs: [number, number][] }> {
-    return mapped(() => this.store.messages.copy(fromMailboxId, uids, toMailboxId, move));
+    return mapped(() => this.store.messages.copy(fromMailboxId, uids, toMailboxId, move, this.limits));
   }
 
   search(mailboxId: number, key: SearchKey): Promise<number[]> {

@@ -43,6 +43,16 @@ export interface AppendItem {
   parsed?: ParsedMessage;
 }
 
+/**
+ * Account-wide limits an insert is checked against in the same statement as the storage quota
+ * (account.quota_bytes). They come from the caller because they are configuration, not data:
+ * the IMAP role passes MAILSTEAD_IMAP_MESSAGE_QUOTA through ImapMailStore.
+ */
+export interface InsertLimits {
+  /** QUOTA MESSAGE (RFC 9208 5.2): most messages the account may hold in all its mailboxes; 0 or unset = no limit. */
+  messageLimit?: number;
+}
+
 export interface DeliveryTarget {
   mailboxId: number;
   flags?: readonly string[];
@@ -171,6 +181,15 @@ const INSERT_BLOB = 'INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CO
  *   concurrent writers in any process never share a UID;
  * - over quota, `charged` is empty and so is everything after it: the statement changes
  *   nothing and answers charged = false (the caller rolls back a larger transaction);
+ * - with a message limit ($7 > 0) the account's message count (the sum of its mailboxes'
+ *   message_count) + $2 must stay within it. That sum is read from the statement's snapshot,
+ *   which can be older than the account row the UPDATE charges: under READ COMMITTED Postgres
+ *   rechecks the WHERE on the newest account row (after waiting for its writer, if any), but
+ *   the sub-selects still read the snapshot. Every writer that adds messages charges the account
+ *   row before it commits, so when the newest account row is the one the snapshot sees (same
+ *   xmin), nothing was committed since and the sum is exact; when it is not, the statement
+ *   refuses (charged = false) and insertMessages runs it again behind LOCK_ACCOUNT, where it is
+ *   exact. Without a limit the CASE skips both sub-selects;
  * - the blob is inserted in the same statement, so a single-mailbox delivery is one statement
  *   and commits as such (the foreign key from message to blob is checked at its end);
  * - NOTIFY is transactional and reaches listeners only at COMMIT. Its payload is
@@ -179,18 +198,22 @@ const INSERT_BLOB = 'INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CO
  *   Postgres' cost per delivery. It is filled later, as Dovecot indexes lazily: by the worker's
  *   periodic filler, and by a webmail search before it reads the vectors (search-index.repository.ts).
  * Parameters: $1 mailbox, $2 count, $3 unseen, $4 bytes, $5 rows as JSON, $6 NOTIFY channel,
- * [$7 blob id, $8 blob size, $9 blob bytes].
+ * $7 message limit (0 = none), [$8 blob id, $9 blob size, $10 blob bytes].
  */
 function insertMessagesSql(withBlob: boolean): string {
   return `WITH locked AS (SELECT id, account_id FROM mailbox WHERE id = $1 FOR UPDATE),
   charged AS (
     UPDATE account a SET used_bytes = a.used_bytes + $4 FROM locked
-    WHERE a.id = locked.account_id AND (a.quota_bytes = 0 OR a.used_bytes + $4 <= a.quota_bytes) RETURNING a.id),
+    WHERE a.id = locked.account_id AND (a.quota_bytes = 0 OR a.used_bytes + $4 <= a.quota_bytes)
+      AND CASE WHEN $7::int = 0 THEN true
+        ELSE a.xmin = (SELECT s.xmin FROM account s WHERE s.id = locked.account_id)
+          AND (SELECT COALESCE(sum(b.message_count), 0) FROM mailbox b WHERE b.account_id = locked.account_id) + $2 <= $7::int END
+    RETURNING a.id),
   box AS (
     UPDATE mailbox m SET uid_next = m.uid_next + $2, highest_modseq = m.highest_modseq + 1,
       message_count = m.message_count + $2, unseen_count = m.unseen_count + $3, total_size = m.total_size + $4
     FROM charged WHERE m.id = $1 RETURNING m.uid_next - $2 AS first_uid, m.highest_modseq AS modseq),${withBlob ? `
-  blob_row AS (INSERT INTO blob (id, size, data) SELECT $7::text, $8::int, $9::bytea FROM box ON CONFLICT (id) DO NOTHING),` : ''}
+  blob_row AS (INSERT INTO blob (id, size, data) SELECT $8::text, $9::int, $10::bytea FROM box ON CONFLICT (id) DO NOTHING),` : ''}
   item AS (
     SELECT * FROM jsonb_to_recordset($5::jsonb) AS x(i int, thread_id bigint, seen boolean, answered boolean, flagged boolean,
       deleted boolean, draft boolean, keywords text[], internal_date timestamptz, size int, blob_id text, subject text,
@@ -219,12 +242,25 @@ function insertMessagesSql(withBlob: boolean): string {
 const INSERT_MESSAGES = { name: 'mailstead_insert_messages', text: insertMessagesSql(false) };
 const INSERT_MESSAGES_WITH_BLOB = { name: 'mailstead_insert_messages_blob', text: insertMessagesSql(true) };
 
+/**
+ * Locks the mailbox, then its account (the order every writer uses), until COMMIT. An insert
+ * statement that starts after this reads a snapshot in which no other writer can have a newer
+ * account row, so its message-count check is exact (see insertMessagesSql).
+ */
+const LOCK_ACCOUNT = {
+  name: 'mailstead_lock_mailbox_account',
+  text: `WITH box AS (SELECT account_id FROM mailbox WHERE id = $1 FOR UPDATE)
+  SELECT a.id FROM account a WHERE a.id = (SELECT account_id FROM box) FOR UPDATE OF a`,
+};
+
 interface MailboxInsert {
   mailboxId: number;
   prepared: Prepared[];
   /** the blob goes in with the rows (the first statement that needs it) */
   blob: Prepared | null;
   threads: (bigint | undefined)[];
+  /** InsertLimits.messageLimit, 0 = none */
+  messageLimit: number;
 }
 
 export class MessageRepository {
@@ -237,17 +273,25 @@ export class MessageRepository {
   /**
    * Appends messages to one mailbox atomically (MULTIAPPEND): all get consecutive UIDs and
    * one new MODSEQ, or none is stored. UIDs come from the mailbox row, locked by the UPDATE,
-   * so concurrent writers in any process never share a UID.
+   * so concurrent writers in any process never share a UID. Over the account's storage quota
+   * or `limits.messageLimit` (counted over all its mailboxes, concurrent writers included)
+   * nothing is stored and it throws StoreError('over_quota').
    */
-  async append(mailboxId: number, items: AppendItem[]): Promise<AppendedMessage[]> {
+  async append(mailboxId: number, items: AppendItem[], limits: InsertLimits = {}): Promise<AppendedMessage[]> {
     const prepared = items.map(prepare);
     if (prepared.length === 0) return [];
     const blobs = [...new Map(prepared.map((p) => [p.blobId, p])).values()];
-    const insert: MailboxInsert = { mailboxId, prepared, blob: blobs.length === 1 ? blobs[0]! : null, threads: await this.threadsOf(this.pool, mailboxId, prepared) };
+    const insert: MailboxInsert = {
+      mailboxId,
+      prepared,
+      blob: blobs.length === 1 ? blobs[0]! : null,
+      threads: await this.threadsOf(this.pool, mailboxId, prepared),
+      messageLimit: limits.messageLimit ?? 0,
+    };
     if (insert.blob) return this.insertMessages(this.pool, insert);
     return inTransaction(this.pool, async (sql) => {
       for (const blob of blobs) await sql.query(INSERT_BLOB, [blob.blobId, blob.raw.length, blob.raw]);
-      return this.insertMessages(sql, insert);
+      return this.insertMessages(sql, insert, true);
     });
   }
 
@@ -271,6 +315,14 @@ export class MessageRepository {
    * together, see insertMessagesSql) and one per outbound row, between BEGIN and COMMIT; a
    * delivery that is a single statement (one mailbox, no remote recipients) runs as that one
    * statement, which is its own transaction: the result arrives after its COMMIT.
+   *
+   * No message-count limit here: MAILSTEAD_IMAP_MESSAGE_QUOTA is enforced on IMAP APPEND and
+   * COPY only, so SMTP deliveries may take an account past it (GETQUOTA then shows usage above
+   * the limit). Dovecot refuses deliveries over a message quota too, but doing that the way
+   * the storage quota is done needs the count per recipient at RCPT time (recipient resolution)
+   * and list members over it skipped rather than failing the whole post; this all-or-nothing
+   * batch alone would answer 452 for every recipient when one is full. insertMessages already
+   * takes the limit, so it is a per-part option away once the SMTP side checks it.
    */
   async deliverBatch(parts: { raw: Buffer; parsed?: ParsedMessage; targets: DeliveryTarget[]; options?: DeliveryOptions }[]): Promise<DeliveryResult[]> {
     const plans = await Promise.all(
@@ -291,7 +343,8 @@ export class MessageRepository {
         const stored: AppendedMessage[] = [];
         for (const target of ordered) {
           const blob = blobsWritten.has(base.blobId) ? null : base;
-          stored.push(...(await this.insertMessages(sql, { mailboxId: target.mailboxId, prepared: [{ ...base, flags: parseFlags(target.flags ?? []) }], blob, threads: [threads.get(target.mailboxId)] })));
+          const prepared = [{ ...base, flags: parseFlags(target.flags ?? []) }];
+          stored.push(...(await this.insertMessages(sql, { mailboxId: target.mailboxId, prepared, blob, threads: [threads.get(target.mailboxId)], messageLimit: 0 })));
           blobsWritten.add(base.blobId);
         }
         const outbound = part.options?.outbound;
@@ -325,9 +378,14 @@ export class MessageRepository {
     return statements === 1 ? run(this.pool) : inTransaction(this.pool, run);
   }
 
-  /** One INSERT_MESSAGES statement; throws over_quota (nothing changed) when the account is full. */
-  private async insertMessages(sql: Sql | pg.Pool, insert: MailboxInsert): Promise<AppendedMessage[]> {
-    const { mailboxId, prepared, blob, threads } = insert;
+  /**
+   * One INSERT_MESSAGES statement; throws over_quota (nothing changed) when the account is full.
+   * With a message limit, a refusal may only mean the count was stale (see insertMessagesSql):
+   * the statement then runs once more behind LOCK_ACCOUNT (in a transaction of its own unless
+   * `sql` already is one), and that answer is final. Uncontended appends stay one statement.
+   */
+  private async insertMessages(sql: Sql | pg.Pool, insert: MailboxInsert, inTx = false): Promise<AppendedMessage[]> {
+    const { mailboxId, prepared, blob, threads, messageLimit } = insert;
     const totalSize = prepared.reduce((n, p) => n + p.raw.length, 0);
     const unseen = prepared.filter((p) => !p.flags.seen).length;
     const items = prepared.map((p, i) => {
@@ -360,14 +418,25 @@ export class MessageRepository {
         body_structure: m.body,
       };
     });
-    const values: unknown[] = [mailboxId, prepared.length, unseen, totalSize, pgJson(items), CHANGE_CHANNEL];
+    const values: unknown[] = [mailboxId, prepared.length, unseen, totalSize, pgJson(items), CHANGE_CHANNEL, messageLimit];
     if (blob) values.push(blob.blobId, blob.raw.length, blob.raw);
-    const { rows } = await sql.query<{ account_id: number; modseq: string | null; charged: boolean; rows: [string, number][] | null }>({
-      ...(blob ? INSERT_MESSAGES_WITH_BLOB : INSERT_MESSAGES),
-      values,
-    });
-    const box = rows[0];
-    if (!box) throw notFound(`mailbox ${mailboxId}`);
+    const attempt = async (on: Sql | pg.Pool) => {
+      const { rows } = await on.query<{ account_id: number; modseq: string | null; charged: boolean; rows: [string, number][] | null }>({
+        ...(blob ? INSERT_MESSAGES_WITH_BLOB : INSERT_MESSAGES),
+        values,
+      });
+      const row = rows[0];
+      if (!row) throw notFound(`mailbox ${mailboxId}`);
+      return row;
+    };
+    let box = await attempt(sql);
+    if (!box.charged && messageLimit > 0) {
+      const locked = async (on: Sql) => {
+        await on.query({ ...LOCK_ACCOUNT, values: [mailboxId] });
+        return attempt(on);
+      };
+      box = inTx ? await locked(sql) : await inTransaction(this.pool, locked);
+    }
     if (!box.charged || box.modseq === null) throw new StoreError('over_quota', 'mailbox quota exceeded');
     const modseq = BigInt(box.modseq);
     return (box.rows ?? []).map(([id, uid]) => ({ id: BigInt(id), mailboxId, uid, modseq }));
@@ -484,8 +553,17 @@ export class MessageRepository {
   /**
    * Copies messages to another mailbox of the same account (or moves them, removing the
    * sources in the same transaction). Returns source -> destination UID pairs (UIDPLUS COPYUID).
+   * A copy over the storage quota or `limits.messageLimit` throws over_quota; a move changes
+   * neither the account's size nor its message count, so neither limit refuses it.
    */
-  async copy(fromMailboxId: number, uids: number[], toMailboxId: number, move = false): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+  async copy(
+    fromMailboxId: number,
+    uids: number[],
+    toMailboxId: number,
+    move = false,
+    limits: InsertLimits = {},
+  ): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+    const messageLimit = limits.messageLimit ?? 0;
     return this.db.$transaction(
       async (tx) => {
         const [from, to] = await Promise.all([
@@ -517,6 +595,16 @@ export class MessageRepository {
             size,
           );
           if (quota.length === 0) throw new StoreError('over_quota', 'mailbox quota exceeded');
+          if (messageLimit > 0) {
+            // A statement of its own, so its snapshot is taken while this transaction holds the
+            // account row that every writer adding messages charges before it commits: the sum
+            // is exact, this copy's rows (the destination's counter above) included.
+            const [count] = await tx.$queryRawUnsafe<{ n: number }[]>(
+              'SELECT COALESCE(sum(message_count), 0)::int AS n FROM mailbox WHERE account_id = $1',
+              to.accountId,
+            );
+            if ((count?.n ?? 0) > messageLimit) throw new StoreError('over_quota', 'message quota exceeded');
+          }
         }
         const sourceUids = rows.map((r) => r.uid);
         // The search columns are copied as they are: a NULL search_vector (not indexed yet) stays

@@ -39,7 +39,8 @@ class ImapRole implements OnApplicationBootstrap, OnApplicationShutdown {
     this.registry.set('imap', { state: 'starting' });
     const server = new ImapServer({
       hostname: this.config.hostname,
-      store: new ImapMailStore(this.store, this.changeFeed),
+      // the same limit twice: the server reports it (GETQUOTA) and pre-checks APPEND, the store enforces it atomically
+      store: new ImapMailStore(this.store, this.changeFeed, { messageQuota: imap.messageQuota }),
       authenticator: imapAuthenticator(this.authenticator),
       tls: { cert: this.tls.cert, key: this.tls.key },
       insecureAuth: this.config.auth.insecure,
