@@ -4,6 +4,7 @@ export {
   MailStoreError,
   MetadataLimitError,
   type MetadataTarget,
+  type AccountChange,
   type AppendInput,
   type FetchField,
   type ImapAuthenticator,

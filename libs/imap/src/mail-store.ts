@@ -48,6 +48,13 @@ export interface MailboxChanges {
   recentFrom?: number | null;
 }
 
+/** One change to one of an account's mailboxes, as the change feed announces it. */
+export interface AccountChange {
+  mailboxId: number;
+  /** `mailbox`: created, renamed, deleted or (un)subscribed */
+  kind: 'append' | 'flags' | 'expunge' | 'mailbox';
+}
+
 /** SEARCH keys after the session resolved sequence numbers and \Recent to UIDs. */
 export type SearchKey =
   | { type: 'all' }
@@ -233,6 +240,11 @@ export interface MailStore {
    * when known (none after the feed reconnected); returns the unsubscribe.
    */
   watch(mailboxId: number, onChange: (modseq?: bigint) => void): () => void;
+  /**
+   * Calls `onChange` for every change to any of the account's mailboxes (in any process);
+   * with null after the feed reconnected (changes may have been missed). Returns the unsubscribe.
+   */
+  watchAccount(accountId: number, onChange: (change: AccountChange | null) => void): () => void;
 }
 
 /** Checks credentials (throttled); the server never sees accounts beyond this. */

@@ -24,6 +24,7 @@ import { lsubCommand } from './lsub';
 import { moveCommand, uidMoveCommand } from './move';
 import { namespaceCommand } from './namespace';
 import { noopCommand } from './noop';
+import { notifyCommand } from './notify';
 import { renameCommand } from './rename';
 import { searchCommand, uidSearchCommand } from './search';
 import { selectCommand } from './select';
@@ -46,7 +47,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   storeCommand, uidStoreCommand, copyCommand, uidCopyCommand, moveCommand, uidMoveCommand,
   idleCommand, namespaceCommand, idCommand, enableCommand,
   sortCommand, uidSortCommand, threadCommand, uidThreadCommand, getquotaCommand, getquotarootCommand,
-  compressCommand, getmetadataCommand, setmetadataCommand,
+  compressCommand, getmetadataCommand, setmetadataCommand, notifyCommand,
 ];
 
 /** The commands every IMAP4rev1 server with our capabilities must answer; start-up fails if one is missing. */

@@ -14,6 +14,7 @@ import { EXTENSION_CAPABILITIES } from './ext-capabilities';
 import { condstoreEnabled, qresyncEnabled } from './condstore';
 import { formatVanished } from '../ext/qresync';
 import { rev2Enabled } from './imap4rev2';
+import type { NotifyWatch } from './notify-watch';
 import { startDeflate, type DeflateStream } from '../ext/compress';
 
 export interface SessionServer {
@@ -80,6 +81,10 @@ export class ImapSession {
   private deflate: DeflateStream | undefined;
   /** called when the selected mailbox changes (IDLE pushes updates at once) */
   changeListener: (() => void) | undefined;
+  /** what NOTIFY SET (RFC 5465) watches; undefined after NOTIFY NONE or before any NOTIFY */
+  private notifyWatch: NotifyWatch | undefined;
+  private notifyDue = false;
+  private notifying: Promise<void> = Promise.resolve();
 
   private socket: net.Socket;
   private reader: CommandReader;
@@ -190,10 +195,15 @@ export class ImapSession {
     if (this.processing) return;
     this.processing = true;
     try {
-      while (this.queue.length > 0 && !this.closed) {
-        const event = this.queue.shift()!;
-        await this.handleEvent(event);
-        if (this.queue.length < 4 && queuedBytes(this.queue) < this.limits.maxLiteralSize && this.io.isPaused()) this.io.resume();
+      while (!this.closed) {
+        const event = this.queue.shift();
+        if (event) {
+          await this.handleEvent(event);
+          if (this.queue.length < 4 && queuedBytes(this.queue) < this.limits.maxLiteralSize && this.io.isPaused()) this.io.resume();
+        } else if (this.notifyDue) {
+          // NOTIFY: between commands is a safe place for unsolicited responses.
+          await this.pushNotifications();
+        } else break;
       }
     } catch (error) {
       this.log?.warn({ session: this.id, err: String(error) }, 'imap session failed');
@@ -336,6 +346,30 @@ export class ImapSession {
       this.reader.expectLine();
       if (this.io.isPaused()) this.io.resume();
     });
+  }
+
+  /** NOTIFY SET / NOTIFY NONE: replaces what the session watches. */
+  setNotify(watch: NotifyWatch | undefined): void {
+    this.notifyWatch?.stop();
+    this.notifyWatch = watch;
+    this.notifyDue = false;
+  }
+
+  /** NotifyWatch has something to say: at once while IDLE, else once no command is running. */
+  requestNotifications(): void {
+    this.notifyDue = true;
+    if (this.idling) void this.pushNotifications();
+    else void this.drain();
+  }
+
+  private pushNotifications(): Promise<void> {
+    const run = this.notifying.then(async () => {
+      if (!this.notifyDue || this.closed) return;
+      this.notifyDue = false;
+      await this.notifyWatch?.push();
+    });
+    this.notifying = run.catch((e: unknown) => this.log?.warn({ session: this.id, err: String(e) }, 'imap notify failed'));
+    return this.notifying;
   }
 
   /** IDLE (RFC 2177): the idle timeout applies and changes are pushed while it lasts. */
@@ -499,6 +533,8 @@ export class ImapSession {
     this.closed = true;
     this.queue = [];
     if (this.state.kind === 'selected') this.state.mailbox.unwatch();
+    this.notifyWatch?.stop();
+    this.notifyWatch = undefined;
     this.changeListener = undefined;
     const waiter = this.lineWaiter;
     this.lineWaiter = undefined;

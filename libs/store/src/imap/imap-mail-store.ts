@@ -1,4 +1,4 @@
-import { MailStoreError, MetadataLimitError, type MetadataTarget, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type SortRow, type StoredFlags, type ThreadRow, type UidRange } from '@mailstead/imap';
+import { MailStoreError, MetadataLimitError, type AccountChange, type MetadataTarget, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type SortRow, type StoredFlags, type ThreadRow, type UidRange } from '@mailstead/imap';
 import type { ChangeFeed } from '../change-feed';
 import { StoreError } from '../errors';
 import { MetadataError } from '../repositories/imap-metadata.repository';
@@ -248,6 +248,16 @@ export class ImapMailStore implements MailStore {
     const offResync = this.feed.onResync(() => onChange());
     return () => {
       offMailbox();
+      offResync();
+    };
+  }
+
+  watchAccount(accountId: number, onChange: (change: AccountChange | null) => void): () => void {
+    if (!this.feed) return () => undefined;
+    const offAccount = this.feed.onAccount(accountId, (change) => onChange({ mailboxId: change.mailboxId, kind: change.kind }));
+    const offResync = this.feed.onResync(() => onChange(null));
+    return () => {
+      offAccount();
       offResync();
     };
   }

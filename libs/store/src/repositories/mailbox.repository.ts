@@ -105,7 +105,11 @@ export class MailboxRepository {
   }
 
   async setSubscribed(id: number, subscribed: boolean): Promise<void> {
-    await this.db.mailbox.update({ where: { id }, data: { subscribed } });
+    // Announced like any other mailbox change (IMAP NOTIFY SubscriptionChange, RFC 5465 5.5).
+    await this.db.$transaction(async (tx) => {
+      const box = await tx.mailbox.update({ where: { id }, data: { subscribed }, select });
+      await notifyMailbox(tx, box);
+    });
   }
 
   /** Renames a mailbox and every mailbox below it. */
