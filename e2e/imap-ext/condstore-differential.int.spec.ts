@@ -256,14 +256,17 @@ async function runScript(target: Target): Promise<Observations> {
   const selC = await cmd(c, 'e2', `SELECT ${MAILBOX}`);
   const validity = uidValidity(selC);
   const q = highestModseq(selC);
-  // Not compared yet: 3.2.7 / 3.2.9 also require [HIGHESTMODSEQ n] on the tagged OK of an
-  // EXPUNGE / UID EXPUNGE that removed messages once QRESYNC is on; Dovecot sends it, Mailstead
-  // does not (libs/imap/src/commands/expunge.ts, reported to the lead).
+  // 3.2.10: once QRESYNC is on, the tagged OK of an EXPUNGE / UID EXPUNGE that removed messages
+  // carries [HIGHESTMODSEQ n], above the one SELECT reported.
+  const taggedModseq = (reply: string, tag: string) => {
+    const m = new RegExp(`^${tag} OK \\[HIGHESTMODSEQ (\\d+)\\]`, 'm').exec(reply);
+    return m ? BigInt(m[1]!) > q : false;
+  };
   const ex = await cmd(c, 'e3', 'EXPUNGE');
-  o['EXPUNGE (8 and 10 are \\Deleted)'] = { vanished: vanished(ex), expungeLines: expungeLines(ex) };
+  o['EXPUNGE (8 and 10 are \\Deleted)'] = { vanished: vanished(ex), expungeLines: expungeLines(ex), highestModseqAbove: taggedModseq(ex, 'e3') };
   await cmd(c, 'e4', 'UID STORE 5 +FLAGS.SILENT (\\Deleted)');
   const uex = await cmd(c, 'e5', 'UID EXPUNGE 5');
-  o['UID EXPUNGE 5'] = { vanished: vanished(uex), expungeLines: expungeLines(uex) };
+  o['UID EXPUNGE 5'] = { vanished: vanished(uex), expungeLines: expungeLines(uex), highestModseqAbove: taggedModseq(uex, 'e5') };
   await cmd(c, 'e6', 'UID STORE 6 +FLAGS.SILENT (\\Seen)');
   await cmd(c, 'e7', 'UID STORE 12 +FLAGS.SILENT (\\Flagged)');
   await append(c, 'e8', COUNT + 1);
@@ -342,8 +345,8 @@ const RFC_ANSWERS: Observations = {
     [12],
   ].map(([uid, ...flags]) => ({ uid: uid as number, flags: (flags as string[]).sort() })),
   'ENABLE QRESYNC': ['QRESYNC'],
-  'EXPUNGE (8 and 10 are \\Deleted)': { vanished: [{ earlier: false, uids: [8, 10] }], expungeLines: 0 },
-  'UID EXPUNGE 5': { vanished: [{ earlier: false, uids: [5] }], expungeLines: 0 },
+  'EXPUNGE (8 and 10 are \\Deleted)': { vanished: [{ earlier: false, uids: [8, 10] }], expungeLines: 0, highestModseqAbove: true },
+  'UID EXPUNGE 5': { vanished: [{ earlier: false, uids: [5] }], expungeLines: 0, highestModseqAbove: true },
   'UID FETCH 1:* (FLAGS) (CHANGEDSINCE q VANISHED)': {
     vanished: [{ earlier: true, uids: [5, 8, 10] }],
     vanishedFirst: true,

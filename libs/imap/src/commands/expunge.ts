@@ -26,6 +26,13 @@ async function expunge(session: ImapSession, uids: number[] | undefined): Promis
   if (box.readOnly) return no('Mailbox is read-only', 'READ-ONLY');
   const gone = await session.store.expunge(box.id, uids);
   await reportExpunged(session, gone);
+  if (gone.length > 0 && qresyncEnabled(session)) {
+    // RFC 7162 3.2.10: after ENABLE QRESYNC an EXPUNGE that removed messages reports the new
+    // HIGHESTMODSEQ. The view is brought up to date first, so the value never skips a change
+    // of another session the client has not been told about.
+    await session.sync(true);
+    return ok('EXPUNGE completed', `HIGHESTMODSEQ ${box.knownModseq}`);
+  }
   return ok('EXPUNGE completed');
 }
 
