@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '@mailstead/auth';
 import { BOB, RawImap, startImapServer, type ImapTestServer } from '../imap/imap-harness';
 
 /** METADATA (RFC 5464) as raw transcripts, modelled on the RFC's section 4 examples. */
@@ -76,5 +77,22 @@ describe('METADATA (RFC 5464)', () => {
     expect(await c.command('c10', 'SETMETADATA INBOX (/shared/comment "team inbox")')).toMatch(/^c10 OK/);
     expect(await c.command('c11', 'GETMETADATA INBOX /shared/comment')).toBe('* METADATA "INBOX" (/shared/comment "team inbox")\r\nc11 OK GETMETADATA completed\r\n');
     c.close();
+  });
+
+  it('an administrator may set shared server entries (RFC 5464 3.3); every user reads them; /shared/admin stays computed', async () => {
+    const admin = { address: 'root@example.test', password: 'root-secret-pw' };
+    await t.store.accounts.create({ address: admin.address, passwordHash: await hashPassword(admin.password), role: 'admin' });
+    const a = await RawImap.connect(t.port);
+    await a.login(admin);
+    expect(await a.command('r1', 'SETMETADATA "" (/shared/comment "maintenance on Sunday")')).toBe('r1 OK SETMETADATA completed\r\n');
+    expect(await a.command('r2', 'SETMETADATA "" (/shared/admin "mailto:me@example.test")')).toMatch(/^r2 NO /);
+    const user = await RawImap.connect(t.port);
+    await user.login(BOB);
+    expect(await user.command('u1', 'GETMETADATA "" /shared/comment')).toBe('* METADATA "" (/shared/comment "maintenance on Sunday")\r\nu1 OK GETMETADATA completed\r\n');
+    expect(await user.command('u2', 'SETMETADATA "" (/shared/comment NIL)')).toMatch(/^u2 NO /);
+    expect(await a.command('r3', 'SETMETADATA "" (/shared/comment NIL)')).toBe('r3 OK SETMETADATA completed\r\n');
+    expect(await user.command('u3', 'GETMETADATA "" /shared/comment')).toBe('u3 OK GETMETADATA completed\r\n');
+    a.close();
+    user.close();
   });
 });

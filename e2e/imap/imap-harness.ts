@@ -17,7 +17,7 @@ export function imapAuthenticator(authenticator: Authenticator): ImapAuthenticat
     async authenticate({ username, password, ip }) {
       const result = await authenticator.authenticate({ username, password, ip, protocol: 'imap' });
       if (!result.ok) return { ok: false, reason: result.reason };
-      return { ok: true, accountId: result.account.id, address: result.account.address };
+      return { ok: true, accountId: result.account.id, address: result.account.address, admin: result.account.role === 'admin' };
     },
   };
 }

@@ -230,6 +230,8 @@ export interface MailStore {
     target: MetadataTarget,
     changes: readonly { entry: string; value: Buffer | null }[],
     limits: { maxValueBytes: number; maxEntries: number },
+    /** shared server entries are the administrators' (RFC 5464 3.3): READONLY for everyone else */
+    access: { canWriteSharedServer: boolean },
   ): Promise<void>;
   /** SORT / THREAD inputs of the given UIDs, ascending by UID. */
   sortRows(mailboxId: number, uids: readonly number[]): Promise<SortRow[]>;
@@ -250,6 +252,7 @@ export interface MailStore {
 /** Checks credentials (throttled); the server never sees accounts beyond this. */
 export interface ImapAuthenticator {
   authenticate(input: { username: string; password: string; ip: string }): Promise<
-    { ok: true; accountId: number; address: string } | { ok: false; reason: 'invalid' | 'disabled' | 'throttled' }
+    | { ok: true; accountId: number; address: string; /** admins may write shared server METADATA (RFC 5464 3.3) */ admin?: boolean }
+    | { ok: false; reason: 'invalid' | 'disabled' | 'throttled' }
   >;
 }

@@ -11,7 +11,7 @@ export async function logIn(session: ImapSession, username: string, password: st
     if (result.reason === 'disabled') return no('Account disabled', 'AUTHORIZATIONFAILED');
     return no('Invalid credentials', 'AUTHENTICATIONFAILED');
   }
-  session.state = { kind: 'authenticated', user: { accountId: result.accountId, address: result.address } };
+  session.state = { kind: 'authenticated', user: { accountId: result.accountId, address: result.address, admin: result.admin === true } };
   session.log?.info({ session: session.id, account: result.address }, 'imap login');
   return ok('Logged in', `CAPABILITY ${session.capabilities().join(' ')}`);
 }

@@ -31,12 +31,14 @@ export const setmetadataCommand = {
       else throw new SyntaxError('Expected a value');
     }
     if (!resolved) return no('Mailbox does not exist', 'NONEXISTENT');
+    // RFC 5464 3.2.1.1: the server's /shared/admin is computed from configuration, not stored.
+    if (resolved.target.mailboxId === null && changes.some((c) => c.entry === '/shared/admin')) return no('/shared/admin is set by the server configuration');
     const options = session.server.options;
     try {
       await session.store.setMetadata(resolved.target, changes, {
         maxValueBytes: options.metadataMaxSize ?? DEFAULT_MAX_SIZE,
         maxEntries: options.metadataMaxEntries ?? DEFAULT_MAX_ENTRIES,
-      });
+      }, { canWriteSharedServer: session.state.kind !== 'not-authenticated' && session.state.kind !== 'logout' && session.state.user.admin });
     } catch (error) {
       if (!(error instanceof MetadataLimitError)) throw error;
       if (error.kind === 'MAXSIZE') return no('Value too large', `METADATA MAXSIZE ${error.max ?? options.metadataMaxSize ?? DEFAULT_MAX_SIZE}`);

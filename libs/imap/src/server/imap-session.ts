@@ -8,7 +8,7 @@ import { responseText } from '../protocol/response-writer';
 import { MailStoreError, type MailStore } from '../mail-store';
 import type { ImapLimits, ImapLogger, ImapServerOptions } from './imap-options';
 import type { CommandSpec } from './command-spec';
-import { bad, no, type CommandResult, type SessionState } from './session-state';
+import { bad, no, type AuthenticatedUser, type CommandResult, type SessionState } from './session-state';
 import type { SelectedMailbox } from './selected-mailbox';
 import { EXTENSION_CAPABILITIES } from './ext-capabilities';
 import { condstoreEnabled, qresyncEnabled } from './condstore';
@@ -378,7 +378,7 @@ export class ImapSession {
     this.socket.setTimeout(idling ? this.limits.idleTimeoutMs : this.limits.autologoutMs);
   }
 
-  select(mailbox: SelectedMailbox, user: { accountId: number; address: string }): void {
+  select(mailbox: SelectedMailbox, user: AuthenticatedUser): void {
     this.deselect();
     mailbox.unwatch = this.store.watch(mailbox.id, (modseq) => {
       // A change this session already knows (its own, see SelectedMailbox.noteOwnChange) needs no sync.

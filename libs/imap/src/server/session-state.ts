@@ -3,6 +3,7 @@ import type { SelectedMailbox } from './selected-mailbox';
 export interface AuthenticatedUser {
   accountId: number;
   address: string;
+  admin: boolean;
 }
 
 /** RFC 3501 3: each state carries only what is valid in it. */

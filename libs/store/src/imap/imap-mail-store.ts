@@ -212,10 +212,10 @@ export class ImapMailStore implements MailStore {
     target: MetadataTarget,
     changes: readonly { entry: string; value: Buffer | null }[],
     limits: { maxValueBytes: number; maxEntries: number },
+    access: { canWriteSharedServer: boolean },
   ): Promise<void> {
     try {
-      // Shared server entries are the administrators' (RFC 5464 3.3); IMAP sessions only read them.
-      await mapped(() => this.store.imapMetadata.set(target, changes, limits, { canWriteSharedServer: false }));
+      await mapped(() => this.store.imapMetadata.set(target, changes, limits, access));
     } catch (error) {
       if (error instanceof MetadataError) throw new MetadataLimitError(error.kind, error.message, error.max);
       throw error;

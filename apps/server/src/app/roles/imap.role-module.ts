@@ -14,7 +14,7 @@ function imapAuthenticator(authenticator: Authenticator): ImapAuthenticator {
     async authenticate({ username, password, ip }) {
       const result = await authenticator.authenticate({ username, password, ip, protocol: 'imap' });
       if (!result.ok) return { ok: false, reason: result.reason };
-      return { ok: true, accountId: result.account.id, address: result.account.address };
+      return { ok: true, accountId: result.account.id, address: result.account.address, admin: result.account.role === 'admin' };
     },
   };
 }
