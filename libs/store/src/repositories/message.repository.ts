@@ -336,17 +336,23 @@ export class MessageRepository {
       }),
     );
     const statements = plans.reduce((n, p) => n + p.ordered.length + p.byDomain.size, 0);
+    // Every local recipient's copy is a part of its own, so the mailboxes are locked in id order
+    // across all parts: ordered within each part only, two deliveries to A and B given in
+    // opposite RCPT order would each hold one mailbox (and account) and wait for the other.
+    const inserts = plans.flatMap((plan, index) => plan.ordered.map((target) => ({ plan, index, target }))).sort((a, b) => a.target.mailboxId - b.target.mailboxId);
     const run = async (sql: Sql | pg.Pool): Promise<DeliveryResult[]> => {
       const results: DeliveryResult[] = [];
       const blobsWritten = new Set<string>();
-      for (const { part, base, ordered, threads, byDomain } of plans) {
-        const stored: AppendedMessage[] = [];
-        for (const target of ordered) {
-          const blob = blobsWritten.has(base.blobId) ? null : base;
-          const prepared = [{ ...base, flags: parseFlags(target.flags ?? []) }];
-          stored.push(...(await this.insertMessages(sql, { mailboxId: target.mailboxId, prepared, blob, threads: [threads.get(target.mailboxId)], messageLimit: 0 })));
-          blobsWritten.add(base.blobId);
-        }
+      const storedByPart = plans.map((): AppendedMessage[] => []);
+      for (const { plan, index, target } of inserts) {
+        const { base, threads } = plan;
+        const blob = blobsWritten.has(base.blobId) ? null : base;
+        const prepared = [{ ...base, flags: parseFlags(target.flags ?? []) }];
+        storedByPart[index]!.push(...(await this.insertMessages(sql, { mailboxId: target.mailboxId, prepared, blob, threads: [threads.get(target.mailboxId)], messageLimit: 0 })));
+        blobsWritten.add(base.blobId);
+      }
+      for (const [index, { part, base, byDomain }] of plans.entries()) {
+        const stored = storedByPart[index]!;
         const outbound = part.options?.outbound;
         if (byDomain.size > 0 && !blobsWritten.has(base.blobId)) {
           await sql.query(INSERT_BLOB, [base.blobId, part.raw.length, part.raw]);
