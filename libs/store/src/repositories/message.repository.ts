@@ -526,16 +526,17 @@ export class MessageRepository {
     return rows[0].uids ?? [];
   }
 
-  private async expungeInTx(tx: Tx, mailboxId: number, uids: number[] | undefined, onlyDeleted: boolean): Promise<number[]> {
+  /** Removes the given messages (MOVE's sources), recorded for QRESYNC like any expunge. */
+  private async expungeInTx(tx: Tx, mailboxId: number, uids: number[]): Promise<number[]> {
     const [box] = await tx.$queryRawUnsafe<{ modseq: bigint; account_id: number }[]>(
       'UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = $1 RETURNING highest_modseq AS modseq, account_id',
       mailboxId,
     );
     if (!box) throw notFound(`mailbox ${mailboxId}`);
     const gone = await tx.$queryRawUnsafe<{ uid: number; size: number; seen: boolean }[]>(
-      `DELETE FROM message WHERE mailbox_id = $1 ${onlyDeleted ? 'AND deleted' : ''} ${uids ? 'AND uid = ANY($2::int[])' : ''}
-       RETURNING uid, size, seen`,
-      ...(uids ? [mailboxId, uids] : [mailboxId]),
+      'DELETE FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) RETURNING uid, size, seen',
+      mailboxId,
+      uids,
     );
     if (gone.length === 0) return [];
     const size = gone.reduce((n, g) => n + g.size, 0);
@@ -632,7 +633,7 @@ export class MessageRepository {
         await notify(tx, to.accountId, toMailboxId, box!.modseq, 'append');
         if (move) {
           await tx.$executeRawUnsafe('UPDATE account SET used_bytes = used_bytes + $2 WHERE id = $1', to.accountId, size);
-          await this.expungeInTx(tx, fromMailboxId, sourceUids, false);
+          await this.expungeInTx(tx, fromMailboxId, sourceUids);
         }
         return { uidValidity: to.uidValidity, pairs: sourceUids.map((u, i): [number, number] => [u, box!.first_uid + i]) };
       },
