@@ -89,6 +89,22 @@ const crud = (resource: string, tag: string, dto: z.ZodType, create: z.ZodType |
 
 export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/api/health', tag: 'system', summary: 'Health of Postgres, Redis and the roles of this process', auth: false, response: healthReport },
+  {
+    method: 'get',
+    path: '/api/lists/unsubscribe/{token}',
+    tag: 'lists',
+    summary: "A list post's unsubscribe link opened in a browser: a page with a button (changes nothing)",
+    auth: false,
+    produces: 'text/html',
+  },
+  {
+    method: 'post',
+    path: '/api/lists/unsubscribe/{token}',
+    tag: 'lists',
+    summary: 'RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click, form-encoded or multipart; no session or CSRF token, the signed token is the authority)',
+    auth: false,
+    response: z.object({ list: z.string(), member: z.string(), removed: z.boolean() }),
+  },
   { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Log in (sets the session and CSRF cookies)', auth: false, body: loginRequest, response: sessionInfo },
   { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Log out', response: ok },
   { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The logged-in account and its CSRF token', response: sessionInfo },
