@@ -1,4 +1,3 @@
-import { authenticate } from 'mailauth';
 import { removeFields, splitMessage, joinMessage } from './message-headers';
 
 /** A DNS resolver as mailauth takes it (dns.promises.resolve's shape); tests pass a fake one. */
@@ -18,6 +17,9 @@ export async function checkSender(
   raw: Buffer,
   input: { ip: string; helo: string; sender: string; hostname: string; resolver?: DnsResolver },
 ): Promise<SenderCheckResult> {
+  // Loaded on first use: mailauth is large (SPF, DKIM, DMARC, ARC, BIMI) and processes without
+  // the smtp role (imap, pop3, api) never need it.
+  const { authenticate } = await import('mailauth');
   const result = await authenticate(raw, {
     ip: input.ip.replace(/^::ffff:/, ''),
     helo: input.helo,

@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import createDOMPurify, { type DOMPurify } from 'dompurify';
-import { JSDOM } from 'jsdom';
 
 export interface SanitizeOptions {
   /** Load http(s) images (the user asked for them); otherwise they are removed. */
@@ -25,8 +25,15 @@ const SAFE_DATA_IMAGE = /^data:image\/(png|jpe?g|gif|webp);base64,[a-z0-9+/=\s]+
 
 let purifier: DOMPurify | undefined;
 
+/**
+ * jsdom is loaded on the first sanitize, not at start: it is large (about 12 MiB of heap) and
+ * processes without the api role (imap, smtp, pop3, worker) never need it.
+ */
 function instance(): DOMPurify {
-  purifier ??= createDOMPurify(new JSDOM('').window as unknown as Window & typeof globalThis);
+  if (!purifier) {
+    const { JSDOM } = createRequire(import.meta.url)('jsdom') as typeof import('jsdom');
+    purifier = createDOMPurify(new JSDOM('').window as unknown as Window & typeof globalThis);
+  }
   return purifier;
 }
 
