@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'no-record': { type: 'boolean', default: false },
     fsync: { type: 'boolean', default: false },
+    rev1: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -43,6 +44,8 @@ if (values.help) {
   --no-reference   Mailstead only (no Dovecot run, no ratio)
   --cpu-prof DIR   run the Mailstead server under node --cpu-prof, profiles written to DIR on exit
   --no-record      print only; do not append to e2e/bench/RESULTS.md
+  --rev1           mix clients stay IMAP4rev1 (imapflow's disableIMAP4rev2); by default imapflow
+                   enables IMAP4rev2 on Mailstead (the reference Dovecot does not offer it)
   --fsync          keep Postgres' synchronous commit for Mailstead (by default the bench turns it
                    off, as the reference Dovecot runs with mail_fsync = never)
   The mix also prints Mailstead's per-command client-side latency (p50/p99 ms).`);
@@ -83,7 +86,7 @@ async function mix(target: Target, user: string, deadline: number, latencies: La
     // No COMPRESS: the reference Dovecot is not configured with imap_zlib, so both run uncompressed.
     const c = new ImapFlow({
       host: '127.0.0.1', port: target.port, secure: false, auth: { user, pass: PASSWORD }, logger: false, disableAutoIdle: true,
-      disableCompression: true, tls: { rejectUnauthorized: false },
+      disableCompression: true, tls: { rejectUnauthorized: false }, disableIMAP4rev2: values.rev1,
     });
     await timed('connect+CAPABILITY+LOGIN', () => c.connect());
     commands += 2;

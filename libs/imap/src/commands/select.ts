@@ -33,14 +33,14 @@ export async function selectMailbox(session: ImapSession, args: ArgReader, readO
   if (!summary) return no(`Mailbox does not exist`, 'NONEXISTENT');
   // An IMAP4rev2 session has no \Recent (RFC 9051 Appendix E 12): it claims nothing, so the
   // messages stay \Recent for an IMAP4rev1 session that selects the mailbox later.
-  const mailbox = await openMailbox(session.store, summary, readOnly, !readOnly && !rev2);
+  // RFC 9051 6.3.2: the mailbox's LIST response, with accurate attributes (read alongside the view).
+  const [mailbox, listLine] = await Promise.all([openMailbox(session.store, summary, readOnly, !readOnly && !rev2), rev2 ? selectedListLine(session, summary) : undefined]);
   session.select(mailbox, user);
   await session.untagged(`FLAGS (${SYSTEM_FLAGS})`);
   await session.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${SYSTEM_FLAGS} \\*`})] Flags permitted`);
   await session.untagged(`${mailbox.exists} EXISTS`);
-  if (rev2) {
-    // RFC 9051 6.3.2: the mailbox's LIST response, with accurate attributes.
-    await session.write(await selectedListLine(session, summary));
+  if (listLine) {
+    await session.write(listLine);
   } else {
     // RFC 3501 6.3.1/7.3.2: the messages this SELECT claimed (EXAMINE claims none, 6.3.2).
     await session.untagged(`${mailbox.recent.size} RECENT`);
