@@ -1,6 +1,7 @@
 import type { Db } from '../prisma';
 import type { AccountRole, OutboundStatus } from '../generated/prisma/client';
 import { notFound } from '../errors';
+import { addressKey } from '../address';
 
 export interface AdminPage {
   offset: number;
@@ -182,9 +183,11 @@ export class AdminRepository {
       const { count } = await tx.mailingList.updateMany({ where: { id }, data });
       if (count === 0) throw notFound('list');
       if (members) {
-        await tx.listMember.deleteMany({ where: { listId: id } });
-        const unique = [...new Set(members.map((m) => m.trim().toLowerCase()))];
-        if (unique.length > 0) await tx.listMember.createMany({ data: unique.map((address) => ({ listId: id, address })) });
+        // Members who stay keep their row (name, bounce count, disabled state); only the
+        // removed ones are deleted and only the new ones inserted.
+        const unique = [...new Set(members.map((m) => addressKey(m)))];
+        await tx.listMember.deleteMany({ where: { listId: id, ...(unique.length > 0 ? { address: { notIn: unique } } : {}) } });
+        if (unique.length > 0) await tx.listMember.createMany({ data: unique.map((address) => ({ listId: id, address })), skipDuplicates: true });
       }
     });
   }
