@@ -82,6 +82,18 @@ export const createAliasRequest = z.object({ source: z.string().trim().min(3).ma
 export const updateAliasRequest = z.object({ destinations: z.array(z.string().trim().email()).min(1).max(100).optional(), enabled: z.boolean().optional() });
 
 export const listPolicy = z.enum(['open', 'members', 'moderated']);
+/**
+ * One member of a list with its bounce state: failures of list mail counted for it
+ * (MAILSTEAD_LIST_BOUNCE_THRESHOLD), the last one, and when it was disabled for bouncing (a
+ * disabled member stays on the list but gets no list mail until reset).
+ */
+export const listMemberDto = z.object({
+  address: z.string(),
+  name: z.string().nullable(),
+  bounceCount: z.number().int(),
+  lastBounceAt: z.string().nullable(),
+  disabledAt: z.string().nullable(),
+});
 export const mailingListDto = z.object({
   id: z.number().int(),
   address: z.string(),
@@ -89,7 +101,7 @@ export const mailingListDto = z.object({
   policy: listPolicy,
   replyTo: z.enum(['list', 'sender']),
   subjectPrefix: z.string().nullable(),
-  members: z.array(z.object({ address: z.string(), name: z.string().nullable() })),
+  members: z.array(listMemberDto),
   createdAt: z.string(),
 });
 export const createListRequest = z.object({
@@ -101,6 +113,12 @@ export const createListRequest = z.object({
   members: z.array(z.string().trim().email()).max(10_000).default([]),
 });
 export const updateListRequest = createListRequest.omit({ address: true }).partial();
+
+/**
+ * POST /api/admin/lists/:id/members/:address/reset-bounces: clears the member's bounce count
+ * and re-enables it; answers the member as it is now.
+ */
+export const listMemberResetDto = listMemberDto.omit({ name: true });
 
 /** GET /api/admin/lists/:id/moderation: posts held for a moderated list (pending first, at most 500). */
 export const moderationItemDto = z.object({

@@ -30,7 +30,7 @@ export class AdminListsController {
     const q = parseListQuery(query, 'address');
     const { rows, total } = await this.store.admin.lists({ ...q, domainIds: scope.domainIds });
     contentRange(reply, 'lists', q.offset, rows.length, total);
-    return rows.map(listDto);
+    return rows.map(listWithMembersDto);
   }
 
   /** Posts held for the list, pending ones first (then the decided ones, newest first). */
@@ -86,9 +86,31 @@ export class AdminListsController {
     return { scope, list, item };
   }
 
+  /**
+   * Clears a member's bounce count and re-enables it when it was disabled for bouncing. The
+   * address is matched case-insensitively; 404 when it is not a direct member of the list.
+   */
+  @Post(':id/members/:address/reset-bounces')
+  @HttpCode(200)
+  async resetBounces(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('address') address: string, @Req() request: FastifyRequest) {
+    const scope = await adminScope(this.store, auth);
+    const list = await this.one(scope, id);
+    const key = address.trim().toLowerCase();
+    const before = list.members.find((m) => m.address === key);
+    if (!before || !(await this.store.listBounces.reset(list.id, key))) throw notFound('member');
+    await this.store.audit.record({
+      actor: scope.actor,
+      action: 'list.member.reset-bounces',
+      target: list.address,
+      details: { member: key, bounceCount: before.bounceCount, disabledAt: before.disabledAt?.toISOString() ?? null },
+      ip: request.ip,
+    });
+    return { address: key, bounceCount: 0, lastBounceAt: null, disabledAt: null };
+  }
+
   @Get(':id')
   async get(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
-    return listDto(await this.one(await adminScope(this.store, auth), id));
+    return listWithMembersDto(await this.one(await adminScope(this.store, auth), id));
   }
 
   @Post()
@@ -105,7 +127,7 @@ export class AdminListsController {
     });
     if (input.members.length > 0) await this.store.admin.updateList(created.id, {}, input.members);
     await this.store.audit.record({ actor: scope.actor, action: 'list.create', target: created.address, details: { members: input.members.length }, ip: request.ip });
-    return listDto((await this.store.admin.list(created.id))!);
+    return listWithMembersDto((await this.store.admin.list(created.id))!);
   }
 
   /** Updates settings; `members`, when given, replaces the member list. */
@@ -116,7 +138,7 @@ export class AdminListsController {
     const { members, ...settings } = parseInput(updateListRequest, body);
     await this.store.admin.updateList(list.id, settings, members);
     await this.store.audit.record({ actor: scope.actor, action: 'list.update', target: list.address, details: { ...settings, members: members?.length }, ip: request.ip });
-    return listDto((await this.store.admin.list(list.id))!);
+    return listWithMembersDto((await this.store.admin.list(list.id))!);
   }
 
   @Delete(':id')
@@ -125,8 +147,26 @@ export class AdminListsController {
     const list = await this.one(scope, id);
     await this.store.admin.removeList(list.id);
     await this.store.audit.record({ actor: scope.actor, action: 'list.delete', target: list.address, ip: request.ip });
-    return listDto(list);
+    return listWithMembersDto(list);
   }
+}
+
+type ListWithMembers = Parameters<typeof listDto>[0] & {
+  members: { address: string; name: string | null; bounceCount: number; lastBounceAt: Date | null; disabledAt: Date | null }[];
+};
+
+/** The list DTO with each member's bounce state (libs/contracts listMemberDto). */
+function listWithMembersDto(l: ListWithMembers) {
+  return {
+    ...listDto(l),
+    members: l.members.map((m) => ({
+      address: m.address,
+      name: m.name,
+      bounceCount: m.bounceCount,
+      lastBounceAt: m.lastBounceAt?.toISOString() ?? null,
+      disabledAt: m.disabledAt?.toISOString() ?? null,
+    })),
+  };
 }
 
 function moderationDto(r: ModerationRow) {
