@@ -62,6 +62,41 @@ describe('mailstead CLI', () => {
     expect(await db.store.aliases.findBySource('info@example.test')).toBeNull();
   });
 
+  it('shows list members\' bounce state and resets a member', async () => {
+    expect((await cli('list', 'add', 'bouncy@example.test')).code).toBe(0);
+    expect((await cli('list', 'member', 'show', 'bouncy@example.test')).out).toBe('bouncy@example.test has no members');
+    expect((await cli('list', 'member', 'add', 'bouncy@example.test', 'dead@remote.test', 'flaky@remote.test', 'fine@remote.test')).code).toBe(0);
+    const list = (await db.store.lists.findByAddress('bouncy@example.test'))!;
+    const at = new Date('2026-11-21T12:00:00.000Z');
+    const policy = { threshold: 2, action: 'disable' as const };
+    for (let i = 0; i < 2; i++) await db.store.listBounces.recordBounce(list.id, 'dead@remote.test', policy, at);
+    await db.store.listBounces.recordBounce(list.id, 'flaky@remote.test', policy, at);
+
+    const show = await cli('list', 'member', 'show', 'bouncy@example.test');
+    expect(show.code).toBe(0);
+    const lines = show.out.split('\n');
+    expect(lines[0]).toMatch(/^MEMBER\s+BOUNCES\s+LAST BOUNCE\s+DISABLED$/);
+    expect(lines.slice(1)).toHaveLength(3);
+    expect(lines[1]).toMatch(/^dead@remote\.test\s+2\s+2026-11-21T12:00:00\.000Z\s+since 2026-11-21T12:00:00\.000Z$/);
+    expect(lines[2]).toMatch(/^fine@remote\.test\s+0\s+-\s+no$/);
+    expect(lines[3]).toMatch(/^flaky@remote\.test\s+1\s+2026-11-21T12:00:00\.000Z\s+no$/);
+
+    expect(await cli('list', 'member', 'reset', 'bouncy@example.test', 'DEAD@remote.test')).toMatchObject({
+      code: 0,
+      out: 'reset dead@remote.test on bouncy@example.test: 2 bounce(s) cleared, re-enabled',
+    });
+    expect((await db.store.listBounces.members(list.id)).map((m) => [m.address, m.bounceCount, m.lastBounceAt, m.disabledAt])).toEqual([
+      ['dead@remote.test', 0, null, null],
+      ['fine@remote.test', 0, null, null],
+      ['flaky@remote.test', 1, at, null],
+    ]);
+    expect((await cli('list', 'member', 'show', 'bouncy@example.test')).out).toMatch(/dead@remote\.test\s+0\s+-\s+no/);
+    expect(await cli('list', 'member', 'reset', 'bouncy@example.test', 'nobody@remote.test')).toMatchObject({ code: 1, err: 'mailstead: member nobody@remote.test of bouncy@example.test not found' });
+    expect(await cli('list', 'member', 'show', 'missing@example.test')).toMatchObject({ code: 1, err: 'mailstead: list missing@example.test not found' });
+    const audit = (await db.store.audit.recent()).find((a) => a.action === 'list.member.reset-bounces');
+    expect(audit).toMatchObject({ actor: 'cli', target: 'bouncy@example.test', details: { member: 'dead@remote.test', bounceCount: 2, disabledAt: at.toISOString() } });
+  });
+
   it('answers bad usage with one line and exit code 2, and failures with exit code 1', async () => {
     expect(await cli('user', 'add', 'nobody', '--password', 'whatever1')).toMatchObject({ code: 2, err: 'mailstead: "nobody" is not a valid address' });
     expect(await cli('user', 'add', 'x@example.test', '--password', 'short')).toMatchObject({ code: 2, err: 'mailstead: password must be at least 8 characters' });

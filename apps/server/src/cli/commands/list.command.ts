@@ -57,6 +57,43 @@ export function listCommand(program: Command, ctx: CliContext): void {
       ctx.out(`added ${addresses.length} member(s) to ${listAddress.toLowerCase()}`);
     });
   member
+    .command('show <list>')
+    .description("show a list's members with their bounce state (bounces counted, last bounce, disabled since)")
+    .action(async (listAddress: string) => {
+      const store = await ctx.store();
+      const l = await store.lists.findByAddress(listAddress);
+      if (!l) throw new StoreError('not_found', `list ${listAddress} not found`);
+      const rows = await store.listBounces.members(l.id);
+      if (rows.length === 0) {
+        ctx.out(`${l.address} has no members`);
+        return;
+      }
+      ctx.out(
+        table(
+          ['MEMBER', 'BOUNCES', 'LAST BOUNCE', 'DISABLED'],
+          rows.map((m) => [m.address, m.bounceCount, m.lastBounceAt?.toISOString(), m.disabledAt ? `since ${m.disabledAt.toISOString()}` : 'no']),
+        ),
+      );
+    });
+  member
+    .command('reset <list> <address>')
+    .description("clear a member's bounce count and re-enable it when it was disabled for bouncing")
+    .action(async (listAddress: string, address: string) => {
+      const store = await ctx.store();
+      const l = await store.lists.findByAddress(listAddress);
+      if (!l) throw new StoreError('not_found', `list ${listAddress} not found`);
+      const key = address.trim().toLowerCase();
+      const before = (await store.listBounces.members(l.id)).find((m) => m.address === key);
+      if (!before || !(await store.listBounces.reset(l.id, key))) throw new StoreError('not_found', `member ${key} of ${l.address} not found`);
+      await store.audit.record({
+        actor: 'cli',
+        action: 'list.member.reset-bounces',
+        target: l.address,
+        details: { member: key, bounceCount: before.bounceCount, disabledAt: before.disabledAt?.toISOString() ?? null },
+      });
+      ctx.out(`reset ${key} on ${l.address}: ${before.bounceCount} bounce(s) cleared${before.disabledAt ? ', re-enabled' : ''}`);
+    });
+  member
     .command('remove <list> <address>')
     .description('remove a member')
     .action(async (listAddress: string, address: string) => {
