@@ -1,9 +1,14 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeDataProvider, renderConsole } from '../admin-test-support';
+import { setCsrfToken } from '../api/http-client';
 import { mergeMembers } from './list-members';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  setCsrfToken(null);
+});
 
 const list = {
   id: 4,
@@ -59,5 +64,73 @@ describe('list members', { timeout: 60_000 }, () => {
     expect(await screen.findByText('Not an address: not-an-address')).toBeTruthy();
     expect(dp.update).not.toHaveBeenCalled();
     expect(await screen.findByText(/moderation queue is not available/)).toBeTruthy();
+  });
+
+  it('shows bounce counts and disabled members, and re-enables one through the API', async () => {
+    const bouncing = {
+      ...list,
+      id: 7,
+      address: 'bouncy@example.test',
+      members: [
+        { address: 'dead@remote.test', name: null, bounceCount: 3, lastBounceAt: '2026-11-21T09:00:00.000Z', disabledAt: '2026-11-21T09:00:00.000Z' },
+        { address: 'fine@remote.test', name: null, bounceCount: 0, lastBounceAt: null, disabledAt: null },
+        { address: 'flaky@remote.test', name: null, bounceCount: 1, lastBounceAt: '2026-11-20T09:00:00.000Z', disabledAt: null },
+      ],
+    };
+    const { dp, db } = fakeDataProvider({ lists: [bouncing] });
+    setCsrfToken('csrf-token');
+    const fetch = vi.fn(async (url: string) => {
+      // What the server does: the member's row is reset, so the next read of the list shows it.
+      const row = db.lists!.find((l) => l.id === 7)!;
+      const member = (row.members as { address: string; bounceCount: number; lastBounceAt: string | null; disabledAt: string | null }[]).find((m) => url.includes(encodeURIComponent(m.address)))!;
+      Object.assign(member, { bounceCount: 0, lastBounceAt: null, disabledAt: null });
+      return new Response(JSON.stringify({ address: member.address, bounceCount: 0, lastBounceAt: null, disabledAt: null }), { status: 200 });
+    });
+    vi.stubGlobal('fetch', fetch);
+
+    renderConsole('/admin/lists', dp);
+    const row = (await screen.findByText('bouncy@example.test', {}, { timeout: 8000 })).closest('tr')!;
+    expect(within(row).getByText('1 disabled')).toBeTruthy();
+
+    cleanup();
+    renderConsole('/admin/lists/7', dp);
+    const table = await screen.findByRole('table', { name: 'members' }, { timeout: 8000 });
+    expect(await screen.findByText(/1 disabled for bouncing/)).toBeTruthy();
+    const dead = within(table).getByText('dead@remote.test').closest('tr')!;
+    expect(within(dead).getByTestId('bounces-dead@remote.test').textContent).toBe('3');
+    expect(within(dead).getByText('disabled')).toBeTruthy();
+    const flaky = within(table).getByText('flaky@remote.test').closest('tr')!;
+    expect(within(flaky).getByTestId('bounces-flaky@remote.test').textContent).toBe('1');
+    expect(within(flaky).queryByText('disabled')).toBeNull();
+    expect(within(flaky).getByRole('button', { name: 're-enable flaky@remote.test' })).toBeTruthy();
+    const fine = within(table).getByText('fine@remote.test').closest('tr')!;
+    expect(within(fine).queryByRole('button', { name: /re-enable/ })).toBeNull();
+    expect(within(fine).queryByText('disabled')).toBeNull();
+
+    const readsBefore = dp.getOne.mock.calls.length;
+    fireEvent.click(within(dead).getByRole('button', { name: 're-enable dead@remote.test' }));
+    await waitFor(() => expect(fetch).toHaveBeenCalledTimes(1));
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/admin/lists/7/members/dead%40remote.test/reset-bounces');
+    expect(init.method).toBe('POST');
+    expect(new Headers(init.headers).get('X-CSRF-Token')).toBe('csrf-token');
+    expect(await screen.findByText('dead@remote.test re-enabled: bounce count cleared')).toBeTruthy();
+    await waitFor(() => expect(dp.getOne.mock.calls.length).toBeGreaterThan(readsBefore), { timeout: 5000 });
+    await waitFor(() => expect(screen.queryByRole('button', { name: 're-enable dead@remote.test' })).toBeNull(), { timeout: 5000 });
+    const deadAfter = within(screen.getByRole('table', { name: 'members' })).getByText('dead@remote.test').closest('tr')!;
+    expect(within(deadAfter).queryByText('disabled')).toBeNull();
+    expect(screen.queryByText(/disabled for bouncing/)).toBeNull();
+    expect(screen.getByRole('button', { name: 're-enable flaky@remote.test' })).toBeTruthy();
+    expect(dp.update).not.toHaveBeenCalled();
+  });
+
+  it('says so when the re-enable fails, keeping the member as it was', async () => {
+    const bouncing = { ...list, id: 8, members: [{ address: 'dead@remote.test', name: null, bounceCount: 2, lastBounceAt: '2026-11-21T09:00:00.000Z', disabledAt: '2026-11-21T09:00:00.000Z' }] };
+    const { dp } = fakeDataProvider({ lists: [bouncing] });
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'member not found' } }), { status: 404 })));
+    renderConsole('/admin/lists/8', dp);
+    fireEvent.click(await screen.findByRole('button', { name: 're-enable dead@remote.test' }, { timeout: 8000 }));
+    expect(await screen.findByText('Not re-enabled: member not found')).toBeTruthy();
+    expect(screen.getByText('disabled')).toBeTruthy();
   });
 });

@@ -1,9 +1,10 @@
 import DeleteIcon from '@mui/icons-material/Delete';
-import { Alert, Box, Button, Card, CardContent, CardHeader, IconButton, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, CardHeader, Chip, IconButton, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
-import { Confirm, useNotify, useRecordContext, useUpdate } from 'react-admin';
+import { Confirm, useNotify, useRecordContext, useRefresh, useUpdate } from 'react-admin';
 import type { MailingListRecord } from '../api/admin-types';
 import { addressesFromCsv, invalidAddresses, isAddress, splitAddresses } from '../common/addresses';
+import { disabledCount, isBouncing, resetMemberBounces, type ListMember } from './member-bounces';
 
 /** New member list after adding: lower-cased, without duplicates, existing order kept. */
 export function mergeMembers(current: readonly string[], added: readonly string[]): string[] {
@@ -21,7 +22,11 @@ export function mergeMembers(current: readonly string[], added: readonly string[
 
 const PAGE = 100;
 
-/** Members of a list: add one, paste many, import a CSV file, remove; every change is saved at once. */
+/**
+ * Members of a list: add one, paste many, import a CSV file, remove; every change is saved at
+ * once. Each member shows its bounce count and whether it was disabled for bouncing, with a
+ * button that clears the count and re-enables it.
+ */
 export function ListMembers() {
   const record = useRecordContext<MailingListRecord>();
   const [update, { isPending }] = useUpdate<MailingListRecord>();
@@ -32,8 +37,27 @@ export function ListMembers() {
   const [search, setSearch] = useState('');
   const [removing, setRemoving] = useState<string | null>(null);
   const [shown, setShown] = useState(PAGE);
+  const [resetting, setResetting] = useState<string | null>(null);
+  const refresh = useRefresh();
   if (!record) return null;
   const current = record.members.map((m) => m.address);
+  const byAddress = new Map<string, ListMember>(record.members.map((m) => [m.address, m]));
+  const disabled = disabledCount(record.members);
+
+  const reenable = (address: string) => {
+    setResetting(address);
+    resetMemberBounces(record.id, address).then(
+      () => {
+        setResetting(null);
+        notify(`${address} re-enabled: bounce count cleared`);
+        refresh();
+      },
+      (e: unknown) => {
+        setResetting(null);
+        setProblem(`Not re-enabled: ${(e as Error).message}`);
+      },
+    );
+  };
 
   const save = (members: string[], message: string, after?: () => void) => {
     setProblem(null);
@@ -68,7 +92,11 @@ export function ListMembers() {
 
   return (
     <Card variant="outlined" sx={{ m: 2 }}>
-      <CardHeader title={`Members (${current.length})`} titleTypographyProps={{ variant: 'h6' }} />
+      <CardHeader
+        title={`Members (${current.length})`}
+        titleTypographyProps={{ variant: 'h6' }}
+        subheader={disabled > 0 ? `${disabled} disabled for bouncing: they stay on the list but get no list mail until re-enabled` : undefined}
+      />
       <CardContent>
         {problem ? (
           <Alert severity="error" sx={{ mb: 2 }} onClose={() => setProblem(null)}>
@@ -141,13 +169,14 @@ export function ListMembers() {
             <TableRow>
               <TableCell>Address</TableCell>
               <TableCell>Name</TableCell>
+              <TableCell>Bounces</TableCell>
               <TableCell align="right">Remove</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {visible.length === 0 ? (
               <TableRow>
-                <TableCell colSpan={3}>
+                <TableCell colSpan={4}>
                   <Typography color="text.secondary">{current.length === 0 ? 'No members yet.' : 'No member matches.'}</Typography>
                 </TableCell>
               </TableRow>
@@ -155,7 +184,10 @@ export function ListMembers() {
             {visible.slice(0, shown).map((address) => (
               <TableRow key={address}>
                 <TableCell>{address}</TableCell>
-                <TableCell>{record.members.find((m) => m.address === address)?.name ?? ''}</TableCell>
+                <TableCell>{byAddress.get(address)?.name ?? ''}</TableCell>
+                <TableCell>
+                  <MemberBounces member={byAddress.get(address)} busy={resetting === address} onReenable={() => reenable(address)} />
+                </TableCell>
                 <TableCell align="right">
                   <IconButton aria-label={`remove ${address}`} size="small" onClick={() => setRemoving(address)} disabled={isPending}>
                     <DeleteIcon fontSize="small" />
@@ -186,5 +218,25 @@ export function ListMembers() {
         />
       </CardContent>
     </Card>
+  );
+}
+
+/** Bounce count (last bounce on hover), a "disabled" chip, and Re-enable for a bouncing member. */
+function MemberBounces({ member, busy, onReenable }: { member: ListMember | undefined; busy: boolean; onReenable: () => void }) {
+  // A member added in this session is in the list before the server answered with its state.
+  if (!member || !isBouncing(member)) return <Typography variant="body2" color="text.secondary">0</Typography>;
+  const address = member.address;
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+      <Tooltip title={member.lastBounceAt ? `last bounce ${new Date(member.lastBounceAt).toLocaleString()}` : ''}>
+        <Typography variant="body2" data-testid={`bounces-${address}`}>
+          {member.bounceCount}
+        </Typography>
+      </Tooltip>
+      {member.disabledAt ? <Chip size="small" color="warning" label="disabled" title={`disabled since ${new Date(member.disabledAt).toLocaleString()}`} /> : null}
+      <Button size="small" aria-label={`re-enable ${address}`} disabled={busy} onClick={onReenable}>
+        Re-enable
+      </Button>
+    </Stack>
   );
 }

@@ -25,6 +25,7 @@ import { AddressListInput } from '../common/address-list-input';
 import { domainOf, invalidAddresses, isAddress } from '../common/addresses';
 import { ListMembers } from './list-members';
 import { ListModeration } from './list-moderation';
+import { disabledCount } from './member-bounces';
 
 export const policyChoices = [
   { id: 'open', name: 'Open: anyone may post' },
@@ -47,10 +48,21 @@ export function MailingListList() {
         <SelectField source="policy" choices={policyChoices} optionText={(c: { id: string }) => <Chip size="small" label={c.id} />} />
         <SelectField source="replyTo" label="Reply-To" choices={replyToChoices} optionText={(c: { id: string }) => c.id} />
         <TextField source="subjectPrefix" label="Prefix" emptyText="—" />
-        <FunctionField label="Members" render={(r: MailingListRecord) => r.members.length} />
+        <FunctionField label="Members" render={(r: MailingListRecord) => <MemberCount members={r.members} />} />
         <DateField source="createdAt" label="Created" />
       </Datagrid>
     </List>
+  );
+}
+
+/** Member count, with how many are disabled for bouncing (they get no list mail). */
+function MemberCount({ members }: { members: MailingListRecord['members'] }) {
+  const disabled = disabledCount(members);
+  return (
+    <Box component="span" sx={{ display: 'inline-flex', gap: 1, alignItems: 'center' }}>
+      {members.length}
+      {disabled > 0 ? <Chip size="small" color="warning" label={`${disabled} disabled`} /> : null}
+    </Box>
   );
 }
 
