@@ -151,7 +151,7 @@ export class AdminListsController {
   }
 }
 
-type ListWithMembers = Parameters<typeof listDto>[0] & {
+type ListWithMembers = Omit<Parameters<typeof listDto>[0], 'members'> & {
   members: { address: string; name: string | null; bounceCount: number; lastBounceAt: Date | null; disabledAt: Date | null }[];
 };
 
