@@ -147,6 +147,31 @@ describe('IMAP4rev2 (RFC 9051)', () => {
     c.close();
   });
 
+  it('names are kept in Unicode NFC: a decomposed name finds the folder created precomposed, and the other way round', async () => {
+    const c = await rev2Session();
+    const send = async (tag: string, command: string, name: string, rest = '') => {
+      const bytes = Buffer.from(name, 'utf8');
+      c.write(Buffer.concat([Buffer.from(`${tag} ${command} {${bytes.length}+}\r\n`), bytes, Buffer.from(`${rest}\r\n`)]));
+      return c.response(tag);
+    };
+    const composed = 'Re\u0301sume\u0301s'.normalize('NFC');
+    const decomposed = composed.normalize('NFD');
+    expect(composed).not.toBe(decomposed);
+    expect(await send('n1', 'CREATE', decomposed)).toMatch(/n1 OK/);
+    expect(await send('n2', 'CREATE', composed)).toMatch(/n2 NO \[ALREADYEXISTS\]/);
+    expect(await send('n3', 'STATUS', composed, ' (MESSAGES)')).toMatch(/MESSAGES 0\)\r\nn3 OK/);
+    const list = await send('n4', 'LIST ""', decomposed);
+    expect(list).toContain(Buffer.from(composed, 'utf8').toString('latin1'));
+    expect(list).not.toContain(Buffer.from(decomposed, 'utf8').toString('latin1'));
+    // An IMAP4rev1 client's modified UTF-7 is decomposed or not as it likes, too.
+    const old = await RawImap.connect(t.port);
+    await old.login();
+    const { encodeMailboxName } = await import('@mailstead/imap');
+    expect(await old.command('o1', `SELECT "${encodeMailboxName(decomposed)}"`)).toMatch(/o1 OK/);
+    old.close();
+    c.close();
+  });
+
   it('imapflow turns IMAP4rev2 on by itself and syncs, searches and reads STATUS DELETED over it', async () => {
     const client = new ImapFlow({
       host: '127.0.0.1',

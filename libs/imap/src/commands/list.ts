@@ -18,7 +18,7 @@ interface ListEntry {
 }
 
 function decodePattern(text: string, utf8: boolean): string {
-  return utf8 ? text : (decodeMailboxName(text) ?? text);
+  return (utf8 ? text : (decodeMailboxName(text) ?? text)).normalize('NFC');
 }
 
 /**

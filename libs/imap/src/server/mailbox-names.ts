@@ -6,9 +6,10 @@ import { utf8Names } from './imap4rev2';
 
 export const DELIMITER = '/';
 
-/** INBOX in any case is INBOX (RFC 3501 5.1); other names keep their case. */
+/** INBOX in any case is INBOX (RFC 3501 5.1); other names keep their case, in Unicode NFC. */
 export function normalizeName(name: string): string {
-  const parts = name.split(DELIMITER);
+  // NFC like the store (RFC 9051 5.1), so a decomposed "é" names the same folder.
+  const parts = name.normalize('NFC').split(DELIMITER);
   if (parts[0]!.toUpperCase() === 'INBOX') parts[0] = 'INBOX';
   return parts.join(DELIMITER);
 }

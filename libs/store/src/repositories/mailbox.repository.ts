@@ -42,9 +42,13 @@ const select = {
   totalSize: true,
 } as const;
 
-/** INBOX is case-insensitive (RFC 3501 5.1); every other name is kept as given. */
+/**
+ * INBOX is case-insensitive (RFC 3501 5.1); every other name keeps its case. Names are kept in
+ * Unicode NFC (RFC 9051 5.1, Net-Unicode): a client that sends "é" decomposed (as macOS
+ * file names are) finds the folder another client created with it precomposed.
+ */
 export function normalizeMailboxName(name: string): string {
-  const parts = name.split(MAILBOX_DELIMITER);
+  const parts = name.normalize('NFC').split(MAILBOX_DELIMITER);
   if (parts[0]?.toUpperCase() === 'INBOX') parts[0] = 'INBOX';
   return parts.join(MAILBOX_DELIMITER);
 }
