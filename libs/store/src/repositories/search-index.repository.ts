@@ -7,7 +7,11 @@ import { foldForSearch, searchHeaderText } from './imap.repository';
  * append store `message.search_vector` as NULL, because to_tsvector and the GIN insert were most
  * of Postgres' cost per delivered message. This repository fills missing vectors from the blobs:
  * the worker role calls `fillBatch` periodically, and a webmail search calls `fillScope` for the
- * mailboxes it is about to search, so a just-delivered message is found all the same.
+ * mailboxes it is about to search, so a just-delivered message is found all the same. A search
+ * gives that fill a time budget: after a bulk import (or with no worker running) the backlog can
+ * take minutes, so the search answers with what is indexed by then, says so, and the API keeps
+ * filling that scope in the background. Scoped fills go newest first, so what is still missing
+ * from such an answer is the older mail.
  *
  * The vector has the weights delivery used to give it: subject 'A', from/to/cc 'B', body text
  * (libs/mime's search text, as many characters as fit under MAX_BODY_BYTES) unweighted. The same
@@ -35,6 +39,23 @@ export interface FillResult {
   filled: number;
   /** whether NULL vectors may remain in the scope (a full batch was claimed, or rows were locked) */
   more: boolean;
+}
+
+export interface FillScopeOptions {
+  /**
+   * Overall time budget in ms: once it is spent no further batch starts (the batch under way
+   * finishes; at least one batch always runs, so every call makes progress). Default: none.
+   */
+  budgetMs?: number;
+  /** Stops between batches once aborted (process shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface FillScopeResult {
+  /** vectors written by this call */
+  filled: number;
+  /** whether messages of the scope were still without a vector when the call returned */
+  pending: boolean;
 }
 
 const VECTOR = `setweight(to_tsvector('simple', m.subject), 'A')
@@ -87,9 +108,11 @@ export class SearchIndexRepository {
       const params: unknown[] = [];
       const where = scopeClause(scope, params);
       params.push(BATCH_ROWS);
+      // A scope is filled for someone searching it (newest first, as results are listed); the
+      // worker goes oldest first.
       const { rows: claimed } = await client.query<{ id: string; size: number }>(
         `SELECT m.id::text AS id, m.size FROM message m WHERE m.search_vector IS NULL${where}
-         ORDER BY m.id LIMIT $${params.length} FOR UPDATE SKIP LOCKED`,
+         ORDER BY m.id${scope ? ' DESC' : ''} LIMIT $${params.length} FOR UPDATE SKIP LOCKED`,
         params,
       );
       let filled = 0;
@@ -156,14 +179,19 @@ export class SearchIndexRepository {
   }
 
   /**
-   * Fills every NULL vector in the scope before a search reads them, batch by batch (each its
-   * own transaction, so a first search over a large unindexed mailbox holds no giant transaction
-   * and other writers keep going). Rows another process holds (the worker's batch, a flag update)
-   * are skipped and re-checked after a short pause until none is left or `maxWaitMs` passed.
+   * Fills the NULL vectors of the scope before a search reads them, batch by batch (each its own
+   * transaction, so a first search over a large unindexed mailbox holds no giant transaction and
+   * other writers keep going). Rows another process holds (the worker's batch, a flag update) are
+   * skipped and re-checked after a short pause until none is left or `maxWaitMs` passed.
+   * With `budgetMs` it returns once that much time is spent even though batches remain, and says
+   * whether messages are still pending; without it, it goes on until the scope is filled.
    * When nothing is pending (the usual case once the worker caught up) this is one query.
    */
-  async fillScope(scope: SearchIndexScope, maxWaitMs = 10_000): Promise<number> {
-    if (!(await this.pending(scope))) return 0;
+  async fillScope(scope: SearchIndexScope, maxWaitMs = 10_000, options: FillScopeOptions = {}): Promise<FillScopeResult> {
+    if (!(await this.pending(scope))) return { filled: 0, pending: false };
+    const started = Date.now();
+    const budget = options.budgetMs ?? Infinity;
+    const stopped = () => options.signal?.aborted === true || Date.now() - started >= budget;
     let filled = 0;
     let waitedSince: number | undefined;
     for (;;) {
@@ -171,12 +199,14 @@ export class SearchIndexRepository {
       filled += batch.filled;
       if (batch.more || batch.filled > 0) {
         waitedSince = undefined;
+        if (stopped()) return { filled, pending: await this.pending(scope) };
         continue;
       }
-      if (!(await this.pending(scope))) return filled;
+      if (!(await this.pending(scope))) return { filled, pending: false };
+      if (stopped()) return { filled, pending: true };
       waitedSince ??= Date.now();
-      if (Date.now() - waitedSince > maxWaitMs) return filled;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (Date.now() - waitedSince > maxWaitMs) return { filled, pending: true };
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(50, started + budget - Date.now()))));
     }
   }
 }

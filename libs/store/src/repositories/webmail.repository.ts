@@ -51,6 +51,17 @@ export interface WebmailSearch {
   after?: Date;
   limit: number;
   cursor?: { date: Date; id: bigint };
+  /**
+   * Time budget (ms) for indexing not-yet-indexed messages of the scope before searching (free
+   * text only). Unset: index all of them first, however long that takes.
+   */
+  fillBudgetMs?: number;
+}
+
+export interface WebmailSearchResult {
+  rows: WebmailMessageRow[];
+  /** The index fill ran out of budget: messages of the scope without a vector were not searched. */
+  indexing: boolean;
 }
 
 export interface StoredMessage extends WebmailMessageRow {
@@ -123,8 +134,20 @@ export class WebmailRepository {
 
   /** Full-text and operator search across the account (or one of its mailboxes), newest first. */
   async search(s: WebmailSearch): Promise<WebmailMessageRow[]> {
-    // Delivery leaves search_vector NULL (indexed lazily): fill the searched mailboxes' first.
-    if (s.text.length > 0) await this.searchIndex.fillScope({ accountId: s.accountId, mailboxId: s.mailboxId });
+    return (await this.searchWithIndexState(s)).rows;
+  }
+
+  /**
+   * `search`, also saying whether the full-text index of the scope was still incomplete: delivery
+   * leaves search_vector NULL (indexed lazily), so a free-text search first fills the searched
+   * mailboxes' missing vectors, within `fillBudgetMs` when given.
+   */
+  async searchWithIndexState(s: WebmailSearch): Promise<WebmailSearchResult> {
+    let indexing = false;
+    if (s.text.length > 0) {
+      const fill = await this.searchIndex.fillScope({ accountId: s.accountId, mailboxId: s.mailboxId }, undefined, { budgetMs: s.fillBudgetMs });
+      indexing = fill.pending;
+    }
     const params: unknown[] = [s.accountId];
     const where = ['b.account_id = $1'];
     const add = (value: unknown, clause: (p: string) => string) => {
@@ -144,11 +167,12 @@ export class WebmailRepository {
       where.push(`(m.internal_date, m.id) < ($${params.length - 1}, $${params.length}::bigint)`);
     }
     params.push(s.limit);
-    return this.db.$queryRawUnsafe(
+    const rows = await this.db.$queryRawUnsafe<WebmailMessageRow[]>(
       `SELECT ${ROW_COLUMNS} FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE ${where.join(' AND ')}
        ORDER BY m.internal_date DESC, m.id DESC LIMIT $${params.length}`,
       ...params,
     );
+    return { rows, indexing };
   }
 
   /** One message with its raw bytes, or null when it is not this account's. */
