@@ -46,8 +46,8 @@ export class SessionGuard implements CanActivate {
     const token = request.cookies?.[SESSION_COOKIE];
     const session = token ? await this.sessions.get(token) : null;
     if (!token || !session) throw new ApiException(401, 'unauthorized', 'not logged in');
-    const account = await this.store.accounts.findById(session.accountId);
-    if (!account || !account.enabled) {
+    const found = await this.store.accounts.findForSession(session.accountId);
+    if (!found || !found.enabled) {
       await this.sessions.destroy(token, session.accountId);
       throw new ApiException(401, 'unauthorized', 'not logged in');
     }
@@ -55,10 +55,10 @@ export class SessionGuard implements CanActivate {
       const header = request.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !sameToken(header, session.csrf)) throw new ApiException(403, 'csrf', 'missing or wrong X-CSRF-Token header');
     }
+    const { domainRequiresTotp, ...account } = found;
     // Per-domain "require TOTP": checked on every request (not only at login), so turning it
-    // on reaches sessions that are already open. Only accounts without a second factor pay
-    // for the lookup.
-    if (account.totpSecret === null && !this.reflector.get<boolean>(TOTP_SETUP_ALLOWED, context.getHandler()) && (await this.store.totp.requiredFor(account.id))) {
+    // on reaches sessions that are already open; read with the account, no extra query.
+    if (account.totpSecret === null && domainRequiresTotp && !this.reflector.get<boolean>(TOTP_SETUP_ALLOWED, context.getHandler())) {
       throw new ApiException(403, 'totp_setup_required', 'your domain requires a second factor: enrol TOTP first (POST /api/auth/totp/enroll)');
     }
     request.auth = { account, session, token };

@@ -45,6 +45,21 @@ const select = {
 export class AccountRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * The account behind an API session together with its domain's "require TOTP" setting, in one
+   * query (the session guard needs both on every request).
+   */
+  async findForSession(id: number): Promise<(AccountRecord & { domainRequiresTotp: boolean }) | null> {
+    const [row] = await this.db.$queryRawUnsafe<(Omit<AccountRecord, 'role'> & { role: string; domainRequiresTotp: boolean })[]>(
+      `SELECT a.id, a.domain_id AS "domainId", a.address, a.display_name AS "displayName", a.password_hash AS "passwordHash",
+              a.role::text AS role, a.enabled, a.quota_bytes AS "quotaBytes", a.used_bytes AS "usedBytes", a.totp_secret AS "totpSecret",
+              a.created_at AS "createdAt", d.require_totp AS "domainRequiresTotp"
+       FROM account a JOIN domain d ON d.id = a.domain_id WHERE a.id = $1`,
+      id,
+    );
+    return row ? { ...row, role: row.role as AccountRole } : null;
+  }
+
   /** Creates the account and its default mailboxes in one transaction. The domain must exist. */
   async create(input: NewAccount): Promise<AccountRecord> {
     const parts = splitAddress(input.address);
