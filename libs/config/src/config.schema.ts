@@ -127,6 +127,7 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_LOGIN_MAX_FAILURES_PER_ACCOUNT: { schema: positiveInt(10), doc: 'Failed logins for one account per window before it is refused.', default: '10' },
   MAILSTEAD_LOGIN_CACHE_SECONDS: { schema: z.coerce.number().int().min(0).default(60), doc: 'Seconds a successful password check is remembered (keyed hash, in memory), so repeated logins skip argon2id; 0 turns it off. Wrong passwords are never cached.', default: '60' },
   MAILSTEAD_LOGIN_WINDOW_SECONDS: { schema: positiveInt(900), doc: 'Length of the login throttling window, in seconds.', default: '900' },
+  MAILSTEAD_SEARCH_FILL_BUDGET: { schema: duration('2s'), doc: 'How long a webmail search spends indexing not-yet-indexed messages before it answers with what is indexed, marked as incomplete (the rest is indexed in the background).', default: '2s' },
   MAILSTEAD_LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (pino).', default: 'info' },
   MAILSTEAD_LOG_PRETTY: { schema: bool(false), doc: 'Human-readable logs instead of JSON lines.', default: 'false' },
   MAILSTEAD_DNS_SERVERS: { schema: optionalString, doc: 'Comma-separated DNS servers (ip or ip:port) for MX lookups. Unset: the system resolver.', default: '(system)' },

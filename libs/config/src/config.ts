@@ -52,6 +52,8 @@ export interface MailsteadConfig {
   admin: { address: string; password: string | undefined };
   auth: { insecure: boolean; maxFailuresPerIp: number; maxFailuresPerAccount: number; windowSeconds: number; verifiedCacheSeconds: number };
   defaultQuota: number;
+  /** Webmail search: time (ms) a search spends filling missing full-text vectors before answering. */
+  search: { fillBudgetMs: number };
   log: { level: RawConfig['MAILSTEAD_LOG_LEVEL']; pretty: boolean };
   delivery: DeliveryConfig;
 }
@@ -156,6 +158,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       verifiedCacheSeconds: c.MAILSTEAD_LOGIN_CACHE_SECONDS,
     },
     defaultQuota: c.MAILSTEAD_DEFAULT_QUOTA,
+    search: { fillBudgetMs: c.MAILSTEAD_SEARCH_FILL_BUDGET },
     log: { level: c.MAILSTEAD_LOG_LEVEL, pretty: c.MAILSTEAD_LOG_PRETTY },
     delivery: {
       dnsServers: (c.MAILSTEAD_DNS_SERVERS ?? '').split(',').map((v) => v.trim()).filter(Boolean),

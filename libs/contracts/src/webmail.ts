@@ -56,7 +56,15 @@ export const messageSummary = z.object({
 });
 export type MessageSummaryDto = z.infer<typeof messageSummary>;
 
-export const messagePage = z.object({ items: z.array(messageSummary), nextCursor: z.string().nullable() });
+export const messagePage = z.object({
+  items: z.array(messageSummary),
+  nextCursor: z.string().nullable(),
+  /** Search only: present when some messages were not yet in the full-text index (they are being indexed). */
+  indexing: z
+    .literal(true)
+    .optional()
+    .describe('Search only: true when the full-text index of the searched folders was still incomplete (older mail being indexed in the background), so results may be missing; absent otherwise.'),
+});
 export type MessagePage = z.infer<typeof messagePage>;
 
 /** GET /api/search */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
   deleteRequest,
@@ -10,12 +10,15 @@ import {
   type MessagePage,
 } from '@mailstead/contracts';
 import { decodePartBody, parseMessage, parsePartId, resolvePart } from '@mailstead/mime';
+import type { MailsteadConfig } from '@mailstead/config';
 import type { MessageRef, Store, StoredMessage } from '@mailstead/store';
-import { STORE } from '../app/tokens';
+import { CONFIG, LOGGER, STORE } from '../app/tokens';
+import type { Logger } from '../runtime/logger';
 import { badRequest, bigId, notFound, parseInput } from './api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
 import { decodeCursor, encodeCursor } from './mailbox.controller';
 import { contentDisposition, detailDto, summaryDto } from './message-view';
+import { SearchBackfill } from './search-backfill';
 import { parseSearch, SearchSyntaxError } from './search-query';
 
 const SYSTEM_FLAGS = new Set(['\\seen', '\\answered', '\\flagged', '\\deleted', '\\draft']);
@@ -39,8 +42,22 @@ function groupByMailbox(refs: MessageRef[]): Map<number, number[]> {
 
 @Controller()
 @UseGuards(SessionGuard)
-export class MessageController {
-  constructor(@Inject(STORE) private readonly store: Store) {}
+export class MessageController implements OnModuleDestroy {
+  /** Finishes the indexing a search's time budget left undone (one fill per account at a time). */
+  private readonly backfill: SearchBackfill;
+
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    @Inject(CONFIG) private readonly config: MailsteadConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.backfill = new SearchBackfill(store.searchIndex, logger.child({ role: 'api', job: 'search-index' }));
+  }
+
+  /** Before the shared store closes (onApplicationShutdown): stop the background fills and wait for them. */
+  async onModuleDestroy(): Promise<void> {
+    await this.backfill.stop();
+  }
 
   private async message(auth: AuthContext, id: string): Promise<StoredMessage> {
     const message = await this.store.webmail.getMessage(auth.account.id, bigId(id, 'message'));
@@ -195,9 +212,23 @@ export class MessageController {
       if (Number.isNaN(date.getTime())) throw badRequest('invalid request', { cursor: ['not a cursor from this API'] });
       cursor = { date, id: c.id };
     }
-    const rows = await this.store.webmail.search({ accountId: auth.account.id, mailboxId: q.mailboxId, ...parsed, limit: q.limit + 1, cursor });
+    // A large unindexed backlog (bulk import, no worker running) would hold the request for
+    // minutes: the fill stops after its budget, the answer says so, and the rest goes on here.
+    const { rows, indexing } = await this.store.webmail.searchWithIndexState({
+      accountId: auth.account.id,
+      mailboxId: q.mailboxId,
+      ...parsed,
+      limit: q.limit + 1,
+      cursor,
+      fillBudgetMs: this.config.search.fillBudgetMs,
+    });
+    if (indexing) this.backfill.start({ accountId: auth.account.id, mailboxId: q.mailboxId });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    return { items: page.map(summaryDto), nextCursor: rows.length > q.limit && last ? encodeCursor(last.internalDate, last.id) : null };
+    return {
+      items: page.map(summaryDto),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.internalDate, last.id) : null,
+      ...(indexing ? { indexing: true as const } : {}),
+    };
   }
 }
