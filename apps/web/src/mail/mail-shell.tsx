@@ -45,7 +45,7 @@ import { useAccount, useSession } from '../shared/session';
 import { useColorMode } from '../shared/theme';
 import { displayName, FolderTree } from './folder-tree';
 import { mailApi } from './mail-api';
-import { MessageList } from './message-list';
+import { MessageList, SearchIndexingNotice } from './message-list';
 import { MessageReader } from './message-reader';
 import { ThreadReader } from './thread-reader';
 import { draftToCompose, prepareCompose, type ComposeDraft, type ComposeMode } from './quoting';
@@ -513,6 +513,7 @@ export function MailShell() {
               )}
             </Box>
             {list.error && <Alert severity="error">{list.error}</Alert>}
+            {q && list.indexing && <SearchIndexingNotice />}
             <MessageList
               items={list.items}
               hasMore={list.nextCursor !== null}

@@ -1,6 +1,6 @@
 import { memo, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Box, Checkbox, CircularProgress, IconButton, Typography } from '@mui/material';
+import { Alert, Box, Checkbox, CircularProgress, IconButton, Typography } from '@mui/material';
 import AttachFileIcon from '@mui/icons-material/AttachFile';
 import StarIcon from '@mui/icons-material/Star';
 import StarBorderIcon from '@mui/icons-material/StarBorder';
@@ -133,6 +133,18 @@ const Row = memo(function Row({ message, checked, active, folder, onClick, onChe
     </Box>
   );
 });
+
+/**
+ * Shown above search results the server answered before it had indexed all the searched mail
+ * (a large import still being indexed): the results are there, some older ones may be missing.
+ */
+export function SearchIndexingNotice() {
+  return (
+    <Alert severity="info" role="status" sx={{ py: 0, borderRadius: 0 }}>
+      Still indexing older mail — results may be incomplete
+    </Alert>
+  );
+}
 
 /**
  * The message list: only the rows on screen are in the DOM (@tanstack/react-virtual), and the

@@ -33,6 +33,8 @@ export interface MessageListState {
   items: MessageSummaryDto[];
   nextCursor: string | null;
   loading: boolean;
+  /** A search answered before the server had indexed all the searched mail: results may be incomplete. */
+  indexing: boolean;
   error?: string;
   loadMore(): void;
   /** Re-reads the first page (new mail, flag changes from other clients) and merges it. */
@@ -45,6 +47,7 @@ export function useMessageList(source: ListSource | undefined): MessageListState
   const [items, setItems] = useState<MessageSummaryDto[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [indexing, setIndexing] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [generation, setGeneration] = useState(0);
   const key = sourceKey(source);
@@ -57,6 +60,7 @@ export function useMessageList(source: ListSource | undefined): MessageListState
     const s = sourceRef.current;
     setItems([]);
     setNextCursor(null);
+    setIndexing(false);
     setError(undefined);
     if (!s) return;
     const controller = new AbortController();
@@ -65,6 +69,7 @@ export function useMessageList(source: ListSource | undefined): MessageListState
       (page) => {
         setItems(page.items);
         setNextCursor(page.nextCursor);
+        setIndexing(page.indexing === true);
         setLoading(false);
       },
       (e: unknown) => {
@@ -89,6 +94,8 @@ export function useMessageList(source: ListSource | undefined): MessageListState
           return [...all, ...page.items.filter((m) => !known.has(m.id))];
         });
         setNextCursor(page.nextCursor);
+        // Pages loaded earlier may still lack matches, so one incomplete page keeps the notice.
+        if (page.indexing) setIndexing(true);
         setLoading(false);
       },
       (e: unknown) => {
@@ -107,12 +114,14 @@ export function useMessageList(source: ListSource | undefined): MessageListState
     const onlyOnePageLoaded = current.current.items.length <= page.items.length || page.nextCursor === null;
     setItems((all) => mergeFirstPage(all, page.items, onlyOnePageLoaded));
     if (onlyOnePageLoaded) setNextCursor(page.nextCursor);
+    if (onlyOnePageLoaded || page.indexing) setIndexing(page.indexing === true);
   }, []);
 
   return {
     items,
     nextCursor,
     loading,
+    indexing,
     error,
     loadMore,
     refreshTop,

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, renderHook, screen, waitFor } from '@testing-library/react';
+import type { MessagePage, MessageSummaryDto } from '@mailstead/contracts';
+import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import { SearchIndexingNotice } from './message-list';
+import { useMessageList, type ListSource } from './use-message-list';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const summary = (n: number): MessageSummaryDto => ({
+  id: String(n),
+  mailboxId: 1,
+  uid: n,
+  threadId: String(n),
+  subject: `Result ${n}`,
+  from: { name: 'Sender', address: 'sender@example.test' },
+  to: 'me@example.test',
+  date: new Date(Date.UTC(2026, 10, 1) - n * 60_000).toISOString(),
+  size: 100,
+  preview: '',
+  seen: true,
+  flagged: false,
+  answered: false,
+  draft: false,
+  keywords: [],
+  hasAttachments: false,
+});
+
+/**
+ * /api/search answers `indexing: true` for q=backlog; for q=later only its second page says so
+ * (the index fell behind between pages); other queries are complete.
+ */
+function stubApi() {
+  const api = fakeFetch({
+    'GET /api/search': (_body, url): MessagePage => {
+      const q = url.searchParams.get('q');
+      if (q === 'backlog') return { items: [summary(1), summary(2)], nextCursor: null, indexing: true };
+      if (q === 'later') {
+        return url.searchParams.get('cursor') ? { items: [summary(3)], nextCursor: null, indexing: true } : { items: [summary(1), summary(2)], nextCursor: 'page2' };
+      }
+      return { items: [summary(1)], nextCursor: null };
+    },
+    'GET /api/mailboxes/1/messages': (): MessagePage => ({ items: [summary(1)], nextCursor: null }),
+  });
+  vi.stubGlobal('fetch', api.fn);
+  return api;
+}
+
+describe('SearchIndexingNotice', () => {
+  it('says, without blocking anything, that results may be incomplete', () => {
+    renderWithTheme(<SearchIndexingNotice />);
+    const notice = screen.getByRole('status');
+    expect(notice.textContent).toContain('Still indexing older mail — results may be incomplete');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('useMessageList indexing state', () => {
+  it('is true when a search page says indexing, false for complete searches and mailboxes, and resets when the source changes', async () => {
+    const api = stubApi();
+    const { result, rerender } = renderHook(({ source }: { source: ListSource }) => useMessageList(source), {
+      initialProps: { source: { kind: 'search', q: 'backlog' } as ListSource },
+    });
+    await waitFor(() => expect(result.current.items).toHaveLength(2));
+    expect(result.current.indexing).toBe(true);
+
+    rerender({ source: { kind: 'search', q: 'complete' } });
+    expect(result.current.indexing).toBe(false);
+    await waitFor(() => expect(result.current.items.map((m) => m.subject)).toEqual(['Result 1']));
+    expect(result.current.indexing).toBe(false);
+
+    rerender({ source: { kind: 'mailbox', mailboxId: 1 } });
+    await waitFor(() => expect(api.calls.some((c) => c.path === '/api/mailboxes/1/messages')).toBe(true));
+    await waitFor(() => expect(result.current.loading).toBe(false));
+    expect(result.current.indexing).toBe(false);
+  });
+
+  it('an incomplete later page turns the notice on (earlier pages may lack matches too)', async () => {
+    stubApi();
+    const { result } = renderHook(() => useMessageList({ kind: 'search', q: 'later' }));
+    await waitFor(() => expect(result.current.nextCursor).toBe('page2'));
+    expect(result.current.indexing).toBe(false);
+    result.current.loadMore();
+    await waitFor(() => expect(result.current.items).toHaveLength(3));
+    expect(result.current.indexing).toBe(true);
+  });
+});
