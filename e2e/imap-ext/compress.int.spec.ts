@@ -1,9 +1,8 @@
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleMessage } from '@mailstead/testing';
-import { ALICE, startImapServer, type ImapTestServer } from '../imap/imap-harness';
+import { ALICE, imapflowClient, startImapServer, type ImapTestServer } from '../imap/imap-harness';
 
 /** COMPRESS=DEFLATE (RFC 4978) on the real server: a raw client with its own zlib streams, and imapflow. */
 let t: ImapTestServer;
@@ -105,15 +104,7 @@ describe('COMPRESS=DEFLATE', () => {
   });
 
   it('imapflow negotiates compression by default and runs its usual session over it', async () => {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: t.port,
-      secure: false,
-      tls: { rejectUnauthorized: false },
-      auth: { user: ALICE.address, pass: ALICE.password },
-      logger: false,
-      qresync: true,
-    });
+    const client = imapflowClient(t.port, { qresync: true });
     await client.connect();
     expect((client as unknown as { _deflate?: unknown })._deflate).toBeTruthy();
     await client.mailboxCreate('compressed');

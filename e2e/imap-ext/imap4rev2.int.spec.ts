@@ -1,6 +1,6 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, BOB, RawImap, startImapServer, type ImapTestServer } from '../imap/imap-harness';
+import { ALICE, imapflowClient, BOB, RawImap, startImapServer, type ImapTestServer } from '../imap/imap-harness';
 
 /**
  * IMAP4rev2 (RFC 9051) next to IMAP4rev1: a session follows RFC 3501 until ENABLE IMAP4rev2
@@ -173,14 +173,7 @@ describe('IMAP4rev2 (RFC 9051)', () => {
   });
 
   it('imapflow turns IMAP4rev2 on by itself and syncs, searches and reads STATUS DELETED over it', async () => {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: t.port,
-      secure: false,
-      tls: { rejectUnauthorized: false },
-      auth: { user: ALICE.address, pass: ALICE.password },
-      logger: false,
-    });
+    const client = imapflowClient(t.port);
     await client.connect();
     try {
       expect(client.enabled.has('IMAP4REV2')).toBe(true);

@@ -1,7 +1,7 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleMessage } from '@mailstead/testing';
-import { ALICE, RawImap, startImapServer, type ImapTestServer } from '../imap/imap-harness';
+import { imapflowClient, RawImap, startImapServer, type ImapTestServer } from '../imap/imap-harness';
 
 /** QRESYNC (RFC 7162 section 3.2): raw transcripts and imapflow's qresync mode on the real server. */
 let t: ImapTestServer;
@@ -165,15 +165,7 @@ interface Cached {
 }
 
 function imapflow(): ImapFlow {
-  return new ImapFlow({
-    host: '127.0.0.1',
-    port: t.port,
-    secure: false,
-    tls: { rejectUnauthorized: false },
-    auth: { user: ALICE.address, pass: ALICE.password },
-    logger: false,
-    qresync: true,
-  });
+  return imapflowClient(t.port, { qresync: true });
 }
 
 async function fullView(client: ImapFlow): Promise<Map<number, Cached>> {

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '@mailstead/store';
 import { sampleMessage } from '@mailstead/testing';
-import { ALICE, startImapServer, type ImapTestServer } from './imap-harness';
+import { imapflowClient, startImapServer, type ImapTestServer } from './imap-harness';
 
 const run = promisify(execFile);
 let t: ImapTestServer;
@@ -44,14 +43,7 @@ const ATTACHMENT_MESSAGE = Buffer.from(
 
 describe('imapflow against Mailstead', () => {
   it('logs in (STARTTLS), lists, manages folders, appends, selects, searches, fetches, stores, copies, moves, expunges', async () => {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: t.port,
-      secure: false,
-      tls: { rejectUnauthorized: false },
-      auth: { user: ALICE.address, pass: ALICE.password },
-      logger: false,
-    });
+    const client = imapflowClient(t.port);
     await client.connect();
     expect(client.secureConnection || (client as unknown as { _socket?: { encrypted?: boolean } })._socket?.encrypted).toBeTruthy();
 
@@ -133,14 +125,7 @@ describe('imapflow against Mailstead', () => {
   });
 
   it('IDLE sees a message delivered through another Store (another process) at once', async () => {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: t.tlsPort,
-      secure: true,
-      tls: { rejectUnauthorized: false },
-      auth: { user: ALICE.address, pass: ALICE.password },
-      logger: false,
-    });
+    const client = imapflowClient(t.tlsPort, { secure: true });
     await client.connect();
     await client.mailboxCreate('Watched');
     await client.mailboxOpen('Watched');

@@ -1,3 +1,4 @@
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import net from 'node:net';
 import tls from 'node:tls';
 import { Redis } from 'ioredis';
@@ -99,6 +100,23 @@ export async function startImapServer(limits: Partial<ImapLimits> = {}, db?: Tes
       await database.drop();
     },
   };
+}
+
+/**
+ * An imapflow client for a test server (not yet connected): loopback, the test certificate
+ * accepted, Alice unless told otherwise; `options` adds or overrides (qresync, ...).
+ */
+export function imapflowClient(port: number, options: { secure?: boolean; user?: { address: string; password: string } } & Partial<ImapFlowOptions> = {}): ImapFlow {
+  const { user = ALICE, secure = false, ...rest } = options;
+  return new ImapFlow({
+    host: '127.0.0.1',
+    port,
+    secure,
+    tls: { rejectUnauthorized: false },
+    auth: { user: user.address, pass: user.password },
+    logger: false,
+    ...rest,
+  });
 }
 
 /** A raw IMAP connection for transcript tests: send lines, read replies up to the tagged one. */
