@@ -48,9 +48,11 @@ export function listEntries(boxes: MailboxSummary[]): ListEntry[] {
   });
 }
 
-/** One LIST response line (RFC 3501 7.2.2). */
-function listLine(session: ImapSession, command: string, attributes: readonly string[], name: string): Buffer {
-  return new ResponseBuilder().raw(`* ${command} (${attributes.join(' ')}) "${DELIMITER}" `).mailbox(name, utf8Names(session)).end();
+/** One LIST response line (RFC 3501 7.2.2), with NOTIFY's OLDNAME extended data item (RFC 5465 5.4) for a renamed mailbox. */
+export function listLine(session: ImapSession, command: string, attributes: readonly string[], name: string, oldName?: string): Buffer {
+  const line = new ResponseBuilder().raw(`* ${command} (${attributes.join(' ')}) "${DELIMITER}" `).mailbox(name, utf8Names(session));
+  if (oldName !== undefined) line.raw(' ("OLDNAME" (').mailbox(oldName, utf8Names(session)).raw('))');
+  return line.end();
 }
 
 /** The LIST response IMAP4rev2 sends for the mailbox a SELECT/EXAMINE opens (RFC 9051 6.3.2). */

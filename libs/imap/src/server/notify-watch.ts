@@ -1,12 +1,10 @@
 import type { NotifyEvent, NotifyGroup, NotifySpec } from '../ext/notify';
 import type { AccountChange, MailboxSummary } from '../mail-store';
-import { ResponseBuilder } from '../protocol/response-writer';
 import { ArgReader } from '../protocol/arguments';
-import { listEntries } from '../commands/list';
+import { listEntries, listLine } from '../commands/list';
 import { statusLine, type StatusItem } from '../commands/status';
 import { fetch } from '../commands/fetch';
 import { condstoreEnabled } from './condstore';
-import { utf8Names } from './imap4rev2';
 import { DELIMITER } from './mailbox-names';
 import type { ImapSession } from './imap-session';
 
@@ -133,8 +131,9 @@ export class NotifyWatch {
       await this.pushMailboxList();
     }
     const selected = this.session.state.kind === 'selected' ? this.session.state.mailbox : undefined;
-    if (this.selectedDue && selected) {
-      this.selectedDue = false;
+    const selectedDue = this.selectedDue;
+    this.selectedDue = false;
+    if (selectedDue && selected) {
       const group = this.selectedGroup;
       const lastUid = selected.lastUid;
       await this.session.sync(group?.filter.kind === 'selected' && !group.filter.delayed);
@@ -145,7 +144,6 @@ export class NotifyWatch {
         if (result.status !== 'OK') this.session.log?.debug({ session: this.session.id, text: result.text }, 'imap notify fetch failed');
       }
     }
-    this.selectedDue = false;
     const due = [...this.statusDue];
     this.statusDue.clear();
     for (const id of due) if (id !== this.selectedId) await this.writeStatus(id);
@@ -165,11 +163,7 @@ export class NotifyWatch {
     const now = this.snapshot(boxes);
     const attributes = new Map(listEntries(boxes).map((e) => [e.name, e.attributes]));
     const lines: Buffer[] = [];
-    const line = (attrs: readonly string[], name: string, oldName?: string) => {
-      const b = new ResponseBuilder().raw(`* LIST (${attrs.join(' ')}) "${DELIMITER}" `).mailbox(name, utf8Names(this.session));
-      if (oldName !== undefined) b.raw(' ("OLDNAME" (').mailbox(oldName, utf8Names(this.session)).raw('))');
-      lines.push(b.end());
-    };
+    const line = (attrs: readonly string[], name: string, oldName?: string) => lines.push(listLine(this.session, 'LIST', attrs, name, oldName));
     for (const before of this.known.values()) {
       if (now.has(before.id)) continue;
       if (this.groupFor(before)?.events.has('MailboxName')) line(['\\NonExistent'], before.name);
