@@ -88,11 +88,11 @@ async function main(): Promise<void> {
     const search = { accountId: account.id, text: ['invoice', 'token42'], from: [], to: [], subject: [], limit: 50 };
     const cpu0 = treeCpuSeconds(process.pid);
     let t = performance.now();
-    const first = await store.webmail.search(search);
+    const first = (await store.webmail.search(search)).rows;
     const firstMs = performance.now() - t;
     const cpuMs = ((treeCpuSeconds(process.pid) - cpu0) * 1000) / COUNT;
     t = performance.now();
-    const second = await store.webmail.search(search);
+    const second = (await store.webmail.search(search)).rows;
     const secondMs = performance.now() - t;
     if (first.length !== second.length || first.length === 0) throw new Error(`unexpected results: ${first.length} then ${second.length}`);
     console.log(

@@ -214,7 +214,7 @@ export class MessageController implements OnModuleDestroy {
     }
     // A large unindexed backlog (bulk import, no worker running) would hold the request for
     // minutes: the fill stops after its budget, the answer says so, and the rest goes on here.
-    const { rows, indexing } = await this.store.webmail.searchWithIndexState({
+    const { rows, indexing } = await this.store.webmail.search({
       accountId: auth.account.id,
       mailboxId: q.mailboxId,
       ...parsed,

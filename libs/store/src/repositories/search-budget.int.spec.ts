@@ -50,7 +50,7 @@ describe('fillScope with a time budget', () => {
     expect(await db.store.searchIndex.pending(scope)).toBe(true);
 
     // The search's own budgeted fill adds a batch, then searches what is indexed.
-    const partial = await db.store.webmail.searchWithIndexState(search(['budgetword'], { mailboxId: inbox, fillBudgetMs: 1 }));
+    const partial = await db.store.webmail.search(search(['budgetword'], { mailboxId: inbox, fillBudgetMs: 1 }));
     expect(partial.indexing).toBe(true);
     expect(partial.rows.length).toBeGreaterThan(first.filled - 1);
     expect(partial.rows.length).toBeLessThan(COUNT);
@@ -59,7 +59,7 @@ describe('fillScope with a time budget', () => {
     const newest = Array.from({ length: partial.rows.length }, (_, i) => COUNT - partial.rows.length + 1 + i);
     expect(found).toEqual(newest);
     // An already-indexed message is found by its own token; a not-yet-indexed one is not (yet).
-    const newestToken = await db.store.webmail.searchWithIndexState(search([`tok${COUNT - 1}`], { fillBudgetMs: 1 }));
+    const newestToken = await db.store.webmail.search(search([`tok${COUNT - 1}`], { fillBudgetMs: 1 }));
     expect(newestToken.rows.map((r) => r.subject)).toEqual([`Backlog ${COUNT - 1}`]);
     expect(newestToken.indexing).toBe(true);
 
@@ -69,13 +69,13 @@ describe('fillScope with a time budget', () => {
     expect(rest.filled).toBeGreaterThan(0);
     expect(await db.store.searchIndex.pending(scope)).toBe(false);
 
-    const complete = await db.store.webmail.searchWithIndexState(search(['budgetword'], { fillBudgetMs: 1 }));
+    const complete = await db.store.webmail.search(search(['budgetword'], { fillBudgetMs: 1 }));
     expect(complete.indexing).toBe(false);
     expect(complete.rows).toHaveLength(COUNT);
-    const oldest = await db.store.webmail.searchWithIndexState(search(['tok0'], { fillBudgetMs: 1 }));
+    const oldest = await db.store.webmail.search(search(['tok0'], { fillBudgetMs: 1 }));
     expect(oldest).toEqual({ rows: [expect.objectContaining({ subject: 'Backlog 0' })], indexing: false });
-    // search() (no budget) answers the same rows.
-    expect((await db.store.webmail.search(search(['budgetword']))).length).toBe(COUNT);
+    // Without a budget the same rows.
+    expect((await db.store.webmail.search(search(['budgetword']))).rows.length).toBe(COUNT);
   });
 
   it('nothing pending: one check, nothing filled, not pending', async () => {
@@ -89,7 +89,7 @@ describe('fillScope with a time budget', () => {
       box,
       Array.from({ length: 250 }, (_, n) => ({ raw: sampleMessage(1000 + n, { subject: `Other ${n}` }) })),
     );
-    const operatorsOnly = await db.store.webmail.searchWithIndexState({ ...search([], { fillBudgetMs: 1 }), accountId: other, subject: ['Other'] });
+    const operatorsOnly = await db.store.webmail.search({ ...search([], { fillBudgetMs: 1 }), accountId: other, subject: ['Other'] });
     expect(operatorsOnly.indexing).toBe(false);
     expect(operatorsOnly.rows).toHaveLength(250);
     expect(await db.store.searchIndex.pending({ accountId: other })).toBe(true);

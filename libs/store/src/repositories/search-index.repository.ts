@@ -199,7 +199,7 @@ export class SearchIndexRepository {
       filled += batch.filled;
       if (batch.more || batch.filled > 0) {
         waitedSince = undefined;
-        if (stopped()) return { filled, pending: await this.pending(scope) };
+        if (stopped()) return { filled, pending: batch.more || (await this.pending(scope)) };
         continue;
       }
       if (!(await this.pending(scope))) return { filled, pending: false };

@@ -132,17 +132,13 @@ export class WebmailRepository {
     return this.db.$queryRawUnsafe(sql, ...params);
   }
 
-  /** Full-text and operator search across the account (or one of its mailboxes), newest first. */
-  async search(s: WebmailSearch): Promise<WebmailMessageRow[]> {
-    return (await this.searchWithIndexState(s)).rows;
-  }
-
   /**
-   * `search`, also saying whether the full-text index of the scope was still incomplete: delivery
-   * leaves search_vector NULL (indexed lazily), so a free-text search first fills the searched
+   * Full-text and operator search across the account (or one of its mailboxes), newest first,
+   * saying whether the full-text index of the scope was still incomplete: delivery leaves
+   * search_vector NULL (indexed lazily), so a free-text search first fills the searched
    * mailboxes' missing vectors, within `fillBudgetMs` when given.
    */
-  async searchWithIndexState(s: WebmailSearch): Promise<WebmailSearchResult> {
+  async search(s: WebmailSearch): Promise<WebmailSearchResult> {
     let indexing = false;
     if (s.text.length > 0) {
       const fill = await this.searchIndex.fillScope({ accountId: s.accountId, mailboxId: s.mailboxId }, undefined, { budgetMs: s.fillBudgetMs });
