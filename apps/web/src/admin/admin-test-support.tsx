@@ -76,6 +76,7 @@ export function fakeDataProvider(rows: Rows, extra: Partial<AdminDataProvider> =
     }),
     moderate: vi.fn(async () => undefined),
     resetTwoFactor: vi.fn(async () => undefined),
+    resetMemberBounces: vi.fn(async (_listId: number | string, _address: string): Promise<void> => undefined),
   };
   Object.assign(dp, extra);
   return { dp, db };

@@ -53,7 +53,7 @@ export function listDto(l: {
   replyTo: string;
   subjectPrefix: string | null;
   createdAt: Date;
-  members: { address: string; name: string | null }[];
+  members: { address: string; name: string | null; bounceCount: number; lastBounceAt: Date | null; disabledAt: Date | null }[];
 }) {
   return {
     id: l.id,
@@ -62,7 +62,14 @@ export function listDto(l: {
     policy: l.policy,
     replyTo: l.replyTo,
     subjectPrefix: l.subjectPrefix,
-    members: l.members.map((m) => ({ address: m.address, name: m.name })),
+    // With each member's bounce state (libs/contracts listMemberDto).
+    members: l.members.map((m) => ({
+      address: m.address,
+      name: m.name,
+      bounceCount: m.bounceCount,
+      lastBounceAt: m.lastBounceAt?.toISOString() ?? null,
+      disabledAt: m.disabledAt?.toISOString() ?? null,
+    })),
     createdAt: l.createdAt.toISOString(),
   };
 }

@@ -30,7 +30,7 @@ export class AdminListsController {
     const q = parseListQuery(query, 'address');
     const { rows, total } = await this.store.admin.lists({ ...q, domainIds: scope.domainIds });
     contentRange(reply, 'lists', q.offset, rows.length, total);
-    return rows.map(listWithMembersDto);
+    return rows.map(listDto);
   }
 
   /** Posts held for the list, pending ones first (then the decided ones, newest first). */
@@ -110,7 +110,7 @@ export class AdminListsController {
 
   @Get(':id')
   async get(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
-    return listWithMembersDto(await this.one(await adminScope(this.store, auth), id));
+    return listDto(await this.one(await adminScope(this.store, auth), id));
   }
 
   @Post()
@@ -127,7 +127,7 @@ export class AdminListsController {
     });
     if (input.members.length > 0) await this.store.admin.updateList(created.id, {}, input.members);
     await this.store.audit.record({ actor: scope.actor, action: 'list.create', target: created.address, details: { members: input.members.length }, ip: request.ip });
-    return listWithMembersDto((await this.store.admin.list(created.id))!);
+    return listDto((await this.store.admin.list(created.id))!);
   }
 
   /** Updates settings; `members`, when given, replaces the member list. */
@@ -138,7 +138,7 @@ export class AdminListsController {
     const { members, ...settings } = parseInput(updateListRequest, body);
     await this.store.admin.updateList(list.id, settings, members);
     await this.store.audit.record({ actor: scope.actor, action: 'list.update', target: list.address, details: { ...settings, members: members?.length }, ip: request.ip });
-    return listWithMembersDto((await this.store.admin.list(list.id))!);
+    return listDto((await this.store.admin.list(list.id))!);
   }
 
   @Delete(':id')
@@ -147,26 +147,8 @@ export class AdminListsController {
     const list = await this.one(scope, id);
     await this.store.admin.removeList(list.id);
     await this.store.audit.record({ actor: scope.actor, action: 'list.delete', target: list.address, ip: request.ip });
-    return listWithMembersDto(list);
+    return listDto(list);
   }
-}
-
-type ListWithMembers = Omit<Parameters<typeof listDto>[0], 'members'> & {
-  members: { address: string; name: string | null; bounceCount: number; lastBounceAt: Date | null; disabledAt: Date | null }[];
-};
-
-/** The list DTO with each member's bounce state (libs/contracts listMemberDto). */
-function listWithMembersDto(l: ListWithMembers) {
-  return {
-    ...listDto(l),
-    members: l.members.map((m) => ({
-      address: m.address,
-      name: m.name,
-      bounceCount: m.bounceCount,
-      lastBounceAt: m.lastBounceAt?.toISOString() ?? null,
-      disabledAt: m.disabledAt?.toISOString() ?? null,
-    })),
-  };
 }
 
 function moderationDto(r: ModerationRow) {

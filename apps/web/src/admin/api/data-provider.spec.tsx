@@ -66,5 +66,10 @@ describe('data provider', { timeout: 60_000 }, () => {
     expect(new Headers(retryInit.headers).get('x-csrf-token')).toBe('tok-1');
     const [, readInit] = fetch.mock.calls[1] as unknown as [string, RequestInit];
     expect(new Headers(readInit.headers).get('x-csrf-token')).toBeNull();
+    await dp.resetMemberBounces(7, 'dead@remote.test');
+    const [resetUrl, resetInit] = fetch.mock.calls[2] as unknown as [string, RequestInit];
+    expect(resetUrl).toBe('/api/admin/lists/7/members/dead%40remote.test/reset-bounces');
+    expect(resetInit.method).toBe('POST');
+    expect(new Headers(resetInit.headers).get('x-csrf-token')).toBe('tok-1');
   });
 });

@@ -68,6 +68,8 @@ export interface AdminDataProvider extends DataProvider {
   /** One held post with its header block and full text. */
   moderationItem(listId: number | string, itemId: number): Promise<ModerationItem & { headers: string; text: string }>;
   moderate(listId: number | string, itemId: number, decision: 'approve' | 'reject', reason?: string): Promise<void>;
+  /** POST /api/admin/lists/:id/members/:address/reset-bounces: clears the member's bounce count and re-enables it. */
+  resetMemberBounces(listId: number | string, address: string): Promise<void>;
   resetTwoFactor(userId: number | string): Promise<void>;
 }
 
@@ -124,6 +126,9 @@ export function createDataProvider(base = ADMIN_API): AdminDataProvider {
     },
     async resetTwoFactor(userId) {
       await post(`/users/${encodeURIComponent(String(userId))}/reset-2fa`);
+    },
+    async resetMemberBounces(listId, address) {
+      await post(`/lists/${encodeURIComponent(String(listId))}/members/${encodeURIComponent(address)}/reset-bounces`);
     },
   };
 }

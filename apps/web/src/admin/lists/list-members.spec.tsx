@@ -78,15 +78,12 @@ describe('list members', { timeout: 60_000 }, () => {
       ],
     };
     const { dp, db } = fakeDataProvider({ lists: [bouncing] });
-    setCsrfToken('csrf-token');
-    const fetch = vi.fn(async (url: string) => {
-      // What the server does: the member's row is reset, so the next read of the list shows it.
-      const row = db.lists!.find((l) => l.id === 7)!;
-      const member = (row.members as { address: string; bounceCount: number; lastBounceAt: string | null; disabledAt: string | null }[]).find((m) => url.includes(encodeURIComponent(m.address)))!;
+    // What the server does: the member's row is reset, so the next read of the list shows it.
+    dp.resetMemberBounces.mockImplementation(async (listId: number | string, address: string) => {
+      const row = db.lists!.find((l) => l.id === Number(listId))!;
+      const member = (row.members as { address: string; bounceCount: number; lastBounceAt: string | null; disabledAt: string | null }[]).find((m) => m.address === address)!;
       Object.assign(member, { bounceCount: 0, lastBounceAt: null, disabledAt: null });
-      return new Response(JSON.stringify({ address: member.address, bounceCount: 0, lastBounceAt: null, disabledAt: null }), { status: 200 });
     });
-    vi.stubGlobal('fetch', fetch);
 
     renderConsole('/admin/lists', dp);
     const row = (await screen.findByText('bouncy@example.test', {}, { timeout: 8000 })).closest('tr')!;
@@ -109,11 +106,8 @@ describe('list members', { timeout: 60_000 }, () => {
 
     const readsBefore = dp.getOne.mock.calls.length;
     fireEvent.click(within(dead).getByRole('button', { name: 're-enable dead@remote.test' }));
-    await waitFor(() => expect(fetch).toHaveBeenCalledTimes(1));
-    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe('/api/admin/lists/7/members/dead%40remote.test/reset-bounces');
-    expect(init.method).toBe('POST');
-    expect(new Headers(init.headers).get('X-CSRF-Token')).toBe('csrf-token');
+    await waitFor(() => expect(dp.resetMemberBounces).toHaveBeenCalledTimes(1));
+    expect(dp.resetMemberBounces).toHaveBeenCalledWith(7, 'dead@remote.test');
     expect(await screen.findByText('dead@remote.test re-enabled: bounce count cleared')).toBeTruthy();
     await waitFor(() => expect(dp.getOne.mock.calls.length).toBeGreaterThan(readsBefore), { timeout: 5000 });
     await waitFor(() => expect(screen.queryByRole('button', { name: 're-enable dead@remote.test' })).toBeNull(), { timeout: 5000 });
@@ -127,7 +121,7 @@ describe('list members', { timeout: 60_000 }, () => {
   it('says so when the re-enable fails, keeping the member as it was', async () => {
     const bouncing = { ...list, id: 8, members: [{ address: 'dead@remote.test', name: null, bounceCount: 2, lastBounceAt: '2026-11-21T09:00:00.000Z', disabledAt: '2026-11-21T09:00:00.000Z' }] };
     const { dp } = fakeDataProvider({ lists: [bouncing] });
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'member not found' } }), { status: 404 })));
+    dp.resetMemberBounces.mockRejectedValue(new Error('member not found'));
     renderConsole('/admin/lists/8', dp);
     fireEvent.click(await screen.findByRole('button', { name: 're-enable dead@remote.test' }, { timeout: 8000 }));
     expect(await screen.findByText('Not re-enabled: member not found')).toBeTruthy();

@@ -1,10 +1,11 @@
 import DeleteIcon from '@mui/icons-material/Delete';
 import { Alert, Box, Button, Card, CardContent, CardHeader, Chip, IconButton, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
-import { Confirm, useNotify, useRecordContext, useRefresh, useUpdate } from 'react-admin';
+import { Confirm, useDataProvider, useNotify, useRecordContext, useRefresh, useUpdate } from 'react-admin';
 import type { MailingListRecord } from '../api/admin-types';
+import type { AdminDataProvider } from '../api/data-provider';
 import { addressesFromCsv, invalidAddresses, isAddress, splitAddresses } from '../common/addresses';
-import { disabledCount, isBouncing, resetMemberBounces, type ListMember } from './member-bounces';
+import { disabledCount, isBouncing, type ListMember } from './member-bounces';
 
 /** New member list after adding: lower-cased, without duplicates, existing order kept. */
 export function mergeMembers(current: readonly string[], added: readonly string[]): string[] {
@@ -39,6 +40,7 @@ export function ListMembers() {
   const [shown, setShown] = useState(PAGE);
   const [resetting, setResetting] = useState<string | null>(null);
   const refresh = useRefresh();
+  const dp = useDataProvider<AdminDataProvider>();
   if (!record) return null;
   const current = record.members.map((m) => m.address);
   const byAddress = new Map<string, ListMember>(record.members.map((m) => [m.address, m]));
@@ -46,7 +48,7 @@ export function ListMembers() {
 
   const reenable = (address: string) => {
     setResetting(address);
-    resetMemberBounces(record.id, address).then(
+    dp.resetMemberBounces(record.id, address).then(
       () => {
         setResetting(null);
         notify(`${address} re-enabled: bounce count cleared`);
