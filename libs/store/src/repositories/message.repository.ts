@@ -361,7 +361,11 @@ export class MessageRepository {
         const outboundIds: bigint[] = [];
         for (const [domain, recipients] of byDomain) {
           const { rows } = await sql.query<{ id: string }>(
-            `WITH o AS (INSERT INTO outbound (blob_id, sender, domain, dsn_envelope_id, dsn_return) VALUES ($1, $2, $3, $4, $5) RETURNING id),
+            // The columns keep milliseconds and Postgres rounds now() to them, so a default of
+            // now() can be half a millisecond ahead of the clock: a worker claiming at once
+            // (with its own, later `now`) would find the row not yet due. Truncated, it never is.
+            `WITH o AS (INSERT INTO outbound (blob_id, sender, domain, dsn_envelope_id, dsn_return, next_attempt_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, date_trunc('milliseconds', now()), date_trunc('milliseconds', now())) RETURNING id),
                r AS (INSERT INTO outbound_recipient (outbound_id, address, notify, orcpt)
                  SELECT o.id, x.address, COALESCE(x.notify, '{}'), x.orcpt FROM o, jsonb_to_recordset($6::jsonb) AS x(address text, notify text[], orcpt text))
              SELECT id::text AS id FROM o`,
