@@ -87,4 +87,60 @@ describe('useMessageList indexing state', () => {
     await waitFor(() => expect(result.current.items).toHaveLength(3));
     expect(result.current.indexing).toBe(true);
   });
+
+  it('asks again while indexing, and clears the notice with the late matches once the index caught up', async () => {
+    let complete = false;
+    let asked = 0;
+    const api = fakeFetch({
+      'GET /api/search': (): MessagePage => {
+        asked++;
+        return complete ? { items: [summary(1), summary(2)], nextCursor: null } : { items: [summary(1)], nextCursor: null, indexing: true };
+      },
+    });
+    vi.stubGlobal('fetch', api.fn);
+    const { result } = renderHook(() => useMessageList({ kind: 'search', q: 'catching-up' }, { everyMs: 10, times: 1000 }));
+    await waitFor(() => expect(result.current.indexing).toBe(true));
+    await waitFor(() => expect(asked).toBeGreaterThan(2));
+    expect(result.current.items.map((m) => m.subject)).toEqual(['Result 1']);
+    complete = true;
+    await waitFor(() => expect(result.current.indexing).toBe(false));
+    expect(result.current.items.map((m) => m.subject)).toEqual(['Result 1', 'Result 2']);
+    const settled = asked;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(asked).toBe(settled); // no more rechecks once complete
+  });
+
+  it('reloads the whole list when several pages were loaded (later pages may lack matches), and gives up after its rechecks', async () => {
+    let complete = false;
+    let firstPages = 0;
+    let asked = 0;
+    const api = fakeFetch({
+      'GET /api/search': (_body, url): MessagePage => {
+        asked++;
+        if (url.searchParams.get('q') === 'never') return { items: [summary(1)], nextCursor: null, indexing: true };
+        if (complete) return { items: [summary(5)], nextCursor: null };
+        if (url.searchParams.get('cursor')) return { items: [summary(3)], nextCursor: null, indexing: true };
+        // the first answer looked complete; the index fell behind before page 2
+        return { items: [summary(1), summary(2)], nextCursor: 'page2', ...(firstPages++ > 0 ? { indexing: true } : {}) };
+      },
+    });
+    vi.stubGlobal('fetch', api.fn);
+    const { result, unmount } = renderHook(() => useMessageList({ kind: 'search', q: 'paged' }, { everyMs: 10, times: 1000 }));
+    await waitFor(() => expect(result.current.nextCursor).toBe('page2'));
+    result.current.loadMore();
+    await waitFor(() => expect(result.current.indexing).toBe(true));
+    await waitFor(() => expect(firstPages).toBeGreaterThan(2));
+    expect(result.current.items).toHaveLength(3);
+    complete = true;
+    await waitFor(() => expect(result.current.items.map((m) => m.subject)).toEqual(['Result 5']));
+    expect(result.current.indexing).toBe(false);
+    unmount();
+
+    asked = 0;
+    const never = renderHook(() => useMessageList({ kind: 'search', q: 'never' }, { everyMs: 5, times: 3 }));
+    await waitFor(() => expect(never.result.current.indexing).toBe(true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(never.result.current.indexing).toBe(true);
+    expect(asked).toBe(4); // the search and three rechecks
+  });
 });

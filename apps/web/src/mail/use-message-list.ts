@@ -43,7 +43,10 @@ export interface MessageListState {
   update(fn: (items: MessageSummaryDto[]) => MessageSummaryDto[]): void;
 }
 
-export function useMessageList(source: ListSource | undefined): MessageListState {
+/** How often a search answered `indexing: true` is asked again, and for how long at most. */
+export const INDEXING_RECHECK = { everyMs: 5_000, times: 60 };
+
+export function useMessageList(source: ListSource | undefined, recheck = INDEXING_RECHECK): MessageListState {
   const [items, setItems] = useState<MessageSummaryDto[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -116,6 +119,32 @@ export function useMessageList(source: ListSource | undefined): MessageListState
     if (onlyOnePageLoaded) setNextCursor(page.nextCursor);
     if (onlyOnePageLoaded || page.indexing) setIndexing(page.indexing === true);
   }, []);
+
+  // While the server is still indexing the searched mail, ask again now and then: the notice
+  // goes away (and late matches appear) once the background fill has caught up. With several
+  // pages loaded, the later ones may lack matches too, so a complete answer reloads the list.
+  useEffect(() => {
+    const s = sourceRef.current;
+    if (!indexing || s?.kind !== 'search') return;
+    let left = recheck.times;
+    const timer = setInterval(() => {
+      if (left-- <= 0) return clearInterval(timer);
+      const k = current.current.key;
+      fetchPage(s, undefined).then(
+        (page) => {
+          if (current.current.key !== k || page.indexing) return;
+          clearInterval(timer);
+          const onlyOnePageLoaded = current.current.items.length <= page.items.length || page.nextCursor === null;
+          if (!onlyOnePageLoaded) return setGeneration((g) => g + 1);
+          setItems((all) => mergeFirstPage(all, page.items, true));
+          setNextCursor(page.nextCursor);
+          setIndexing(false);
+        },
+        () => undefined,
+      );
+    }, recheck.everyMs);
+    return () => clearInterval(timer);
+  }, [indexing, key, recheck.everyMs, recheck.times]);
 
   return {
     items,
