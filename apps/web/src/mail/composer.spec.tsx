@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { MessageDetailDto } from '@mailstead/contracts';
-import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import { fakeFetch, messageDetail, messageSummary, renderWithTheme } from '../shared/test-utils';
 import { Composer } from './composer';
 import { draftToCompose, forwardSubject, parseAddressList, prepareCompose, quoteLines, replySubject } from './quoting';
 
@@ -10,34 +10,14 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const original: MessageDetailDto = {
-  id: '7',
-  mailboxId: 1,
-  uid: 7,
-  threadId: '7',
-  subject: 'Lunch on Friday?',
-  from: { name: 'Bob Builder', address: 'bob@example.test' },
-  to: 'Alice <alice@example.test>, "Carol, C." <carol@example.test>',
-  date: '2026-11-20T12:00:00.000Z',
-  size: 100,
-  preview: '',
-  seen: true,
-  flagged: false,
-  answered: false,
-  draft: false,
-  keywords: [],
-  hasAttachments: false,
-  headers: [],
-  cc: 'dave@example.test',
-  replyTo: '',
-  messageIdHeader: '<lunch@example.test>',
-  inReplyTo: null,
-  references: [],
-  text: 'Shall we?\n> earlier quote\n\nBob',
-  html: null,
-  remoteImagesBlocked: false,
-  attachments: [],
-};
+const original: MessageDetailDto = messageDetail(
+  messageSummary(7, { subject: 'Lunch on Friday?', from: { name: 'Bob Builder', address: 'bob@example.test' }, to: 'alice@example.test', date: '2026-11-20T12:00:00.000Z' }),
+  { messageIdHeader: '<lunch@example.test>', ...{
+    to: 'Alice <alice@example.test>, "Carol, C." <carol@example.test>',
+    cc: 'dave@example.test',
+    text: 'Shall we?\n> earlier quote\n\nBob',
+  } },
+);
 
 describe('quoting', () => {
   it('parses address lists with quoted commas', () => {

@@ -1,31 +1,20 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import type { MessageSummaryDto } from '@mailstead/contracts';
-import { renderWithTheme } from '../shared/test-utils';
+import { messageSummary, renderWithTheme } from '../shared/test-utils';
 import { MessageList, type MessageListProps } from './message-list';
 
 afterEach(cleanup);
 
 function summary(n: number, extra: Partial<MessageSummaryDto> = {}): MessageSummaryDto {
-  return {
-    id: String(n),
-    mailboxId: 1,
-    uid: n,
-    threadId: String(n),
-    subject: `Subject ${n}`,
+  return messageSummary(n, {
     from: { name: `Sender ${n}`, address: `sender${n}@example.test` },
-    to: 'me@example.test',
-    date: new Date(Date.UTC(2026, 10, 1, 0, 0, 0) - n * 60_000).toISOString(),
     size: 1000,
     preview: `Preview text ${n}`,
     seen: n % 2 === 0,
-    flagged: false,
-    answered: false,
-    draft: false,
-    keywords: [],
     hasAttachments: n % 3 === 0,
     ...extra,
-  };
+  });
 }
 
 const HUGE_FOLDER = Array.from({ length: 100_000 }, (_, i) => summary(i + 1));

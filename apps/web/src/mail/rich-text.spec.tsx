@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { MessageDetailDto } from '@mailstead/contracts';
-import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import { fakeFetch, messageDetail, messageSummary, renderWithTheme } from '../shared/test-utils';
 import { Composer } from './composer';
 import { draftToCompose, prepareCompose } from './quoting';
 import { htmlToText, isBlankHtml, normalizeLink, sanitizeComposeHtml, textToHtml } from './rich-text';
@@ -11,34 +11,13 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const original: MessageDetailDto = {
-  id: '7',
-  mailboxId: 1,
-  uid: 7,
-  threadId: '7',
-  subject: 'Lunch on Friday?',
-  from: { name: 'Bob Builder', address: 'bob@example.test' },
-  to: 'alice@example.test',
-  date: '2026-11-20T12:00:00.000Z',
-  size: 100,
-  preview: '',
-  seen: true,
-  flagged: false,
-  answered: false,
-  draft: false,
-  keywords: [],
-  hasAttachments: false,
-  headers: [],
-  cc: '',
-  replyTo: '',
-  messageIdHeader: '<lunch@example.test>',
-  inReplyTo: null,
-  references: [],
-  text: 'Shall we?\n> earlier quote',
-  html: '<p>Shall <b>we</b>?</p><script>alert(1)</script>',
-  remoteImagesBlocked: false,
-  attachments: [],
-};
+const original: MessageDetailDto = messageDetail(
+  messageSummary(7, { subject: 'Lunch on Friday?', from: { name: 'Bob Builder', address: 'bob@example.test' }, to: 'alice@example.test', date: '2026-11-20T12:00:00.000Z' }),
+  { messageIdHeader: '<lunch@example.test>', ...{
+    text: 'Shall we?\n> earlier quote',
+    html: '<p>Shall <b>we</b>?</p><script>alert(1)</script>',
+  } },
+);
 
 describe('rich text conversions', () => {
   it('sanitizes to the allowlist: no scripts, handlers, styles, images or javascript: links', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, renderHook, screen, waitFor } from '@testing-library/react';
 import type { MessagePage, MessageSummaryDto } from '@mailstead/contracts';
-import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import { fakeFetch, messageSummary, renderWithTheme } from '../shared/test-utils';
 import { SearchIndexingNotice } from './message-list';
 import { useMessageList, type ListSource } from './use-message-list';
 
@@ -10,24 +10,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const summary = (n: number): MessageSummaryDto => ({
-  id: String(n),
-  mailboxId: 1,
-  uid: n,
-  threadId: String(n),
-  subject: `Result ${n}`,
-  from: { name: 'Sender', address: 'sender@example.test' },
-  to: 'me@example.test',
-  date: new Date(Date.UTC(2026, 10, 1) - n * 60_000).toISOString(),
-  size: 100,
-  preview: '',
-  seen: true,
-  flagged: false,
-  answered: false,
-  draft: false,
-  keywords: [],
-  hasAttachments: false,
-});
+const summary = (n: number): MessageSummaryDto => messageSummary(n, { subject: `Result ${n}` });
 
 /**
  * /api/search answers `indexing: true` for q=backlog; for q=later only its second page says so

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { MessageDetailDto, MessageSummaryDto } from '@mailstead/contracts';
-import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import { fakeFetch, messageDetail, messageSummary, renderWithTheme } from '../shared/test-utils';
 import { initiallyExpanded, ThreadReader } from './thread-reader';
 
 afterEach(() => {
@@ -9,39 +9,20 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const summary = (id: string, from: string, seen: boolean, day: number): MessageSummaryDto => ({
-  id,
-  mailboxId: id === '2' ? 9 : 1,
-  uid: Number(id),
-  threadId: '1',
-  subject: 'Trip plans',
-  from: { name: from, address: `${from.toLowerCase()}@example.test` },
-  to: 'alice@example.test',
-  date: `2026-11-0${day}T10:00:00.000Z`,
-  size: 100,
-  preview: `${from} says hello`,
-  seen,
-  flagged: false,
-  answered: false,
-  draft: false,
-  keywords: [],
-  hasAttachments: false,
-});
+const summary = (id: string, from: string, seen: boolean, day: number): MessageSummaryDto =>
+  messageSummary(Number(id), {
+    mailboxId: id === '2' ? 9 : 1,
+    threadId: '1',
+    subject: 'Trip plans',
+    from: { name: from, address: `${from.toLowerCase()}@example.test` },
+    to: 'alice@example.test',
+    date: `2026-11-0${day}T10:00:00.000Z`,
+    preview: `${from} says hello`,
+    seen,
+  });
 
 const thread = [summary('1', 'Bob', true, 1), summary('2', 'Alice', true, 2), summary('3', 'Carol', false, 3), summary('4', 'Bob', true, 4)];
-const detail = (s: MessageSummaryDto): MessageDetailDto => ({
-  ...s,
-  headers: [],
-  cc: '',
-  replyTo: '',
-  messageIdHeader: null,
-  inReplyTo: null,
-  references: [],
-  text: `Body of ${s.id}`,
-  html: null,
-  remoteImagesBlocked: false,
-  attachments: [],
-});
+const detail = (s: MessageSummaryDto): MessageDetailDto => messageDetail(s, { text: `Body of ${s.id}` });
 
 describe('ThreadReader', () => {
   it('expands the latest and the unread messages', () => {

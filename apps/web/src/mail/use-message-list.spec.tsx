@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageSummaryDto } from '@mailstead/contracts';
+import { messageSummary } from '../shared/test-utils';
 import { mergeFirstPage } from './use-message-list';
 
-const m = (id: number, extra: Partial<MessageSummaryDto> = {}): MessageSummaryDto => ({
-  id: String(id),
-  mailboxId: 1,
-  uid: id,
-  threadId: String(id),
-  subject: `s${id}`,
-  from: { name: '', address: 'a@b.test' },
-  to: '',
-  date: new Date(Date.UTC(2026, 0, 1) + id * 60_000).toISOString(),
-  size: 1,
-  preview: '',
-  seen: false,
-  flagged: false,
-  answered: false,
-  draft: false,
-  keywords: [],
-  hasAttachments: false,
-  ...extra,
-});
+const m = (id: number, extra: Partial<MessageSummaryDto> = {}): MessageSummaryDto =>
+  messageSummary(id, { subject: `s${id}`, date: new Date(Date.UTC(2026, 0, 1) + id * 60_000).toISOString(), seen: false, ...extra });
 
 describe('mergeFirstPage (live updates over a list scrolled past its first page)', () => {
   const loaded = [10, 9, 8, 7, 6, 5, 4, 3].map((n) => m(n));

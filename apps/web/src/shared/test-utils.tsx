@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import type { MessageDetailDto, MessageSummaryDto } from '@mailstead/contracts';
 import { render } from '@testing-library/react';
 import { MailsteadThemeProvider } from './theme';
 
@@ -48,4 +49,45 @@ export function fakeFetch(routes: Record<string, (body: unknown, url: URL) => un
     return new Response(JSON.stringify(handler(body, url)), { status: 200, headers: { 'content-type': 'application/json' } });
   };
   return { fn: fn as typeof fetch, calls };
+}
+
+/** A message list row for specs: message `n` of mailbox 1, read, no flags; `extra` overrides. */
+export function messageSummary(n: number, extra: Partial<MessageSummaryDto> = {}): MessageSummaryDto {
+  return {
+    id: String(n),
+    mailboxId: 1,
+    uid: n,
+    threadId: String(n),
+    subject: `Subject ${n}`,
+    from: { name: 'Sender', address: 'sender@example.test' },
+    to: 'me@example.test',
+    date: new Date(Date.UTC(2026, 10, 1) - n * 60_000).toISOString(),
+    size: 100,
+    preview: '',
+    seen: true,
+    flagged: false,
+    answered: false,
+    draft: false,
+    keywords: [],
+    hasAttachments: false,
+    ...extra,
+  };
+}
+
+/** The reader's view of a message for specs: `summary` plus an empty header/body; `extra` overrides. */
+export function messageDetail(summary: MessageSummaryDto, extra: Partial<MessageDetailDto> = {}): MessageDetailDto {
+  return {
+    ...summary,
+    headers: [],
+    cc: '',
+    replyTo: '',
+    messageIdHeader: null,
+    inReplyTo: null,
+    references: [],
+    text: '',
+    html: null,
+    remoteImagesBlocked: false,
+    attachments: [],
+    ...extra,
+  };
 }
