@@ -46,7 +46,8 @@ export interface AppendItem {
 /**
  * Account-wide limits an insert is checked against in the same statement as the storage quota
  * (account.quota_bytes). They come from the caller because they are configuration, not data:
- * the IMAP role passes MAILSTEAD_IMAP_MESSAGE_QUOTA through ImapMailStore.
+ * the IMAP role passes MAILSTEAD_IMAP_MESSAGE_QUOTA through ImapMailStore, SMTP and the
+ * webmail API pass it with each delivery, append and copy.
  */
 export interface InsertLimits {
   /** QUOTA MESSAGE (RFC 9208 5.2): most messages the account may hold in all its mailboxes; 0 or unset = no limit. */
@@ -69,6 +70,13 @@ export interface DeliveryOptions {
   internalDate?: Date;
   /** Remote recipients: one outbound row per destination domain, in the same transaction. */
   outbound?: { sender: string; recipients: OutboundRecipientInput[]; envelopeId?: string | null; ret?: 'FULL' | 'HDRS' | null };
+  /** Checked for each local copy in the statement that inserts it (the storage quota always is). */
+  limits?: InsertLimits;
+  /**
+   * A local copy over a limit is left out instead of failing the whole batch: a mailing list
+   * member's copy, whose fullness must not hold up the post for the other members.
+   */
+  skipOverQuota?: boolean;
 }
 
 export interface DeliveryResult {
@@ -316,13 +324,13 @@ export class MessageRepository {
    * delivery that is a single statement (one mailbox, no remote recipients) runs as that one
    * statement, which is its own transaction: the result arrives after its COMMIT.
    *
-   * No message-count limit here: MAILSTEAD_IMAP_MESSAGE_QUOTA is enforced on IMAP APPEND and
-   * COPY only, so SMTP deliveries may take an account past it (GETQUOTA then shows usage above
-   * the limit). Dovecot refuses deliveries over a message quota too, but doing that the way
-   * the storage quota is done needs the count per recipient at RCPT time (recipient resolution)
-   * and list members over it skipped rather than failing the whole post; this all-or-nothing
-   * batch alone would answer 452 for every recipient when one is full. insertMessages already
-   * takes the limit, so it is a per-part option away once the SMTP side checks it.
+   * Quotas: every copy is checked against the storage quota, and against `options.limits`
+   * (MAILSTEAD_IMAP_MESSAGE_QUOTA, which SMTP and the webmail pass) in the statement that
+   * inserts it, so a delivery racing another writer cannot take an account past either. A copy
+   * over a limit fails the whole batch with over_quota (SMTP answers 452 4.2.2 for it, nothing
+   * stored), unless its part says `skipOverQuota` (list members' copies): then that copy alone
+   * is left out and the rest commits. SMTP refuses full recipients at RCPT already (the count
+   * comes with the recipient lookup), so this is the race between RCPT and DATA.
    */
   async deliverBatch(parts: { raw: Buffer; parsed?: ParsedMessage; targets: DeliveryTarget[]; options?: DeliveryOptions }[]): Promise<DeliveryResult[]> {
     const plans = await Promise.all(
@@ -340,15 +348,22 @@ export class MessageRepository {
     // across all parts: ordered within each part only, two deliveries to A and B given in
     // opposite RCPT order would each hold one mailbox (and account) and wait for the other.
     const inserts = plans.flatMap((plan, index) => plan.ordered.map((target) => ({ plan, index, target }))).sort((a, b) => a.target.mailboxId - b.target.mailboxId);
-    const run = async (sql: Sql | pg.Pool): Promise<DeliveryResult[]> => {
+    const run = async (sql: Sql | pg.Pool, inTx: boolean): Promise<DeliveryResult[]> => {
       const results: DeliveryResult[] = [];
       const blobsWritten = new Set<string>();
       const storedByPart = plans.map((): AppendedMessage[] => []);
       for (const { plan, index, target } of inserts) {
-        const { base, threads } = plan;
+        const { base, threads, part } = plan;
         const blob = blobsWritten.has(base.blobId) ? null : base;
         const prepared = [{ ...base, flags: parseFlags(target.flags ?? []) }];
-        storedByPart[index]!.push(...(await this.insertMessages(sql, { mailboxId: target.mailboxId, prepared, blob, threads: [threads.get(target.mailboxId)], messageLimit: 0 })));
+        const insert = { mailboxId: target.mailboxId, prepared, blob, threads: [threads.get(target.mailboxId)], messageLimit: part.options?.limits?.messageLimit ?? 0 };
+        try {
+          storedByPart[index]!.push(...(await this.insertMessages(sql, insert, inTx)));
+        } catch (error) {
+          // A refused insert changed nothing and raised no SQL error, so the transaction goes on.
+          if (part.options?.skipOverQuota && error instanceof StoreError && error.code === 'over_quota') continue;
+          throw error;
+        }
         blobsWritten.add(base.blobId);
       }
       for (const [index, { part, base, byDomain }] of plans.entries()) {
@@ -385,7 +400,7 @@ export class MessageRepository {
       return results;
     };
     if (statements === 0) return plans.map((p) => ({ stored: [], outboundIds: [], blobId: p.base.blobId }));
-    return statements === 1 ? run(this.pool) : inTransaction(this.pool, run);
+    return statements === 1 ? run(this.pool, false) : inTransaction(this.pool, (sql) => run(sql, true));
   }
 
   /**

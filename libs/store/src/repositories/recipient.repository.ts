@@ -9,7 +9,17 @@ import { notFound, StoreError } from '../errors';
 export interface AddressEntry {
   /** the key's domain when it is one of ours (enabled or not) */
   domain: { id: number; enabled: boolean } | null;
-  account: { id: number; address: string; enabled: boolean; quotaBytes: bigint; usedBytes: bigint; domainEnabled: boolean; inboxId: number | null } | null;
+  account: {
+    id: number;
+    address: string;
+    enabled: boolean;
+    quotaBytes: bigint;
+    usedBytes: bigint;
+    /** messages in all its mailboxes, when the lookup asked for it (`messageCount: true`), else null */
+    messageCount: number | null;
+    domainEnabled: boolean;
+    inboxId: number | null;
+  } | null;
   alias: { destinations: string[]; enabled: boolean } | null;
   list: { id: number; address: string; name: string; policy: ListPolicy; replyTo: ListReplyTo; subjectPrefix: string | null } | null;
 }
@@ -32,7 +42,8 @@ export interface ModerationRecord {
  * Account (with its domain's state and its INBOX), alias and list under one key, in one
  * statement: RCPT resolution runs this once per address, so it is one round trip on `pg`
  * rather than five Prisma queries. $2: the key is a catch-all ("@domain"), which only an alias
- * has; $3: the key's domain.
+ * has; $3: the key's domain; $4: also count the account's messages (the message quota is on),
+ * a sub-select the CASE skips otherwise.
  */
 const LOOKUP = {
   name: 'mailstead_recipient_lookup',
@@ -40,6 +51,7 @@ const LOOKUP = {
     (SELECT json_build_object('id', id, 'enabled', enabled) FROM domain WHERE name = $3) AS domain,
     (SELECT json_build_object('id', a.id, 'address', a.address, 'enabled', a.enabled, 'quotaBytes', a.quota_bytes::text,
         'usedBytes', a.used_bytes::text, 'domainEnabled', d.enabled,
+        'messageCount', CASE WHEN $4 THEN (SELECT COALESCE(sum(c.message_count), 0)::int FROM mailbox c WHERE c.account_id = a.id) END,
         'inboxId', (SELECT b.id FROM mailbox b WHERE b.account_id = a.id AND b.name = 'INBOX'))
       FROM account a JOIN domain d ON d.id = a.domain_id WHERE a.address_key = $1 AND NOT $2) AS account,
     (SELECT json_build_object('destinations', destinations, 'enabled', enabled) FROM alias WHERE source = $1) AS alias,
@@ -49,7 +61,7 @@ const LOOKUP = {
 
 interface LookupRow {
   domain: AddressEntry['domain'];
-  account: { id: number; address: string; enabled: boolean; quotaBytes: string; usedBytes: string; domainEnabled: boolean; inboxId: number | null } | null;
+  account: (Omit<NonNullable<AddressEntry['account']>, 'quotaBytes' | 'usedBytes'> & { quotaBytes: string; usedBytes: string }) | null;
   alias: AddressEntry['alias'];
   list: AddressEntry['list'];
 }
@@ -75,10 +87,14 @@ export class RecipientRepository {
     return rows[0] ?? null;
   }
 
-  /** Account, alias and list under one key ("user@domain", or "@domain" for the catch-all alias). */
-  async lookup(key: string): Promise<AddressEntry> {
+  /**
+   * Account, alias and list under one key ("user@domain", or "@domain" for the catch-all alias).
+   * With `messageCount`, the account comes with the number of messages it holds (SMTP's RCPT
+   * check of the message quota), in the same statement.
+   */
+  async lookup(key: string, options: { messageCount?: boolean } = {}): Promise<AddressEntry> {
     const k = addressKey(key);
-    const { rows } = await this.pool.query<LookupRow>({ ...LOOKUP, values: [k, k.startsWith('@'), k.slice(k.lastIndexOf('@') + 1)] });
+    const { rows } = await this.pool.query<LookupRow>({ ...LOOKUP, values: [k, k.startsWith('@'), k.slice(k.lastIndexOf('@') + 1), options.messageCount ?? false] });
     const { domain, account, alias, list } = rows[0]!;
     return {
       domain,
