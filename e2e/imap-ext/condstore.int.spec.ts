@@ -49,8 +49,10 @@ describe('CONDSTORE', () => {
     const sel = await cmd(c, 'a3', 'SELECT cs-basic');
     expect(highestModseq(sel)).toBe(BigInt(m![1]!));
     const ex = await cmd(c, 'a4', 'EXAMINE cs-basic (CONDSTORE)');
-    // [CLOSED] only after ENABLE QRESYNC (see qresync.int.spec.ts).
-    expect(ex).not.toMatch(/CLOSED/);
+    // RFC 7162 3.2.11: [CLOSED] whenever SELECT/EXAMINE closes a mailbox, QRESYNC enabled or not
+    // (re-opening the same one too, as Dovecot does), and before the new mailbox's responses.
+    expect(ex).toMatch(/^\* OK \[CLOSED\] [^\r]*\r\n\* FLAGS/);
+    expect(sel).not.toMatch(/CLOSED/);
     expect(highestModseq(ex)).toBe(BigInt(m![1]!));
     expect(ex).toMatch(/a4 OK \[READ-ONLY\]/);
     c.close();

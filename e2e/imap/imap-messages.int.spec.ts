@@ -81,7 +81,8 @@ describe('SELECT / EXAMINE', () => {
     expect(e).toMatch(/a2 OK \[READ-ONLY\]/);
     expect(await c.command('a3', 'STORE 1 +FLAGS (\\Seen)')).toMatch(/^a3 NO \[READ-ONLY\]/);
     expect(await c.command('a4', 'FETCH 1 BODY[]')).not.toMatch(/FLAGS/);
-    expect(await c.command('a5', 'SELECT Nope')).toMatch(/^a5 NO \[NONEXISTENT\]/);
+    // A failed SELECT still closes the selected mailbox (RFC 3501 6.3.1), said with [CLOSED] (RFC 7162 3.2.11).
+    expect(await c.command('a5', 'SELECT Nope')).toMatch(/^\* OK \[CLOSED\] [^\r]*\r\na5 NO \[NONEXISTENT\]/);
     expect(await c.command('a6', 'FETCH 1 FLAGS')).toMatch(/^a6 BAD/);
     c.close();
   });

@@ -25,10 +25,11 @@ export async function selectMailbox(session: ImapSession, args: ArgReader, readO
   const wasSelected = session.state.kind === 'selected';
   session.deselect();
   const rev2 = rev2Enabled(session);
-  // RFC 7162 3.2.11: [CLOSED] marks where the previous mailbox's responses end; sent once the
-  // client enabled QRESYNC (as Dovecot does), since older clients do not expect it, and always
-  // in IMAP4rev2 (RFC 9051 6.3.2).
-  if (wasSelected && (qresyncEnabled(session) || rev2)) await session.untagged('OK [CLOSED] Previous mailbox closed');
+  // RFC 7162 3.2.11: a server implementing QRESYNC MUST send [CLOSED] when SELECT/EXAMINE
+  // closes the selected mailbox, whether or not the client enabled it (RFC 9051 6.3.2 too):
+  // it marks where the previous mailbox's responses end. Clients ignore codes they do not know
+  // (RFC 3501 7.1). Dovecot sends it the same way, re-selecting the same mailbox included.
+  if (wasSelected) await session.untagged('OK [CLOSED] Previous mailbox closed');
   const summary = await session.store.getMailbox(user.accountId, name);
   if (!summary) return no(`Mailbox does not exist`, 'NONEXISTENT');
   // An IMAP4rev2 session has no \Recent (RFC 9051 Appendix E 12): it claims nothing, so the
