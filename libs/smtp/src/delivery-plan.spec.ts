@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRecipients } from './delivery-plan';
+import { listParts, mergeRecipients } from './delivery-plan';
 import { listCopy } from './list-post';
-import type { ListDelivery, LocalMailbox, Resolution } from './recipient-resolver';
+import { quotaVerdict, type ListDelivery, type LocalMailbox, type Resolution } from './recipient-resolver';
 
-const box = (accountId: number): LocalMailbox => ({ accountId, address: `u${accountId}@x.test`, mailboxId: accountId * 10, folder: null, quotaBytes: 0n, usedBytes: 0n });
+const box = (accountId: number): LocalMailbox => ({ accountId, address: `u${accountId}@x.test`, mailboxId: accountId * 10, folder: null, quotaBytes: 0n, usedBytes: 0n, messageCount: null });
 const list: ListDelivery['list'] = { id: 1, address: 'team@x.test', name: 'Team', policy: 'open', replyTo: 'list', subjectPrefix: '[team]' };
 const res = (address: string, r: Partial<Resolution>): Resolution => ({ address, local: true, mailboxes: [], remote: [], lists: [], ...r });
 
@@ -38,5 +38,25 @@ describe('listCopy', () => {
     expect(copy).not.toContain('Reply-To: a@b');
     expect(copy).toContain('Reply-To: <team@x.test>\r\n\r\nbody\r\n');
     expect(listCopy(Buffer.from(copy), list, 'https://mail.x.test/api/lists/unsubscribe/t').toString()).toContain('Subject: [team] hello\r\n');
+  });
+});
+
+describe('message quota', () => {
+  it('quotaVerdict: an account holding the limit already is full (452 4.2.2); below it, or without a limit, it is not', () => {
+    const at = (messageCount: number | null) => ({ ...box(1), messageCount });
+    expect(quotaVerdict(at(5), 100, 5)?.line).toBe('452 4.2.2 Mailbox full, try again later');
+    expect(quotaVerdict(at(7), 100, 5)?.line).toBe('452 4.2.2 Mailbox full, try again later');
+    expect(quotaVerdict(at(4), 100, 5)).toBeNull();
+    expect(quotaVerdict(at(5), 100, 0)).toBeNull();
+    expect(quotaVerdict(at(null), 100, 5)).toBeNull();
+    // a message that can never fit the storage quota stays a permanent 552
+    expect(quotaVerdict({ ...at(5), quotaBytes: 10n }, 100, 5)?.line).toBe('552 5.2.2 Message exceeds the mailbox quota');
+  });
+
+  it('listParts leaves out a member at the limit and asks the store to hold the others to it, skipping rather than failing', () => {
+    const delivery: ListDelivery = { list, held: false, mailboxes: [{ ...box(1), messageCount: 3 }, { ...box(2), messageCount: 2 }], remote: [] };
+    const parts = listParts(Buffer.from('Subject: hi\r\n\r\nbody\r\n'), delivery, { size: 30, messageLimit: 3 });
+    expect(parts.map((p) => p.targets)).toEqual([[{ mailboxId: 20 }]]);
+    expect(parts[0]!.options).toEqual({ limits: { messageLimit: 3 }, skipOverQuota: true });
   });
 });

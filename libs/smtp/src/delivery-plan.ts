@@ -1,5 +1,5 @@
 import type { ParsedMessage } from '@mailstead/mime';
-import { addressKey, type DeliveryTarget, type OutboundRecipientInput, type Store } from '@mailstead/store';
+import { addressKey, type DeliveryOptions, type DeliveryTarget, type OutboundRecipientInput, type Store } from '@mailstead/store';
 import type { ListDelivery, LocalMailbox, Resolution } from './recipient-resolver';
 import { quotaVerdict, viaKey } from './recipient-resolver';
 import { listBounceAddress, listCopy } from './list-post';
@@ -12,7 +12,7 @@ export interface DeliveryPart {
   /** parseMessage(raw) when already known, so the store does not parse the copy again */
   parsed?: ParsedMessage;
   targets: DeliveryTarget[];
-  options?: { outbound?: { sender: string; recipients: OutboundRecipientInput[]; envelopeId?: string | null; ret?: 'FULL' | 'HDRS' | null } };
+  options?: Pick<DeliveryOptions, 'outbound' | 'limits' | 'skipOverQuota'>;
 }
 
 export interface RecipientInput {
@@ -79,8 +79,14 @@ export interface ListLinks {
  * list's bounce address) and a Delivered-To naming them; remote members get one outbound row
  * each, with the list's bounce address as envelope sender. Without `links`, there is no
  * working unsubscribe endpoint to point at and the copies carry no List-Unsubscribe.
+ * A local member over its storage quota or `messageLimit` is left out, both here (as
+ * resolved) and, for a member filled since, by the store (`skipOverQuota`).
  */
-export function listParts(rawWithTrace: Buffer, delivery: ListDelivery, opts: { links?: ListLinks; size: number; junk?: Map<number, number> }): DeliveryPart[] {
+export function listParts(
+  rawWithTrace: Buffer,
+  delivery: ListDelivery,
+  opts: { links?: ListLinks; size: number; junk?: Map<number, number>; messageLimit?: number },
+): DeliveryPart[] {
   const bounce = listBounceAddress(delivery.list);
   const copyFor = (viaKeyName: string, fallback: string): Buffer => {
     const member = delivery.via?.get(viaKeyName) ?? { listId: delivery.list.id, address: fallback };
@@ -90,10 +96,11 @@ export function listParts(rawWithTrace: Buffer, delivery: ListDelivery, opts: { 
   for (const m of delivery.mailboxes) {
     const copy = copyFor(viaKey.account(m.accountId), m.address);
     // a full mailbox on a list does not hold up the post for everyone else
-    if (quotaVerdict(m, copy.length)) continue;
+    if (quotaVerdict(m, copy.length, opts.messageLimit)) continue;
     parts.push({
       raw: prependFields(copy, [`Return-Path: <${bounce}>`, `Delivered-To: ${m.address}`]),
       targets: [{ mailboxId: opts.junk?.get(m.accountId) ?? m.mailboxId }],
+      options: { limits: { messageLimit: opts.messageLimit ?? 0 }, skipOverQuota: true },
     });
   }
   for (const address of delivery.remote) {

@@ -11,7 +11,7 @@ export async function approveModeratedPost(store: Store, resolver: RecipientReso
   const item = await store.recipients.claimModeration(id);
   try {
     const delivery = await resolver.expandListMembers(item.listAddress);
-    const parts = listParts(item.raw, delivery, { links, size: item.raw.length });
+    const parts = listParts(item.raw, delivery, { links, size: item.raw.length, messageLimit: resolver.messageLimit });
     const results = parts.length > 0 ? await store.messages.deliverBatch(parts) : [];
     return { delivered: results.reduce((n, r) => n + r.stored.length, 0), outboundIds: results.flatMap((r) => r.outboundIds) };
   } catch (error) {

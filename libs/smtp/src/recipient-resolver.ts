@@ -15,6 +15,8 @@ export interface LocalMailbox {
   folder: string | null;
   quotaBytes: bigint;
   usedBytes: bigint;
+  /** messages the account holds, when the resolver has a message limit (else null: not counted) */
+  messageCount: number | null;
 }
 
 export type ListInfo = NonNullable<AddressEntry['list']>;
@@ -88,7 +90,20 @@ const newCollected = (): Collected => ({ mailboxes: new Map(), remote: new Set()
  * nobody gets two copies.
  */
 export class RecipientResolver {
-  constructor(private readonly store: Store) {}
+  /** Most messages an account may hold (MAILSTEAD_IMAP_MESSAGE_QUOTA); 0 = no limit. */
+  readonly messageLimit: number;
+
+  constructor(
+    private readonly store: Store,
+    options: { messageLimit?: number } = {},
+  ) {
+    this.messageLimit = options.messageLimit ?? 0;
+  }
+
+  /** The directory lookup, counting the account's messages only when there is a limit to hold them to. */
+  private lookup(key: string): Promise<AddressEntry> {
+    return this.store.recipients.lookup(key, { messageCount: this.messageLimit > 0 });
+  }
 
   /** Whether the domain is one we receive mail for. */
   async isLocalDomain(domain: string): Promise<boolean> {
@@ -99,7 +114,7 @@ export class RecipientResolver {
     const parts = splitAddress(address);
     if (!parts) return { ok: false, reply: smtpReply(501, '5.1.3', 'Bad recipient address syntax') };
     // one round trip tells the domain and what the address is (used by expand below)
-    const entry = await this.store.recipients.lookup(address);
+    const entry = await this.lookup(address);
     const domain = entry.domain;
     if (!domain) return { ok: true, resolution: { address, local: false, mailboxes: [], remote: [address], lists: [] } };
     if (!domain.enabled) return { ok: false, reply: REPLIES.disabled() };
@@ -122,9 +137,10 @@ export class RecipientResolver {
       lists: [...out.lists.values()],
     };
     // Quota at RCPT time (RFC 5321 4.5.3.1.10 / RFC 3463 X.2.2): full -> 452 4.2.2 (try later),
-    // a declared SIZE larger than the whole quota -> 552 5.2.2 (will never fit).
+    // a declared SIZE larger than the whole quota -> 552 5.2.2 (will never fit). Full also means
+    // holding the message limit already, as Dovecot refuses such deliveries.
     for (const box of resolution.mailboxes) {
-      const verdict = quotaVerdict(box, ctx.size ?? 0);
+      const verdict = quotaVerdict(box, ctx.size ?? 0, this.messageLimit);
       if (verdict) return { ok: false, reply: verdict };
     }
     return { ok: true, resolution };
@@ -168,7 +184,7 @@ export class RecipientResolver {
       addRemote(out, state.inList, address, state.member);
       return null;
     }
-    const entry = prefetched ?? (await this.store.recipients.lookup(key));
+    const entry = prefetched ?? (await this.lookup(key));
     const next = { ...state, depth: state.depth + 1, folder: null };
 
     if (entry.account) {
@@ -184,6 +200,7 @@ export class RecipientResolver {
         folder: folderBox ? state.folder : null,
         quotaBytes: entry.account.quotaBytes,
         usedBytes: entry.account.usedBytes,
+        messageCount: entry.account.messageCount,
       };
       if (target) {
         if (!target.some((m) => m.accountId === box.accountId)) {
@@ -223,13 +240,13 @@ export class RecipientResolver {
     const plus = parts.local.indexOf('+');
     if (plus > 0 && state.folder === null) {
       const base = `${parts.local.slice(0, plus)}@${parts.domain}`;
-      const baseEntry = await this.store.recipients.lookup(base);
+      const baseEntry = await this.lookup(base);
       if (baseEntry.account || baseEntry.alias || baseEntry.list) {
         return this.expand(base, out, ctx, { ...state, folder: parts.local.slice(plus + 1) || null });
       }
     }
 
-    const catchAll = await this.store.recipients.lookup(`@${parts.domain}`);
+    const catchAll = await this.lookup(`@${parts.domain}`);
     if (catchAll.alias?.enabled) return this.expandAll(catchAll.alias.destinations, out, ctx, next);
     return REPLIES.unknownUser();
   }
@@ -283,10 +300,15 @@ function addRemote(out: Collected, inList: ListDelivery | null, address: string,
   out.count++;
 }
 
-/** 452 4.2.2 when the mailbox is full (or this message would fill it), 552 5.2.2 when it can never fit. */
-export function quotaVerdict(box: { quotaBytes: bigint; usedBytes: bigint }, size: number): SmtpReply | null {
+/**
+ * 452 4.2.2 when the mailbox is full (or this message would fill it), 552 5.2.2 when it can
+ * never fit. With `messageLimit` (> 0), an account already holding that many messages is full
+ * too: one more would pass it, and that is temporary (RFC 3463 X.2.2), mail may be deleted.
+ */
+export function quotaVerdict(box: Pick<LocalMailbox, 'quotaBytes' | 'usedBytes' | 'messageCount'>, size: number, messageLimit = 0): SmtpReply | null {
+  if (box.quotaBytes > 0n && BigInt(size) > box.quotaBytes) return REPLIES.tooBigForQuota();
+  if (messageLimit > 0 && box.messageCount !== null && box.messageCount >= messageLimit) return REPLIES.overQuota();
   if (box.quotaBytes === 0n) return null;
-  if (BigInt(size) > box.quotaBytes) return REPLIES.tooBigForQuota();
   if (box.usedBytes + BigInt(size) > box.quotaBytes || box.usedBytes >= box.quotaBytes) return REPLIES.overQuota();
   return null;
 }

@@ -26,7 +26,7 @@ describe('one-click unsubscribe tokens (RFC 8058)', () => {
 });
 
 describe('listParts', () => {
-  const box = (accountId: number, address: string): LocalMailbox => ({ accountId, address, mailboxId: accountId * 10, folder: null, quotaBytes: 0n, usedBytes: 0n });
+  const box = (accountId: number, address: string): LocalMailbox => ({ accountId, address, mailboxId: accountId * 10, folder: null, quotaBytes: 0n, usedBytes: 0n, messageCount: null });
   const list: ListDelivery['list'] = { id: 3, address: 'team@x.test', name: 'Team', policy: 'open', replyTo: 'list', subjectPrefix: null };
   const raw = Buffer.from('From: a@b\r\nSubject: hi\r\n\r\nbody\r\n');
 

@@ -106,9 +106,12 @@ export async function handleData(ctx: SmtpContext, listener: ListenerKind, strea
     }
   }
 
-  // Quota of the direct recipients once more, now that the size is known.
+  // Quota of the direct recipients once more, now that the size is known. Their counts are
+  // RCPT's; the store checks the message limit again atomically with each insert (`limits`).
+  const messageLimit = ctx.resolver.messageLimit;
+  const limits = { messageLimit };
   for (const box of plan.mailboxes) {
-    const verdict = quotaVerdict(box, message.length);
+    const verdict = quotaVerdict(box, message.length, messageLimit);
     if (verdict) throw verdict;
   }
 
@@ -122,7 +125,7 @@ export async function handleData(ctx: SmtpContext, listener: ListenerKind, strea
   for (const m of plan.mailboxes) {
     const fields = [`Return-Path: <${sender}>`, `Delivered-To: ${m.address}`];
     const raw = prependFields(withTrace, fields);
-    parts.push({ raw, parsed: withPrependedFields(traced!, fields, raw), targets: [{ mailboxId: junk?.get(m.accountId) ?? m.mailboxId }] });
+    parts.push({ raw, parsed: withPrependedFields(traced!, fields, raw), targets: [{ mailboxId: junk?.get(m.accountId) ?? m.mailboxId }], options: { limits } });
   }
   if (plan.remote.length > 0) {
     const dsn = session.envelope.dsn;
@@ -134,7 +137,7 @@ export async function handleData(ctx: SmtpContext, listener: ListenerKind, strea
   }
   if (user && sentCopy) {
     const sent = await ctx.store.recipients.mailboxId(user.accountId, { specialUse: '\\Sent' });
-    if (sent !== null) parts.push({ raw: sentCopy, targets: [{ mailboxId: sent, flags: ['\\Seen'] }] });
+    if (sent !== null) parts.push({ raw: sentCopy, targets: [{ mailboxId: sent, flags: ['\\Seen'] }], options: { limits } });
   }
   const held: string[] = [];
   for (const list of plan.lists) {
@@ -144,7 +147,7 @@ export async function handleData(ctx: SmtpContext, listener: ListenerKind, strea
       held.push(list.list.address);
       continue;
     }
-    parts.push(...listParts(withTrace, list, { links: ctx.listLinks, size: message.length, junk }));
+    parts.push(...listParts(withTrace, list, { links: ctx.listLinks, size: message.length, junk, messageLimit }));
   }
 
   let outboundIds: bigint[] = [];

@@ -27,7 +27,8 @@ export class AdminMailService implements OnApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONFIG) private readonly config: MailsteadConfig,
   ) {
-    this.resolver = new RecipientResolver(store);
+    // an approved list post skips members at the message quota, as SMTP delivery does
+    this.resolver = new RecipientResolver(store, { messageLimit: config.imap.messageQuota });
   }
 
   /** Tests point the service at a queue with their own key prefix. */

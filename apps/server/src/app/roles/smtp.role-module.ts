@@ -36,7 +36,8 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
     this.frontEnd = new SmtpFrontEnd(
       {
         store: this.store,
-        resolver: new RecipientResolver(this.store),
+        // the message quota, like the IMAP role's: refused at RCPT, held atomically at DATA
+        resolver: new RecipientResolver(this.store, { messageLimit: config.imap.messageQuota }),
         authenticator: this.authenticator,
         hostname: config.hostname,
         limits: {
