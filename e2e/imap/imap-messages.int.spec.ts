@@ -67,8 +67,9 @@ describe('SELECT / EXAMINE', () => {
     const c = await RawImap.connect(t.port);
     await c.login();
     const r = await c.command('a1', 'SELECT inbox');
-    expect(r).toContain('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n');
-    expect(r).toContain('* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)]');
+    // The system flags and the keyword message 3 carries (RFC 3501 7.2.6).
+    expect(r).toContain('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important)\r\n');
+    expect(r).toContain('* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important \\*)]');
     expect(r).toContain('* 3 EXISTS\r\n');
     // The first SELECT is told about the three messages: they are \Recent here (RFC 3501 2.3.2).
     expect(r).toContain('* 3 RECENT\r\n');
@@ -206,7 +207,12 @@ describe('SEARCH', () => {
 describe('STORE, COPY, MOVE, EXPUNGE, APPEND', () => {
   it('STORE variants answer with the new flags; .SILENT does not', async () => {
     const c = await selected();
-    expect(await c.command('s1', 'STORE 1 +FLAGS (\\Answered $Label1)')).toBe('* 1 FETCH (FLAGS (\\Answered $Label1))\r\ns1 OK STORE completed\r\n');
+    // $Label1 is new to the mailbox: the updated FLAGS and PERMANENTFLAGS come first (RFC 3501 7.2.6).
+    expect(await c.command('s1', 'STORE 1 +FLAGS (\\Answered $Label1)')).toBe(
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important $Label1)\r\n' +
+        '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important $Label1 \\*)] Flags permitted\r\n' +
+        '* 1 FETCH (FLAGS (\\Answered $Label1))\r\ns1 OK STORE completed\r\n',
+    );
     expect(await c.command('s2', 'STORE 1 -FLAGS \\Answered')).toBe('* 1 FETCH (FLAGS ($Label1))\r\ns2 OK STORE completed\r\n');
     expect(await c.command('s3', 'UID STORE 1 FLAGS.SILENT ()')).toBe('s3 OK STORE completed\r\n');
     expect(await c.command('s4', 'UID STORE 1 FLAGS (\\Draft)')).toBe('* 1 FETCH (FLAGS (\\Draft) UID 1)\r\ns4 OK STORE completed\r\n');

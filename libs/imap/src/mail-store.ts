@@ -156,14 +156,16 @@ export interface MailStore {
 
   /**
    * What SELECT/EXAMINE starts from, in one round trip: every UID ascending with the MODSEQ the
-   * list is valid for, the first unseen UID, and, when `claimRecent` (SELECT, not EXAMINE), the
-   * \Recent claim up to the last UID: `recentFrom` is the watermark before it (UIDs above it are
-   * \Recent for the caller), null when there was nothing to claim.
+   * list is valid for, the first unseen UID, the first `keywordLimit` keywords set in the mailbox
+   * in order of first use (for FLAGS, RFC 3501 7.2.6), and, when `claimRecent` (SELECT, not
+   * EXAMINE), the \Recent claim up to the last UID: `recentFrom` is the watermark before it
+   * (UIDs above it are \Recent for the caller), null when there was nothing to claim.
    */
   selectView(
     mailboxId: number,
     claimRecent: boolean,
-  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null }>;
+    keywordLimit: number,
+  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null; keywords: string[] }>;
   /** Every UID of a mailbox in ascending order, with the MODSEQ the list is valid for. */
   uids(mailboxId: number): Promise<{ uids: number[]; highestModseq: bigint }>;
   /** Messages no session has claimed as \Recent yet (STATUS RECENT of a mailbox not selected here). */

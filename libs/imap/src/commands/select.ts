@@ -10,8 +10,6 @@ import type { ArgReader } from '../protocol/arguments';
 import { rev2Enabled } from '../server/imap4rev2';
 import { selectedListLine } from './list';
 
-export const SYSTEM_FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
-
 /** SELECT and EXAMINE (RFC 3501 6.3.1-2): a failed SELECT leaves no mailbox selected. */
 export async function selectMailbox(session: ImapSession, args: ArgReader, readOnly: boolean): Promise<CommandResult> {
   const name = mailboxArg(args, session);
@@ -37,8 +35,9 @@ export async function selectMailbox(session: ImapSession, args: ArgReader, readO
   // RFC 9051 6.3.2: the mailbox's LIST response, with accurate attributes (read alongside the view).
   const [mailbox, listLine] = await Promise.all([openMailbox(session.store, summary, readOnly, !readOnly && !rev2), rev2 ? selectedListLine(session, summary) : undefined]);
   session.select(mailbox, user);
-  await session.untagged(`FLAGS (${SYSTEM_FLAGS})`);
-  await session.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${SYSTEM_FLAGS} \\*`})] Flags permitted`);
+  // RFC 3501 7.2.6 / RFC 9051 7.3.5: the system flags and the mailbox's keywords; PERMANENTFLAGS
+  // adds \* (new keywords may be created), and is empty for EXAMINE (6.3.2).
+  for (const line of mailbox.keywords.responses(readOnly)) await session.untagged(line);
   await session.untagged(`${mailbox.exists} EXISTS`);
   if (listLine) {
     await session.write(listLine);

@@ -1,7 +1,7 @@
 import { SELECTED, type CommandSpec } from '../server/command-spec';
 import type { ImapSession } from '../server/imap-session';
 import { condstoreEnabled, enableCondstore, modseqItem, parseModseq } from '../server/condstore';
-import { parseFlagNodes } from '../server/flags';
+import { announceNewKeywords, parseFlagNodes } from '../server/flags';
 import { compressSequenceSet } from '../ext';
 import { messagesFor, selectedOf } from '../server/session-helpers';
 import { no, ok, type CommandResult } from '../server/session-state';
@@ -43,8 +43,10 @@ export async function storeFlags(session: ImapSession, args: ArgReader, byUid: b
     // MODSEQ even under .SILENT; messages that failed UNCHANGEDSINCE are not reported here.
     const changedUids = new Set(result.changed.map((c) => c.uid));
     const report = silent ? (condstore ? batch.filter((u) => changedUids.has(u)) : []) : batch.filter((u) => !failed.has(u));
-    if (report.length === 0) continue;
-    const current = await session.store.fetchMeta(box.id, report, new Set(['flags']));
+    const current = report.length === 0 ? [] : await session.store.fetchMeta(box.id, report, new Set(['flags']));
+    // A keyword new to the mailbox: FLAGS/PERMANENTFLAGS first (RFC 3501 7.2.6), .SILENT or not;
+    // `current` may also hold one another session just set.
+    await announceNewKeywords(session, [...result.changed.map((c) => c.flags), ...current.map((m) => m.flags)]);
     for (const meta of current) {
       const seq = box.seqOf(meta.uid);
       if (seq === 0) continue;

@@ -456,6 +456,8 @@ export class ImapSession {
         flagLines.push(`${seq} FETCH (UID ${change.uid} FLAGS (${flags.join(' ')})${modseq})`);
       }
     }
+    // RFC 3501 7.2.6: keywords new to this session's FLAGS, announced before the EXISTS/FETCH that bring them.
+    if (box.keywords.addAll(changes.changed.map((c) => c.flags))) lines.push(...box.keywords.responses(box.readOnly));
     // New messages are \Recent here only if no other session claimed them first (RFC 3501 2.3.2).
     if (added > 0) {
       if (changes.recentFrom !== undefined && changes.recentFrom !== null) box.recent.addRange(changes.recentFrom + 1, box.lastUid);

@@ -2,6 +2,7 @@ import { expandSequenceSet, rangesAbove, seqMatchFloor, formatVanished } from '.
 import { parseSequenceSet, type SequenceSet } from '../protocol/arguments';
 import { SyntaxError, type ArgNode } from '../protocol/command-reader';
 import { modseqItem, parseModseq } from './condstore';
+import { announceNewKeywords } from './flags';
 import type { ImapSession } from './imap-session';
 import type { SelectedMailbox } from './selected-mailbox';
 
@@ -89,6 +90,8 @@ export async function reportQresync(session: ImapSession, box: SelectedMailbox, 
   const line = formatVanished(rangesAbove(vanished, floor), true);
   if (line) await session.write(`${line}\r\n`);
   const changed = await session.store.changedSince(box.id, q.modseq, known);
+  // Read after SELECT's FLAGS: a keyword set in between is announced before its FETCH.
+  await announceNewKeywords(session, changed.map((c) => c.flags));
   let pending: string[] = [];
   for (const c of changed) {
     const seq = box.seqOf(c.uid);

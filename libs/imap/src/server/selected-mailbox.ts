@@ -1,6 +1,7 @@
 import type { MailStore, MailboxSummary } from '../mail-store';
 import { SAVED_RESULT, type SequenceSet } from '../protocol/arguments';
 import { SearchResultVariable } from '../ext/search-result-variable';
+import { AnnouncedKeywords, MAX_LISTED_KEYWORDS } from './flags';
 
 /**
  * The UIDs that are \Recent for this session (RFC 3501 2.3.2): the UID ranges it claimed from
@@ -100,6 +101,9 @@ export class SelectedMailbox {
     this.ownModseqs.add(modseq);
     if (modseq === this.knownModseq + 1n) this.knownModseq = modseq;
   }
+
+  /** the keywords this session's FLAGS responses listed so far (RFC 3501 7.2.6) */
+  readonly keywords = new AnnouncedKeywords();
 
   /** the first message without \Seen when the mailbox was selected (SELECT's [UNSEEN n]) */
   firstUnseenUid: number | null = null;
@@ -212,9 +216,10 @@ export class SelectedMailbox {
 
 /** Reads the state a SELECT starts from. */
 export async function openMailbox(store: MailStore, summary: MailboxSummary, readOnly: boolean, claimRecent: boolean): Promise<SelectedMailbox> {
-  const view = await store.selectView(summary.id, claimRecent);
+  const view = await store.selectView(summary.id, claimRecent, MAX_LISTED_KEYWORDS);
   const box = new SelectedMailbox(summary, readOnly, view.uids, view.highestModseq);
   box.firstUnseenUid = view.firstUnseenUid;
+  box.keywords.add(view.keywords);
   if (view.recentFrom !== null && box.exists > 0) box.recent.addRange(view.recentFrom + 1, box.lastUid);
   return box;
 }

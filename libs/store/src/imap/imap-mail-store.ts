@@ -114,8 +114,9 @@ export class ImapMailStore implements MailStore {
   async selectView(
     mailboxId: number,
     claimRecent: boolean,
-  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null }> {
-    const view = await this.store.imap.selectView(mailboxId, claimRecent);
+    keywordLimit: number,
+  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null; keywords: string[] }> {
+    const view = await this.store.imap.selectView(mailboxId, claimRecent, keywordLimit);
     if (!view) throw gone(mailboxId);
     return view;
   }

@@ -223,15 +223,18 @@ export class ImapRepository {
 
   /**
    * What SELECT/EXAMINE starts from, in one statement (one snapshot): every UID ascending, the
-   * MODSEQ the list is current for, the first unseen UID, and, when `claim` (SELECT), the
-   * \Recent claim up to the last UID (RFC 3501 2.3.2): `recentFrom` is the watermark it had,
-   * null when there was nothing to claim. Null: no such mailbox.
+   * MODSEQ the list is current for, the first unseen UID, the first `keywordLimit` keywords of
+   * the mailbox in order of first use (mailbox_keyword, kept by triggers: no pass over the
+   * messages), and, when `claim` (SELECT), the \Recent claim up to the last UID (RFC 3501
+   * 2.3.2): `recentFrom` is the watermark it had, null when there was nothing to claim. Null: no
+   * such mailbox.
    */
   async selectView(
     mailboxId: number,
     claim: boolean,
-  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null } | null> {
-    const [row] = await this.query<{ modseq: string; uids: number[]; unseen: number | null; previous: number | null }>(
+    keywordLimit: number,
+  ): Promise<{ uids: number[]; highestModseq: bigint; firstUnseenUid: number | null; recentFrom: number | null; keywords: string[] } | null> {
+    const [row] = await this.query<{ modseq: string; uids: number[]; unseen: number | null; previous: number | null; keywords: string[] }>(
       'mailstead_imap_select_view',
       `WITH cur AS (SELECT id, highest_modseq, recent_uid FROM mailbox WHERE id = $1),
        u AS (SELECT COALESCE(array_agg(uid ORDER BY uid), '{}') AS uids, max(uid) AS last FROM message WHERE mailbox_id = $1),
@@ -240,12 +243,13 @@ export class ImapRepository {
        upd AS (UPDATE mailbox m SET recent_uid = u.last FROM locked, u WHERE m.id = locked.id AND locked.recent_uid < u.last
                RETURNING locked.recent_uid AS previous)
        SELECT cur.highest_modseq::text AS modseq, u.uids,
-              (SELECT min(uid) FROM message WHERE mailbox_id = $1 AND NOT seen) AS unseen, (SELECT previous FROM upd) AS previous
+              (SELECT min(uid) FROM message WHERE mailbox_id = $1 AND NOT seen) AS unseen, (SELECT previous FROM upd) AS previous,
+              array(SELECT keyword FROM mailbox_keyword WHERE mailbox_id = $1 ORDER BY modseq, keyword LIMIT $3) AS keywords
        FROM cur, u`,
-      [mailboxId, claim],
+      [mailboxId, claim, keywordLimit],
     );
     if (!row) return null;
-    return { uids: row.uids, highestModseq: BigInt(row.modseq), firstUnseenUid: row.unseen, recentFrom: row.previous };
+    return { uids: row.uids, highestModseq: BigInt(row.modseq), firstUnseenUid: row.unseen, recentFrom: row.previous, keywords: row.keywords };
   }
 
   /** Every UID in the mailbox, ascending, and the MODSEQ that list is current for (one snapshot). */
