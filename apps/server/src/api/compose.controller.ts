@@ -34,10 +34,13 @@ export class ComposeController {
     @Inject(CONFIG) private readonly config: MailsteadConfig,
     @Inject(AdminMailService) private readonly delivery: AdminMailService,
   ) {
-    this.resolver = new RecipientResolver(store);
+    this.resolver = new RecipientResolver(store, { messageLimit: config.imap.messageQuota });
   }
 
-  /** libs/smtp's resolver, as SMTP RCPT uses it: accounts, plus-addressing, aliases, catch-all, lists with their policies, quotas. */
+  /**
+   * libs/smtp's resolver, as SMTP RCPT uses it: accounts, plus-addressing, aliases, catch-all,
+   * lists with their policies, quotas (storage and MAILSTEAD_IMAP_MESSAGE_QUOTA).
+   */
   private readonly resolver: RecipientResolver;
 
   private async storeUpload(accountId: number, filename: string, contentType: string, data: Buffer): Promise<string> {
@@ -155,8 +158,7 @@ export class ComposeController {
     return { raw, messageId, parent };
   }
 
-  private async removeDraft(auth: AuthContext, id: string | undefined): Promise<void> {
-    const draft = await this.ownMessage(auth, id, 'draftId');
+  private async removeDraft(draft: StoredMessage | undefined): Promise<void> {
     if (!draft) return;
     await this.store.messages.updateFlags(draft.mailboxId, [draft.uid], 'add', ['\\Deleted']);
     await this.store.messages.expunge(draft.mailboxId, [draft.uid]);
@@ -191,16 +193,19 @@ export class ComposeController {
     const plan = mergeRecipients(resolved);
     const sent = await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Sent');
     if (!sent) throw forbidden('this account has no Sent mailbox');
+    // The message quota is checked again with each insert, as SMTP's DATA does: an account
+    // filled since its address was resolved refuses the send (over_quota, 409), nothing stored.
+    const messageLimit = this.resolver.messageLimit;
     const parts: DeliveryPart[] = [
       {
         raw,
         targets: [{ mailboxId: sent.id, flags: ['\\Seen'] }, ...plan.mailboxes.filter((m) => m.mailboxId !== sent.id).map((m) => ({ mailboxId: m.mailboxId }))],
-        options: plan.remote.length > 0 ? { outbound: { sender: input.from, recipients: plan.remote } } : undefined,
+        options: { limits: { messageLimit }, ...(plan.remote.length > 0 ? { outbound: { sender: input.from, recipients: plan.remote } } : {}) },
       },
     ];
     for (const list of plan.lists) {
       if (list.held) await this.store.recipients.holdForModeration(list.list.id, raw, input.from);
-      else parts.push(...listParts(raw, list, { links: listLinks(this.config), size: raw.length }));
+      else parts.push(...listParts(raw, list, { links: listLinks(this.config), size: raw.length, messageLimit }));
     }
     const results = await this.store.messages.deliverBatch(parts);
     const result = { stored: results.flatMap((r) => r.stored), outboundIds: results.flatMap((r) => r.outboundIds) };
@@ -211,7 +216,7 @@ export class ComposeController {
     // On the delivery queue at once; the worker's reconciler would find the rows anyway.
     await this.delivery.enqueue(result.outboundIds);
     if (parent) await this.store.messages.updateFlags(parent.mailboxId, [parent.uid], 'add', ['\\Answered']);
-    await this.removeDraft(auth, input.draftId);
+    await this.removeDraft(await this.ownMessage(auth, input.draftId, 'draftId'));
     const sentCopy = result.stored.find((s) => s.mailboxId === sent.id);
     await this.store.audit.record({
       actor: auth.account.address,
@@ -231,8 +236,14 @@ export class ComposeController {
     const drafts = await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Drafts');
     if (!drafts) throw notFound('Drafts mailbox');
     const { raw } = await this.build(auth, input, true);
-    const [stored] = await this.store.messages.append(drafts.id, [{ raw, flags: ['\\Draft', '\\Seen'] }]);
-    await this.removeDraft(auth, input.draftId);
+    // A new draft counts against the message quota like an IMAP APPEND (over it: 409, nothing
+    // saved). Replacing one (saved as you type) adds nothing in the end: the old one goes right
+    // after, so it may pass the limit by that one message in between.
+    const replaced = await this.ownMessage(auth, input.draftId, 'draftId');
+    const quota = this.config.imap.messageQuota;
+    const messageLimit = quota > 0 && replaced ? quota + 1 : quota;
+    const [stored] = await this.store.messages.append(drafts.id, [{ raw, flags: ['\\Draft', '\\Seen'] }], { messageLimit });
+    await this.removeDraft(replaced);
     return { id: stored!.id.toString(), mailboxId: drafts.id };
   }
 }

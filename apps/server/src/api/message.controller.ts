@@ -170,7 +170,8 @@ export class MessageController implements OnModuleDestroy {
     let count = 0;
     for (const [mailboxId, uids] of groupByMailbox(refs)) {
       if (move && mailboxId === target.id) continue;
-      count += (await this.store.messages.copy(mailboxId, uids, target.id, move)).pairs.length;
+      // a copy adds messages, so it is held to the message quota as IMAP COPY is (a move is not)
+      count += (await this.store.messages.copy(mailboxId, uids, target.id, move, { messageLimit: this.config.imap.messageQuota })).pairs.length;
     }
     return { count };
   }
