@@ -97,7 +97,7 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_IMAP_LOGIN_TIMEOUT_SECONDS: { schema: positiveInt(60), doc: 'Seconds an IMAP connection has to log in.', default: '60' },
   MAILSTEAD_IMAP_MAX_BAD_COMMANDS: { schema: positiveInt(20), doc: 'BAD replies before an IMAP connection is closed with BYE.', default: '20' },
   MAILSTEAD_IMAP_EXPUNGED_RETENTION_DAYS: { schema: positiveInt(90), doc: 'Days the QRESYNC expunge history is kept; a client resyncing after longer gets every missing UID reported instead of the exact list.', default: '90' },
-  MAILSTEAD_IMAP_MESSAGE_QUOTA: { schema: z.coerce.number().int().min(0).default(0), doc: 'Most messages per account, reported as the QUOTA MESSAGE resource (0 = no limit).', default: '0' },
+  MAILSTEAD_IMAP_MESSAGE_QUOTA: { schema: z.coerce.number().int().min(0).default(0), doc: 'Most messages per account (0 = no limit): reported as the IMAP QUOTA MESSAGE resource and enforced on IMAP APPEND/COPY, SMTP delivery (452 4.2.2 when full) and the webmail (send, drafts, copy).', default: '0' },
   MAILSTEAD_IMAP_METADATA_MAX_SIZE: { schema: z.coerce.number().int().min(1024).default(65536), doc: 'Largest IMAP METADATA annotation value, in bytes (RFC 5464 needs at least 1024).', default: '65536' },
   MAILSTEAD_IMAP_METADATA_MAX_ENTRIES: { schema: z.coerce.number().int().min(10).default(100), doc: 'Most IMAP METADATA annotations per mailbox, per account, and shared server-wide (RFC 5464 needs at least 10).', default: '100' },
   MAILSTEAD_POP3_PORT: { schema: port(2110), doc: 'POP3 with STLS.', default: '2110' },
