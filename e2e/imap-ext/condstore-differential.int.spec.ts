@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, sampleMessage } from '@mailstead/testing';
-import { startDovecot, type DovecotInstance } from '../bench/lib/dovecot';
-import { RawImap, startImapServer, type ImapTestServer } from '../imap/imap-harness';
+import { sampleMessage } from '@mailstead/testing';
+import type { RawImap } from '../imap/imap-harness';
+import { startDifferential, type DifferentialServers, type Target } from './differential-targets';
 
 /**
  * CONDSTORE / QRESYNC (RFC 7162): one scripted session run identically against Debian's
@@ -12,49 +12,18 @@ import { RawImap, startImapServer, type ImapTestServer } from '../imap/imap-harn
  * the answers RFC 7162 gives for this script (RFC_ANSWERS), so a parse that finds nothing on
  * both sides cannot pass.
  */
-let t: ImapTestServer;
-let dovecot: DovecotInstance | undefined;
+let servers: DifferentialServers;
 
 const MAILBOX = 'cq-diff';
 const COUNT = 12;
 
 beforeAll(async () => {
-  t = await startImapServer();
-  dovecot = await startDovecot({ imapPort: await freePort(), pop3Port: await freePort(), users: [{ name: 'diff', password: 'diff-pw' }] });
+  servers = await startDifferential();
 });
 
 afterAll(async () => {
-  await dovecot?.stop();
-  await t?.close();
+  await servers?.stop();
 });
-
-interface Target {
-  name: string;
-  connect(): Promise<RawImap>;
-}
-
-function ours(): Target {
-  return {
-    name: 'mailstead',
-    async connect() {
-      const c = await RawImap.connect(t.port);
-      await c.login();
-      return c;
-    },
-  };
-}
-
-function theirs(): Target {
-  return {
-    name: 'dovecot',
-    async connect() {
-      const c = await RawImap.connect(dovecot!.imapPort);
-      const r = await c.command('L1', 'LOGIN diff diff-pw');
-      if (!/^L1 OK/m.test(r)) throw new Error(`dovecot login failed: ${r}`);
-      return c;
-    },
-  };
-}
 
 /** A reply without \Recent (who sees a message first differs by session, not by RFC 7162). */
 async function cmd(c: RawImap, tag: string, text: string): Promise<string> {
@@ -398,8 +367,8 @@ const RFC_ANSWERS: Observations = {
 
 describe('differential: CONDSTORE / QRESYNC against Dovecot and Mailstead', () => {
   it('gives the same UID sets, flags, [MODIFIED] sets and VANISHED answers as Dovecot, and both the RFC 7162 answers', async () => {
-    const mailstead = await runScript(ours());
-    const reference = await runScript(theirs());
+    const mailstead = await runScript(servers.ours);
+    const reference = await runScript(servers.theirs);
     const steps = Object.keys(RFC_ANSWERS);
     expect(Object.keys(mailstead)).toEqual(steps);
     // Step by step, so a difference names the step.
