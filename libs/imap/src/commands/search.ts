@@ -13,6 +13,16 @@ import { nodeText, parseSearchDate, parseSequenceSet, type ArgReader } from '../
 import { SyntaxError, type ArgNode } from '../protocol/command-reader';
 import type { SearchKey } from '../mail-store';
 
+/** The largest message size the store can hold (a 32-bit signed integer column). */
+const MAX_SIZE = 2 ** 31 - 1;
+
+/** A search key's number (RFC 9051 number64: digits only, no sign or exponent). */
+function searchNumber(text: string, what: string): number {
+  const n = /^\d{1,19}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n)) throw new SyntaxError(`Invalid ${what}`);
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
+}
+
 const FLAG_KEYS: Record<string, SearchKey> = {
   ANSWERED: { type: 'flag', flag: 'answered', set: true },
   DELETED: { type: 'flag', flag: 'deleted', set: true },
@@ -114,8 +124,9 @@ export class SearchParser {
         return { type: 'sentDate', op: name.slice(4).toLowerCase() as 'before' | 'on' | 'since', date: parseSearchDate(this.text('date')) };
       case 'LARGER':
       case 'SMALLER': {
-        const size = Number(this.text('size'));
-        if (!Number.isSafeInteger(size) || size < 0) throw new SyntaxError('Invalid size');
+        // RFC 9051 6.4.4: a number64. Sizes are stored as 32-bit signed integers, and none comes
+        // near that (APPENDLIMIT), so larger values compare like the largest one.
+        const size = Math.min(searchNumber(this.text('size'), 'size'), MAX_SIZE);
         return { type: 'size', op: name.toLowerCase() as 'larger' | 'smaller', size };
       }
       case 'MODSEQ': {
@@ -143,8 +154,9 @@ export class SearchParser {
       case 'OLDER':
       case 'YOUNGER': {
         // RFC 5032: internal date more (OLDER) or less (YOUNGER) than n seconds before now.
-        const seconds = Number(this.text('interval'));
-        if (!Number.isSafeInteger(seconds) || seconds < 1) throw new SyntaxError('Invalid interval');
+        // An interval beyond any date (the epoch is enough: no internal date is older) is that.
+        const seconds = Math.min(searchNumber(this.text('interval'), 'interval'), Math.floor(Date.now() / 1000));
+        if (seconds < 1) throw new SyntaxError('Invalid interval');
         return { type: 'internalDate', op: name === 'OLDER' ? 'older' : 'younger', date: new Date(Date.now() - seconds * 1000) };
       }
       case 'NOT':

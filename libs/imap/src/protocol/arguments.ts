@@ -97,10 +97,7 @@ export class ArgReader {
 
   /** astring: atom, quoted or literal, as UTF-8 text. */
   string(what: string): string {
-    const node = this.next(what);
-    if (node.kind === 'atom') return node.value;
-    if (node.kind === 'string') return node.value.toString('utf8');
-    throw new SyntaxError(`Expected ${what}`);
+    return nodeText(this.next(what), what);
   }
 
   bytes(what: string): Buffer {
@@ -133,8 +130,13 @@ export class ArgReader {
   }
 }
 
-export function nodeText(node: ArgNode): string {
+/**
+ * An atom, quoted string or literal as UTF-8 text. A literal is CHAR8 (RFC 3501 9, RFC 9051 9:
+ * %x01-ff): NUL only travels in a literal8 (APPEND's message, read with `bytes`).
+ */
+export function nodeText(node: ArgNode, what = 'a string'): string {
   if (node.kind === 'atom') return node.value;
-  if (node.kind === 'string') return node.value.toString('utf8');
-  throw new SyntaxError('Expected a string');
+  if (node.kind !== 'string') throw new SyntaxError(`Expected ${what}`);
+  if (node.value.includes(0)) throw new SyntaxError(`NUL is not allowed in ${what}`);
+  return node.value.toString('utf8');
 }
