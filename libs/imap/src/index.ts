@@ -7,6 +7,7 @@ export {
   type AccountChange,
   type AppendInput,
   type FetchField,
+  type FlagBatch,
   type ImapAuthenticator,
   type MailboxChanges,
   type MailboxSummary,

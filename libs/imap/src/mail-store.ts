@@ -37,6 +37,20 @@ export interface MessageMeta {
   bodyStructure?: BodyPart;
 }
 
+/** The system flags as `FlagBatch.systemFlags` bits (bit i is SYSTEM_FLAG_BITS[i]), in the order FETCH FLAGS lists them. */
+export const SYSTEM_FLAG_BITS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
+
+/** Flags of a batch of messages as parallel arrays in UID order (MailStore.fetchFlags). */
+export interface FlagBatch {
+  uids: number[];
+  /** bit set over SYSTEM_FLAG_BITS */
+  systemFlags: number[];
+  /** the keywords separated by spaces, null when there are none */
+  keywords: (string | null)[];
+  /** MODSEQs in decimal, when asked for */
+  modseqs?: string[];
+}
+
 /** What changed in a mailbox since a MODSEQ (RFC 7162 style), to bring a session up to date. */
 export interface MailboxChanges {
   highestModseq: bigint;
@@ -180,6 +194,8 @@ export interface MailStore {
 
   /** Metadata of the given UIDs (ascending), in batches: never the whole mailbox at once. */
   fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]>;
+  /** Only the flags (and MODSEQs) of the given UIDs (ascending, a batch): FETCH (UID FLAGS MODSEQ) of a whole mailbox. */
+  fetchFlags(mailboxId: number, uids: readonly number[], withModseq: boolean): Promise<FlagBatch>;
   /** Raw bytes [start, end) of a message (end undefined: to the end). */
   fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null>;
 

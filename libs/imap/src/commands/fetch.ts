@@ -11,7 +11,7 @@ import { formatDateTime, type ArgReader, type SequenceSet } from '../protocol/ar
 import { parseFetchItems, type FetchItem } from '../protocol/fetch-items';
 import { writeBodyStructure, writeEnvelope } from '../protocol/fetch-render';
 import { ResponseBuilder } from '../protocol/response-writer';
-import type { FetchField, MessageMeta } from '../mail-store';
+import { SYSTEM_FLAG_BITS, type FetchField, type FlagBatch, type MessageMeta } from '../mail-store';
 
 /** Messages per store round trip: metadata-only fetches stream in large batches, body fetches in small ones. */
 const META_BATCH = 1000;
@@ -243,20 +243,52 @@ async function changedUids(session: ImapSession, box: SelectedMailbox, uids: num
   return uids.filter((uid) => keep.has(uid));
 }
 
-/** Untagged `FETCH (UID n FLAGS (...))` lines for a batch, written in chunks of about 64 KB. */
-async function writeFlagsOnly(session: ImapSession, box: SelectedMailbox, metas: MessageMeta[], wantsUid: boolean, wantsFlags: boolean): Promise<void> {
-  let out = '';
-  for (const meta of metas) {
-    const seq = box.seqOf(meta.uid);
-    if (seq === 0) continue;
-    const flags = wantsFlags ? `FLAGS (${(box.recent.has(meta.uid) ? [...meta.flags, '\\Recent'] : meta.flags).join(' ')})` : '';
-    out += `* ${seq} FETCH (${wantsUid ? `UID ${meta.uid}${flags ? ' ' : ''}` : ''}${flags})\r\n`;
-    if (out.length >= 65_536) {
-      await session.write(out);
-      out = '';
+/** FLAGS text of each SYSTEM_FLAG_BITS bit set, in the order the general path lists them. */
+const SYSTEM_FLAG_TEXT = Array.from({ length: 1 << SYSTEM_FLAG_BITS.length }, (_, bits) => SYSTEM_FLAG_BITS.filter((_, i) => bits & (1 << i)).join(' '));
+
+/**
+ * FETCH of nothing but UID, FLAGS and MODSEQ (how clients resync a folder: `FETCH 1:* (UID
+ * FLAGS)`), the same lines as writeMessage: flags come from the store as bit sets and keyword
+ * strings in big batches, the next batch read while this one is written, sequence numbers
+ * looked up by walking the view alongside, and the lines written in chunks of about 64 KB.
+ */
+async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: number[], wantsUid: boolean, wantsFlags: boolean, wantsModseq: boolean): Promise<void> {
+  const view = box.uids;
+  let seq = 0; // index in the view of the last message written
+  let next: Promise<FlagBatch> | undefined;
+  for (let i = 0; i < uids.length; i += FLAGS_BATCH) {
+    const batch = await (next ?? session.store.fetchFlags(box.id, uids.slice(i, i + FLAGS_BATCH), wantsModseq));
+    next = undefined;
+    if (i + FLAGS_BATCH < uids.length) {
+      next = session.store.fetchFlags(box.id, uids.slice(i + FLAGS_BATCH, i + 2 * FLAGS_BATCH), wantsModseq);
+      next.catch(() => undefined); // awaited on the next round; a failure surfaces there
     }
+    let out = '';
+    for (let j = 0; j < batch.uids.length; j++) {
+      const uid = batch.uids[j]!;
+      if (view[seq] === uid) seq++;
+      else {
+        seq = box.seqOf(uid);
+        if (seq === 0) continue;
+      }
+      let line = `* ${seq} FETCH (`;
+      if (wantsUid) line += `UID ${uid}`;
+      if (wantsFlags) {
+        let flags = SYSTEM_FLAG_TEXT[batch.systemFlags[j]!]!;
+        const keywords = batch.keywords[j];
+        if (keywords) flags = flags ? `${flags} ${keywords}` : keywords;
+        if (box.recent.has(uid)) flags = flags ? `${flags} \\Recent` : '\\Recent';
+        line += wantsUid ? ` FLAGS (${flags})` : `FLAGS (${flags})`;
+      }
+      if (wantsModseq) line += wantsUid || wantsFlags ? ` MODSEQ (${batch.modseqs![j]})` : `MODSEQ (${batch.modseqs![j]})`;
+      out += `${line})\r\n`;
+      if (out.length >= 65_536) {
+        await session.write(out);
+        out = '';
+      }
+    }
+    if (out.length > 0) await session.write(out);
   }
-  if (out.length > 0) await session.write(out);
 }
 
 /** FETCH (RFC 3501 6.4.5) and UID FETCH; non-PEEK body sections set \Seen and report it. */
@@ -273,27 +305,20 @@ async function fetchItems(session: ImapSession, args: ArgReader, byUid: boolean)
     uids = await changedUids(session, box, uids, set, modifiers);
     if (!items.some((i) => i.type === 'MODSEQ')) items.push({ type: 'MODSEQ' });
   }
+  // Nothing but UID, FLAGS and MODSEQ: none of these sets \Seen, so no flag changes to report.
+  if (items.every((i) => i.type === 'UID' || i.type === 'FLAGS' || i.type === 'MODSEQ')) {
+    const has = (type: FetchItem['type']) => items.some((i) => i.type === type);
+    await fetchFlagsOnly(session, box, uids, byUid || has('UID'), has('FLAGS'), has('MODSEQ'));
+    return ok('FETCH completed');
+  }
   const fields = fieldsFor(items);
   const setsSeen = !box.readOnly && items.some(SETS_SEEN);
   // Header-only fetches (what clients list folders with) read every header of a batch in one query.
   const headersOnly = items.some(isTopHeader) && !items.some((i) => needsBody(i));
-  // `FETCH 1:* (UID FLAGS)` (how clients resync a folder) takes a lean path: big batches, the
-  // next batch read while this one is written, each response built as one string.
-  const flagsOnly = !setsSeen && items.every((i) => i.type === 'UID' || i.type === 'FLAGS');
-  const batchSize = flagsOnly ? FLAGS_BATCH : headersOnly ? HEADER_BATCH : items.some(needsBody) ? BODY_BATCH : META_BATCH;
-  let prefetched: Promise<MessageMeta[]> | undefined;
+  const batchSize = headersOnly ? HEADER_BATCH : items.some(needsBody) ? BODY_BATCH : META_BATCH;
   for (let i = 0; i < uids.length; i += batchSize) {
     const batch = uids.slice(i, i + batchSize);
-    const metas = await (prefetched ?? session.store.fetchMeta(box.id, batch, fields));
-    prefetched = undefined;
-    if (flagsOnly) {
-      if (i + batchSize < uids.length) {
-        prefetched = session.store.fetchMeta(box.id, uids.slice(i + batchSize, i + 2 * batchSize), fields);
-        prefetched.catch(() => undefined); // awaited on the next round; a failure surfaces there
-      }
-      await writeFlagsOnly(session, box, metas, byUid || items.some((it) => it.type === 'UID'), items.some((it) => it.type === 'FLAGS'));
-      continue;
-    }
+    const metas = await session.store.fetchMeta(box.id, batch, fields);
     const changed = new Set<number>();
     if (setsSeen) {
       const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);

@@ -1,4 +1,4 @@
-import { MailStoreError, MetadataLimitError, type AccountChange, type MetadataTarget, type AppendInput, type FetchField, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type SortRow, type StoredFlags, type ThreadRow, type UidRange } from '@mailstead/imap';
+import { MailStoreError, MetadataLimitError, type AccountChange, type MetadataTarget, type AppendInput, type FetchField, type FlagBatch, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type SortRow, type StoredFlags, type ThreadRow, type UidRange } from '@mailstead/imap';
 import type { ChangeFeed } from '../change-feed';
 import { StoreError } from '../errors';
 import { MetadataError } from '../repositories/imap-metadata.repository';
@@ -129,6 +129,10 @@ export class ImapMailStore implements MailStore {
 
   fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]> {
     return this.store.imap.fetchMeta(mailboxId, uids, fields);
+  }
+
+  fetchFlags(mailboxId: number, uids: readonly number[], withModseq: boolean): Promise<FlagBatch> {
+    return this.store.imap.fetchFlags(mailboxId, uids, withModseq);
   }
 
   fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null> {
