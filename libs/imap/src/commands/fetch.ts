@@ -16,6 +16,8 @@ import { SYSTEM_FLAG_BITS, type FetchField, type FlagBatch, type MessageMeta } f
 /** Messages per store round trip: metadata-only fetches stream in large batches, body fetches in small ones. */
 const META_BATCH = 1000;
 const FLAGS_BATCH = 5000;
+/** Flags batches read at once: Postgres runs each on its own connection, so on another core. */
+const FLAGS_QUERIES = 2;
 const BODY_BATCH = 50;
 const HEADER_BATCH = 250;
 
@@ -249,20 +251,27 @@ const SYSTEM_FLAG_TEXT = Array.from({ length: 1 << SYSTEM_FLAG_BITS.length }, (_
 /**
  * FETCH of nothing but UID, FLAGS and MODSEQ (how clients resync a folder: `FETCH 1:* (UID
  * FLAGS)`), the same lines as writeMessage: flags come from the store as bit sets and keyword
- * strings in big batches, the next batch read while this one is written, sequence numbers
+ * strings in big batches, the next ones read while this one is written, sequence numbers
  * looked up by walking the view alongside, and the lines written in chunks of about 64 KB.
  */
 async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: number[], wantsUid: boolean, wantsFlags: boolean, wantsModseq: boolean): Promise<void> {
   const view = box.uids;
   let seq = 0; // index in the view of the last message written
-  let next: Promise<FlagBatch> | undefined;
-  for (let i = 0; i < uids.length; i += FLAGS_BATCH) {
-    const batch = await (next ?? session.store.fetchFlags(box.id, uids.slice(i, i + FLAGS_BATCH), wantsModseq));
-    next = undefined;
-    if (i + FLAGS_BATCH < uids.length) {
-      next = session.store.fetchFlags(box.id, uids.slice(i + FLAGS_BATCH, i + 2 * FLAGS_BATCH), wantsModseq);
-      next.catch(() => undefined); // awaited on the next round; a failure surfaces there
+  // The store's reads, not the writing, are most of the time: keep FLAGS_QUERIES of them going.
+  const pending: Promise<FlagBatch>[] = [];
+  let asked = 0;
+  const ask = () => {
+    while (pending.length < FLAGS_QUERIES && asked < uids.length) {
+      const query = session.store.fetchFlags(box.id, uids.slice(asked, asked + FLAGS_BATCH), wantsModseq);
+      query.catch(() => undefined); // awaited in turn below; a failure surfaces there
+      pending.push(query);
+      asked += FLAGS_BATCH;
     }
+  };
+  ask();
+  while (pending.length > 0) {
+    const batch = await pending.shift()!;
+    ask();
     let out = '';
     for (let j = 0; j < batch.uids.length; j++) {
       const uid = batch.uids[j]!;
