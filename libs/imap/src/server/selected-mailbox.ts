@@ -197,6 +197,8 @@ export class SelectedMailbox {
       const b = r.to === Infinity ? last : r.to;
       return [Math.min(a, b), Math.max(a, b)] as const;
     });
+    // One range (UID FETCH 1:* of a whole mailbox): a slice of the view.
+    if (ranges.length === 1) return this.uids.slice(lowerBound(this.uids, ranges[0]![0]), lowerBound(this.uids, ranges[0]![1] + 1));
     for (const uid of this.uids) if (ranges.some(([a, b]) => uid >= a && uid <= b)) out.push(uid);
     return out;
   }
