@@ -272,7 +272,10 @@ async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: 
   while (pending.length > 0) {
     const batch = await pending.shift()!;
     ask();
-    let out = '';
+    // Lines joined once per chunk: appending to one string builds a rope that costs more to
+    // flatten and encode at the socket than everything else here.
+    let lines: string[] = [];
+    let length = 0;
     for (let j = 0; j < batch.uids.length; j++) {
       const uid = batch.uids[j]!;
       if (view[seq] === uid) seq++;
@@ -280,23 +283,25 @@ async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: 
         seq = box.seqOf(uid);
         if (seq === 0) continue;
       }
-      let line = `* ${seq} FETCH (`;
-      if (wantsUid) line += `UID ${uid}`;
+      let item = wantsUid ? `UID ${uid}` : '';
       if (wantsFlags) {
         let flags = SYSTEM_FLAG_TEXT[batch.systemFlags[j]!]!;
         const keywords = batch.keywords[j];
         if (keywords) flags = flags ? `${flags} ${keywords}` : keywords;
         if (box.recent.has(uid)) flags = flags ? `${flags} \\Recent` : '\\Recent';
-        line += wantsUid ? ` FLAGS (${flags})` : `FLAGS (${flags})`;
+        item = item ? `${item} FLAGS (${flags})` : `FLAGS (${flags})`;
       }
-      if (wantsModseq) line += wantsUid || wantsFlags ? ` MODSEQ (${batch.modseqs![j]})` : `MODSEQ (${batch.modseqs![j]})`;
-      out += `${line})\r\n`;
-      if (out.length >= 65_536) {
-        await session.write(out);
-        out = '';
+      if (wantsModseq) item = item ? `${item} MODSEQ (${batch.modseqs![j]})` : `MODSEQ (${batch.modseqs![j]})`;
+      const line = `* ${seq} FETCH (${item})\r\n`;
+      lines.push(line);
+      length += line.length;
+      if (length >= 65_536) {
+        await session.write(lines.join(''));
+        lines = [];
+        length = 0;
       }
     }
-    if (out.length > 0) await session.write(out);
+    if (lines.length > 0) await session.write(lines.join(''));
   }
 }
 
