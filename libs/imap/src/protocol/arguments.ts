@@ -97,7 +97,7 @@ export class ArgReader {
 
   /** astring: atom, quoted or literal, as UTF-8 text. */
   string(what: string): string {
-    return nodeText(this.next(what), what);
+    return textOf(this.next(what), what);
   }
 
   bytes(what: string): Buffer {
@@ -134,7 +134,11 @@ export class ArgReader {
  * An atom, quoted string or literal as UTF-8 text. A literal is CHAR8 (RFC 3501 9, RFC 9051 9:
  * %x01-ff): NUL only travels in a literal8 (APPEND's message, read with `bytes`).
  */
-export function nodeText(node: ArgNode, what = 'a string'): string {
+export function nodeText(node: ArgNode): string {
+  return textOf(node, 'a string');
+}
+
+function textOf(node: ArgNode, what: string): string {
   if (node.kind === 'atom') return node.value;
   if (node.kind !== 'string') throw new SyntaxError(`Expected ${what}`);
   if (node.value.includes(0)) throw new SyntaxError(`NUL is not allowed in ${what}`);
