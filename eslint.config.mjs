@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '.mailstead/**', '.nx/**', 'e2e/bench/.work/**'],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '.mailstead/**', '.nx/**', 'e2e/bench/.work/**', 'tmp/**'],
   },
   ...tseslint.configs.recommended,
   {
