@@ -151,6 +151,19 @@ describe('changes by other sessions', () => {
     for (const c of [a, r, b]) c.close();
   });
 
+  it("a FETCH that meets another session's new keyword sends FLAGS and PERMANENTFLAGS before its FETCH lines (flags-only and general paths)", async () => {
+    await mailbox('kw-fetch', [['First'], []]);
+    const a = await session();
+    const b = await session(peerPort);
+    await ok(a, 'a1', 'SELECT kw-fetch');
+    await ok(b, 'b1', 'SELECT kw-fetch');
+    await ok(b, 'b2', 'STORE 2 +FLAGS.SILENT (SeenByFetch)');
+    expectStart(untagged(await ok(a, 'a2', 'FETCH 2 (FLAGS)')), `${flagsPair('First SeenByFetch')}* 2 FETCH (FLAGS (SeenByFetch))\r\n`);
+    await ok(b, 'b3', 'STORE 1 +FLAGS.SILENT (AlsoByFetch)');
+    expectStart(untagged(await ok(a, 'a3', 'FETCH 1 (FLAGS RFC822.SIZE)')), `${flagsPair('First SeenByFetch AlsoByFetch')}* 1 FETCH (FLAGS (First AlsoByFetch) RFC822.SIZE `);
+    for (const c of [a, b]) c.close();
+  });
+
   it('an IDLE session is pushed FLAGS and PERMANENTFLAGS before the FETCH', async () => {
     await mailbox('kw-idle', [[]]);
     const a = await session();

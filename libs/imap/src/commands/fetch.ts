@@ -11,6 +11,7 @@ import { formatDateTime, type ArgReader, type SequenceSet } from '../protocol/ar
 import { parseFetchItems, type FetchItem } from '../protocol/fetch-items';
 import { writeBodyStructure, writeEnvelope } from '../protocol/fetch-render';
 import { ResponseBuilder } from '../protocol/response-writer';
+import { announceNewKeywords } from '../server/flags';
 import { SYSTEM_FLAG_BITS, type FetchField, type FlagBatch, type MessageMeta } from '../mail-store';
 
 /** Messages per store round trip: metadata-only fetches stream in large batches, body fetches in small ones. */
@@ -272,6 +273,8 @@ async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: 
   while (pending.length > 0) {
     const batch = await pending.shift()!;
     ask();
+    // A keyword another session just set: FLAGS and PERMANENTFLAGS go before the FETCH with it.
+    if (wantsFlags) await announceNewKeywords(session, batch.keywords.filter((k) => k).map((k) => k.split(' ')));
     // Lines joined once per chunk: appending to one string builds a rope that costs more to
     // flatten and encode at the socket than everything else here.
     let lines: string[] = [];
@@ -346,6 +349,7 @@ async function fetchItems(session: ImapSession, args: ArgReader, byUid: boolean)
         }
       }
     }
+    if (items.some((i) => i.type === 'FLAGS')) await announceNewKeywords(session, metas.map((m) => m.flags));
     const headers = headersOnly ? await session.store.fetchHeaders(box.id, batch) : undefined;
     const extras = await fetchExtras(session, box.id, batch, items);
     // Responses are written in chunks of about 64 KB (one socket write per message is slow at 100k).
