@@ -274,7 +274,7 @@ async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: 
     const batch = await pending.shift()!;
     ask();
     // A keyword another session just set: FLAGS and PERMANENTFLAGS go before the FETCH with it.
-    if (wantsFlags) await announceNewKeywords(session, batch.keywords.filter((k) => k).map((k) => k.split(' ')));
+    if (wantsFlags) await announceNewKeywords(session, batch.keywords.flatMap((k) => (k ? [k.split(' ')] : [])));
     // Lines joined once per chunk: appending to one string builds a rope that costs more to
     // flatten and encode at the socket than everything else here.
     let lines: string[] = [];
