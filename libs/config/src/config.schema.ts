@@ -110,7 +110,7 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_TLS_KEY: { schema: optionalString, doc: 'PEM private key file for MAILSTEAD_TLS_CERT.', default: '(self-signed)' },
   MAILSTEAD_PUBLIC_URL: { schema: optionalString, doc: 'Public HTTPS base URL of the web app and API, used in links put into mail (RFC 8058 one-click List-Unsubscribe). Unset: https://<MAILSTEAD_HOSTNAME>.', default: '(https://<hostname>)' },
   MAILSTEAD_SECRET: { schema: optionalString, doc: 'Server secret that signs links in mail (list unsubscribe tokens). Unset: generated once into <data dir>/secret; give every process the same value when roles run on different machines.', default: '(generated)' },
-  MAILSTEAD_ADMIN_ADDRESS: { schema: z.string().email().default('admin@mailstead.test'), doc: 'The first admin account, created on first run with its domain.', default: 'admin@mailstead.test' },
+  MAILSTEAD_ADMIN_ADDRESS: { schema: z.string().email().default('admin@mailstead.test'), doc: 'The first admin account, created on first run with its domain; also gets postmaster mail (bare `postmaster`, postmaster@ a domain without that address).', default: 'admin@mailstead.test' },
   MAILSTEAD_ADMIN_PASSWORD: { schema: optionalString, doc: 'Password for that first admin. Unset: one is generated and printed once.', default: '(generated)' },
   MAILSTEAD_INSECURE_AUTH: { schema: bool(false), doc: 'Development only: allow AUTH/LOGIN without TLS from any address.', default: 'false' },
   MAILSTEAD_MAX_MESSAGE_SIZE: { schema: positiveInt(50 * 1024 * 1024), doc: 'Largest message accepted, in bytes (SMTP SIZE, IMAP APPENDLIMIT).', default: '52428800' },

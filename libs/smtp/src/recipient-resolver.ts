@@ -95,10 +95,14 @@ export class RecipientResolver {
 
   constructor(
     private readonly store: Store,
-    options: { messageLimit?: number } = {},
+    options: { messageLimit?: number; postmaster?: string } = {},
   ) {
     this.messageLimit = options.messageLimit ?? 0;
+    this.postmaster = options.postmaster;
   }
+
+  /** Where postmaster mail goes when no address of that name exists (the first admin's). */
+  private readonly postmaster: string | undefined;
 
   /** The directory lookup, counting the account's messages only when there is a limit to hold them to. */
   private lookup(key: string): Promise<AddressEntry> {
@@ -111,6 +115,20 @@ export class RecipientResolver {
   }
 
   async resolve(address: string, ctx: ResolveContext): Promise<ResolveOutcome> {
+    // RFC 5321 4.5.1: "postmaster" without a domain MUST be accepted, as postmaster of ours;
+    // and postmaster@ each of our domains reaches someone even when nobody set it up.
+    if (this.postmaster && address.toLowerCase() === 'postmaster') {
+      return this.resolve(`postmaster@${splitAddress(this.postmaster)!.domain}`, ctx);
+    }
+    const outcome = await this.resolveAddress(address, ctx);
+    if (!outcome.ok && this.postmaster && outcome.reply.responseCode === 550 && outcome.reply.enhancedCode === '5.1.1' && /^postmaster@/i.test(address)) {
+      const fallback = await this.resolveAddress(this.postmaster, ctx);
+      if (fallback.ok) return { ok: true, resolution: { ...fallback.resolution, address } };
+    }
+    return outcome;
+  }
+
+  private async resolveAddress(address: string, ctx: ResolveContext): Promise<ResolveOutcome> {
     const parts = splitAddress(address);
     if (!parts) return { ok: false, reply: smtpReply(501, '5.1.3', 'Bad recipient address syntax') };
     // one round trip tells the domain and what the address is (used by expand below)

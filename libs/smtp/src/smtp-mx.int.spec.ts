@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveModeratedPost, rejectModeratedPost } from './moderation';
+import { RecipientResolver } from './recipient-resolver';
 import { verifyUnsubscribeToken } from './unsubscribe-token';
 import { mail, mailboxContents, seedDirectory, SmtpTalk, startSmtpHarness, testDns, type SmtpHarness } from './test-support/smtp-harness';
 
@@ -59,6 +60,26 @@ describe('MX listener: session commands', () => {
   it('answers 550 5.1.1 for unknown users, 550 5.2.1 for disabled accounts and 550 5.4.6 for an alias loop', async () => {
     const r = await send('someone@remote.example', ['nobody@example.test', 'carol@example.test', 'loop1@example.test']);
     expect(r.rcpt).toEqual(['550 5.1.1 No such user here', '550 5.2.1 Mailbox disabled, not accepting messages', '550 5.4.6 Alias loop: no destination for this address']);
+  });
+
+  it('takes mail for "postmaster" without a domain and for postmaster@ any of our domains (RFC 5321 4.5.1), to the postmaster address', async () => {
+    // Without a postmaster address configured (the harness default): the old answers.
+    expect((await send('someone@remote.example', ['postmaster'])).rcpt).toEqual(['501 5.1.3 Bad recipient address syntax']);
+    const ports = await h.extra({ resolver: new RecipientResolver(h.db.store, { postmaster: 'dave@example.test' }) });
+    const before = (await mailboxContents(h.db, 'dave@example.test')).length;
+    const r = await send('someone@remote.example', ['Postmaster', 'postmaster@catch.test', 'POSTMASTER@example.test', 'nobody@example.test'], mail({ Subject: 'to the postmaster' }), ports.mx);
+    expect(r.rcpt).toEqual(['250 2.1.5 Accepted', '250 2.1.5 Accepted', '250 2.1.5 Accepted', '550 5.1.1 No such user here']);
+    expect(r.data).toMatch(/^250 /);
+    const after = await mailboxContents(h.db, 'dave@example.test');
+    // postmaster@catch.test reaches dave through the catch-all, the others through the fallback.
+    expect(after.length - before).toBe(1); // one copy per mailbox, however many of its addresses were named
+    expect(after.slice(before).every((m) => m.includes('Subject: to the postmaster'))).toBe(true);
+    // An existing postmaster address keeps its own destination.
+    await h.db.store.aliases.create('postmaster@example.test', ['bob@example.test']);
+    const bobBefore = (await mailboxContents(h.db, 'bob@example.test')).length;
+    expect((await send('someone@remote.example', ['postmaster@example.test'], mail({ Subject: 'alias postmaster' }), ports.mx)).data).toMatch(/^250 /);
+    expect((await mailboxContents(h.db, 'bob@example.test')).length).toBe(bobBefore + 1);
+    await h.db.store.aliases.remove('postmaster@example.test');
   });
 
   it('closes the session with 421 after 10 unrecognised commands', async () => {

@@ -36,8 +36,9 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
     this.frontEnd = new SmtpFrontEnd(
       {
         store: this.store,
-        // the message quota, like the IMAP role's: refused at RCPT, held atomically at DATA
-        resolver: new RecipientResolver(this.store, { messageLimit: config.imap.messageQuota }),
+        // the message quota, like the IMAP role's: refused at RCPT, held atomically at DATA;
+        // postmaster mail nobody set up an address for goes to the first admin (RFC 5321 4.5.1)
+        resolver: new RecipientResolver(this.store, { messageLimit: config.imap.messageQuota, postmaster: config.admin.address }),
         authenticator: this.authenticator,
         hostname: config.hostname,
         limits: {
