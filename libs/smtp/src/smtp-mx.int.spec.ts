@@ -82,6 +82,15 @@ describe('MX listener: session commands', () => {
     await h.db.store.aliases.remove('postmaster@example.test');
   });
 
+  it('holds ENVID to RFC 3461 4.4: at most 100 printable ASCII characters once xtext is decoded', async () => {
+    const c = await SmtpTalk.connect(h.ports.mx);
+    await c.cmd('EHLO client.remote.example');
+    expect(await c.cmd(`MAIL FROM:<a@remote.example> ENVID=${'x'.repeat(101)}`)).toBe('501 5.5.4 Invalid ENVID: at most 100 printable ASCII characters');
+    expect(await c.cmd('MAIL FROM:<a@remote.example> ENVID=caf+C3+A9')).toMatch(/^501 5\.5\.4 Invalid ENVID/);
+    expect(await c.cmd(`MAIL FROM:<a@remote.example> ENVID=${'x'.repeat(99)}+2B`)).toMatch(/^250 /);
+    c.close();
+  });
+
   it('closes the session with 421 after 10 unrecognised commands', async () => {
     const c = await SmtpTalk.connect(h.ports.mx);
     const replies: string[] = [];
