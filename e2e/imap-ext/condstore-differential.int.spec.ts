@@ -27,9 +27,7 @@ afterAll(async () => {
 
 /** A reply without \Recent (who sees a message first differs by session, not by RFC 7162). */
 async function cmd(c: RawImap, tag: string, text: string): Promise<string> {
-  const r = await c.command(tag, text);
-  if (!new RegExp(`^${tag} OK`, 'm').test(r)) throw new Error(`${tag} ${text} failed: ${r}`);
-  return r.replace(/ ?\\Recent/gi, '').replace(/\( /g, '(');
+  return (await c.ok(tag, text)).replace(/ ?\\Recent/gi, '').replace(/\( /g, '(');
 }
 
 /** `1:3,7` -> [1, 2, 3, 7]: an independent expansion (ranges may be written high:low). */

@@ -22,15 +22,9 @@ afterAll(async () => {
   await servers?.stop();
 });
 
-async function cmd(c: RawImap, tag: string, text: string): Promise<string> {
-  const r = await c.command(tag, text);
-  if (!new RegExp(`^${tag} OK`, 'm').test(r)) throw new Error(`${tag} ${text} failed: ${r}`);
-  return r;
-}
-
 async function append(c: RawImap, tag: string, n: number, flags: string): Promise<void> {
   const raw = sampleMessage(n).toString('latin1');
-  await cmd(c, tag, `APPEND ${MAILBOX} (${flags}) {${Buffer.byteLength(raw, 'latin1')}+}\r\n${raw}`);
+  await c.ok(tag, `APPEND ${MAILBOX} (${flags}) {${Buffer.byteLength(raw, 'latin1')}+}\r\n${raw}`);
 }
 
 /**
@@ -58,7 +52,7 @@ type Observations = Record<string, string[]>;
 async function runScript(target: Target): Promise<Observations> {
   const o: Observations = {};
   const setup = await target.connect();
-  await cmd(setup, 'p0', `CREATE ${MAILBOX}`);
+  await setup.ok('p0', `CREATE ${MAILBOX}`);
   // One keyword per command, so "order of first use" is the same on both servers.
   await append(setup, 'p1', 1, '\\Seen $Forwarded');
   await append(setup, 'p2', 2, 'NonJunk');
@@ -66,27 +60,27 @@ async function runScript(target: Target): Promise<Observations> {
   setup.close();
 
   const a = await target.connect();
-  o['SELECT'] = observe(await cmd(a, 'a1', `SELECT ${MAILBOX}`));
-  o['EXAMINE'] = observe(await cmd(a, 'a2', `EXAMINE ${MAILBOX}`));
-  await cmd(a, 'a3', `SELECT ${MAILBOX}`);
-  o['STORE 3 +FLAGS (NewTag)'] = observe(await cmd(a, 'a4', 'STORE 3 +FLAGS (NewTag)'));
-  o['STORE 2 +FLAGS (NewTag)'] = observe(await cmd(a, 'a5', 'STORE 2 +FLAGS (NewTag)'));
-  o['STORE 1 +FLAGS.SILENT (Quiet)'] = observe(await cmd(a, 'a6', 'STORE 1 +FLAGS.SILENT (Quiet)'));
+  o['SELECT'] = observe(await a.ok('a1', `SELECT ${MAILBOX}`));
+  o['EXAMINE'] = observe(await a.ok('a2', `EXAMINE ${MAILBOX}`));
+  await a.ok('a3', `SELECT ${MAILBOX}`);
+  o['STORE 3 +FLAGS (NewTag)'] = observe(await a.ok('a4', 'STORE 3 +FLAGS (NewTag)'));
+  o['STORE 2 +FLAGS (NewTag)'] = observe(await a.ok('a5', 'STORE 2 +FLAGS (NewTag)'));
+  o['STORE 1 +FLAGS.SILENT (Quiet)'] = observe(await a.ok('a6', 'STORE 1 +FLAGS.SILENT (Quiet)'));
 
   const b = await target.connect();
-  await cmd(b, 'b1', `SELECT ${MAILBOX}`);
+  await b.ok('b1', `SELECT ${MAILBOX}`);
   const r = await target.connect();
-  await cmd(r, 'r1', `EXAMINE ${MAILBOX}`);
-  await cmd(b, 'b2', 'STORE 2 +FLAGS.SILENT (FromB)');
-  o["NOOP after another session's STORE"] = observe(await cmd(a, 'a7', 'NOOP'));
-  o["read-only session's NOOP after it"] = observe(await cmd(r, 'r2', 'NOOP'));
+  await r.ok('r1', `EXAMINE ${MAILBOX}`);
+  await b.ok('b2', 'STORE 2 +FLAGS.SILENT (FromB)');
+  o["NOOP after another session's STORE"] = observe(await a.ok('a7', 'NOOP'));
+  o["read-only session's NOOP after it"] = observe(await r.ok('r2', 'NOOP'));
   await append(b, 'b3', 4, 'Appended');
-  o["NOOP after another session's APPEND"] = observe(await cmd(a, 'a8', 'NOOP'));
+  o["NOOP after another session's APPEND"] = observe(await a.ok('a8', 'NOOP'));
   b.close();
   r.close();
 
-  await cmd(a, 'a9', 'STORE 1:4 -FLAGS.SILENT (NewTag Quiet FromB Appended)');
-  o['SELECT after those keywords left every message'] = observe(await cmd(a, 'a10', `SELECT ${MAILBOX}`));
+  await a.ok('a9', 'STORE 1:4 -FLAGS.SILENT (NewTag Quiet FromB Appended)');
+  o['SELECT after those keywords left every message'] = observe(await a.ok('a10', `SELECT ${MAILBOX}`));
   a.close();
   return o;
 }

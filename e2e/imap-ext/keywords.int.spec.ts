@@ -39,12 +39,6 @@ async function session(port = t.port): Promise<RawImap> {
   return c;
 }
 
-async function ok(c: RawImap, tag: string, command: string): Promise<string> {
-  const r = await c.command(tag, command);
-  if (!new RegExp(`^${tag} OK`, 'm').test(r)) throw new Error(`${tag} ${command}: ${r}`);
-  return r;
-}
-
 /** The reply begins with `start` (compared as text, so a failure shows both), after any [CLOSED] of the previous mailbox. */
 function expectStart(reply: string, start: string): void {
   expect(reply.replace(/^\* OK \[CLOSED\][^\r\n]*\r\n/, '').slice(0, start.length)).toBe(start);
@@ -59,19 +53,19 @@ describe('SELECT / EXAMINE', () => {
   it('FLAGS lists the system flags and every keyword in the mailbox, in order of first use; PERMANENTFLAGS adds \\*, and is () for EXAMINE', async () => {
     await mailbox('kw-select', [['$Forwarded', 'NonJunk'], ['\\Seen', '$MDNSent'], [], ['$Forwarded', '$label1']]);
     const c = await session();
-    const r = await ok(c, 's1', 'SELECT kw-select');
+    const r = await c.ok('s1', 'SELECT kw-select');
     // The first message brought two keywords at one MODSEQ: those two come by name.
     expectStart(r, flagsPair('$Forwarded NonJunk $MDNSent $label1'));
     expect(r).toContain('* 4 EXISTS\r\n');
     expect(r).toMatch(/s1 OK \[READ-WRITE\]/);
-    const e = await ok(c, 's2', 'EXAMINE kw-select');
+    const e = await c.ok('s2', 'EXAMINE kw-select');
     expectStart(e, flagsPair('$Forwarded NonJunk $MDNSent $label1', true));
     // An APPEND with a keyword feeds the list too.
     const raw = sampleMessage(9).toString('latin1');
-    await ok(c, 's3', `APPEND kw-select (\\Flagged Appended) {${raw.length}+}\r\n${raw}`);
-    expectStart(await ok(c, 's4', 'SELECT kw-select'), flagsPair('$Forwarded NonJunk $MDNSent $label1 Appended'));
+    await c.ok('s3', `APPEND kw-select (\\Flagged Appended) {${raw.length}+}\r\n${raw}`);
+    expectStart(await c.ok('s4', 'SELECT kw-select'), flagsPair('$Forwarded NonJunk $MDNSent $label1 Appended'));
     // A mailbox without keywords: the system flags alone.
-    expectStart(await ok(c, 's5', 'SELECT INBOX'), flagsPair(''));
+    expectStart(await c.ok('s5', 'SELECT INBOX'), flagsPair(''));
     c.close();
   });
 
@@ -79,20 +73,20 @@ describe('SELECT / EXAMINE', () => {
     await mailbox('kw-copy-src', [['Alpha'], ['Beta'], ['Gamma']]);
     await t.store.mailboxes.create(t.aliceId, 'kw-copy-dst');
     const c = await session();
-    await ok(c, 'c1', 'SELECT kw-copy-src');
-    await ok(c, 'c2', 'COPY 1 kw-copy-dst');
-    await ok(c, 'c3', 'MOVE 3 kw-copy-dst');
-    expectStart(await ok(c, 'c4', 'EXAMINE kw-copy-dst'), flagsPair('Alpha Gamma', true));
+    await c.ok('c1', 'SELECT kw-copy-src');
+    await c.ok('c2', 'COPY 1 kw-copy-dst');
+    await c.ok('c3', 'MOVE 3 kw-copy-dst');
+    expectStart(await c.ok('c4', 'EXAMINE kw-copy-dst'), flagsPair('Alpha Gamma', true));
     c.close();
   });
 
   it('keeps listing a keyword after its last message lost it (as Dovecot does)', async () => {
     await mailbox('kw-keep', [['Old'], []]);
     const c = await session();
-    await ok(c, 'k1', 'SELECT kw-keep');
-    await ok(c, 'k2', 'STORE 1 -FLAGS.SILENT (Old)');
-    expect(await ok(c, 'k3', 'FETCH 1:* FLAGS')).not.toContain('Old');
-    expectStart(await ok(c, 'k4', 'SELECT kw-keep'), flagsPair('Old'));
+    await c.ok('k1', 'SELECT kw-keep');
+    await c.ok('k2', 'STORE 1 -FLAGS.SILENT (Old)');
+    expect(await c.ok('k3', 'FETCH 1:* FLAGS')).not.toContain('Old');
+    expectStart(await c.ok('k4', 'SELECT kw-keep'), flagsPair('Old'));
     c.close();
   });
 });
@@ -101,7 +95,7 @@ describe('STORE', () => {
   it('a keyword new to the mailbox: FLAGS and PERMANENTFLAGS before the FETCH; a known one: the FETCH alone', async () => {
     await mailbox('kw-store', [['Known'], [], []]);
     const c = await session();
-    await ok(c, 't1', 'SELECT kw-store');
+    await c.ok('t1', 'SELECT kw-store');
     expect(await c.command('t2', 'STORE 2 +FLAGS (NewTag)')).toBe(`${flagsPair('Known NewTag')}* 2 FETCH (FLAGS (NewTag))\r\nt2 OK STORE completed\r\n`);
     expect(await c.command('t3', 'STORE 3 +FLAGS (NewTag Known)')).toBe('* 3 FETCH (FLAGS (NewTag Known))\r\nt3 OK STORE completed\r\n');
     // .SILENT answers no FETCH, but the list still changed (RFC 3501 7.2.6).
@@ -118,7 +112,7 @@ describe('STORE', () => {
   it('with CONDSTORE, the FLAGS update still comes first, and only for keywords the STORE really set', async () => {
     await mailbox('kw-condstore', [[], []]);
     const c = await session();
-    await ok(c, 'u1', 'SELECT kw-condstore (CONDSTORE)');
+    await c.ok('u1', 'SELECT kw-condstore (CONDSTORE)');
     // UNCHANGEDSINCE 0 changes nothing: no keyword appears, no FLAGS update.
     expect(untagged(await c.command('u2', 'STORE 1 (UNCHANGEDSINCE 0) +FLAGS (Never)'))).toBe('');
     const r = await c.command('u3', 'UID STORE 2 +FLAGS.SILENT (Cond)');
@@ -134,19 +128,19 @@ describe('changes by other sessions', () => {
     const a = await session();
     const r = await session();
     const b = await session(peerPort);
-    await ok(a, 'a1', 'SELECT kw-other');
-    await ok(r, 'r1', 'EXAMINE kw-other');
-    await ok(b, 'b1', 'SELECT kw-other');
-    await ok(b, 'b2', 'STORE 2 +FLAGS.SILENT (FromPeer)');
-    expect(untagged(await ok(a, 'a2', 'NOOP'))).toBe(`${flagsPair('First FromPeer')}* 2 FETCH (UID 2 FLAGS (FromPeer))\r\n`);
-    expect(untagged(await ok(r, 'r2', 'NOOP'))).toBe(`${flagsPair('First FromPeer', true)}* 2 FETCH (UID 2 FLAGS (FromPeer))\r\n`);
+    await a.ok('a1', 'SELECT kw-other');
+    await r.ok('r1', 'EXAMINE kw-other');
+    await b.ok('b1', 'SELECT kw-other');
+    await b.ok('b2', 'STORE 2 +FLAGS.SILENT (FromPeer)');
+    expect(untagged(await a.ok('a2', 'NOOP'))).toBe(`${flagsPair('First FromPeer')}* 2 FETCH (UID 2 FLAGS (FromPeer))\r\n`);
+    expect(untagged(await r.ok('r2', 'NOOP'))).toBe(`${flagsPair('First FromPeer', true)}* 2 FETCH (UID 2 FLAGS (FromPeer))\r\n`);
     // Already announced: a second message with it is a FETCH alone.
-    await ok(b, 'b3', 'STORE 1 +FLAGS.SILENT (FromPeer)');
-    expect(untagged(await ok(a, 'a3', 'NOOP'))).toBe('* 1 FETCH (UID 1 FLAGS (First FromPeer))\r\n');
+    await b.ok('b3', 'STORE 1 +FLAGS.SILENT (FromPeer)');
+    expect(untagged(await a.ok('a3', 'NOOP'))).toBe('* 1 FETCH (UID 1 FLAGS (First FromPeer))\r\n');
     // A new message with a new keyword: FLAGS before EXISTS (the client fetches it next).
     const raw = sampleMessage(7).toString('latin1');
-    await ok(b, 'b4', `APPEND kw-other (Delivered) {${raw.length}+}\r\n${raw}`);
-    const n = untagged(await ok(a, 'a4', 'NOOP'));
+    await b.ok('b4', `APPEND kw-other (Delivered) {${raw.length}+}\r\n${raw}`);
+    const n = untagged(await a.ok('a4', 'NOOP'));
     expectStart(n, `${flagsPair('First FromPeer Delivered')}* 3 EXISTS\r\n`);
     for (const c of [a, r, b]) c.close();
   });
@@ -155,12 +149,12 @@ describe('changes by other sessions', () => {
     await mailbox('kw-fetch', [['First'], []]);
     const a = await session();
     const b = await session(peerPort);
-    await ok(a, 'a1', 'SELECT kw-fetch');
-    await ok(b, 'b1', 'SELECT kw-fetch');
-    await ok(b, 'b2', 'STORE 2 +FLAGS.SILENT (SeenByFetch)');
-    expectStart(untagged(await ok(a, 'a2', 'FETCH 2 (FLAGS)')), `${flagsPair('First SeenByFetch')}* 2 FETCH (FLAGS (SeenByFetch))\r\n`);
-    await ok(b, 'b3', 'STORE 1 +FLAGS.SILENT (AlsoByFetch)');
-    expectStart(untagged(await ok(a, 'a3', 'FETCH 1 (FLAGS RFC822.SIZE)')), `${flagsPair('First SeenByFetch AlsoByFetch')}* 1 FETCH (FLAGS (First AlsoByFetch) RFC822.SIZE `);
+    await a.ok('a1', 'SELECT kw-fetch');
+    await b.ok('b1', 'SELECT kw-fetch');
+    await b.ok('b2', 'STORE 2 +FLAGS.SILENT (SeenByFetch)');
+    expectStart(untagged(await a.ok('a2', 'FETCH 2 (FLAGS)')), `${flagsPair('First SeenByFetch')}* 2 FETCH (FLAGS (SeenByFetch))\r\n`);
+    await b.ok('b3', 'STORE 1 +FLAGS.SILENT (AlsoByFetch)');
+    expectStart(untagged(await a.ok('a3', 'FETCH 1 (FLAGS RFC822.SIZE)')), `${flagsPair('First SeenByFetch AlsoByFetch')}* 1 FETCH (FLAGS (First AlsoByFetch) RFC822.SIZE `);
     for (const c of [a, b]) c.close();
   });
 
@@ -168,12 +162,12 @@ describe('changes by other sessions', () => {
     await mailbox('kw-idle', [[]]);
     const a = await session();
     const b = await session(peerPort);
-    await ok(a, 'i1', 'SELECT kw-idle');
-    await ok(b, 'i2', 'SELECT kw-idle');
+    await a.ok('i1', 'SELECT kw-idle');
+    await b.ok('i2', 'SELECT kw-idle');
     a.write('i3 IDLE\r\n');
     await a.until((buf) => buf.includes('+ idling\r\n'));
     a.take();
-    await ok(b, 'i4', 'STORE 1 +FLAGS.SILENT (ViaIdle)');
+    await b.ok('i4', 'STORE 1 +FLAGS.SILENT (ViaIdle)');
     await a.until((buf) => /FETCH[^\r\n]*\r\n/.test(buf));
     expect(a.take()).toBe(`${flagsPair('ViaIdle')}* 1 FETCH (UID 1 FLAGS (ViaIdle))\r\n`);
     a.write('DONE\r\n');
@@ -188,7 +182,7 @@ describe('limits', () => {
     const many = Array.from({ length: 300 }, (_, i) => `k${String(i).padStart(3, '0')}`);
     await t.store.messages.updateFlags(id, [1], 'add', many);
     const c = await session();
-    const r = await ok(c, 'm1', 'SELECT kw-many');
+    const r = await c.ok('m1', 'SELECT kw-many');
     expectStart(r, flagsPair(many.slice(0, 256).join(' ')));
     expect(await c.command('m2', 'STORE 1 FLAGS (Late)')).toBe('* 1 FETCH (FLAGS (Late))\r\nm2 OK STORE completed\r\n');
     c.close();
@@ -199,7 +193,7 @@ describe('limits', () => {
     const id = await mailbox('kw-bytes', [[long('a')], [long('b')], [long('c')], ['short'], []]);
     await t.store.messages.updateFlags(id, [5], 'add', ['has space', 'close]bracket', 'quote"d', 'fine']);
     const c = await session();
-    const r = await ok(c, 'b1', 'SELECT kw-bytes');
+    const r = await c.ok('b1', 'SELECT kw-bytes');
     // 3,001 bytes each with its space: a and b fit in 8,192, c would not; the short ones still do.
     expectStart(r, flagsPair(`${long('a')} ${long('b')} short fine`));
     c.close();

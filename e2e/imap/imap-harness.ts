@@ -188,6 +188,13 @@ export class RawImap {
     return this.response(tag);
   }
 
+  /** `command`, for steps that must succeed: throws (with the reply) unless it ends in a tagged OK. */
+  async ok(tag: string, text: string): Promise<string> {
+    const r = await this.command(tag, text);
+    if (!new RegExp(`^${tag} OK`, 'm').test(r)) throw new Error(`${tag} ${text} failed: ${r}`);
+    return r;
+  }
+
   async response(tag: string): Promise<string> {
     const pattern = new RegExp(`(^|\\r\\n)${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (OK|NO|BAD)[^\\r\\n]*\\r\\n`);
     // The tagged reply ends the buffer when it has come: look at the tail only (large FETCHes).
