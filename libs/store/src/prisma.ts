@@ -19,9 +19,5 @@ export function createDatabase(url: string, poolSize = 10): Database {
   return { db, pool };
 }
 
-export function createPrismaClient(url: string, poolSize = 10): Db {
-  return createDatabase(url, poolSize).db;
-}
-
 /** A transaction client as handed to `$transaction(async (tx) => ...)`. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];

@@ -27,11 +27,6 @@ export class RecentUids implements Iterable<number> {
     this.addRange(uid, uid);
   }
 
-  /** Expunged UIDs simply leave the view; kept for callers that used a Set. */
-  delete(uid: number): void {
-    void uid;
-  }
-
   has(uid: number): boolean {
     let lo = 0;
     let hi = this.ranges.length - 1;
@@ -151,8 +146,8 @@ export class SelectedMailbox {
   /** Removes one UID and returns the sequence number it had (0 if unknown). */
   remove(uid: number): number {
     const seq = this.seqOf(uid);
+    // The UID also leaves \Recent: RecentUids counts only UIDs still in `uids` (the view).
     if (seq > 0) this.uids.splice(seq - 1, 1);
-    this.recent.delete(uid);
     return seq;
   }
 
@@ -237,9 +232,4 @@ export function compactSet(values: number[]): string {
     parts.push(start === end ? `${start}` : `${start}:${end}`);
   }
   return parts.join(',');
-}
-
-/** Pairs in source order as two parallel sets (UIDPLUS COPYUID keeps them aligned). */
-export function pairSets(pairs: [number, number][]): { source: string; target: string } {
-  return { source: pairs.map((p) => p[0]).join(','), target: pairs.map((p) => p[1]).join(',') };
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@mailstead/config';
 
-export type RoleState = 'starting' | 'up' | 'down' | 'pending';
+export type RoleState = 'starting' | 'up' | 'down';
 
 export interface RoleStatus {
   state: RoleState;
   listeners?: { name: string; host: string; port: number }[];
-  /** Why a role is down, or what a pending role is waiting for. */
+  /** Why a role is down, or what it runs. */
   detail?: string;
 }
 
@@ -23,8 +23,8 @@ export class RoleRegistry {
     return Object.fromEntries(this.statuses);
   }
 
-  /** A role is healthy when it is up, or when it has nothing to run yet. */
+  /** Healthy when every role of this process is up. */
   healthy(): boolean {
-    return [...this.statuses.values()].every((s) => s.state === 'up' || s.state === 'pending');
+    return [...this.statuses.values()].every((s) => s.state === 'up');
   }
 }
