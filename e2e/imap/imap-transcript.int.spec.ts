@@ -145,6 +145,15 @@ describe('IMAP raw transcripts: TLS policy and session limits', () => {
     await peer.close();
   });
 
+  it('a dual-stack listener sees loopback as ::ffff:127.0.0.1 and still counts it as secured (libs/auth passwordsAllowed)', async () => {
+    const dual = await t.server.listen('imap-dual-stack', '::', 0, false);
+    const c = await RawImap.connect(dual.port);
+    expect(c.greeting).toMatch(/AUTH=PLAIN/);
+    expect(c.greeting).not.toMatch(/LOGINDISABLED/);
+    await c.login();
+    c.close();
+  });
+
   it('an unauthenticated connection gets a short timeout and a small command budget', async () => {
     const peer = await t.startPeer({ limits: { loginTimeoutMs: 200, maxUnauthenticatedCommands: 3 } });
     const idle = await RawImap.connect(peer.port);

@@ -20,7 +20,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-pop3-clients-'));
 
 beforeAll(async () => {
   h = await createPop3Harness();
-  remote = await h.server({ secureLoopback: false });
+  remote = await h.server({ trustLoopback: false });
   local = await h.server();
 });
 afterAll(async () => {

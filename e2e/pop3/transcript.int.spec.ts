@@ -19,7 +19,7 @@ const plain = (s: string) => Buffer.from(`\0${s}\0${PASSWORD}`).toString('base64
 beforeAll(async () => {
   h = await createPop3Harness();
   ({ port, tlsPort } = await h.server());
-  ({ port: remotePort } = await h.server({ secureLoopback: false }));
+  ({ port: remotePort } = await h.server({ trustLoopback: false }));
 });
 afterAll(async () => {
   await h?.close();
@@ -90,6 +90,16 @@ describe('AUTHORIZATION and TLS', () => {
   it('counts loopback as secured, and offers STLS there too', async () => {
     const c = await RawPop3.connect(port);
     expect(await capabilities(c)).toEqual(expect.arrayContaining(['USER', 'SASL PLAIN', 'STLS', 'AUTH-RESP-CODE']));
+    await c.quit();
+  });
+
+  it('a dual-stack listener sees loopback as ::ffff:127.0.0.1 and still counts it as secured (libs/auth passwordsAllowed)', async () => {
+    const { server } = await h.server();
+    const dual = await server.listen('::', 0, { implicitTls: false });
+    const { address } = await h.account('dualstack', corpus(1));
+    const c = await RawPop3.connect(dual.port);
+    expect(await capabilities(c)).toEqual(expect.arrayContaining(['USER', 'SASL PLAIN']));
+    expect(await c.command(`AUTH PLAIN ${plain(address)}`)).toMatch(/^\+OK Logged in/);
     await c.quit();
   });
 

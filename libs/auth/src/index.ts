@@ -3,3 +3,4 @@ export { LoginThrottle, type ThrottleLimits, type ThrottleVerdict } from './logi
 export { Authenticator, type AuthAttempt, type AuthProtocol, type AuthResult } from './authenticator';
 export { createAppPassword } from './app-passwords';
 export { VerifiedCredentialCache } from './verified-credential-cache';
+export { isLoopbackAddress, passwordsAllowed, type ConnectionSecurity } from './connection-security';

@@ -23,8 +23,8 @@ export interface Pop3Services {
   loginDelaySeconds: number;
   /** Development only: accept passwords without TLS from any address. */
   insecureAuth: boolean;
-  /** Loopback peers may send passwords without TLS (default true, as in the IMAP server). */
-  secureLoopback?: boolean;
+  /** Loopback peers count as secured for USER/PASS and AUTH (default true; see libs/auth ConnectionSecurity). */
+  trustLoopback?: boolean;
 }
 
 /** The session as a command handler sees it. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
+import { passwordsAllowed } from '@mailstead/auth';
 import { acceptsState, COMMAND_TABLE } from './commands/command-table';
 import type { CommandContext, Pop3Logger, Pop3Services } from './command';
 import { LineReader, parseCommandLine, type ReadLine } from './line-reader';
@@ -19,10 +20,6 @@ export interface Pop3Limits {
 
 /** Command lines read ahead of the one being handled (PIPELINING) before reading pauses. */
 const MAX_QUEUED_LINES = 64;
-
-export function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
 
 /**
  * One POP3 connection: reads command lines in order, dispatches them through the command
@@ -77,7 +74,7 @@ export class Pop3Session implements CommandContext {
   }
 
   get secured(): boolean {
-    return this.tls || this.services.insecureAuth || (this.services.secureLoopback !== false && isLoopback(this.remoteAddress));
+    return passwordsAllowed({ tls: this.tls, remoteAddress: this.remoteAddress, trustLoopback: this.services.trustLoopback, insecureAuth: this.services.insecureAuth });
   }
 
   setState(state: Pop3State): void {

@@ -1,10 +1,7 @@
-import type { Authenticator } from '@mailstead/auth';
-import type { ListBouncePolicy } from '@mailstead/delivery';
+import { passwordsAllowed, type Authenticator } from '@mailstead/auth';
+import type { DnsResolver, ListBouncePolicy, ListLinks, RecipientResolver } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
 import type { SMTPServerSession } from 'smtp-server';
-import type { ListLinks } from './delivery-plan';
-import type { RecipientResolver } from './recipient-resolver';
-import type { DnsResolver } from './sender-checks';
 
 /** The three listeners (DESIGN.md 2): MX without AUTH, submission with STARTTLS, submission over implicit TLS. */
 export type ListenerKind = 'mx' | 'submission' | 'submissions';
@@ -26,7 +23,10 @@ export interface SmtpLimits {
   greetingDelayMs: number;
 }
 
-/** Everything the SMTP front end depends on; the server's smtp role builds it from the shared services. */
+/**
+ * Everything the SMTP front end depends on; the server's smtp role builds it from the shared
+ * services. The front end builds its delivery pipeline (libs/pipeline) from these settings.
+ */
 export interface SmtpContext {
   store: Store;
   resolver: RecipientResolver;
@@ -42,7 +42,7 @@ export interface SmtpContext {
   /** refuse mail failing DMARC with p=reject (else it goes to Junk) */
   dmarcReject: boolean;
   dnsResolver?: DnsResolver;
-  /** loopback clients count as secured for AUTH (default true, as IMAP and POP3 do); tests turn it off */
+  /** Loopback peers count as secured for AUTH (default true; see libs/auth ConnectionSecurity). */
   trustLoopback?: boolean;
   logger: SmtpLogger;
   /**
@@ -68,13 +68,7 @@ export function sessionUser(session: SMTPServerSession): SessionUser | null {
   return user && typeof user.accountId === 'number' ? user : null;
 }
 
-/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6: treated as secured, like IMAP and POP3 do. */
-export function isLoopback(ip: string): boolean {
-  const v4 = ip.replace(/^::ffff:/i, '');
-  return v4.startsWith('127.') || ip === '::1';
-}
-
-/** Passwords only over TLS (RFC 8314 / RFC 4954 4), loopback counting as secured. Never on MX. */
+/** AUTH is never offered on MX (RFC 4954 4: it is for submission); elsewhere libs/auth's password rule decides. */
 export function authAllowed(ctx: SmtpContext, listener: ListenerKind, session: SMTPServerSession): boolean {
-  return listener !== 'mx' && (session.secure || ((ctx.trustLoopback ?? true) && isLoopback(session.remoteAddress)) || ctx.insecureAuth);
+  return listener !== 'mx' && passwordsAllowed({ tls: session.secure, remoteAddress: session.remoteAddress, trustLoopback: ctx.trustLoopback, insecureAuth: ctx.insecureAuth });
 }

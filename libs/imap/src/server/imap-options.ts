@@ -42,10 +42,7 @@ export interface ImapServerOptions {
   limits?: Partial<ImapLimits>;
   /** allow LOGIN/AUTHENTICATE without TLS from any address (development only) */
   insecureAuth?: boolean;
-  /**
-   * Count loopback connections as secured (as Dovecot does), so LOGIN works there without
-   * TLS. Default true; off where a local proxy forwards outside connections.
-   */
+  /** Loopback peers count as secured for LOGIN/AUTHENTICATE (default true; see libs/auth ConnectionSecurity). */
   trustLoopback?: boolean;
   logger?: ImapLogger;
   /** QUOTA MESSAGE limit per account (RFC 9208 5.2); 0 or unset: none. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { passwordsAllowed } from '@mailstead/auth';
 import { ArgReader } from '../protocol/arguments';
 import { CommandReader, SyntaxError, type ArgNode, type ParsedCommand, type ReaderEvent } from '../protocol/command-reader';
 import { responseText } from '../protocol/response-writer';
@@ -60,17 +61,11 @@ function queuedBytes(queue: ReaderEvent[]): number {
   return total;
 }
 
-function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
-
 /** One client connection: reads commands, runs them one at a time, writes the replies. */
 export class ImapSession {
   readonly id = randomBytes(6).toString('hex');
   state: SessionState = { kind: 'not-authenticated' };
   readonly remoteAddress: string;
-  readonly loopback: boolean;
   tlsActive: boolean;
   /** capabilities turned on with ENABLE (RFC 5161) */
   readonly enabled = new Set<string>();
@@ -106,7 +101,6 @@ export class ImapSession {
     this.socket = socket;
     this.tlsActive = implicitTls;
     this.remoteAddress = socket.remoteAddress ?? '';
-    this.loopback = server.options.trustLoopback !== false && isLoopback(socket.remoteAddress);
     this.reader = this.newReader();
     this.attach(socket);
     socket.on('close', () => this.cleanup());
@@ -124,9 +118,10 @@ export class ImapSession {
     return this.server.logger;
   }
 
-  /** LOGIN/AUTHENTICATE allowed: over TLS, from loopback (as Dovecot counts it), or when configured insecure. */
+  /** LOGIN/AUTHENTICATE allowed (libs/auth's one rule: TLS, trusted loopback, or insecure auth configured). */
   get canAuthenticate(): boolean {
-    return this.tlsActive || this.loopback || this.server.options.insecureAuth === true;
+    const { trustLoopback, insecureAuth } = this.server.options;
+    return passwordsAllowed({ tls: this.tlsActive, remoteAddress: this.remoteAddress, trustLoopback, insecureAuth });
   }
 
   capabilities(): string[] {
