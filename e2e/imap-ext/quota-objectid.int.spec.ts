@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Authenticator, LoginThrottle } from '@mailstead/auth';
-import { ImapServer } from '@mailstead/imap';
-import { ImapMailStore } from '@mailstead/store';
+import { ImapMailStore, ImapServer } from '@mailstead/imap';
 import { redisUrl, sampleMessage } from '@mailstead/testing';
 import { BOB, imapAuthenticator, RawImap, startImapServer, type ImapTestServer } from '../imap/imap-harness';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ImapMailStore } from '@mailstead/store';
+import { ImapMailStore } from '@mailstead/imap';
 import { sampleMessage } from '@mailstead/testing';
 import { RawImap, startImapServer, type ImapTestServer } from './imap-harness';
 

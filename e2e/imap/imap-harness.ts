@@ -3,8 +3,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Redis } from 'ioredis';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
-import { ImapServer, type ImapAuthenticator, type ImapLimits } from '@mailstead/imap';
-import { ChangeFeed, ImapMailStore, type Store } from '@mailstead/store';
+import { ImapMailStore, ImapServer, type ImapAuthenticator, type ImapLimits } from '@mailstead/imap';
+import { ChangeFeed, type Store } from '@mailstead/store';
 import { createTestDatabase, redisUrl, testCertificate, type TestDatabase } from '@mailstead/testing';
 
 export const ALICE = { address: 'alice@example.test', password: 'alice-secret-pw' };

@@ -5,8 +5,8 @@
  */
 import { Redis } from 'ioredis';
 import { Authenticator, LoginThrottle } from '@mailstead/auth';
-import { ImapServer } from '@mailstead/imap';
-import { ChangeFeed, ImapMailStore, Store } from '@mailstead/store';
+import { ImapMailStore, ImapServer } from '@mailstead/imap';
+import { ChangeFeed, Store } from '@mailstead/store';
 import { imapAuthenticator } from '../imap-harness';
 
 const [databaseUrl, redisUrl, prefix] = process.argv.slice(2) as [string, string, string];

@@ -20,6 +20,7 @@ export {
   type SortAddressData,
   type ThreadRow,
 } from './mail-store';
+export { ImapMailStore, type ImapMailStoreOptions } from './imap-mail-store';
 export { CommandReader, type ArgNode, type ParsedCommand, type ReaderEvent, type ReaderLimits } from './protocol/command-reader';
 export { encodeMailboxName, decodeMailboxName } from './protocol/utf7';
 export { buildCommandTable, COMMANDS } from './commands/command-table';

@@ -1,9 +1,42 @@
-import type { BodyPart, ImapEnvelope } from '@mailstead/mime';
-
 /**
- * Everything the IMAP server needs from storage. Implemented on Postgres by libs/store
- * (`ImapMailStore`); the protocol layer never sees a database.
+ * Everything the IMAP server needs from storage. `ImapMailStore` (imap-mail-store.ts) implements
+ * it over libs/store's repositories; the protocol code never sees a database.
  */
+
+import type {
+  ImapFlagBatch,
+  ImapMessageFlags,
+  ImapMessageMeta,
+  ImapMetaField,
+  ImapSearchKey,
+  ImapSortRow,
+  ImapThreadRow,
+  MetadataTarget as StoreMetadataTarget,
+  SortAddressRow,
+  UidRange as StoreUidRange,
+} from '@mailstead/store';
+
+/*
+ * The row shapes the store answers in are defined once, by the store (the lower layer); the
+ * names here are the ones the protocol code uses.
+ */
+export type StoredFlags = ImapMessageFlags;
+export type FetchField = ImapMetaField;
+export type MessageMeta = ImapMessageMeta;
+/** Flags of a batch of messages as parallel arrays in UID order (MailStore.fetchFlags); `systemFlags` bits follow SYSTEM_FLAG_BITS. */
+export type FlagBatch = ImapFlagBatch;
+/** SEARCH keys after the session resolved sequence numbers and \Recent to UIDs. */
+export type SearchKey = ImapSearchKey;
+/** The first From/To/Cc address as ENVELOPE has it (SORT keys, RFC 5256 / 5957). */
+export type SortAddressData = SortAddressRow;
+/** What SORT needs of a message (RFC 5256 section 3). */
+export type SortRow = ImapSortRow;
+/** What THREAD needs of a message (RFC 5256 section 3). */
+export type ThreadRow = ImapThreadRow;
+/** Inclusive UID range (`to` may be Infinity for `n:*`). */
+export type UidRange = StoreUidRange;
+/** METADATA (RFC 5464): server entries have mailboxId null. */
+export type MetadataTarget = StoreMetadataTarget;
 
 export interface MailboxSummary {
   id: number;
@@ -19,37 +52,8 @@ export interface MailboxSummary {
   size: bigint;
 }
 
-export interface StoredFlags {
-  uid: number;
-  modseq: bigint;
-  flags: string[];
-}
-
-export type FetchField = 'flags' | 'internalDate' | 'size' | 'envelope' | 'bodyStructure';
-
-export interface MessageMeta {
-  uid: number;
-  modseq: bigint;
-  flags: string[];
-  internalDate?: Date;
-  size?: number;
-  envelope?: ImapEnvelope;
-  bodyStructure?: BodyPart;
-}
-
 /** The system flags as `FlagBatch.systemFlags` bits (bit i is SYSTEM_FLAG_BITS[i]), in the order FETCH FLAGS lists them. */
 export const SYSTEM_FLAG_BITS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
-
-/** Flags of a batch of messages as parallel arrays in UID order (MailStore.fetchFlags). */
-export interface FlagBatch {
-  uids: number[];
-  /** bit set over SYSTEM_FLAG_BITS */
-  systemFlags: number[];
-  /** the keywords separated by spaces, null when there are none */
-  keywords: (string | null)[];
-  /** MODSEQs in decimal, when asked for */
-  modseqs?: string[];
-}
 
 /** What changed in a mailbox since a MODSEQ (RFC 7162 style), to bring a session up to date. */
 export interface MailboxChanges {
@@ -69,28 +73,6 @@ export interface AccountChange {
   kind: 'append' | 'flags' | 'expunge' | 'mailbox';
 }
 
-/** SEARCH keys after the session resolved sequence numbers and \Recent to UIDs. */
-export type SearchKey =
-  | { type: 'all' }
-  | { type: 'uids'; ranges: { from: number; to: number }[] }
-  | { type: 'flag'; flag: 'seen' | 'answered' | 'flagged' | 'deleted' | 'draft'; set: boolean }
-  | { type: 'keyword'; keyword: string; set: boolean }
-  | { type: 'header'; field: string; value: string }
-  | { type: 'address'; field: 'from' | 'to' | 'cc' | 'bcc'; value: string }
-  | { type: 'subject'; value: string }
-  | { type: 'body'; value: string }
-  | { type: 'text'; value: string }
-  /** older/younger: RFC 5032 WITHIN, the instant rather than the day */
-  | { type: 'internalDate'; op: 'before' | 'on' | 'since' | 'older' | 'younger'; date: Date }
-  | { type: 'sentDate'; op: 'before' | 'on' | 'since'; date: Date }
-  | { type: 'size'; op: 'larger' | 'smaller'; size: number }
-  | { type: 'modseq'; modseq: bigint }
-  /** RFC 8474 6: SEARCH EMAILID / THREADID */
-  | { type: 'objectId'; kind: 'email' | 'thread'; id: bigint }
-  | { type: 'not'; key: SearchKey }
-  | { type: 'or'; left: SearchKey; right: SearchKey }
-  | { type: 'and'; keys: SearchKey[] };
-
 export class MailStoreError extends Error {
   constructor(
     readonly code: 'exists' | 'not_found' | 'invalid' | 'over_quota' | 'conflict',
@@ -98,48 +80,6 @@ export class MailStoreError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The first From/To/Cc address as ENVELOPE has it (SORT keys, RFC 5256 / 5957). */
-export interface SortAddressData {
-  name: string | null;
-  mailbox: string | null;
-  host: string | null;
-}
-
-/** What SORT needs of a message (RFC 5256 section 3). */
-export interface SortRow {
-  uid: number;
-  internalDate: Date;
-  sentDate: Date | null;
-  size: number;
-  subject: string | null;
-  from: SortAddressData | null;
-  to: SortAddressData | null;
-  cc: SortAddressData | null;
-}
-
-/** What THREAD needs of a message (RFC 5256 section 3). */
-export interface ThreadRow {
-  uid: number;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  subject: string | null;
-  sentDate: Date | null;
-  internalDate: Date;
-}
-
-/** Inclusive UID range (`to` may be Infinity for `n:*`). */
-export interface UidRange {
-  from: number;
-  to: number;
-}
-
-/** METADATA (RFC 5464): server entries have mailboxId null. */
-export interface MetadataTarget {
-  accountId: number;
-  mailboxId: number | null;
 }
 
 /** SETMETADATA refused: answered `NO [METADATA MAXSIZE n]`, `NO [METADATA TOOMANY]` or plain NO. */

@@ -21,6 +21,7 @@ export {
   type DeliveryTarget,
   type FlagChange,
   type FlagState,
+  type InsertLimits,
   type MessageSummary,
   type OutboundRecipientInput,
 } from './repositories/message.repository';
@@ -43,8 +44,7 @@ export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch,
 export type { AdminPage, AdminStatsRow, ModerationRow, Paged } from './repositories/admin.repository';
 export { decodeTotpState, type TotpState } from './repositories/totp.repository';
 export type { Pop3Inbox, Pop3MessageRow } from './repositories/pop3.repository';
-export { ImapMailStore } from './imap/imap-mail-store';
-export type { ImapSearchKey, ImapMessageMeta } from './repositories/imap.repository';
+export type { ImapFlagBatch, ImapMessageFlags, ImapMessageMeta, ImapMetaField, ImapSearchKey } from './repositories/imap.repository';
 export type { ChangedMessage, PruneResult, UidRange, VanishedResult } from './repositories/imap-sync.repository';
 export type { ImapSortRow, ImapThreadRow, SortAddressRow } from './repositories/imap-sort.repository';
 export type { AccountQuotaUsage } from './repositories/imap-quota.repository';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Authenticator } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
-import { ImapServer, type ImapAuthenticator } from '@mailstead/imap';
-import { ImapMailStore, type ChangeFeed, type Store } from '@mailstead/store';
+import { ImapMailStore, ImapServer, type ImapAuthenticator } from '@mailstead/imap';
+import type { ChangeFeed, Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
 import type { TlsMaterial } from '../../runtime/tls';
 import { AUTHENTICATOR, CHANGE_FEED, CONFIG, LOGGER, STORE, TLS } from '../tokens';

@@ -1,10 +1,22 @@
-import { MailStoreError, MetadataLimitError, type AccountChange, type MetadataTarget, type AppendInput, type FetchField, type FlagBatch, type MailboxChanges, type MailboxSummary, type MailStore, type MessageMeta, type SearchKey, type SortRow, type StoredFlags, type ThreadRow, type UidRange } from '@mailstead/imap';
-import type { ChangeFeed } from '../change-feed';
-import { StoreError } from '../errors';
-import { MetadataError } from '../repositories/imap-metadata.repository';
-import type { InsertLimits } from '../repositories/message.repository';
-import type { MailboxInfo } from '../repositories/mailbox.repository';
-import type { Store } from '../store';
+import { MetadataError, StoreError, type ChangeFeed, type InsertLimits, type MailboxInfo, type Store } from '@mailstead/store';
+import {
+  MailStoreError,
+  MetadataLimitError,
+  type AccountChange,
+  type AppendInput,
+  type FetchField,
+  type FlagBatch,
+  type MailboxChanges,
+  type MailboxSummary,
+  type MailStore,
+  type MessageMeta,
+  type MetadataTarget,
+  type SearchKey,
+  type SortRow,
+  type StoredFlags,
+  type ThreadRow,
+  type UidRange,
+} from './mail-store';
 
 function summary(box: MailboxInfo): MailboxSummary {
   return {
