@@ -3,7 +3,8 @@
  * Prints "ready" once it listens; the test kills it with SIGKILL.
  */
 import fs from 'node:fs';
-import { RecipientResolver, SmtpFrontEnd } from '@mailstead/smtp';
+import { RecipientResolver } from '@mailstead/pipeline';
+import { SmtpFrontEnd } from '@mailstead/smtp';
 import { Store } from '@mailstead/store';
 
 const [url, port, certFile, keyFile] = process.argv.slice(2);

@@ -5,7 +5,7 @@ import { buildDsn, headerBlock, type DsnRecipient } from './dsn';
 import type { DomainLimiter } from './domain-limiter';
 import { nextAttemptAt } from './retry-schedule';
 import { resolveRoute, type DnsLookups } from './routing';
-import { countListBounces } from './list-bounces';
+import { countListBounces } from '@mailstead/pipeline';
 import { enhancedStatus } from './smtp-reply';
 import { transferMessage, type RecipientReply, type TransferOptions, type TransferResult } from './smtp-transfer';
 

@@ -22,5 +22,3 @@ export { DomainLimiter } from './domain-limiter';
  *   queue.stats(): Promise<QueueStats>                          // queued/sending/deferred/delivered/bounced + per recipient
  */
 export { QueueService, type QueueListQuery, type QueueProducer, type QueueServiceOptions, type QueueStats } from './queue-service';
-/** List bounce processing: member bounce counting for list traffic and for DSNs sent to a list's bounce address. */
-export { countListBounces, parseDeliveryStatus, processListBounceReport, type ListBouncePolicy, type ReportedRecipient } from './list-bounces';

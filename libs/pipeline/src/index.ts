@@ -1,1 +1,21 @@
-export {};
+/** The delivery pipeline: one contract for every step a message takes from MAIL FROM to COMMIT. */
+export { DeliveryPipeline, DeliveryTransaction, type PipelineDeps, type PipelineLogger } from './delivery-pipeline';
+export { addSymbol, addTrace, type CheckSymbol, type ClientInfo, type DeliveryReceipt, type DeliveryStep, type Envelope, type LocalCopy, type MessageSource, type MessageUnderCheck, type StepResult, type Submitter } from './delivery-step';
+export { createDeliveryPipeline, defaultSteps, recipientResolverFor, type PipelineOptions } from './pipeline-factory';
+export { SmtpReply, smtpReply, REPLIES } from './smtp-reply';
+
+/** Recipient resolution: accounts, plus-addressing, aliases, catch-all, lists with their policies, quotas. */
+export { RecipientResolver, quotaVerdict, MAX_EXPANSION_DEPTH, MAX_EXPANSION_SIZE, type Resolution, type ResolveOutcome, type ResolveContext, type LocalMailbox, type ListDelivery, type ListInfo, type ListMembership } from './recipients/recipient-resolver';
+export { mergeRecipients, listCopies, copyPart, type DeliveryPart, type ListLinks, type RecipientInput, type Plan } from './recipients/delivery-plan';
+
+/** Mailing lists: copies, one-click unsubscribe, moderation, bounce counting. */
+export { listBounceAddress, listFields, listCopy } from './lists/list-post';
+export { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken, type UnsubscribeClaim } from './lists/unsubscribe-token';
+export { approveModeratedPost, rejectModeratedPost } from './lists/moderation';
+export { countListBounces, parseDeliveryStatus, processListBounceReport, type ListBouncePolicy, type ReportedRecipient } from './lists/list-bounces';
+
+/** Header-level message edits the steps share. */
+export { normalizeLineEnds, splitMessage, joinMessage, prependFields, countFields, hasField, fieldValue, removeFields, replaceFieldValue, receivedField, rfc5322Date, newMessageId } from './message/message-headers';
+
+export { checkSender, removeForgedResults, senderAuthenticationStep, type DnsResolver, type SenderCheckResult } from './steps/sender-authentication.step';
+export { MAX_RECEIVED_HEADERS } from './steps/loop-detection.step';

@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
+import { createDeliveryPipeline, REPLIES, SmtpReply, smtpReply, type DeliveryPipeline } from '@mailstead/pipeline';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { handleAuth } from './commands/auth.command';
 import { ConnectionCounter, handleConnect } from './commands/connect.command';
@@ -8,7 +9,6 @@ import { handleExpn } from './commands/expn.command';
 import { handleMailFrom } from './commands/mail-from.command';
 import { handleRcptTo } from './commands/rcpt-to.command';
 import { authAllowed, type ListenerKind, type SmtpContext } from './smtp-context';
-import { REPLIES, SmtpReply, smtpReply } from './smtp-reply';
 
 export interface ListenerAddress {
   kind: ListenerKind;
@@ -121,17 +121,32 @@ function settle<T>(ctx: SmtpContext, session: SMTPServerSession, work: () => Pro
 }
 
 /**
- * The SMTP front end (DESIGN.md 4): MX on the SMTP port (no AUTH), submission with STARTTLS +
- * AUTH, submission over implicit TLS. One RecipientResolver, one delivery path.
+ * The SMTP front end: MX on the SMTP port (no AUTH), submission with STARTTLS + AUTH,
+ * submission over implicit TLS. Mail goes through the delivery pipeline (libs/pipeline), the
+ * same one the webmail's send uses.
  */
 export class SmtpFrontEnd {
   private readonly servers: { kind: ListenerKind; server: MailsteadSmtpServer; host: string; port: number }[] = [];
   private readonly counter = new ConnectionCounter();
+  private readonly pipeline: DeliveryPipeline;
 
   constructor(
     private readonly ctx: SmtpContext,
     private readonly tlsMaterial: { cert: Buffer | string; key: Buffer | string },
-  ) {}
+  ) {
+    this.pipeline = createDeliveryPipeline({
+      store: ctx.store,
+      resolver: ctx.resolver,
+      hostname: ctx.hostname,
+      senderChecks: ctx.senderChecks,
+      dmarcReject: ctx.dmarcReject,
+      dnsResolver: ctx.dnsResolver,
+      listLinks: ctx.listLinks,
+      listBouncePolicy: ctx.listBouncePolicy,
+      logger: ctx.logger,
+      onOutbound: ctx.onOutbound,
+    });
+  }
 
   private createServer(kind: ListenerKind): MailsteadSmtpServer {
     const { ctx } = this;
@@ -161,13 +176,13 @@ export class SmtpFrontEnd {
       hidePIPELINING: false,
       hide8BITMIME: false,
       hideSMTPUTF8: false,
-      onConnect: (session, callback: Callback) => settle(ctx, session, () => handleConnect(ctx, kind, this.counter, session), callback),
+      onConnect: (session, callback: Callback) => settle(ctx, session, () => handleConnect(ctx, this.pipeline, kind, this.counter, session), callback),
       onAuth: (auth, session, callback) =>
         settle(ctx, session, () => handleAuth(ctx, auth, session), (error, response) => (error ? callback(error) : callback(null, response))),
-      onMailFrom: (address, session, callback: Callback) => settle(ctx, session, () => handleMailFrom(ctx, kind, address, session), callback),
-      onRcptTo: (address, session, callback: Callback) => settle(ctx, session, () => handleRcptTo(ctx, kind, address, session), callback),
+      onMailFrom: (address, session, callback: Callback) => settle(ctx, session, () => handleMailFrom(this.pipeline, kind, address, session), callback),
+      onRcptTo: (address, session, callback: Callback) => settle(ctx, session, () => handleRcptTo(address, session), callback),
       onData: (stream, session, callback) => {
-        handleData(ctx, kind, stream, session).then(
+        handleData(ctx, stream, session).then(
           (message) => callback(null, message),
           (error: unknown) => {
             // drain what is left so smtp-server can answer once the client has sent the final dot

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveModeratedPost, rejectModeratedPost } from './moderation';
-import { RecipientResolver } from './recipient-resolver';
-import { verifyUnsubscribeToken } from './unsubscribe-token';
+import { approveModeratedPost, RecipientResolver, rejectModeratedPost, verifyUnsubscribeToken } from '@mailstead/pipeline';
 import { mail, mailboxContents, seedDirectory, SmtpTalk, startSmtpHarness, testDns, type SmtpHarness } from './test-support/smtp-harness';
 
 let h: SmtpHarness;

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MailsteadConfig } from '@mailstead/config';
-import { verifyUnsubscribeToken, type UnsubscribeClaim } from '@mailstead/smtp';
+import { verifyUnsubscribeToken, type UnsubscribeClaim } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
 import { CONFIG, STORE } from '../app/tokens';
 import { serverSecret } from '../runtime/secret';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MailsteadConfig } from '@mailstead/config';
-import type { ListLinks } from '@mailstead/smtp';
+import type { ListLinks } from '@mailstead/pipeline';
 
 const loaded = new Map<string, Buffer>();
 

@@ -1,6 +1,6 @@
 import { splitAddress } from '@mailstead/store';
-import type { ListInfo } from './recipient-resolver';
-import { fieldValue, joinMessage, removeFields, replaceFieldValue, splitMessage } from './message-headers';
+import type { ListInfo } from '../recipients/recipient-resolver';
+import { fieldValue, joinMessage, removeFields, replaceFieldValue, splitMessage } from '../message/message-headers';
 
 /** The envelope sender of list mail: bounces come back here, not to the poster (RFC 5321 3.10). */
 export function listBounceAddress(list: Pick<ListInfo, 'address'>): string {

@@ -1,6 +1,6 @@
 import type { Store } from '@mailstead/store';
-import { listParts, type ListLinks } from './delivery-plan';
-import type { RecipientResolver } from './recipient-resolver';
+import { copyPart, listCopies, type ListLinks } from '../recipients/delivery-plan';
+import type { RecipientResolver } from '../recipients/recipient-resolver';
 
 /**
  * Approves a held list post: claims it (only one approver wins), expands the list's members
@@ -11,7 +11,8 @@ export async function approveModeratedPost(store: Store, resolver: RecipientReso
   const item = await store.recipients.claimModeration(id);
   try {
     const delivery = await resolver.expandListMembers(item.listAddress);
-    const parts = listParts(item.raw, delivery, { links, size: item.raw.length, messageLimit: resolver.messageLimit });
+    const copies = listCopies(item.raw, delivery, { links, messageLimit: resolver.messageLimit });
+    const parts = [...copies.local.map((c) => copyPart(c, resolver.messageLimit)), ...copies.outbound];
     const results = parts.length > 0 ? await store.messages.deliverBatch(parts) : [];
     return { delivered: results.reduce((n, r) => n + r.stored.length, 0), outboundIds: results.flatMap((r) => r.outboundIds) };
   } catch (error) {

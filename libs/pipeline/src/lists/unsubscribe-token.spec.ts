@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { listParts } from './delivery-plan';
-import type { ListDelivery, LocalMailbox } from './recipient-resolver';
+import { copyPart, listCopies } from '../recipients/delivery-plan';
+import type { DeliveryPart } from '../recipients/delivery-plan';
+import type { ListDelivery, LocalMailbox } from '../recipients/recipient-resolver';
 import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken } from './unsubscribe-token';
 
 const secret = Buffer.from('unit-test-secret');
@@ -25,7 +26,8 @@ describe('one-click unsubscribe tokens (RFC 8058)', () => {
   });
 });
 
-describe('listParts', () => {
+describe('listCopies', () => {
+  const partsOf = (c: { local: Parameters<typeof copyPart>[0][]; outbound: DeliveryPart[] }) => [...c.local.map((l) => copyPart(l, 0)), ...c.outbound];
   const box = (accountId: number, address: string): LocalMailbox => ({ accountId, address, mailboxId: accountId * 10, folder: null, quotaBytes: 0n, usedBytes: 0n, messageCount: null });
   const list: ListDelivery['list'] = { id: 3, address: 'team@x.test', name: 'Team', policy: 'open', replyTo: 'list', subjectPrefix: null };
   const raw = Buffer.from('From: a@b\r\nSubject: hi\r\n\r\nbody\r\n');
@@ -38,7 +40,7 @@ describe('listParts', () => {
       remote: ['r@remote.test'],
       via: new Map([['account:2', { listId: 9, address: 'alias2@x.test' }]]),
     };
-    const parts = listParts(raw, delivery, { links: { publicUrl: 'https://m.x.test', secret }, size: raw.length });
+    const parts = partsOf(listCopies(raw, delivery, { links: { publicUrl: 'https://m.x.test', secret } }));
     expect(parts).toHaveLength(3);
     const claims = parts.map((p) => verifyUnsubscribeToken(secret, /List-Unsubscribe: <https:\/\/m\.x\.test\/api\/lists\/unsubscribe\/([^>]+)>/.exec(p.raw.toString())![1]!));
     expect(claims).toEqual([{ listId: 3, member: 'u1@x.test' }, { listId: 9, member: 'alias2@x.test' }, { listId: 3, member: 'r@remote.test' }]);
@@ -47,7 +49,7 @@ describe('listParts', () => {
   });
 
   it('without links carries no List-Unsubscribe (there would be nothing to answer it)', () => {
-    const parts = listParts(raw, { list, held: false, mailboxes: [box(1, 'u1@x.test')], remote: [] }, { size: raw.length });
+    const parts = partsOf(listCopies(raw, { list, held: false, mailboxes: [box(1, 'u1@x.test')], remote: [] }, {}));
     expect(parts[0]!.raw.toString()).not.toContain('List-Unsubscribe');
     expect(parts[0]!.raw.toString()).toContain('List-Id: "Team" <team.x.test>');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listParts, mergeRecipients } from './delivery-plan';
-import { listCopy } from './list-post';
+import { copyPart, listCopies, mergeRecipients } from './delivery-plan';
+import { listCopy } from '../lists/list-post';
 import { quotaVerdict, type ListDelivery, type LocalMailbox, type Resolution } from './recipient-resolver';
 
 const box = (accountId: number): LocalMailbox => ({ accountId, address: `u${accountId}@x.test`, mailboxId: accountId * 10, folder: null, quotaBytes: 0n, usedBytes: 0n, messageCount: null });
@@ -53,9 +53,9 @@ describe('message quota', () => {
     expect(quotaVerdict({ ...at(5), quotaBytes: 10n }, 100, 5)?.line).toBe('552 5.2.2 Message exceeds the mailbox quota');
   });
 
-  it('listParts leaves out a member at the limit and asks the store to hold the others to it, skipping rather than failing', () => {
+  it('listCopies leaves out a member at the limit and asks the store to hold the others to it, skipping rather than failing', () => {
     const delivery: ListDelivery = { list, held: false, mailboxes: [{ ...box(1), messageCount: 3 }, { ...box(2), messageCount: 2 }], remote: [] };
-    const parts = listParts(Buffer.from('Subject: hi\r\n\r\nbody\r\n'), delivery, { size: 30, messageLimit: 3 });
+    const parts = listCopies(Buffer.from('Subject: hi\r\n\r\nbody\r\n'), delivery, { messageLimit: 3 }).local.map((c) => copyPart(c, 3));
     expect(parts.map((p) => p.targets)).toEqual([[{ mailboxId: 20 }]]);
     expect(parts[0]!.options).toEqual({ limits: { messageLimit: 3 }, skipOverQuota: true });
   });

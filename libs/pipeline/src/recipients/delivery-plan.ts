@@ -1,10 +1,11 @@
 import type { ParsedMessage } from '@mailstead/mime';
-import { addressKey, type DeliveryOptions, type DeliveryTarget, type OutboundRecipientInput, type Store } from '@mailstead/store';
+import { addressKey, type DeliveryOptions, type DeliveryTarget, type OutboundRecipientInput } from '@mailstead/store';
+import type { LocalCopy } from '../delivery-step';
 import type { ListDelivery, LocalMailbox, Resolution } from './recipient-resolver';
 import { quotaVerdict, viaKey } from './recipient-resolver';
-import { listBounceAddress, listCopy } from './list-post';
-import { unsubscribeUrl } from './unsubscribe-token';
-import { prependFields } from './message-headers';
+import { listBounceAddress, listCopy } from '../lists/list-post';
+import { unsubscribeUrl } from '../lists/unsubscribe-token';
+import { prependFields } from '../message/message-headers';
 
 /** One version of the message and where it goes: the unit of MessageRepository.deliverBatch. */
 export interface DeliveryPart {
@@ -73,48 +74,41 @@ export interface ListLinks {
 }
 
 /**
- * Parts for one list post: each member gets its own copy, because its List-Unsubscribe link
+ * The copies of one list post: each member gets its own, because its List-Unsubscribe link
  * names that member (RFC 8058 one-click needs the URI alone to identify the recipient), so a
  * post is one blob per member rather than one per list. Local members get Return-Path (the
  * list's bounce address) and a Delivered-To naming them; remote members get one outbound row
  * each, with the list's bounce address as envelope sender. Without `links`, there is no
  * working unsubscribe endpoint to point at and the copies carry no List-Unsubscribe.
  * A local member over its storage quota or `messageLimit` is left out, both here (as
- * resolved) and, for a member filled since, by the store (`skipOverQuota`).
+ * resolved) and, for a member filled since, by the store (`skipOverQuota`, see copyPart).
  */
-export function listParts(
-  rawWithTrace: Buffer,
-  delivery: ListDelivery,
-  opts: { links?: ListLinks; size: number; junk?: Map<number, number>; messageLimit?: number },
-): DeliveryPart[] {
+export function listCopies(rawWithTrace: Buffer, delivery: ListDelivery, opts: { links?: ListLinks; messageLimit?: number }): { local: LocalCopy[]; outbound: DeliveryPart[] } {
   const bounce = listBounceAddress(delivery.list);
   const copyFor = (viaKeyName: string, fallback: string): Buffer => {
     const member = delivery.via?.get(viaKeyName) ?? { listId: delivery.list.id, address: fallback };
     return listCopy(rawWithTrace, delivery.list, opts.links ? unsubscribeUrl(opts.links.publicUrl, opts.links.secret, { listId: member.listId, member: member.address }) : null);
   };
-  const parts: DeliveryPart[] = [];
+  const local: LocalCopy[] = [];
   for (const m of delivery.mailboxes) {
     const copy = copyFor(viaKey.account(m.accountId), m.address);
     // a full mailbox on a list does not hold up the post for everyone else
     if (quotaVerdict(m, copy.length, opts.messageLimit)) continue;
-    parts.push({
-      raw: prependFields(copy, [`Return-Path: <${bounce}>`, `Delivered-To: ${m.address}`]),
-      targets: [{ mailboxId: opts.junk?.get(m.accountId) ?? m.mailboxId }],
-      options: { limits: { messageLimit: opts.messageLimit ?? 0 }, skipOverQuota: true },
-    });
+    local.push({ mailbox: m, list: delivery.list, raw: prependFields(copy, [`Return-Path: <${bounce}>`, `Delivered-To: ${m.address}`]), mailboxId: m.mailboxId, flags: [] });
   }
-  for (const address of delivery.remote) {
-    parts.push({ raw: copyFor(viaKey.remote(address), address), targets: [], options: { outbound: { sender: bounce, recipients: [{ address }] } } });
-  }
-  return parts;
+  const outbound: DeliveryPart[] = delivery.remote.map((address) => ({ raw: copyFor(viaKey.remote(address), address), targets: [], options: { outbound: { sender: bounce, recipients: [{ address }] } } }));
+  return { local, outbound };
 }
 
-/** The Junk mailbox of each account, for mail that failed DMARC and is filed rather than refused. */
-export async function junkMailboxes(store: Store, accountIds: number[]): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  for (const id of accountIds) {
-    const junk = await store.recipients.mailboxId(id, { specialUse: '\\Junk' });
-    if (junk !== null) out.set(id, junk);
-  }
-  return out;
+/**
+ * A local copy as the store delivers it: held to the message limit in its insert statement; a
+ * list member's copy over a limit is left out rather than failing the transaction.
+ */
+export function copyPart(copy: LocalCopy, messageLimit: number): DeliveryPart {
+  return {
+    raw: copy.raw,
+    parsed: copy.parsed,
+    targets: [{ mailboxId: copy.mailboxId, ...(copy.flags.length > 0 ? { flags: copy.flags } : {}) }],
+    options: { limits: { messageLimit }, ...(copy.list ? { skipOverQuota: true } : {}) },
+  };
 }

@@ -1,5 +1,5 @@
 import { addressKey, splitAddress, type AddressEntry, type Store } from '@mailstead/store';
-import { REPLIES, smtpReply, type SmtpReply } from './smtp-reply';
+import { REPLIES, smtpReply, type SmtpReply } from '../smtp-reply';
 
 /** Alias and list nesting deeper than this is treated as a loop and cut off. */
 export const MAX_EXPANSION_DEPTH = 10;

@@ -1,4 +1,6 @@
-import { removeFields, splitMessage, joinMessage } from './message-headers';
+import { addTrace, type DeliveryStep } from '../delivery-step';
+import { joinMessage, removeFields, splitMessage } from '../message/message-headers';
+import { smtpReply } from '../smtp-reply';
 
 /** A DNS resolver as mailauth takes it (dns.promises.resolve's shape); tests pass a fake one. */
 export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
@@ -49,4 +51,29 @@ export function removeForgedResults(raw: Buffer, hostname: string): Buffer {
     return !(value.startsWith(`${id};`) || value.startsWith(`${id} `));
   });
   return cleaned === header ? raw : joinMessage(cleaned, body);
+}
+
+/**
+ * SPF, DKIM and DMARC of mail coming to the MX (RFC 7208, 6376, 7489), summarised in
+ * Authentication-Results (RFC 8601) on top of our Received field. A DMARC failure under
+ * p=reject is refused with `dmarcReject`; otherwise it, and one under p=quarantine, is filed
+ * as junk (junk-filing.step.ts).
+ */
+export function senderAuthenticationStep(opts: { hostname: string; dmarcReject: boolean; resolver?: DnsResolver }): DeliveryStep {
+  return {
+    name: 'sender-authentication',
+    sources: ['mx'],
+    async message(message) {
+      message.raw = removeForgedResults(message.raw, opts.hostname);
+      const client = message.envelope.client;
+      const verdict = await checkSender(message.raw, { ip: client?.ip ?? '', helo: client?.helo ?? '', sender: message.envelope.sender, hostname: opts.hostname, resolver: opts.resolver });
+      addTrace(message, verdict.fields);
+      const dmarc = verdict.dmarc;
+      if (dmarc?.result === 'fail' && (dmarc.policy === 'reject' || dmarc.policy === 'quarantine')) {
+        if (opts.dmarcReject && dmarc.policy === 'reject') return smtpReply(550, '5.7.1', "Message rejected by the sender domain's DMARC policy");
+        message.junk = `dmarc=fail (p=${dmarc.policy})`;
+      }
+      return undefined;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { SMTPServerAuthentication, SMTPServerAuthenticationResponse, SMTPServerSession } from 'smtp-server';
 import type { SmtpContext, SessionUser } from '../smtp-context';
-import { smtpReply } from '../smtp-reply';
+import { smtpReply } from '@mailstead/pipeline';
 
 /**
  * AUTH PLAIN / LOGIN (RFC 4954) through the shared Authenticator: account password or app

@@ -1,6 +1,6 @@
+import { smtpReply, type DeliveryPipeline } from '@mailstead/pipeline';
 import type { SMTPServerSession } from 'smtp-server';
 import type { ListenerKind, SmtpContext } from '../smtp-context';
-import { smtpReply } from '../smtp-reply';
 
 /** Open connections per client IP, shared by the three listeners of this process. */
 export class ConnectionCounter {
@@ -24,15 +24,24 @@ export class ConnectionCounter {
 }
 
 /**
- * A new connection: per-IP cap (421 4.7.0), then on MX an optional pause before the greeting;
+ * A new connection: per-IP cap (421 4.7.0), the pipeline's connection checks, then on MX an
+ * optional pause before the greeting;
  * smtp-server answers anything a client sends during it with 421 "You talk too soon" and
  * closes (early-talker rejection, as postscreen does: RFC 5321 4.3.1 says wait for the 220).
  */
-export async function handleConnect(ctx: SmtpContext, listener: ListenerKind, counter: ConnectionCounter, session: SMTPServerSession): Promise<void> {
+export async function handleConnect(ctx: SmtpContext, pipeline: DeliveryPipeline, listener: ListenerKind, counter: ConnectionCounter, session: SMTPServerSession): Promise<void> {
   if (!counter.tryAdd(session.id, session.remoteAddress, ctx.limits.maxConnectionsPerIp)) {
     ctx.logger.warn({ session: session.id, ip: session.remoteAddress, listener }, 'smtp connection refused: per-IP limit');
     throw smtpReply(421, '4.7.0', 'Too many connections from your address, try again later');
   }
+  await pipeline.connect(listener === 'mx' ? 'mx' : 'submission', {
+    sessionId: session.id,
+    ip: session.remoteAddress,
+    helo: '',
+    hostname: session.clientHostname,
+    protocol: 'ESMTP',
+    tls: false,
+  });
   if (listener === 'mx' && ctx.limits.greetingDelayMs > 0) {
     await new Promise((resolve) => setTimeout(resolve, ctx.limits.greetingDelayMs));
   }

@@ -1,6 +1,6 @@
 import type { SMTPServerSession } from 'smtp-server';
 import { type SmtpContext, sessionUser } from '../smtp-context';
-import { smtpReply, type SmtpReply } from '../smtp-reply';
+import { smtpReply, type SmtpReply } from '@mailstead/pipeline';
 
 /**
  * EXPN (RFC 5321 3.5.2) lists a mailing list's members. It is an address-harvesting hole,

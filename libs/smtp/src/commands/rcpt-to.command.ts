@@ -1,23 +1,14 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
-import type { Resolution } from '../recipient-resolver';
-import { type ListenerKind, type SmtpContext, sessionUser } from '../smtp-context';
-import { REPLIES } from '../smtp-reply';
-
-/** The resolution of each accepted RCPT, kept beside smtp-server's own envelope entry. */
-export const resolutions = new WeakMap<SMTPServerAddress, Resolution>();
+import { REPLIES } from '@mailstead/pipeline';
+import { transactions } from './mail-from.command';
 
 /**
- * RCPT TO (RFC 5321 4.1.1.3): resolve now, so unknown users, disabled and full mailboxes and
- * list policies are refused here rather than bounced later. Never an open relay: without
- * authentication only our own domains are accepted.
+ * RCPT TO (RFC 5321 4.1.1.3): the pipeline resolves the address now and runs its recipient
+ * steps (relay policy), so unknown users, disabled and full mailboxes and list policies are
+ * refused here rather than bounced later.
  */
-export async function handleRcptTo(ctx: SmtpContext, listener: ListenerKind, address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
-  const mailFrom = session.envelope.mailFrom;
-  const sender = mailFrom ? mailFrom.address : '';
-  const declared = mailFrom && mailFrom.args && typeof mailFrom.args === 'object' ? Number((mailFrom.args as Record<string, string>).SIZE ?? 0) : 0;
-  const outcome = await ctx.resolver.resolve(address.address, { sender, size: Number.isFinite(declared) ? declared : 0 });
-  if (!outcome.ok) throw outcome.reply;
-  const authenticated = listener !== 'mx' && sessionUser(session) !== null;
-  if (!outcome.resolution.local && !authenticated) throw REPLIES.relayDenied();
-  resolutions.set(address, outcome.resolution);
+export async function handleRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
+  const tx = transactions.get(session.envelope);
+  if (!tx) throw REPLIES.localError();
+  await tx.addRecipient(address.address, { notify: address.dsn?.notify, orcpt: address.dsn?.orcpt ?? null });
 }

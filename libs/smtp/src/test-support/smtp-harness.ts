@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helper, imported by *.int.spec.ts files alone
 import { createTestDatabase, redisUrl, testCertificate, type TestDatabase } from '@mailstead/testing';
-import { RecipientResolver } from '../recipient-resolver';
+import { RecipientResolver } from '@mailstead/pipeline';
 import type { SmtpContext } from '../smtp-context';
 import { SmtpFrontEnd } from '../smtp-front-end';
 

@@ -4,7 +4,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailsteadConfig } from '@mailstead/config';
 import { DeliveryQueue, QueueService } from '@mailstead/delivery';
 import { parseMessage } from '@mailstead/mime';
-import { approveModeratedPost, RecipientResolver } from '@mailstead/smtp';
+import { approveModeratedPost, recipientResolverFor, type RecipientResolver } from '@mailstead/pipeline';
 import { StoreError, type Store } from '@mailstead/store';
 import { CONFIG, REDIS, STORE } from '../../app/tokens';
 import { listLinks } from '../../runtime/secret';
@@ -28,7 +28,7 @@ export class AdminMailService implements OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: MailsteadConfig,
   ) {
     // an approved list post skips members at the message quota, as SMTP delivery does
-    this.resolver = new RecipientResolver(store, { messageLimit: config.imap.messageQuota });
+    this.resolver = recipientResolverFor(store, config);
   }
 
   /** Tests point the service at a queue with their own key prefix. */

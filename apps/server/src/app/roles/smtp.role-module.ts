@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Authenticator } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
 import { DeliveryQueue } from '@mailstead/delivery';
-import { RecipientResolver, SmtpFrontEnd } from '@mailstead/smtp';
+import { recipientResolverFor } from '@mailstead/pipeline';
+import { SmtpFrontEnd } from '@mailstead/smtp';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
 import { listLinks } from '../../runtime/secret';
@@ -36,9 +37,7 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
     this.frontEnd = new SmtpFrontEnd(
       {
         store: this.store,
-        // the message quota, like the IMAP role's: refused at RCPT, held atomically at DATA;
-        // postmaster mail nobody set up an address for goes to the first admin (RFC 5321 4.5.1)
-        resolver: new RecipientResolver(this.store, { messageLimit: config.imap.messageQuota, postmaster: config.admin.address }),
+        resolver: recipientResolverFor(this.store, config),
         authenticator: this.authenticator,
         hostname: config.hostname,
         limits: {

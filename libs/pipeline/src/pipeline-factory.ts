@@ -1,0 +1,68 @@
+import type { MailsteadConfig } from '@mailstead/config';
+import type { Store } from '@mailstead/store';
+import { DeliveryPipeline, type PipelineLogger } from './delivery-pipeline';
+import type { DeliveryStep } from './delivery-step';
+import type { ListBouncePolicy } from './lists/list-bounces';
+import type { ListLinks } from './recipients/delivery-plan';
+import { RecipientResolver } from './recipients/recipient-resolver';
+import { junkFilingStep } from './steps/junk-filing.step';
+import { listBounceStep } from './steps/list-bounce.step';
+import { loopDetectionStep } from './steps/loop-detection.step';
+import { mailboxQuotaStep } from './steps/mailbox-quota.step';
+import { receivedTraceStep } from './steps/received-trace.step';
+import { relayPolicyStep } from './steps/relay-policy.step';
+import { senderAuthenticationStep, type DnsResolver } from './steps/sender-authentication.step';
+import { senderOwnershipStep } from './steps/sender-ownership.step';
+import { submissionHeadersStep } from './steps/submission-headers.step';
+
+/**
+ * The one recipient resolver of a running server, as SMTP RCPT, the webmail's send and the admin
+ * console's moderation use it: the message quota (MAILSTEAD_IMAP_MESSAGE_QUOTA), and postmaster
+ * mail nobody set up an address for going to the first admin (RFC 5321 4.5.1).
+ */
+export function recipientResolverFor(store: Store, config: Pick<MailsteadConfig, 'imap' | 'admin'>): RecipientResolver {
+  return new RecipientResolver(store, { messageLimit: config.imap.messageQuota, postmaster: config.admin.address });
+}
+
+export interface PipelineOptions {
+  store: Store;
+  resolver: RecipientResolver;
+  /** our host name: Received, Authentication-Results, generated Message-IDs */
+  hostname: string;
+  /** SPF/DKIM/DMARC on mail to the MX */
+  senderChecks: boolean;
+  /** refuse DMARC failures under p=reject (else they go to Junk) */
+  dmarcReject: boolean;
+  dnsResolver?: DnsResolver;
+  listLinks?: ListLinks;
+  listBouncePolicy?: ListBouncePolicy;
+  logger: PipelineLogger;
+  onOutbound?: (ids: bigint[]) => void;
+}
+
+/**
+ * The steps, in the order they run within each phase. New checks (DNSBL, greylisting, spam
+ * scoring, malware, Sieve) are steps added here; see docs/architecture.md.
+ */
+export function defaultSteps(opts: PipelineOptions): DeliveryStep[] {
+  return [
+    // sender
+    senderOwnershipStep(opts.store),
+    // recipient
+    relayPolicyStep,
+    // message
+    loopDetectionStep,
+    submissionHeadersStep(opts.store, opts.hostname),
+    receivedTraceStep(opts.hostname),
+    ...(opts.senderChecks ? [senderAuthenticationStep({ hostname: opts.hostname, dmarcReject: opts.dmarcReject, resolver: opts.dnsResolver })] : []),
+    mailboxQuotaStep(opts.resolver.messageLimit),
+    // copy
+    junkFilingStep(opts.store),
+    // committed
+    listBounceStep(opts.store, opts.listBouncePolicy ?? { threshold: 5, action: 'disable' }, opts.logger),
+  ];
+}
+
+export function createDeliveryPipeline(opts: PipelineOptions): DeliveryPipeline {
+  return new DeliveryPipeline({ store: opts.store, resolver: opts.resolver, steps: defaultSteps(opts), listLinks: opts.listLinks, logger: opts.logger, onOutbound: opts.onOutbound });
+}
