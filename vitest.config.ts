@@ -20,7 +20,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts'],
+          include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'e2e/lint/*.spec.ts'],
           exclude: ['**/*.int.spec.ts', '**/node_modules/**'],
           environment: 'node',
         },
