@@ -1,0 +1,68 @@
+import type { MailsteadConfig } from '@mailstead/config';
+import { createDeliveryPipeline, recipientResolverFor, SmtpReply, type DeliveryPipeline, type DeliveryReceipt, type PipelineLogger, type Submitter } from '@mailstead/pipeline';
+import type { Store } from '@mailstead/store';
+import { listLinks } from '../runtime/secret';
+
+/** Why a submission was refused, in the terms the API answers with. */
+export class SubmissionRefused extends Error {
+  constructor(
+    readonly kind: 'sender' | 'recipients' | 'over_quota' | 'message',
+    readonly details: string[],
+  ) {
+    super(details.join('; '));
+  }
+}
+
+const describe = (reply: SmtpReply) => `${reply.text} (${reply.enhancedCode})`;
+
+/**
+ * The webmail's send: the message goes through the same delivery pipeline as SMTP submission
+ * (libs/pipeline, source "webmail"): sender ownership, recipient resolution and relay policy,
+ * header completion with Bcc kept only in the Sent copy, quotas, list posts and moderation, then
+ * one transaction for the Sent copy, the local copies and the outbound rows.
+ */
+export class MessageSubmissionService {
+  private readonly pipeline: DeliveryPipeline;
+
+  constructor(store: Store, config: MailsteadConfig, logger: PipelineLogger) {
+    this.pipeline = createDeliveryPipeline({
+      store,
+      resolver: recipientResolverFor(store, config),
+      hostname: config.hostname,
+      senderChecks: config.smtp.senderChecks,
+      dmarcReject: config.smtp.dmarcReject,
+      listLinks: listLinks(config),
+      listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
+      logger,
+    });
+  }
+
+  /**
+   * Delivers `raw` (Bcc included: it stays in the Sent copy only) from `sender` to `recipients`.
+   * Throws SubmissionRefused with every refused address at once, or when the quota of a
+   * recipient filled up since it was resolved (nothing is stored then).
+   */
+  async submit(submitter: Submitter, sender: string, recipients: string[], raw: Buffer): Promise<DeliveryReceipt> {
+    const tx = await this.pipeline
+      .begin({ source: 'webmail', sender, submitter, client: null, dsn: null, declaredSize: raw.length })
+      .catch((error: unknown) => {
+        throw error instanceof SmtpReply ? new SubmissionRefused('sender', [describe(error)]) : error;
+      });
+    const refused: string[] = [];
+    for (const address of recipients) {
+      try {
+        await tx.addRecipient(address);
+      } catch (error) {
+        if (!(error instanceof SmtpReply)) throw error;
+        refused.push(`${address}: ${describe(error)}`);
+      }
+    }
+    if (refused.length > 0) throw new SubmissionRefused('recipients', refused);
+    try {
+      return await tx.deliver(raw);
+    } catch (error) {
+      if (!(error instanceof SmtpReply)) throw error;
+      throw new SubmissionRefused(error.enhancedCode === '4.2.2' ? 'over_quota' : 'message', [describe(error)]);
+    }
+  }
+}
