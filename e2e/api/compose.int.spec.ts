@@ -112,6 +112,17 @@ describe('sending', () => {
     await api.db.store.admin.updateUser(ids.dave!, { enabled: true });
   });
 
+  it('sends postmaster mail to the first admin when no postmaster address exists, as SMTP does (one resolver, RFC 5321 4.5.1)', async () => {
+    await addUser(api.db, 'admin@mailstead.test', 'admin-password', 'admin');
+    const result = await alice.json('POST', '/api/send', { from: 'alice@compose.test', to: ['postmaster@compose.test'], subject: 'Abuse report', text: 'x' });
+    expect(result).toMatchObject({ localRecipients: 1, remoteRecipients: 0 });
+    const inbox = await box('admin@mailstead.test', 'INBOX');
+    const [delivered] = await api.db.store.messages.list(inbox.id);
+    expect(delivered).toMatchObject({ subject: 'Abuse report' });
+    // delivered like SMTP's copies: Return-Path and a Delivered-To naming the final recipient (RFC 5321 4.4)
+    expect((await rawOf(inbox.id, delivered!.uid)).toString()).toMatch(/^Return-Path: <alice@compose\.test>\r\nDelivered-To: admin@mailstead\.test\r\n/);
+  });
+
   it('replies with In-Reply-To and References, threads the reply and marks the original answered', async () => {
     const bobInbox = await box('bob@compose.test', 'INBOX');
     const [original] = await api.db.store.messages.list(bobInbox.id);
