@@ -65,6 +65,36 @@ describe('IMAP raw transcripts: not authenticated', () => {
     e.close();
   });
 
+  it('AUTHENTICATE PLAIN takes padded and unpadded base64 alike (libs/auth decodeSaslPlain), and answers bad input as Dovecot does', async () => {
+    const message = '\0alice@example.test\0alice-secret-pw';
+    const token = Buffer.from(message).toString('base64');
+    expect(token).toMatch(/[^=]=$/);
+    const unpadded = token.replace(/=+$/, '');
+    const session = async (tag: string, line: string, continuation?: string) => {
+      const c = await RawImap.connect(t.port);
+      let reply: string;
+      if (continuation === undefined) reply = await c.command(tag, line);
+      else {
+        c.write(`${tag} ${line}\r\n`);
+        await c.until((b) => b.startsWith('+ '));
+        c.take();
+        c.write(`${continuation}\r\n`);
+        reply = await c.response(tag);
+      }
+      c.close();
+      return reply;
+    };
+    expect(await session('u1', `AUTHENTICATE PLAIN ${token}`)).toMatch(/^u1 OK \[CAPABILITY /);
+    expect(await session('u2', `AUTHENTICATE PLAIN ${unpadded}`)).toMatch(/^u2 OK \[CAPABILITY /);
+    expect(await session('u3', 'AUTHENTICATE PLAIN', unpadded)).toMatch(/^u3 OK \[CAPABILITY /);
+    // "=" is an empty initial response: an empty PLAIN message fails; in a continuation "=" is not base64.
+    expect(await session('u4', 'AUTHENTICATE PLAIN =')).toMatch(/^u4 NO \[AUTHENTICATIONFAILED\]/);
+    expect(await session('u5', 'AUTHENTICATE PLAIN', '=')).toMatch(/^u5 BAD /);
+    expect(await session('u6', 'AUTHENTICATE PLAIN AG!!')).toMatch(/^u6 BAD /);
+    expect(await session('u7', `AUTHENTICATE PLAIN ${Buffer.from('alice@example.test\0alice-secret-pw').toString('base64')}`)).toMatch(/^u7 NO \[AUTHENTICATIONFAILED\]/);
+    expect(await session('u8', `AUTHENTICATE PLAIN ${Buffer.from(`bob@example.test${message}`).toString('base64')}`)).toMatch(/^u8 NO \[AUTHORIZATIONFAILED\]/);
+  });
+
   it('STARTTLS upgrades the connection; the plain listener stays usable from loopback', async () => {
     const c = await RawImap.connect(t.port);
     expect(await c.command('e1', 'STARTTLS')).toBe('e1 OK Begin TLS negotiation now\r\n');

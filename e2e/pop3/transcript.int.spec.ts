@@ -145,6 +145,26 @@ describe('AUTHORIZATION and TLS', () => {
     await d.quit();
   });
 
+  it('AUTH PLAIN takes padded and unpadded base64 alike, on the command line and in the continuation (libs/auth decodeSaslPlain)', async () => {
+    const { address } = await h.account('nopadding', corpus(1));
+    const token = plain(address);
+    expect(token).toMatch(/=$/);
+    const unpadded = token.replace(/=+$/, '');
+    for (const lines of [[`AUTH PLAIN ${token}`], [`AUTH PLAIN ${unpadded}`], ['AUTH PLAIN', unpadded]]) {
+      const c = await RawPop3.connect(port);
+      let reply = '';
+      for (const line of lines) reply = await c.command(line);
+      expect(reply, lines.join(' / ')).toMatch(/^\+OK Logged in, 1 messages/);
+      await c.quit();
+    }
+    const c = await RawPop3.connect(port);
+    expect(await c.command('AUTH PLAIN AG!!')).toBe('-ERR [AUTH] Authentication failed: invalid base64');
+    expect(await c.command(`AUTH PLAIN ${Buffer.from(`${address}\0${PASSWORD}`).toString('base64')}`)).toBe('-ERR [AUTH] Authentication failed: malformed PLAIN response');
+    expect(await c.command('AUTH PLAIN')).toBe('+ ');
+    expect(await c.command('=')).toBe('-ERR [AUTH] Authentication failed: invalid base64');
+    await c.quit();
+  });
+
   it('throttles failed logins through the shared Authenticator ([SYS/TEMP], even with the right password)', async () => {
     const { address } = await h.account('throttle');
     const c = await RawPop3.connect(port);

@@ -4,3 +4,4 @@ export { Authenticator, type AuthAttempt, type AuthProtocol, type AuthResult } f
 export { createAppPassword } from './app-passwords';
 export { VerifiedCredentialCache } from './verified-credential-cache';
 export { isLoopbackAddress, passwordsAllowed, type ConnectionSecurity } from './connection-security';
+export { decodeSaslPlain, decodeBase64, proxiesAnotherUser, MAX_SASL_PLAIN_RESPONSE, type SaslPlainResult } from './sasl-plain';

@@ -1,11 +1,11 @@
+import { decodeSaslPlain, proxiesAnotherUser } from '@mailstead/auth';
 import { defineCommand } from '../command';
 import { completeLogin } from '../login';
-import { decodePlainResponse } from '../sasl-plain';
 
 /**
  * AUTH mechanism [initial-response] (RFC 5034). Only PLAIN (RFC 4616), and only over TLS or
  * loopback. Without an initial response the server sends "+ " and reads the response on the
- * next line; "=" is an empty initial response, "*" cancels (RFC 5034 4).
+ * next line. libs/auth decodes it ("=" is an empty initial response, "*" cancels: RFC 5034 4).
  * AUTH without a mechanism lists the mechanisms, as many clients still expect (RFC 1734 style).
  */
 export const authCommand = defineCommand({
@@ -22,14 +22,18 @@ export const authCommand = defineCommand({
     if (!ctx.secured) {
       return ctx.err('Plaintext authentication disallowed on non-secure connections; use STLS first', 'AUTH');
     }
-    let response: string | undefined = initial === '=' ? '' : initial;
-    if (response === undefined) {
-      response = await ctx.continuation('');
+    let decoded;
+    if (initial !== undefined) decoded = decodeSaslPlain(initial, 'initial');
+    else {
+      const response = await ctx.continuation('');
       if (response === undefined) return ctx.syntaxError('Authentication line too long');
+      decoded = decodeSaslPlain(response, 'continuation');
     }
-    if (response === '*') return ctx.err('Authentication cancelled');
-    const credentials = decodePlainResponse(response);
-    if (!credentials.ok) return ctx.err(`Authentication failed: ${credentials.problem}`, 'AUTH');
-    return completeLogin(ctx, credentials.username, credentials.password);
+    if (!decoded.ok) {
+      if (decoded.problem === 'cancelled') return ctx.err('Authentication cancelled');
+      return ctx.err(`Authentication failed: ${decoded.problem}`, 'AUTH');
+    }
+    if (proxiesAnotherUser(decoded)) return ctx.err('Authentication failed: authorization identity must be empty or the same user', 'AUTH');
+    return completeLogin(ctx, decoded.authcid, decoded.password);
   },
 });
