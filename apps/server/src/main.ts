@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '@mailstead/config';
 import { RedisNotInstalledError } from '@mailstead/store';
 import { createLogger } from './runtime/logger';
 import { startServer } from './runtime/server';
+import { prepareWebApp } from './runtime/web-build';
 
 async function main(): Promise<void> {
   let config;
@@ -17,7 +18,9 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   let server;
   try {
-    server = await startServer(config, log);
+    // Built (when missing or stale) while Postgres and Redis come up.
+    const webApp = config.roles.includes('api') ? prepareWebApp(log) : undefined;
+    server = await startServer(config, log, { webApp });
   } catch (error) {
     if (error instanceof RedisNotInstalledError) {
       console.error(`mailstead: ${error.message}`);
@@ -27,13 +30,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const h = config.http;
-  const lines = [
-    '',
-    `  Mailstead is running (roles: ${config.roles.join(', ')})`,
-    `  Web, admin and API:  http://${h.host}:${h.port}/   (health: /api/health)`,
+  const base = `http://${config.http.host}:${config.http.port}`;
+  const lines = ['', `  Mailstead is running (roles: ${config.roles.join(', ')})`];
+  const web = server.webApp;
+  if (web?.dir) lines.push(`  Webmail:        ${base}/mail`, `  Admin console:  ${base}/admin`);
+  if (web?.problem) lines.push(`  WEB APP ${web.dir ? 'OUT OF DATE' : 'NOT AVAILABLE'}: ${web.problem}`);
+  if (web) lines.push(`  API:            ${base}/api   (health: /api/health, docs: /api/docs)`);
+  lines.push(
     `  SMTP ${config.smtp.mx.port}, submission ${config.smtp.submission.port}/${config.smtp.submissions.port}, IMAP ${config.imap.plain.port}/${config.imap.tls.port}, POP3 ${config.pop3.plain.port}/${config.pop3.tls.port}`,
-  ];
+  );
   if (server.firstAdmin) {
     lines.push(`  First run: created the admin account ${server.firstAdmin.address}`);
     if (server.firstAdmin.generated) lines.push(`  Its password (shown only this once): ${server.firstAdmin.password}`);

@@ -13,5 +13,7 @@ export const healthReport = z.object({
   postgres: probe,
   redis: probe,
   roles: z.partialRecord(z.enum(['api', 'smtp', 'imap', 'pop3', 'worker']), roleStatus),
+  /** The webmail and console at /mail and /admin: not served when they could not be built (`detail` says why). */
+  web: z.object({ served: z.boolean(), detail: z.string().optional() }),
 });
 export type HealthReport = z.infer<typeof healthReport>;

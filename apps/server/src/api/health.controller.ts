@@ -24,12 +24,13 @@ export class HealthController {
     @Inject(RoleRegistry) private readonly roles: RoleRegistry,
   ) {}
 
-  /** 200 when Postgres, Redis and every role of this process are fine; 503 otherwise. */
+  /** 200 when Postgres, Redis and every role of this process are fine; 503 otherwise. The web app's state is reported, not counted: the API works without it. */
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const [postgres, redis] = await Promise.all([probe(() => this.store.ping()), probe(() => this.redis.ping())]);
     const ok = postgres.ok && redis.ok && this.roles.healthy();
     void reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'degraded', postgres, redis, roles: this.roles.snapshot() };
+    const web = reply.server.webApp;
+    return { status: ok ? 'ok' : 'degraded', postgres, redis, roles: this.roles.snapshot(), web: { served: web?.dir !== undefined, detail: web?.problem } };
   }
 }

@@ -12,7 +12,7 @@ import { startServices } from './embedded-stack';
 import { ensureFirstAdmin } from './first-admin';
 import type { Logger } from './logger';
 import { loadTls } from './tls';
-import { serveWebApp } from './web-static';
+import { builtWebApp, serveWebApp, type WebApp } from './web-static';
 
 export interface RunningServer {
   app: INestApplicationContext;
@@ -20,13 +20,20 @@ export interface RunningServer {
   redisUrl: string;
   /** The first admin's login when this run created it (printed once by main). */
   firstAdmin?: { address: string; password: string; generated: boolean };
+  /** The webmail and console this process serves over HTTP (none without the api role). */
+  webApp?: WebApp;
   stop(): Promise<void>;
   /** Kills embedded Postgres/Redis immediately (a second Ctrl-C). */
   killNow(): void;
 }
 
+export interface StartOptions {
+  /** The web app to serve, e.g. one being built meanwhile (main's prepareWebApp); default: dist/apps/web as it is. */
+  webApp?: Promise<WebApp>;
+}
+
 /** Brings up Postgres/Redis (embedded unless configured), migrations, TLS, the first admin and every role. */
-export async function startServer(config: MailsteadConfig, log: Logger): Promise<RunningServer> {
+export async function startServer(config: MailsteadConfig, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const started = performance.now();
   const services = await startServices(config, log);
   const cleanups: (() => Promise<void>)[] = [() => services.stop()];
@@ -51,11 +58,13 @@ export async function startServer(config: MailsteadConfig, log: Logger): Promise
 
     const module = AppModule.forRoot({ config, logger: log, store, redis, changeFeed, authenticator, tls });
     let app: INestApplicationContext;
+    let webApp: WebApp | undefined;
     if (config.roles.includes('api')) {
       const http = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
       http.setGlobalPrefix('api');
       await configureHttp(http);
-      await serveWebApp(http);
+      webApp = await (options.webApp ?? builtWebApp());
+      await serveWebApp(http, webApp);
       http.enableShutdownHooks([]);
       await http.listen(config.http.port, config.http.host);
       app = http;
@@ -67,7 +76,7 @@ export async function startServer(config: MailsteadConfig, log: Logger): Promise
     cleanups.splice(1);
     cleanups.push(() => app.close());
     log.info({ roles: config.roles, ms: Math.round(performance.now() - started) }, 'mailstead is up');
-    return { app, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, firstAdmin, stop: cleanup, killNow: services.killNow };
+    return { app, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, firstAdmin, webApp, stop: cleanup, killNow: services.killNow };
   } catch (error) {
     await cleanup();
     throw error;

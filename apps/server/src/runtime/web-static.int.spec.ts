@@ -20,7 +20,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
   fs.writeFileSync(path.join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
   app = await NestFactory.create<NestFastifyApplication>(EmptyModule, new FastifyAdapter(), { logger: false });
-  expect(await serveWebApp(app, dir)).toBe(true);
+  expect(await serveWebApp(app, { dir })).toBe(true);
   const port = await freePort();
   await app.listen(port, '127.0.0.1');
   base = `http://127.0.0.1:${port}`;

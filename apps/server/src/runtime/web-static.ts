@@ -3,6 +3,22 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+/**
+ * What this process serves as the webmail and console: the built directory, and a problem a
+ * person should read (no build at all, or a build that failed and left the previous one).
+ */
+export interface WebApp {
+  dir?: string;
+  problem?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set by serveWebApp; /api/health reports it. */
+    webApp?: WebApp;
+  }
+}
+
 /** Where `vite build` puts the web app (apps/web/vite.config.ts), found from the source tree or the bundle. */
 export function webDistDir(): string | undefined {
   for (let dir = import.meta.dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -12,13 +28,22 @@ export function webDistDir(): string | undefined {
   return undefined;
 }
 
+/** The web app as it is on disk, without building anything (the servers tests start build it themselves). */
+export function builtWebApp(): WebApp {
+  const dir = webDistDir();
+  return dir ? { dir } : { problem: 'the web app is not built (no dist/apps/web/index.html)' };
+}
+
 /**
  * Serves the built webmail and admin console: hashed assets with long caching, and index.html
  * for every other non-API GET (client-side routes such as /mail/inbox or /admin/users).
+ * Answers whether it serves one.
  */
-export async function serveWebApp(app: NestFastifyApplication, dir = webDistDir()): Promise<boolean> {
-  if (!dir) return false;
+export async function serveWebApp(app: NestFastifyApplication, webApp: WebApp = builtWebApp()): Promise<boolean> {
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorate('webApp', webApp);
+  const dir = webApp.dir;
+  if (!dir) return false;
   await fastify.register(fastifyStatic, {
     root: dir,
     wildcard: false,
