@@ -11,6 +11,7 @@ import { AdminMailService } from '../../apps/server/src/api/admin/admin-mail.ser
 import { configureHttp } from '../../apps/server/src/api/http-setup';
 import { AppModule } from '../../apps/server/src/app/app.module';
 import { createLogger } from '../../apps/server/src/runtime/logger';
+import { checkDocumentedResponse } from './openapi-responses';
 
 /**
  * The API role's Nest application on a fresh database, listening on a free loopback port and
@@ -99,6 +100,8 @@ export class Client {
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
       redirect: 'manual',
     });
+    // Every JSON answer a test sees must be what the OpenAPI document (/api/docs) promises.
+    checkDocumentedResponse(method, res.url || this.base + path, res.status, res.headers.get('content-type'), await res.clone().text());
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const [name, ...value] = pair!.split('=');

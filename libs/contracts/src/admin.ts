@@ -22,6 +22,8 @@ export const domainDto = z.object({
   lists: z.number().int(),
   createdAt: z.string(),
 });
+/** GET /api/admin/domains/:id adds the DNS records the domain should publish (not looked up). */
+export const domainDetailDto = domainDto.extend({ dns: z.array(z.object({ type: z.string(), name: z.string(), value: z.string() })) });
 export const createDomainRequest = z.object({ name: z.string().trim().min(3).max(253) });
 export const updateDomainRequest = z.object({ enabled: z.boolean().optional(), requireTotp: z.boolean().optional() });
 
@@ -61,7 +63,7 @@ export const userDto = z.object({
  * answers the user plus what went: `{ ...user, removed: { mailboxes, messages } }`. To keep
  * the mail, disable the account (PUT enabled=false) instead.
  */
-export const userRemoved = z.object({ removed: z.object({ mailboxes: z.number().int(), messages: z.number().int() }) });
+export const userRemoved = userDto.extend({ removed: z.object({ mailboxes: z.number().int(), messages: z.number().int() }) });
 export const createUserRequest = z.object({
   address: z.string().trim().email().max(320),
   password: z.string().min(8, 'password must be at least 8 characters').max(1024),

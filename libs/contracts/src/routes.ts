@@ -44,6 +44,7 @@ import {
   createListRequest,
   createUserRequest,
   dnsReport,
+  domainDetailDto,
   domainDto,
   listMemberResetDto,
   listQuery,
@@ -62,6 +63,7 @@ import {
   updateListRequest,
   updateUserRequest,
   userDto,
+  userRemoved,
 } from './admin';
 
 /** One endpoint under /api, as published in the OpenAPI document (/api/docs). */
@@ -78,14 +80,24 @@ export interface ApiRoute {
   response?: z.ZodType;
   /** Non-JSON answers (raw message, attachment, SSE). */
   produces?: string;
+  /** The success status when it is not 200: 201 for a POST that creates a resource. */
+  status?: 201;
 }
 
-const crud = (resource: string, tag: string, dto: z.ZodType, create: z.ZodType | undefined, update: z.ZodType | undefined): ApiRoute[] => [
+/** `answers`: what GET of one row (`detail`) and DELETE (`removed`) answer when it is more than the row. */
+const crud = (
+  resource: string,
+  tag: string,
+  dto: z.ZodType,
+  create: z.ZodType | undefined,
+  update: z.ZodType | undefined,
+  { detail = dto, removed = dto }: { detail?: z.ZodType; removed?: z.ZodType } = {},
+): ApiRoute[] => [
   { method: 'get', path: `/api/admin/${resource}`, tag, summary: `List ${resource} (sort, range, filter; Content-Range header)`, query: listQuery, response: z.array(dto) },
-  { method: 'get', path: `/api/admin/${resource}/{id}`, tag, summary: `One of ${resource}`, response: dto },
-  ...(create ? [{ method: 'post' as const, path: `/api/admin/${resource}`, tag, summary: `Create in ${resource}`, body: create, response: dto }] : []),
+  { method: 'get', path: `/api/admin/${resource}/{id}`, tag, summary: `One of ${resource}`, response: detail },
+  ...(create ? [{ method: 'post' as const, path: `/api/admin/${resource}`, tag, summary: `Create in ${resource}`, body: create, response: dto, status: 201 as const }] : []),
   ...(update ? [{ method: 'put' as const, path: `/api/admin/${resource}/{id}`, tag, summary: `Update in ${resource}`, body: update, response: dto }] : []),
-  { method: 'delete', path: `/api/admin/${resource}/{id}`, tag, summary: `Delete from ${resource}`, response: dto },
+  { method: 'delete', path: `/api/admin/${resource}/{id}`, tag, summary: `Delete from ${resource}`, response: removed },
 ];
 
 export const apiRoutes: ApiRoute[] = [
@@ -112,7 +124,7 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'post', path: '/api/auth/password', tag: 'auth', summary: 'Change the password (ends other sessions)', body: changePasswordRequest, response: ok },
   { method: 'patch', path: '/api/auth/profile', tag: 'auth', summary: 'Change the display name (the From name of webmail mail)', body: updateProfileRequest, response: sessionInfo },
   { method: 'get', path: '/api/auth/app-passwords', tag: 'auth', summary: 'App passwords for mail clients', response: z.array(appPassword) },
-  { method: 'post', path: '/api/auth/app-passwords', tag: 'auth', summary: 'Create an app password (shown once)', body: createAppPasswordRequest, response: createdAppPassword },
+  { method: 'post', path: '/api/auth/app-passwords', tag: 'auth', summary: 'Create an app password (shown once)', body: createAppPasswordRequest, response: createdAppPassword, status: 201 },
   { method: 'delete', path: '/api/auth/app-passwords/{id}', tag: 'auth', summary: 'Revoke an app password', response: ok },
 
   { method: 'post', path: '/api/auth/totp/enroll', tag: 'auth', summary: 'Start TOTP enrolment (secret and QR code)', response: totpEnrollment },
@@ -120,7 +132,7 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'post', path: '/api/auth/totp/disable', tag: 'auth', summary: 'Turn TOTP off (needs the password)', body: totpDisableRequest, response: ok },
 
   { method: 'get', path: '/api/mailboxes', tag: 'mailboxes', summary: 'Mailboxes with unread/total counts', response: z.array(mailbox) },
-  { method: 'post', path: '/api/mailboxes', tag: 'mailboxes', summary: 'Create a mailbox', body: createMailboxRequest, response: mailbox },
+  { method: 'post', path: '/api/mailboxes', tag: 'mailboxes', summary: 'Create a mailbox', body: createMailboxRequest, response: mailbox, status: 201 },
   { method: 'patch', path: '/api/mailboxes/{id}', tag: 'mailboxes', summary: 'Rename or (un)subscribe', body: updateMailboxRequest, response: mailbox },
   { method: 'delete', path: '/api/mailboxes/{id}', tag: 'mailboxes', summary: 'Delete a mailbox and its messages', response: ok },
   { method: 'get', path: '/api/mailboxes/{id}/messages', tag: 'messages', summary: 'Message list (cursor pagination, sort, filters, conversations)', query: messageListQuery, response: messagePage },
@@ -134,13 +146,13 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'post', path: '/api/messages/copy', tag: 'messages', summary: 'Copy messages in bulk', body: moveRequest, response: bulkResult },
   { method: 'post', path: '/api/messages/delete', tag: 'messages', summary: 'Delete in bulk (to Trash; expunged when in Trash or permanent)', body: deleteRequest, response: bulkResult },
   { method: 'get', path: '/api/messages/{id}/reply', tag: 'compose', summary: 'A compose form for reply, reply-all or forward (quoted text, recipients, attachments)', query: replyQuery, response: replyDraft },
-  { method: 'post', path: '/api/uploads', tag: 'compose', summary: 'Upload an attachment (multipart/form-data, field "file")', response: uploadResult },
+  { method: 'post', path: '/api/uploads', tag: 'compose', summary: 'Upload an attachment (multipart/form-data, field "file")', response: uploadResult, status: 201 },
   { method: 'post', path: '/api/send', tag: 'compose', summary: 'Send a message (copy to Sent, local and remote delivery)', body: composeRequest, response: sendResult },
   { method: 'post', path: '/api/drafts', tag: 'compose', summary: 'Save (or replace) a draft in Drafts', body: composeRequest, response: draftResult },
   { method: 'get', path: '/api/events', tag: 'events', summary: 'Server-Sent Events: mailbox changes of the logged-in account', produces: 'text/event-stream' },
 
-  ...crud('domains', 'admin', domainDto, createDomainRequest, updateDomainRequest),
-  ...crud('users', 'admin', userDto, createUserRequest, updateUserRequest),
+  ...crud('domains', 'admin', domainDto, createDomainRequest, updateDomainRequest, { detail: domainDetailDto }),
+  ...crud('users', 'admin', userDto, createUserRequest, updateUserRequest, { removed: userRemoved }),
   ...crud('aliases', 'admin', aliasDto, createAliasRequest, updateAliasRequest),
   ...crud('lists', 'admin', mailingListDto, createListRequest, updateListRequest),
   { method: 'get', path: '/api/admin/queue', tag: 'admin', summary: 'Outbound queue (sort, range, filter)', query: listQuery, response: z.array(queueDto) },

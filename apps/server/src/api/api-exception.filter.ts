@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } fro
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError } from '@mailstead/contracts';
 import { StoreError } from '@mailstead/store';
+import { ServiceError } from '../services/service-error';
 import type { Logger } from '../runtime/logger';
 import { LOGGER } from '../app/tokens';
 import { ApiException, type ApiErrorCode } from './api-error';
@@ -15,6 +16,13 @@ const CODES: Record<number, ApiErrorCode> = {
   413: 'payload_too_large',
   415: 'bad_request',
   429: 'too_many_requests',
+};
+
+const SERVICE_STATUS: Record<ServiceError['code'], [number, ApiErrorCode]> = {
+  invalid: [400, 'validation'],
+  forbidden: [403, 'forbidden'],
+  not_found: [404, 'not_found'],
+  conflict: [409, 'conflict'],
 };
 
 const STORE_STATUS: Record<StoreError['code'], [number, ApiErrorCode]> = {
@@ -37,6 +45,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     let body: ApiError['error'];
     if (exception instanceof ApiException) {
       body = { status: exception.getStatus(), code: exception.code, message: exception.message, ...(exception.fields ? { fields: exception.fields } : {}) };
+    } else if (exception instanceof ServiceError) {
+      const [status, code] = SERVICE_STATUS[exception.code];
+      body = { status, code, message: exception.message, ...(exception.fields ? { fields: exception.fields } : {}) };
     } else if (exception instanceof StoreError) {
       const [status, code] = STORE_STATUS[exception.code];
       body = { status, code, message: exception.message };

@@ -32,7 +32,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       ...(route.auth === false ? { security: [] } : {}),
       parameters: [...pathParams, ...queryParameters(route)],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } } : {}),
-      responses: { '200': success, '400': errorResponse, '401': errorResponse, '403': errorResponse, '404': errorResponse },
+      // `default`: every other status (409 conflict, 413, 429, 5xx) answers the same error shape.
+      responses: { [String(route.status ?? 200)]: success, '400': errorResponse, '401': errorResponse, '403': errorResponse, '404': errorResponse, default: errorResponse },
     };
   }
   return {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import type { MailsteadConfig } from '@mailstead/config';
 import { EmbeddedPostgres, Store, StoreError, runMigrations } from '@mailstead/store';
 import { embeddedPostgresDir } from '../runtime/embedded-stack';
+import { ServiceError } from '../services/service-error';
 
 /** Bad usage: exit code 2. Everything else that fails: exit code 1. */
 export class UsageError extends Error {}
@@ -10,6 +12,11 @@ export class UsageError extends Error {}
 export interface CliContext {
   config: MailsteadConfig;
   store(): Promise<Store>;
+  /**
+   * The running stack's Redis (REDIS_URL, else the embedded port), or null when it is not
+   * reachable: Postgres is the source of truth, so commands go on without it (and say so).
+   */
+  redis(): Promise<Redis | null>;
   out(line?: string): void;
   close(): Promise<void>;
 }
@@ -21,9 +28,25 @@ export interface CliContext {
 export function createCliContext(config: MailsteadConfig, out: (line: string) => void): CliContext {
   let store: Store | undefined;
   let embedded: EmbeddedPostgres | undefined;
+  let redis: Promise<Redis | null> | undefined;
   return {
     config,
     out: (line = '') => out(line),
+    redis() {
+      redis ??= (async () => {
+        const url = config.redis.url ?? `redis://127.0.0.1:${config.redis.embeddedPort}`;
+        const client = new Redis(url, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          return client;
+        } catch {
+          client.disconnect();
+          return null;
+        }
+      })();
+      return redis;
+    },
     async store() {
       if (store) return store;
       let url = config.database.url;
@@ -43,6 +66,7 @@ export function createCliContext(config: MailsteadConfig, out: (line: string) =>
       return store;
     },
     async close() {
+      (await redis)?.disconnect();
       await store?.close();
       await embedded?.stop();
     },
@@ -51,6 +75,7 @@ export function createCliContext(config: MailsteadConfig, out: (line: string) =>
 
 export function describeError(error: unknown): { message: string; code: number } {
   if (error instanceof UsageError) return { message: error.message, code: 2 };
+  if (error instanceof ServiceError) return { message: error.message, code: error.code === 'invalid' ? 2 : 1 };
   if (error instanceof StoreError) return { message: error.message, code: error.code === 'invalid' ? 2 : 1 };
   const e = error as { code?: string; message?: string };
   if (e?.code === 'ECONNREFUSED') return { message: 'cannot reach the database (is DATABASE_URL right, or the stack running?)', code: 1 };

@@ -1,41 +1,16 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listQuery } from '@mailstead/contracts';
 import type { AdminPage, Store } from '@mailstead/store';
-import { ApiException, badRequest, parseInput } from '../api-error';
+import { inScope, requireDomain, requireFullAdmin, scopeOf, type AdminScope } from '../../services/admin-scope';
+import { badRequest, parseInput } from '../api-error';
 import type { AuthContext } from '../auth.guard';
 
-/** What an admin request may touch: every domain (admin) or the listed ones (domain admin). */
-export interface AdminScope {
-  actor: string;
-  isAdmin: boolean;
-  domains: { id: number; name: string }[];
-  /** undefined = every domain */
-  domainIds?: number[];
+/** The caller's admin scope (services/admin-scope.ts), with the request's address for the audit log. */
+export function adminScope(store: Store, auth: AuthContext, request?: FastifyRequest): Promise<AdminScope> {
+  return scopeOf(store, auth.account, request?.ip);
 }
 
-export async function adminScope(store: Store, auth: AuthContext): Promise<AdminScope> {
-  const { role } = auth.account;
-  if (role !== 'admin' && role !== 'domain_admin') throw new ApiException(403, 'forbidden', 'administrators only');
-  const domains = await store.admin.managedDomains(auth.account.id, role);
-  return { actor: auth.account.address, isAdmin: role === 'admin', domains, domainIds: role === 'admin' ? undefined : domains.map((d) => d.id) };
-}
-
-export function requireFullAdmin(scope: AdminScope): void {
-  if (!scope.isAdmin) throw new ApiException(403, 'forbidden', 'only a server administrator may do this');
-}
-
-export const inScope = (scope: AdminScope, domainId: number) => !scope.domainIds || scope.domainIds.includes(domainId);
-
-export function domainOfAddress(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-}
-
-/** The domain an address belongs to must be administered by the caller (403 otherwise). */
-export function requireDomain(scope: AdminScope, address: string, field: string): void {
-  const domain = domainOfAddress(address);
-  if (scope.isAdmin) return;
-  if (!scope.domains.some((d) => d.name === domain)) throw new ApiException(403, 'forbidden', `you do not administer ${domain}`, { [field]: [`not one of your domains: ${domain}`] });
-}
+export { inScope, requireDomain, requireFullAdmin, type AdminScope };
 
 function json(value: string | undefined, field: string): unknown {
   if (value === undefined) return undefined;
