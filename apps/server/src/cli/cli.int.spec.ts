@@ -42,9 +42,22 @@ describe('mailstead CLI', () => {
     expect((await cli('user', 'passwd', 'ALICE@example.test', '--password', 'new-password-1')).code).toBe(0);
     expect(await verifyPassword((await db.store.accounts.findByAddress('alice@example.test'))!.passwordHash, 'new-password-1')).toBe(true);
 
-    const actions = (await db.store.audit.recent()).map((a) => `${a.actor} ${a.action} ${a.target}`);
-    expect(actions).toContain('cli account.create alice@example.test');
-    expect(actions).toContain('cli account.password alice@example.test');
+    // The CLI acts through the API's UserService: the same audit entries, and a domain admin
+    // administers the domain of their address (it used to administer none).
+    const audit = await db.store.audit.recent();
+    const actions = audit.map((a) => `${a.actor} ${a.action} ${a.target}`);
+    expect(actions).toContain('cli user.create alice@example.test');
+    expect(audit.find((a) => a.action === 'user.update')).toMatchObject({ actor: 'cli', target: 'alice@example.test', details: { passwordReset: true } });
+    const bob = (await db.store.accounts.findByAddress('bob@example.test'))!;
+    expect((await db.store.admin.managedDomains(bob.id, 'domain_admin')).map((d) => d.name)).toEqual(['example.test']);
+  });
+
+  it('removes a user with their mail and says how much went', async () => {
+    expect((await cli('user', 'add', 'gone@example.test', '--password', 'long-enough')).code).toBe(0);
+    expect(await cli('user', 'remove', 'GONE@example.test')).toMatchObject({ code: 0, out: 'removed gone@example.test and its mail (6 mailbox(es), 0 message(s))' });
+    expect(await db.store.accounts.findByAddress('gone@example.test')).toBeNull();
+    expect((await db.store.audit.recent()).find((a) => a.action === 'user.delete')).toMatchObject({ actor: 'cli', target: 'gone@example.test', details: { mailRemoved: { mailboxes: 6, messages: 0 } } });
+    expect(await cli('user', 'remove', 'gone@example.test')).toMatchObject({ code: 1, err: 'mailstead: account gone@example.test not found' });
   });
 
   it('manages aliases, catch-alls and mailing lists', async () => {

@@ -9,6 +9,7 @@ import { AdminQueueController } from '../../api/admin/admin-queue.controller';
 import { AdminStatsController } from '../../api/admin/admin-stats.controller';
 import { AdminUsersController } from '../../api/admin/admin-users.controller';
 import { ApiExceptionFilter } from '../../api/api-exception.filter';
+import { API_SERVICE_PROVIDERS } from '../../api/api-services';
 import { AuthController } from '../../api/auth.controller';
 import { SessionGuard } from '../../api/auth.guard';
 import { ComposeController } from '../../api/compose.controller';
@@ -50,6 +51,6 @@ class ApiRole implements OnApplicationBootstrap {
     AdminQueueController,
     AdminStatsController,
   ],
-  providers: [ApiRole, SessionService, SessionGuard, TotpService, AdminMailService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+  providers: [ApiRole, SessionService, SessionGuard, TotpService, AdminMailService, ...API_SERVICE_PROVIDERS, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class ApiRoleModule {}

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
-import { generatePassword, hashPassword, passwordProblem } from '@mailstead/auth';
+import { generatePassword, passwordProblem } from '@mailstead/auth';
 import { splitAddress, type AccountRole } from '@mailstead/store';
 import { UsageError, type CliContext } from '../cli-context';
+import { scope, userService } from '../cli-services';
 import { promptPassword } from '../prompt';
 import { formatBytes, table } from '../table';
 
@@ -34,10 +35,9 @@ export function userCommand(program: Command, ctx: CliContext): void {
     .action(async (address: string, opts: { password?: string; generatePassword?: boolean; name?: string; role: AccountRole; quota?: string }) => {
       if (!splitAddress(address)) throw new UsageError(`"${address}" is not a valid address`);
       const { password, generated } = await choosePassword(opts.password, opts.generatePassword);
-      const quota = opts.quota !== undefined ? parseQuota(opts.quota) : BigInt(ctx.config.defaultQuota);
-      const store = await ctx.store();
-      const account = await store.accounts.create({ address, passwordHash: await hashPassword(password), role: opts.role, displayName: opts.name ?? null, quotaBytes: quota });
-      await store.audit.record({ actor: 'cli', action: 'account.create', target: account.address, details: { role: opts.role } });
+      const quota = opts.quota !== undefined ? parseQuota(opts.quota) : undefined;
+      const { users } = await userService(ctx);
+      const account = await users.create(scope, { address, password, role: opts.role, displayName: opts.name ?? null, quotaBytes: quota });
       ctx.out(`added ${account.role} ${account.address}${generated ? ` with password ${password}` : ''}`);
     });
   user
@@ -60,18 +60,17 @@ export function userCommand(program: Command, ctx: CliContext): void {
     .option('-g, --generate-password', 'generate a password and print it once')
     .action(async (address: string, opts: { password?: string; generatePassword?: boolean }) => {
       const { password, generated } = await choosePassword(opts.password, opts.generatePassword);
-      const store = await ctx.store();
-      await store.accounts.setPassword(address, await hashPassword(password));
-      await store.audit.record({ actor: 'cli', action: 'account.password', target: address.toLowerCase() });
-      ctx.out(`changed the password of ${address.toLowerCase()}${generated ? ` to ${password}` : ''}`);
+      const { users, sessionsEnded } = await userService(ctx);
+      const account = await users.update(scope, address, { password });
+      ctx.out(`changed the password of ${account.address}${generated ? ` to ${password}` : ''}`);
+      if (!sessionsEnded) ctx.out('(Redis is not reachable: web sessions of the account stay open until they expire)');
     });
   user
     .command('remove <address>')
     .description('remove an account with all its mailboxes and mail')
     .action(async (address: string) => {
-      const store = await ctx.store();
-      await store.accounts.remove(address);
-      await store.audit.record({ actor: 'cli', action: 'account.delete', target: address.toLowerCase() });
-      ctx.out(`removed ${address.toLowerCase()} and its mail`);
+      const { users } = await userService(ctx);
+      const { user, removed } = await users.remove(scope, address);
+      ctx.out(`removed ${user.address} and its mail (${removed.mailboxes} mailbox(es), ${removed.messages} message(s))`);
     });
 }

@@ -1,0 +1,18 @@
+import type { Provider } from '@nestjs/common';
+import type { MailsteadConfig } from '@mailstead/config';
+import type { Store } from '@mailstead/store';
+import { CONFIG, STORE } from '../app/tokens';
+import { UserService } from '../services/user.service';
+import { SessionService } from './session.service';
+
+/**
+ * The services (apps/server/src/services) the API controllers call, built by factories so that
+ * they stay plain classes: the CLI constructs the same classes itself.
+ */
+export const API_SERVICE_PROVIDERS: Provider[] = [
+  {
+    provide: UserService,
+    useFactory: (store: Store, config: MailsteadConfig, sessions: SessionService) => new UserService(store, config, sessions),
+    inject: [STORE, CONFIG, SessionService],
+  },
+];

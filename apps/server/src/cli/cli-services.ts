@@ -1,0 +1,17 @@
+import { SessionService } from '../api/session.service';
+import { CLI_SCOPE } from '../services/admin-scope';
+import { UserService } from '../services/user.service';
+import type { CliContext } from './cli-context';
+
+/** The CLI acts as a server administrator, named "cli" in the audit log. */
+export const scope = CLI_SCOPE;
+
+/**
+ * The user service on the CLI's store (the class the API's controllers call). Without Redis no
+ * web session can be ended; `sessionsEnded` says whether they could be.
+ */
+export async function userService(ctx: CliContext): Promise<{ users: UserService; sessionsEnded: boolean }> {
+  const store = await ctx.store();
+  const redis = await ctx.redis();
+  return { users: new UserService(store, ctx.config, redis ? new SessionService(redis) : null), sessionsEnded: redis !== null };
+}

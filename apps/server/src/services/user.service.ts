@@ -1,0 +1,132 @@
+import { hashPassword } from '@mailstead/auth';
+import type { MailsteadConfig } from '@mailstead/config';
+import type { AccountRole, AdminPage, Store } from '@mailstead/store';
+import { audit, inScope, requireDomain, type AdminScope } from './admin-scope';
+import { forbidden, invalid, notFound } from './service-error';
+
+/** Ends an account's web sessions (the API's SessionService; the CLI's over the stack's Redis). */
+export interface SessionEnder {
+  destroyOthers(accountId: number): Promise<void>;
+}
+
+/** An account by id (API) or by address (CLI). */
+export type UserRef = number | string;
+
+export interface NewUser {
+  address: string;
+  password: string;
+  role: AccountRole;
+  displayName?: string | null;
+  quotaBytes?: number | bigint;
+}
+
+export interface UserChanges {
+  displayName?: string | null;
+  role?: AccountRole;
+  enabled?: boolean;
+  quotaBytes?: number | bigint;
+  password?: string;
+}
+
+type UserRow = NonNullable<Awaited<ReturnType<Store['admin']['user']>>>;
+
+/**
+ * Accounts as administrators manage them, for the admin API and the CLI: who may create,
+ * change and delete whom (a domain admin only in their domains, never an administrator and
+ * never the admin role), what a delete removes, and when sessions end.
+ */
+export class UserService {
+  constructor(
+    private readonly store: Store,
+    private readonly config: MailsteadConfig,
+    /** null when no session store is reachable (the CLI without Redis): nothing to end then. */
+    private readonly sessions: SessionEnder | null,
+  ) {}
+
+  list(scope: AdminScope, page: Omit<AdminPage, 'domainIds'>) {
+    return this.store.admin.users({ ...page, domainIds: scope.domainIds });
+  }
+
+  async get(scope: AdminScope, ref: UserRef): Promise<UserRow> {
+    const id = typeof ref === 'number' ? ref : (await this.store.accounts.findByAddress(ref))?.id;
+    const user = id === undefined ? null : await this.store.admin.user(id);
+    if (!user || !inScope(scope, user.domainId)) throw notFound(typeof ref === 'number' ? 'user' : `account ${ref.trim().toLowerCase()}`);
+    return user;
+  }
+
+  /** A domain admin is made the administrator of their address's domain. */
+  async create(scope: AdminScope, input: NewUser): Promise<UserRow> {
+    requireDomain(scope, input.address, 'address');
+    checkRole(scope, input.role);
+    const account = await this.store.accounts.create({
+      address: input.address,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      displayName: input.displayName ?? null,
+      quotaBytes: input.quotaBytes ?? this.config.defaultQuota,
+    });
+    if (input.role === 'domain_admin') await this.store.admin.addDomainAdmin(account.id, account.domainId);
+    await audit(this.store, scope, 'user.create', account.address, { role: input.role });
+    return (await this.store.admin.user(account.id))!;
+  }
+
+  /** A new password or a disabled account ends the account's web sessions. */
+  async update(scope: AdminScope, ref: UserRef, input: UserChanges): Promise<UserRow> {
+    const user = await this.get(scope, ref);
+    checkRole(scope, input.role);
+    checkTarget(scope, user, 'change');
+    await this.store.admin.updateUser(user.id, {
+      displayName: input.displayName,
+      role: input.role,
+      enabled: input.enabled,
+      quotaBytes: input.quotaBytes === undefined ? undefined : BigInt(input.quotaBytes),
+      passwordHash: input.password === undefined ? undefined : await hashPassword(input.password),
+    });
+    if (input.role === 'domain_admin') await this.store.admin.addDomainAdmin(user.id, user.domainId);
+    if (input.password !== undefined || input.enabled === false) await this.sessions?.destroyOthers(user.id);
+    const { password: _secret, ...logged } = input;
+    await audit(this.store, scope, 'user.update', user.address, {
+      ...logged,
+      ...(logged.quotaBytes !== undefined ? { quotaBytes: Number(logged.quotaBytes) } : {}),
+      ...(input.password !== undefined ? { passwordReset: true } : {}),
+    });
+    return (await this.store.admin.user(user.id))!;
+  }
+
+  /**
+   * Removes the second factor (lost phone): the user logs in with the password alone, or, when
+   * the domain requires TOTP, is made to enrol again. Ends the user's web sessions.
+   */
+  async resetTwoFactor(scope: AdminScope, ref: UserRef): Promise<UserRow> {
+    const user = await this.get(scope, ref);
+    checkTarget(scope, user, 'change');
+    await this.store.totp.disable(user.id);
+    await this.sessions?.destroyOthers(user.id);
+    await audit(this.store, scope, 'user.totp.reset', user.address, { wasEnabled: user.totpSecret !== null });
+    return (await this.store.admin.user(user.id))!;
+  }
+
+  /**
+   * Deletes the account AND its mail: every mailbox and message goes with it (counted in
+   * `removed`), as do its app passwords and sessions. To keep the mail, disable the account.
+   */
+  async remove(scope: AdminScope, ref: UserRef): Promise<{ user: UserRow; removed: { mailboxes: number; messages: number } }> {
+    const user = await this.get(scope, ref);
+    if (user.id === scope.accountId) throw invalid('you cannot delete your own account here');
+    checkTarget(scope, user, 'delete');
+    const removed = await this.store.admin.userMailCount(user.id);
+    await this.store.accounts.remove(user.address);
+    await this.sessions?.destroyOthers(user.id);
+    await audit(this.store, scope, 'user.delete', user.address, { mailRemoved: removed });
+    return { user, removed };
+  }
+}
+
+/** Only a server admin hands out the admin role; a domain admin may make domain admins and users. */
+function checkRole(scope: AdminScope, role: AccountRole | undefined): void {
+  if (role === 'admin' && !scope.isAdmin) throw forbidden('only a server administrator may grant the admin role', { role: ['not allowed'] });
+}
+
+function checkTarget(scope: AdminScope, user: { role: AccountRole }, what: 'change' | 'delete'): void {
+  if (user.role === 'admin' && !scope.isAdmin) throw forbidden(`only a server administrator may ${what} an administrator`);
+}
