@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Store } from '@mailstead/store';
+import { StoreError, type Store } from '@mailstead/store';
 
 /** The INBOX at login: UIDs in order with the octet counts POP3 reports (see wire.ts). */
 export interface Pop3Snapshot {
@@ -15,7 +15,7 @@ export interface Pop3MailStore {
   openInbox(accountId: number): Promise<Pop3Snapshot | null>;
   /** Stored bytes of the messages still there (one expunged since login is simply missing). */
   raw(mailboxId: number, uids: number[]): Promise<Map<number, Buffer>>;
-  /** Expunges the messages (UPDATE state); returns the UIDs actually removed. */
+  /** Expunges the messages (UPDATE state) as IMAP EXPUNGE does, for IMAP and webmail to see; returns the UIDs actually removed. */
   deleteMessages(mailboxId: number, uids: number[]): Promise<number[]>;
   markSeen(mailboxId: number, uids: number[]): Promise<void>;
 }
@@ -74,7 +74,12 @@ export function storeMailStore(store: Store, cache?: WireSizeCache): Pop3MailSto
       };
     },
     raw: (mailboxId, uids) => store.pop3.rawMany(mailboxId, uids),
-    deleteMessages: (mailboxId, uids) => store.pop3.deleteMessages(mailboxId, uids),
+    // POP3 DELE is the deletion (RFC 1939 6): the messages go whatever their \Deleted flag.
+    deleteMessages: (mailboxId, uids) =>
+      store.messages.expunge(mailboxId, uids, { deletedOnly: false }).catch((error: unknown) => {
+        if (error instanceof StoreError && error.code === 'not_found') return [];
+        throw error;
+      }),
     markSeen: async (mailboxId, uids) => {
       if (uids.length > 0) await store.messages.updateFlags(mailboxId, uids, 'add', ['\\Seen']);
     },

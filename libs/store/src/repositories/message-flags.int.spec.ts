@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sampleMessage, type TestDatabase } from '@mailstead/testing';
+import { ChangeFeed, type MailboxChange } from '../change-feed';
 
 // updateFlags is one SQL statement (message.repository UPDATE_FLAGS); these pin its flag algebra.
 let db: TestDatabase;
@@ -61,5 +62,39 @@ describe('MessageRepository.updateFlags', () => {
     expect(await db.store.messages.expungedSince(box.id, before.highestModseq)).toEqual([2, 3]);
     expect(await db.store.messages.expunge(box.id)).toEqual([1]);
     await expect(db.store.messages.expunge(999_999)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('the same expunge with deletedOnly false (POP3 DELE, webmail delete, MOVE) removes the given messages whatever their flags, in one MODSEQ and one NOTIFY', async () => {
+    const feed = new ChangeFeed(db.url);
+    await feed.start();
+    const box = await db.store.mailboxes.create(accountId, 'Doomed');
+    const got: MailboxChange[] = [];
+    const off = feed.onMailbox(box.id, (c) => c.kind === 'expunge' && got.push(c));
+    const raws = [4, 5, 6, 7].map((n) => sampleMessage(n));
+    await db.store.messages.append(box.id, raws.map((raw, i) => ({ raw, flags: i === 0 ? ['\\Seen'] : [] })));
+    const account = (await db.store.accounts.findById(accountId))!;
+    const before = (await db.store.mailboxes.findById(box.id))!;
+    await expect(db.store.messages.expunge(box.id, undefined, { deletedOnly: false })).rejects.toMatchObject({ code: 'invalid' });
+    // none is \Deleted: the IMAP form removes nothing and takes no MODSEQ
+    expect(await db.store.messages.expunge(box.id, [1, 2])).toEqual([]);
+    expect(await db.store.messages.expunge(box.id, [2, 1, 99], { deletedOnly: false })).toEqual([1, 2]);
+    const after = (await db.store.mailboxes.findById(box.id))!;
+    expect(after.highestModseq).toBe(before.highestModseq + 1n);
+    expect([after.messageCount, after.unseenCount]).toEqual([2, 2]);
+    const freed = BigInt(raws[0]!.length + raws[1]!.length);
+    expect(after.totalSize).toBe(before.totalSize - freed);
+    expect((await db.store.accounts.findById(accountId))!.usedBytes).toBe(account.usedBytes - freed);
+    expect(await db.store.messages.expungedSince(box.id, before.highestModseq)).toEqual([1, 2]);
+    await expect.poll(() => got.length, { timeout: 5000 }).toBe(1);
+    expect(got[0]).toMatchObject({ accountId, mailboxId: box.id, modseq: after.highestModseq.toString() });
+
+    // MOVE's sources go through it too: recorded for QRESYNC in the source mailbox
+    const target = await db.store.mailboxes.create(accountId, 'Doomed/Target');
+    expect((await db.store.messages.copy(box.id, [3], target.id, true)).pairs).toEqual([[3, 1]]);
+    expect(await db.store.messages.expungedSince(box.id, after.highestModseq)).toEqual([3]);
+    expect((await db.store.mailboxes.findById(box.id))!.messageCount).toBe(1);
+    await expect.poll(() => got.length, { timeout: 5000 }).toBe(2);
+    off();
+    await feed.close();
   });
 });

@@ -535,45 +535,27 @@ export class MessageRepository {
   }
 
   /**
-   * Removes messages flagged \Deleted (only those in `uids` when given, as UID EXPUNGE does),
-   * recording them in `expunged` with the new MODSEQ for QRESYNC. Returns the expunged UIDs.
+   * The one expunge: IMAP EXPUNGE and UID EXPUNGE (the \Deleted messages, only those in `uids`
+   * when given; RFC 9051 6.4.3, RFC 4315 2.1), and with `{ deletedOnly: false }` the given
+   * messages whatever their flags (POP3 DELE + QUIT, RFC 1939 6; webmail permanent delete; MOVE's
+   * sources). One statement: one new MODSEQ, the UIDs recorded in `expunged` for QRESYNC
+   * (RFC 7162 3.2.10), counters and quota usage, one change-feed NOTIFY; nothing (no MODSEQ) when
+   * nothing matched. Blobs stay: they are content-addressed and may be shared by other copies.
+   * Returns the expunged UIDs ascending; a missing mailbox is not_found.
    */
-  async expunge(mailboxId: number, uids?: number[]): Promise<number[]> {
-    // One statement (one round trip, autocommitted): see EXPUNGE_DELETED.
-    const { rows } = await this.pool.query<{ uids: number[] | null }>({ ...EXPUNGE_DELETED, values: [mailboxId, uids ?? null, CHANGE_CHANNEL] });
+  async expunge(mailboxId: number, uids?: readonly number[], options: { deletedOnly?: boolean } = {}): Promise<number[]> {
+    const deletedOnly = options.deletedOnly ?? true;
+    if (!deletedOnly && !uids) throw new StoreError('invalid', 'an expunge regardless of \\Deleted needs the UIDs');
+    const { rows } = await this.pool.query<{ uids: number[] | null }>({ ...EXPUNGE, values: [mailboxId, uids ?? null, CHANGE_CHANNEL, deletedOnly] });
     if (!rows[0]) throw notFound(`mailbox ${mailboxId}`);
     return rows[0].uids ?? [];
   }
 
-  /** Removes the given messages (MOVE's sources), recorded for QRESYNC like any expunge. */
+  /** `expunge` with `deletedOnly: false` inside a transaction of the caller (MOVE). */
   private async expungeInTx(tx: Tx, mailboxId: number, uids: number[]): Promise<number[]> {
-    const [box] = await tx.$queryRawUnsafe<{ modseq: bigint; account_id: number }[]>(
-      'UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = $1 RETURNING highest_modseq AS modseq, account_id',
-      mailboxId,
-    );
-    if (!box) throw notFound(`mailbox ${mailboxId}`);
-    const gone = await tx.$queryRawUnsafe<{ uid: number; size: number; seen: boolean }[]>(
-      'DELETE FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) RETURNING uid, size, seen',
-      mailboxId,
-      uids,
-    );
-    if (gone.length === 0) return [];
-    const size = gone.reduce((n, g) => n + g.size, 0);
-    const unseen = gone.filter((g) => !g.seen).length;
-    await tx.$executeRawUnsafe(
-      `INSERT INTO expunged (mailbox_id, uid, modseq) SELECT $1, u, $3 FROM unnest($2::int[]) AS u
-       ON CONFLICT (mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq`,
-      mailboxId,
-      gone.map((g) => g.uid),
-      box.modseq,
-    );
-    await tx.$executeRawUnsafe(
-      'UPDATE mailbox SET message_count = message_count - $2, unseen_count = unseen_count - $3, total_size = total_size - $4 WHERE id = $1',
-      mailboxId, gone.length, unseen, size,
-    );
-    await tx.$executeRawUnsafe('UPDATE account SET used_bytes = GREATEST(0, used_bytes - $2) WHERE id = $1', box.account_id, size);
-    await notify(tx, box.account_id, mailboxId, box.modseq, 'expunge');
-    return gone.map((g) => g.uid).sort((a, b) => a - b);
+    const [row] = await tx.$queryRawUnsafe<{ uids: number[] | null }[]>(EXPUNGE.text, mailboxId, uids, CHANGE_CHANNEL, false);
+    if (!row) throw notFound(`mailbox ${mailboxId}`);
+    return row.uids ?? [];
   }
 
   /**
@@ -668,16 +650,17 @@ export class MessageRepository {
 }
 
 /**
- * EXPUNGE / UID EXPUNGE in one statement: lock the mailbox, delete its \Deleted messages ($2:
- * only these UIDs), record them in `expunged` with the next MODSEQ (QRESYNC), and, if any went,
- * move the mailbox counters and the account's usage and NOTIFY ($3).
+ * MessageRepository.expunge in one statement: lock the mailbox, delete the messages ($2: only
+ * these UIDs; $4: only the \Deleted ones), record them in `expunged` with the next MODSEQ
+ * (QRESYNC), and, if any went, move the mailbox counters and the account's usage and NOTIFY
+ * ($3). The NOTIFY sits in a scalar subquery so that no column of the result is of type void.
  */
-const EXPUNGE_DELETED = {
-  name: 'mailstead_expunge_deleted',
+const EXPUNGE = {
+  name: 'mailstead_expunge',
   text: `WITH locked AS (SELECT id, account_id, highest_modseq + 1 AS modseq FROM mailbox WHERE id = $1 FOR UPDATE),
   gone AS (
     DELETE FROM message m USING locked
-    WHERE m.mailbox_id = locked.id AND m.deleted AND ($2::int[] IS NULL OR m.uid = ANY($2::int[]))
+    WHERE m.mailbox_id = locked.id AND (m.deleted OR NOT $4::boolean) AND ($2::int[] IS NULL OR m.uid = ANY($2::int[]))
     RETURNING m.uid, m.size, m.seen),
   recorded AS (
     INSERT INTO expunged (mailbox_id, uid, modseq) SELECT $1, gone.uid, locked.modseq FROM gone, locked
@@ -690,9 +673,9 @@ const EXPUNGE_DELETED = {
   usage AS (
     UPDATE account a SET used_bytes = GREATEST(0, a.used_bytes - totals.bytes)
     FROM locked, totals WHERE a.id = locked.account_id AND totals.n > 0 RETURNING a.id)
-  SELECT (SELECT array_agg(uid ORDER BY uid) FROM gone) AS uids, (SELECT count(*) FROM recorded) + (SELECT count(*) FROM usage) AS touched,
-    CASE WHEN EXISTS (SELECT 1 FROM box)
-      THEN pg_notify($3, json_build_object('a', locked.account_id, 'm', $1::int, 's', locked.modseq::text, 'k', 'expunge')::text) END AS notified
+  SELECT (SELECT array_agg(uid ORDER BY uid) FROM gone) AS uids, ((SELECT count(*) FROM recorded) + (SELECT count(*) FROM usage))::int AS touched,
+    (SELECT count(*) FROM (SELECT pg_notify($3, json_build_object('a', locked.account_id, 'm', $1::int, 's', locked.modseq::text, 'k', 'expunge')::text)
+      WHERE EXISTS (SELECT 1 FROM box)) n)::int AS notified
   FROM locked`,
 };
 

@@ -1,5 +1,4 @@
 import type { Db } from '../prisma';
-import { CHANGE_CHANNEL, encodeChange } from '../change-feed';
 
 /** One message of the INBOX as POP3 needs it. */
 export interface Pop3MessageRow {
@@ -18,7 +17,8 @@ export interface Pop3Inbox {
 
 /**
  * The queries behind the POP3 server: the INBOX snapshot taken at login, the octet counts POP3
- * reports, message bytes, and the UPDATE-state expunge of the messages marked with DELE.
+ * reports and message bytes. The UPDATE-state expunge of the messages marked with DELE is
+ * MessageRepository.expunge, the one every protocol and the webmail use.
  */
 export class Pop3Repository {
   constructor(private readonly db: Db) {}
@@ -66,51 +66,5 @@ export class Pop3Repository {
       uids,
     );
     return new Map(rows.map((r) => [r.uid, Buffer.from(r.data)]));
-  }
-
-  /**
-   * Removes the given messages whatever their \Deleted flag (POP3 DELE is the deletion), the
-   * way IMAP EXPUNGE does: one new MODSEQ, rows recorded in `expunged` for QRESYNC, counters and
-   * quota usage updated, and a change-feed NOTIFY so IMAP sessions and webmail see it. UIDs
-   * already gone are skipped. Returns the UIDs removed.
-   */
-  async deleteMessages(mailboxId: number, uids: number[]): Promise<number[]> {
-    if (uids.length === 0) return [];
-    return this.db.$transaction(async (tx) => {
-      // The mailbox row first, as every writer does, so lock order stays the same everywhere.
-      const [box] = await tx.$queryRawUnsafe<{ modseq: bigint; account_id: number }[]>(
-        'UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = $1 RETURNING highest_modseq AS modseq, account_id',
-        mailboxId,
-      );
-      if (!box) return [];
-      const gone = await tx.$queryRawUnsafe<{ uid: number; size: number; seen: boolean }[]>(
-        'DELETE FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) RETURNING uid, size, seen',
-        mailboxId,
-        uids,
-      );
-      if (gone.length === 0) return [];
-      const size = gone.reduce((n, g) => n + g.size, 0);
-      await tx.$executeRawUnsafe(
-        `INSERT INTO expunged (mailbox_id, uid, modseq) SELECT $1, u, $3 FROM unnest($2::int[]) AS u
-         ON CONFLICT (mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq`,
-        mailboxId,
-        gone.map((g) => g.uid),
-        box.modseq,
-      );
-      await tx.$executeRawUnsafe(
-        'UPDATE mailbox SET message_count = message_count - $2, unseen_count = unseen_count - $3, total_size = total_size - $4 WHERE id = $1',
-        mailboxId,
-        gone.length,
-        gone.filter((g) => !g.seen).length,
-        size,
-      );
-      await tx.$executeRawUnsafe('UPDATE account SET used_bytes = GREATEST(0, used_bytes - $2) WHERE id = $1', box.account_id, size);
-      await tx.$executeRawUnsafe(
-        'SELECT pg_notify($1, $2)',
-        CHANGE_CHANNEL,
-        encodeChange({ accountId: box.account_id, mailboxId, modseq: box.modseq.toString(), kind: 'expunge' }),
-      );
-      return gone.map((g) => g.uid).sort((a, b) => a - b);
-    });
   }
 }
