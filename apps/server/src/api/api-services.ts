@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import type { MailsteadConfig } from '@mailstead/config';
 import type { Store } from '@mailstead/store';
 import { CONFIG, STORE } from '../app/tokens';
+import { DomainService } from '../services/domain.service';
 import { UserService } from '../services/user.service';
 import { SessionService } from './session.service';
 
@@ -10,6 +11,7 @@ import { SessionService } from './session.service';
  * they stay plain classes: the CLI constructs the same classes itself.
  */
 export const API_SERVICE_PROVIDERS: Provider[] = [
+  { provide: DomainService, useFactory: (store: Store) => new DomainService(store), inject: [STORE] },
   {
     provide: UserService,
     useFactory: (store: Store, config: MailsteadConfig, sessions: SessionService) => new UserService(store, config, sessions),

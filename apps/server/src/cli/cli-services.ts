@@ -1,5 +1,6 @@
 import { SessionService } from '../api/session.service';
 import { CLI_SCOPE } from '../services/admin-scope';
+import { DomainService } from '../services/domain.service';
 import { UserService } from '../services/user.service';
 import type { CliContext } from './cli-context';
 
@@ -14,4 +15,8 @@ export async function userService(ctx: CliContext): Promise<{ users: UserService
   const store = await ctx.store();
   const redis = await ctx.redis();
   return { users: new UserService(store, ctx.config, redis ? new SessionService(redis) : null), sessionsEnded: redis !== null };
+}
+
+export async function domainService(ctx: CliContext): Promise<DomainService> {
+  return new DomainService(await ctx.store());
 }

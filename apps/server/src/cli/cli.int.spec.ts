@@ -123,8 +123,22 @@ describe('mailstead CLI', () => {
     expect(await cli('queue', 'list')).toMatchObject({ code: 0, out: 'the queue is empty' });
   });
 
+  it('rotates DKIM keys to a new selector each time, as the console does', async () => {
+    const selector = (out: string) => /selector (\S+)\)/.exec(out)?.[1];
+    const first = selector((await cli('dkim', 'generate', 'example.test')).out);
+    expect(first).toMatch(/^ms\d{8}$/);
+    const second = selector((await cli('dkim', 'generate', 'example.test')).out);
+    expect(second).toBe(`${first}n2`);
+    expect((await db.store.outbound.dkimKey('example.test'))?.selector).toBe(second);
+    expect((await db.store.audit.recent()).find((a) => a.action === 'dkim.rotate')).toMatchObject({ actor: 'cli', target: 'example.test', details: { selector: second, previous: first } });
+    expect(await cli('dkim', 'generate', 'example.test', '--selector', 'not_a_label')).toMatchObject({ code: 2, err: 'mailstead: selector "not_a_label" is not a DNS label' });
+  });
+
   it('removes a domain with everything in it', async () => {
-    expect((await cli('domain', 'remove', 'example.test')).code).toBe(0);
+    const removed = await cli('domain', 'remove', 'example.test');
+    expect(removed).toMatchObject({ code: 0 });
+    expect(removed.out).toMatch(/^removed domain example\.test and everything in it \(\d+ account\(s\) with their mail, 1 alias\(es\), 2 list\(s\)\)$/);
+    expect((await db.store.audit.recent()).find((a) => a.action === 'domain.delete')).toMatchObject({ actor: 'cli', target: 'example.test', details: { aliases: 1, lists: 2 } });
     expect(await db.store.accounts.findByAddress('alice@example.test')).toBeNull();
     expect((await cli('domain', 'list')).out).not.toContain('example.test');
   });

@@ -1,22 +1,18 @@
 import type { Command } from 'commander';
-import { dkimZoneLine, generateDkimKey } from '@mailstead/delivery';
+import { dkimZoneLine } from '@mailstead/delivery';
 import { UsageError, type CliContext } from '../cli-context';
+import { domainService, scope } from '../cli-services';
 
 export function dkimCommand(program: Command, ctx: CliContext): void {
   const dkim = program.command('dkim').description('DKIM signing keys of local domains');
   dkim
     .command('generate <domain>')
     .description('create (or replace) the domain\'s DKIM key and print the DNS TXT record to publish')
-    .option('-s, --selector <selector>', 'selector (default: ms<yyyymm>)')
+    .option('-s, --selector <selector>', 'selector (default: a new one, ms<yyyymmdd>)')
     .action(async (domain: string, opts: { selector?: string }) => {
-      if (opts.selector !== undefined && !/^[a-z0-9][a-z0-9-]{0,62}$/i.test(opts.selector)) throw new UsageError(`selector "${opts.selector}" is not a DNS label`);
-      const store = await ctx.store();
-      const name = domain.trim().toLowerCase();
-      const key = generateDkimKey(opts.selector);
-      await store.outbound.setDkimKey(name, key.selector, key.privateKey);
-      await store.audit.record({ actor: 'cli', action: 'dkim.generate', target: name, details: { selector: key.selector } });
-      ctx.out(`DKIM key for ${name} stored (selector ${key.selector}); publish this TXT record:`);
-      ctx.out(dkimZoneLine(name, key));
+      const { domain: d, key } = await (await domainService(ctx)).rotateDkim(scope, domain, opts.selector);
+      ctx.out(`DKIM key for ${d.name} stored (selector ${key.selector}); publish this TXT record:`);
+      ctx.out(dkimZoneLine(d.name, key));
     });
   dkim
     .command('show <domain>')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
+import { domainService, scope } from '../cli-services';
 import { table } from '../table';
 
 export function domainCommand(program: Command, ctx: CliContext): void {
@@ -8,9 +9,7 @@ export function domainCommand(program: Command, ctx: CliContext): void {
     .command('add <name>')
     .description('add a domain this server receives mail for')
     .action(async (name: string) => {
-      const store = await ctx.store();
-      const d = await store.domains.create(name);
-      await store.audit.record({ actor: 'cli', action: 'domain.create', target: d.name });
+      const d = await (await domainService(ctx)).create(scope, name);
       ctx.out(`added domain ${d.name}`);
     });
   domain
@@ -24,9 +23,8 @@ export function domainCommand(program: Command, ctx: CliContext): void {
     .command('remove <name>')
     .description('remove a domain with all its accounts, mail, aliases and lists')
     .action(async (name: string) => {
-      const store = await ctx.store();
-      await store.domains.remove(name);
-      await store.audit.record({ actor: 'cli', action: 'domain.delete', target: name.toLowerCase() });
-      ctx.out(`removed domain ${name.toLowerCase()} and everything in it`);
+      const d = await (await domainService(ctx)).remove(scope, name);
+      const { accounts, aliases, mailingLists } = d._count;
+      ctx.out(`removed domain ${d.name} and everything in it (${accounts} account(s) with their mail, ${aliases} alias(es), ${mailingLists} list(s))`);
     });
 }
