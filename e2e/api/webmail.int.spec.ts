@@ -222,6 +222,12 @@ describe('bulk actions', () => {
     expect(boxes.find((b) => b.name === 'INBOX')!.unread).toBe(2);
     expect((await alice.request('POST', '/api/messages/flags', { ids, add: ['\\Recent'] })).status).toBe(400);
     expect((await alice.request('POST', '/api/messages/flags', { ids, add: ['bad word'] })).status).toBe(400);
+    // Only what IMAP can carry (libs/contracts flagProblem): an ASCII atom, so no non-ASCII keyword and no "[".
+    for (const [keyword, message] of [['Wichtig→', /IMAP keywords are ASCII only/], ['open[', /is not a keyword/]] as const) {
+      const refused = await alice.request('POST', '/api/messages/flags', { ids, remove: ['\\Flagged', keyword] });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { fields: Record<string, string[]> } }).error.fields['remove.1']![0]).toMatch(message);
+    }
     expect((await alice.request('POST', '/api/messages/flags', { ids: [], add: ['\\Seen'] })).status).toBe(400);
   });
 

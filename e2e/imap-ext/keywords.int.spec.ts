@@ -191,11 +191,22 @@ describe('limits', () => {
   it('lists at most 8 KiB of keywords, and none that is not an atom (the store takes any string)', async () => {
     const long = (ch: string) => ch + 'x'.repeat(2999);
     const id = await mailbox('kw-bytes', [[long('a')], [long('b')], [long('c')], ['short'], []]);
-    await t.store.messages.updateFlags(id, [5], 'add', ['has space', 'close]bracket', 'quote"d', 'fine']);
+    await t.store.messages.updateFlags(id, [5], 'add', ['has space', 'close]bracket', 'open[bracket', 'quote"d', 'été', 'fine']);
     const c = await session();
     const r = await c.ok('b1', 'SELECT kw-bytes');
     // 3,001 bytes each with its space: a and b fit in 8,192, c would not; the short ones still do.
     expectStart(r, flagsPair(`${long('a')} ${long('b')} short fine`));
+    c.close();
+  });
+
+  it('STORE takes only atom keywords (libs/contracts isFlagKeyword, the rule the webmail API applies too)', async () => {
+    await mailbox('kw-atoms', [[]]);
+    const c = await session();
+    await c.ok('k1', 'SELECT kw-atoms');
+    for (const [tag, keyword] of [['k2', '50%'], ['k3', 'a*b'], ['k4', 'x]']] as const) {
+      expect(await c.command(tag, `STORE 1 +FLAGS (${keyword})`)).toMatch(new RegExp(`^${tag} BAD `));
+    }
+    expect(await c.command('k5', 'STORE 1 +FLAGS ($Fine.1)')).toMatch(/k5 OK /);
     c.close();
   });
 });

@@ -4,3 +4,4 @@ export * from './auth';
 export * from './webmail';
 export * from './admin';
 export { apiRoutes, type ApiRoute } from './routes';
+export * from './flags';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flagName } from './flags';
 
 const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
 /** Message ids are 64-bit: strings in JSON. */
@@ -116,8 +117,8 @@ const ids = z.array(messageId).min(1).max(1000);
 /** POST /api/messages/flags */
 export const flagsRequest = z.object({
   ids,
-  add: z.array(z.string().min(1).max(100)).max(20).default([]),
-  remove: z.array(z.string().min(1).max(100)).max(20).default([]),
+  add: z.array(flagName).max(20).default([]),
+  remove: z.array(flagName).max(20).default([]),
 });
 /** POST /api/messages/move and /copy */
 export const moveRequest = z.object({ ids, mailboxId: z.number().int().positive() });

@@ -1,3 +1,4 @@
+import { isFlagKeyword } from '@mailstead/contracts';
 import { SyntaxError, type ArgNode } from '../protocol/command-reader';
 import type { ImapSession } from './imap-session';
 
@@ -16,9 +17,6 @@ export const SYSTEM_FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 export const MAX_LISTED_KEYWORDS = 256;
 export const MAX_LISTED_KEYWORD_BYTES = 8192;
 
-/** RFC 3501 9 `flag-keyword` = atom: no atom-specials, and `]` (resp-specials) breaks [PERMANENTFLAGS ...]. */
-const KEYWORD_ATOM = /^[^\x00-\x20\x7f-\uffff(){%*"\\\]]+$/;
-
 /** A flag list (RFC 3501 9 `flag-list`): system flags in canonical case, keywords as given. */
 export function parseFlagNodes(nodes: ArgNode[]): string[] {
   const out: string[] = [];
@@ -30,7 +28,8 @@ export function parseFlagNodes(nodes: ArgNode[]): string[] {
       if (!system) throw new SyntaxError(`Invalid system flag ${value.slice(0, 30)}`);
       if (!out.includes(system)) out.push(system);
     } else {
-      if (/[[\]%*]/.test(value)) throw new SyntaxError(`Invalid keyword ${value.slice(0, 30)}`);
+      // The reader lets % and * into atoms (for LIST patterns and sequence sets); a keyword may not hold them.
+      if (!isFlagKeyword(value)) throw new SyntaxError(`Invalid keyword ${value.slice(0, 30)}`);
       if (!out.includes(value)) out.push(value);
     }
   }
@@ -53,7 +52,8 @@ export class AnnouncedKeywords {
     for (const flag of flags) {
       if (flag.startsWith('\\') || this.known.has(flag)) continue;
       if (this.names.length >= MAX_LISTED_KEYWORDS) break;
-      if (!KEYWORD_ATOM.test(flag) || this.bytes + flag.length + 1 > MAX_LISTED_KEYWORD_BYTES) continue;
+      // the store takes any string (webmail, older rows): list only what a client can parse and send back
+      if (!isFlagKeyword(flag) || this.bytes + flag.length + 1 > MAX_LISTED_KEYWORD_BYTES) continue;
       this.names.push(flag);
       this.known.add(flag);
       this.bytes += flag.length + 1;
