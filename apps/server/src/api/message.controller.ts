@@ -176,8 +176,8 @@ export class MessageController implements OnModuleDestroy {
     let count = 0;
     for (const [mailboxId, uids] of groupByMailbox(refs)) {
       if (input.permanent || !trash || mailboxId === trash.id) {
-        await this.store.messages.updateFlags(mailboxId, uids, 'add', ['\\Deleted']);
-        count += (await this.store.messages.expunge(mailboxId, uids)).length;
+        // one expunge of exactly these (no \Deleted step a concurrent IMAP STORE could undo in between)
+        count += (await this.store.messages.expunge(mailboxId, uids, { deletedOnly: false })).length;
       } else {
         count += (await this.store.messages.copy(mailboxId, uids, trash.id, true)).pairs.length;
       }
