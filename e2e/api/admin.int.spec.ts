@@ -76,6 +76,35 @@ describe('admin resources (ra-data-simple-rest)', () => {
     await admin.json('DELETE', `/api/admin/aliases/${alias.id}`);
   });
 
+  it('PUT of a list changes only what it is given, never drops members, and refuses a new address with 400', async () => {
+    const list = await admin.json('POST', '/api/admin/lists', { address: 'keep@one.test', name: 'Keep', policy: 'moderated', replyTo: 'sender', subjectPrefix: '[k]', members: ['a@remote.example', 'b@remote.example'] }, 201);
+    const bounced = await api.db.store.lists.findByAddress('keep@one.test');
+    await api.db.store.listBounces.recordBounce(bounced!.id, 'a@remote.example', { threshold: 5, action: 'disable' });
+    const addresses = (l: { members: { address: string }[] }) => l.members.map((m) => m.address);
+
+    // A rename alone keeps the members, the policy, the reply-to and the prefix.
+    const renamed = await admin.json('PUT', `/api/admin/lists/${list.id}`, { name: 'Kept' });
+    expect(renamed).toMatchObject({ name: 'Kept', policy: 'moderated', replyTo: 'sender', subjectPrefix: '[k]' });
+    expect(addresses(renamed)).toEqual(['a@remote.example', 'b@remote.example']);
+    expect(renamed.members[0]).toMatchObject({ address: 'a@remote.example', bounceCount: 1 });
+
+    // The whole record sent back as it is (its own address) is accepted.
+    expect(addresses(await admin.json('PUT', `/api/admin/lists/${list.id}`, { address: 'KEEP@one.test', name: 'Kept' }))).toEqual(['a@remote.example', 'b@remote.example']);
+
+    // A different address cannot be made: 400 with a field message, and nothing changes.
+    const moved = await admin.request('PUT', `/api/admin/lists/${list.id}`, { address: 'moved@one.test', name: 'Moved', members: ['c@remote.example'] });
+    expect(moved.status).toBe(400);
+    expect(((await moved.json()) as { error: { fields: Record<string, string[]> } }).error.fields.address?.[0]).toMatch(/cannot be changed/);
+    const after = await admin.json('GET', `/api/admin/lists/${list.id}`);
+    expect(after).toMatchObject({ address: 'keep@one.test', name: 'Kept' });
+    expect(addresses(after)).toEqual(['a@remote.example', 'b@remote.example']);
+
+    // Members given replace the list; the member who stays keeps its bounce count.
+    const replaced = await admin.json('PUT', `/api/admin/lists/${list.id}`, { members: ['A@remote.example', 'c@remote.example'] });
+    expect(replaced.members).toMatchObject([{ address: 'a@remote.example', bounceCount: 1 }, { address: 'c@remote.example', bounceCount: 0 }]);
+    await admin.json('DELETE', `/api/admin/lists/${list.id}`);
+  });
+
   it('lists the outbound queue with a status filter, retries and deletes entries', async () => {
     const res = await admin.get(`/api/admin/queue?filter=${enc({ status: 'queued' })}`);
     expect(res.headers.get('content-range')).toBe('queue 0-1/2');

@@ -2,7 +2,9 @@ import type { Provider } from '@nestjs/common';
 import type { MailsteadConfig } from '@mailstead/config';
 import type { Store } from '@mailstead/store';
 import { CONFIG, STORE } from '../app/tokens';
+import { AdminMailService } from './admin/admin-mail.service';
 import { DomainService } from '../services/domain.service';
+import { ListService } from '../services/list.service';
 import { UserService } from '../services/user.service';
 import { SessionService } from './session.service';
 
@@ -12,6 +14,7 @@ import { SessionService } from './session.service';
  */
 export const API_SERVICE_PROVIDERS: Provider[] = [
   { provide: DomainService, useFactory: (store: Store) => new DomainService(store), inject: [STORE] },
+  { provide: ListService, useFactory: (store: Store, mail: AdminMailService) => new ListService(store, mail), inject: [STORE, AdminMailService] },
   {
     provide: UserService,
     useFactory: (store: Store, config: MailsteadConfig, sessions: SessionService) => new UserService(store, config, sessions),

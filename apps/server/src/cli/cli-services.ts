@@ -1,6 +1,7 @@
 import { SessionService } from '../api/session.service';
 import { CLI_SCOPE } from '../services/admin-scope';
 import { DomainService } from '../services/domain.service';
+import { ListService } from '../services/list.service';
 import { UserService } from '../services/user.service';
 import type { CliContext } from './cli-context';
 
@@ -19,4 +20,9 @@ export async function userService(ctx: CliContext): Promise<{ users: UserService
 
 export async function domainService(ctx: CliContext): Promise<DomainService> {
   return new DomainService(await ctx.store());
+}
+
+/** Without moderation: deciding on held posts sends mail, which the console does. */
+export async function listService(ctx: CliContext): Promise<ListService> {
+  return new ListService(await ctx.store(), null);
 }

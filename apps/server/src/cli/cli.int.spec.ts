@@ -66,6 +66,11 @@ describe('mailstead CLI', () => {
     expect((await cli('alias', 'list')).out).toMatch(/info@example\.test\s+alice@example\.test, someone@remote\.test/);
     expect((await cli('list', 'add', 'team@example.test', '--policy', 'moderated', '--prefix', '[team]')).code).toBe(0);
     expect((await cli('list', 'member', 'add', 'team@example.test', 'alice@example.test', 'carol@remote.test')).out).toBe('added 2 member(s) to team@example.test');
+    // One member list rule for the CLI and the console: members already on the list are left as they are.
+    expect((await cli('list', 'member', 'add', 'team@example.test', 'ALICE@example.test', 'dave@remote.test')).out).toBe('added 1 member(s) to team@example.test (already members: alice@example.test)');
+    expect(await cli('list', 'member', 'add', 'team@example.test', 'not-an-address')).toMatchObject({ code: 2, err: 'mailstead: not an address: not-an-address' });
+    expect((await cli('list', 'member', 'remove', 'team@example.test', 'dave@remote.test')).code).toBe(0);
+    expect(await cli('list', 'member', 'remove', 'team@example.test', 'dave@remote.test')).toMatchObject({ code: 1, err: 'mailstead: member dave@remote.test of team@example.test not found' });
     expect((await cli('list', 'member', 'remove', 'team@example.test', 'carol@remote.test')).code).toBe(0);
     const show = await cli('list', 'show', 'team@example.test');
     expect(show.out).toContain('policy: moderated');

@@ -4,31 +4,24 @@ import { createListRequest, moderationRejectRequest, updateListRequest } from '@
 import { parseMessage } from '@mailstead/mime';
 import type { ModerationRow, Store } from '@mailstead/store';
 import { STORE } from '../../app/tokens';
-import { ApiException, intId, notFound, parseInput } from '../api-error';
+import { ListService } from '../../services/list.service';
+import { intId, parseInput } from '../api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from '../auth.guard';
 import { listDto } from './admin-dto';
-import { AdminMailService } from './admin-mail.service';
-import { adminScope, contentRange, inScope, parseListQuery, requireDomain, type AdminScope } from './admin-scope';
+import { adminScope, contentRange, parseListQuery } from './admin-scope';
 
 @Controller('admin/lists')
 @UseGuards(SessionGuard)
 export class AdminListsController {
   constructor(
     @Inject(STORE) private readonly store: Store,
-    @Inject(AdminMailService) private readonly mail: AdminMailService,
+    @Inject(ListService) private readonly lists: ListService,
   ) {}
-
-  private async one(scope: AdminScope, id: string) {
-    const list = await this.store.admin.list(intId(id, 'list'));
-    if (!list || !inScope(scope, list.domainId)) throw notFound('list');
-    return list;
-  }
 
   @Get()
   async list(@CurrentAuth() auth: AuthContext, @Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    const scope = await adminScope(this.store, auth);
     const q = parseListQuery(query, 'address');
-    const { rows, total } = await this.store.admin.lists({ ...q, domainIds: scope.domainIds });
+    const { rows, total } = await this.lists.list(await adminScope(this.store, auth), q);
     contentRange(reply, 'lists', q.offset, rows.length, total);
     return rows.map(listDto);
   }
@@ -36,17 +29,13 @@ export class AdminListsController {
   /** Posts held for the list, pending ones first (then the decided ones, newest first). */
   @Get(':id/moderation')
   async moderation(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
-    const list = await this.one(await adminScope(this.store, auth), id);
-    const rows = await this.store.admin.moderationItems(list.id);
-    const pending = rows.filter((r) => r.status === 'pending');
-    const decided = rows.filter((r) => r.status !== 'pending').reverse();
-    return [...pending, ...decided].map(moderationDto);
+    return (await this.lists.heldPosts(await adminScope(this.store, auth), intId(id, 'list'))).map(moderationDto);
   }
 
   /** One held post with its header block and text (for reading before deciding). */
   @Get(':id/moderation/:itemId')
   async moderationItem(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('itemId') itemId: string) {
-    const { item } = await this.heldItem(auth, id, itemId);
+    const item = await this.lists.heldPost(await adminScope(this.store, auth), intId(id, 'list'), intId(itemId, 'held post'));
     const parsed = parseMessage(item.raw);
     return {
       ...moderationDto({ ...item, head: item.raw }),
@@ -59,9 +48,7 @@ export class AdminListsController {
   @Post(':id/moderation/:itemId/approve')
   @HttpCode(200)
   async approve(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('itemId') itemId: string, @Req() request: FastifyRequest) {
-    const { scope, list, item } = await this.heldItem(auth, id, itemId, true);
-    const result = await this.mail.approve(item.id);
-    await this.store.audit.record({ actor: scope.actor, action: 'list.moderation.approve', target: list.address, details: { item: item.id, sender: item.sender, ...result }, ip: request.ip });
+    const result = await this.lists.approve(await adminScope(this.store, auth, request), intId(id, 'list'), intId(itemId, 'held post'));
     return { ok: true as const, ...result };
   }
 
@@ -70,84 +57,40 @@ export class AdminListsController {
   @HttpCode(200)
   async reject(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: unknown, @Req() request: FastifyRequest) {
     const input = parseInput(moderationRejectRequest, body);
-    const { scope, list, item } = await this.heldItem(auth, id, itemId, true);
-    const reason = input.reason ? input.reason : null;
-    await this.mail.reject(item, list.address, reason);
-    await this.store.audit.record({ actor: scope.actor, action: 'list.moderation.reject', target: list.address, details: { item: item.id, sender: item.sender, reason }, ip: request.ip });
+    await this.lists.reject(await adminScope(this.store, auth, request), intId(id, 'list'), intId(itemId, 'held post'), input.reason ? input.reason : null);
     return { ok: true as const };
   }
 
-  private async heldItem(auth: AuthContext, id: string, itemId: string, pendingOnly = false) {
-    const scope = await adminScope(this.store, auth);
-    const list = await this.one(scope, id);
-    const item = await this.store.admin.moderationItem(intId(itemId, 'held post'));
-    if (!item || item.listId !== list.id) throw notFound('held post');
-    if (pendingOnly && item.status !== 'pending') throw new ApiException(409, 'conflict', `this post was already ${item.status}`);
-    return { scope, list, item };
-  }
-
-  /**
-   * Clears a member's bounce count and re-enables it when it was disabled for bouncing. The
-   * address is matched case-insensitively; 404 when it is not a direct member of the list.
-   */
+  /** Clears a member's bounce count and re-enables it (404 when it is not a direct member). */
   @Post(':id/members/:address/reset-bounces')
   @HttpCode(200)
   async resetBounces(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('address') address: string, @Req() request: FastifyRequest) {
-    const scope = await adminScope(this.store, auth);
-    const list = await this.one(scope, id);
-    const key = address.trim().toLowerCase();
-    const before = list.members.find((m) => m.address === key);
-    if (!before || !(await this.store.listBounces.reset(list.id, key))) throw notFound('member');
-    await this.store.audit.record({
-      actor: scope.actor,
-      action: 'list.member.reset-bounces',
-      target: list.address,
-      details: { member: key, bounceCount: before.bounceCount, disabledAt: before.disabledAt?.toISOString() ?? null },
-      ip: request.ip,
-    });
-    return { address: key, bounceCount: 0, lastBounceAt: null, disabledAt: null };
+    const { member } = await this.lists.resetBounces(await adminScope(this.store, auth, request), intId(id, 'list'), address);
+    return { address: member, bounceCount: 0, lastBounceAt: null, disabledAt: null };
   }
 
   @Get(':id')
   async get(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
-    return listDto(await this.one(await adminScope(this.store, auth), id));
+    return listDto(await this.lists.get(await adminScope(this.store, auth), intId(id, 'list')));
   }
 
   @Post()
   async create(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest) {
-    const scope = await adminScope(this.store, auth);
-    const input = parseInput(createListRequest, body);
-    requireDomain(scope, input.address, 'address');
-    const created = await this.store.lists.create({
-      address: input.address,
-      name: input.name,
-      policy: input.policy,
-      replyTo: input.replyTo,
-      subjectPrefix: input.subjectPrefix ?? null,
-    });
-    if (input.members.length > 0) await this.store.admin.updateList(created.id, {}, input.members);
-    await this.store.audit.record({ actor: scope.actor, action: 'list.create', target: created.address, details: { members: input.members.length }, ip: request.ip });
-    return listDto((await this.store.admin.list(created.id))!);
+    const scope = await adminScope(this.store, auth, request);
+    return listDto(await this.lists.create(scope, parseInput(createListRequest, body)));
   }
 
-  /** Updates settings; `members`, when given, replaces the member list. */
+  /** Changes the fields given; `members`, when given, replaces the member list. The address cannot change (400). */
   @Put(':id')
   async update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown, @Req() request: FastifyRequest) {
-    const scope = await adminScope(this.store, auth);
-    const list = await this.one(scope, id);
-    const { members, ...settings } = parseInput(updateListRequest, body);
-    await this.store.admin.updateList(list.id, settings, members);
-    await this.store.audit.record({ actor: scope.actor, action: 'list.update', target: list.address, details: { ...settings, members: members?.length }, ip: request.ip });
-    return listDto((await this.store.admin.list(list.id))!);
+    const scope = await adminScope(this.store, auth, request);
+    const listId = intId(id, 'list');
+    return listDto(await this.lists.update(scope, listId, parseInput(updateListRequest, body)));
   }
 
   @Delete(':id')
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest) {
-    const scope = await adminScope(this.store, auth);
-    const list = await this.one(scope, id);
-    await this.store.admin.removeList(list.id);
-    await this.store.audit.record({ actor: scope.actor, action: 'list.delete', target: list.address, ip: request.ip });
-    return listDto(list);
+    return listDto(await this.lists.remove(await adminScope(this.store, auth, request), intId(id, 'list')));
   }
 }
 

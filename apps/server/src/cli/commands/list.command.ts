@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
-import { StoreError, type ListPolicy } from '@mailstead/store';
+import type { ListPolicy } from '@mailstead/store';
 import type { CliContext } from '../cli-context';
+import { listService, scope } from '../cli-services';
 import { table } from '../table';
 
 export function listCommand(program: Command, ctx: CliContext): void {
@@ -12,9 +13,7 @@ export function listCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--policy <policy>', 'who may post').choices(['open', 'members', 'moderated']).default('members'))
     .option('--prefix <text>', 'subject prefix such as "[team]"')
     .action(async (address: string, opts: { name?: string; policy: ListPolicy; prefix?: string }) => {
-      const store = await ctx.store();
-      const l = await store.lists.create({ address, name: opts.name, policy: opts.policy, subjectPrefix: opts.prefix ?? null });
-      await store.audit.record({ actor: 'cli', action: 'list.create', target: l.address, details: { policy: l.policy } });
+      const l = await (await listService(ctx)).create(scope, { address, name: opts.name, policy: opts.policy, subjectPrefix: opts.prefix ?? null });
       ctx.out(`added list ${l.address} (${l.policy})`);
     });
   list
@@ -29,41 +28,32 @@ export function listCommand(program: Command, ctx: CliContext): void {
     .command('show <address>')
     .description('show a list and its members')
     .action(async (address: string) => {
-      const store = await ctx.store();
-      const l = await store.lists.findByAddress(address);
-      if (!l) throw new StoreError('not_found', `list ${address} not found`);
-      const members = await store.lists.members(address);
+      const l = await (await listService(ctx)).get(scope, address);
       ctx.out(`${l.address}  name: ${l.name}  policy: ${l.policy}  reply-to: ${l.replyTo}  prefix: ${l.subjectPrefix ?? '-'}`);
-      ctx.out(`${members.length} member(s)`);
-      for (const m of members) ctx.out(`  ${m.address}${m.name ? ` (${m.name})` : ''}`);
+      ctx.out(`${l.members.length} member(s)`);
+      for (const m of l.members) ctx.out(`  ${m.address}${m.name ? ` (${m.name})` : ''}`);
     });
   list
     .command('remove <address>')
     .description('remove a mailing list')
     .action(async (address: string) => {
-      const store = await ctx.store();
-      await store.lists.remove(address);
-      await store.audit.record({ actor: 'cli', action: 'list.delete', target: address.toLowerCase() });
-      ctx.out(`removed list ${address.toLowerCase()}`);
+      const l = await (await listService(ctx)).remove(scope, address);
+      ctx.out(`removed list ${l.address} (${l.members.length} member(s))`);
     });
   const member = list.command('member').description('manage list members');
   member
     .command('add <list> <addresses...>')
     .description('add one or more members')
     .action(async (listAddress: string, addresses: string[]) => {
-      const store = await ctx.store();
-      for (const a of addresses) await store.lists.addMember(listAddress, a);
-      await store.audit.record({ actor: 'cli', action: 'list.member.add', target: listAddress.toLowerCase(), details: { addresses } });
-      ctx.out(`added ${addresses.length} member(s) to ${listAddress.toLowerCase()}`);
+      const { list: l, added, already } = await (await listService(ctx)).addMembers(scope, listAddress, addresses);
+      ctx.out(`added ${added.length} member(s) to ${l.address}${already.length > 0 ? ` (already members: ${already.join(', ')})` : ''}`);
     });
   member
     .command('show <list>')
     .description("show a list's members with their bounce state (bounces counted, last bounce, disabled since)")
     .action(async (listAddress: string) => {
-      const store = await ctx.store();
-      const l = await store.lists.findByAddress(listAddress);
-      if (!l) throw new StoreError('not_found', `list ${listAddress} not found`);
-      const rows = await store.listBounces.members(l.id);
+      const l = await (await listService(ctx)).get(scope, listAddress);
+      const rows = l.members;
       if (rows.length === 0) {
         ctx.out(`${l.address} has no members`);
         return;
@@ -79,27 +69,14 @@ export function listCommand(program: Command, ctx: CliContext): void {
     .command('reset <list> <address>')
     .description("clear a member's bounce count and re-enable it when it was disabled for bouncing")
     .action(async (listAddress: string, address: string) => {
-      const store = await ctx.store();
-      const l = await store.lists.findByAddress(listAddress);
-      if (!l) throw new StoreError('not_found', `list ${listAddress} not found`);
-      const key = address.trim().toLowerCase();
-      const before = (await store.listBounces.members(l.id)).find((m) => m.address === key);
-      if (!before || !(await store.listBounces.reset(l.id, key))) throw new StoreError('not_found', `member ${key} of ${l.address} not found`);
-      await store.audit.record({
-        actor: 'cli',
-        action: 'list.member.reset-bounces',
-        target: l.address,
-        details: { member: key, bounceCount: before.bounceCount, disabledAt: before.disabledAt?.toISOString() ?? null },
-      });
+      const { list: l, member: key, before } = await (await listService(ctx)).resetBounces(scope, listAddress, address);
       ctx.out(`reset ${key} on ${l.address}: ${before.bounceCount} bounce(s) cleared${before.disabledAt ? ', re-enabled' : ''}`);
     });
   member
     .command('remove <list> <address>')
     .description('remove a member')
     .action(async (listAddress: string, address: string) => {
-      const store = await ctx.store();
-      await store.lists.removeMember(listAddress, address);
-      await store.audit.record({ actor: 'cli', action: 'list.member.remove', target: listAddress.toLowerCase(), details: { address } });
-      ctx.out(`removed ${address.toLowerCase()} from ${listAddress.toLowerCase()}`);
+      const l = await (await listService(ctx)).removeMember(scope, listAddress, address);
+      ctx.out(`removed ${address.trim().toLowerCase()} from ${l.address}`);
     });
 }
