@@ -3,6 +3,7 @@ import type { MailsteadConfig } from '@mailstead/config';
 import type { Store } from '@mailstead/store';
 import { CONFIG, STORE } from '../app/tokens';
 import { AdminMailService } from './admin/admin-mail.service';
+import { AliasService } from '../services/alias.service';
 import { DomainService } from '../services/domain.service';
 import { ListService } from '../services/list.service';
 import { UserService } from '../services/user.service';
@@ -13,6 +14,7 @@ import { SessionService } from './session.service';
  * they stay plain classes: the CLI constructs the same classes itself.
  */
 export const API_SERVICE_PROVIDERS: Provider[] = [
+  { provide: AliasService, useFactory: (store: Store) => new AliasService(store), inject: [STORE] },
   { provide: DomainService, useFactory: (store: Store) => new DomainService(store), inject: [STORE] },
   { provide: ListService, useFactory: (store: Store, mail: AdminMailService) => new ListService(store, mail), inject: [STORE, AdminMailService] },
   {

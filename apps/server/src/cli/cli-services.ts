@@ -1,5 +1,6 @@
 import { SessionService } from '../api/session.service';
 import { CLI_SCOPE } from '../services/admin-scope';
+import { AliasService } from '../services/alias.service';
 import { DomainService } from '../services/domain.service';
 import { ListService } from '../services/list.service';
 import { UserService } from '../services/user.service';
@@ -25,4 +26,8 @@ export async function domainService(ctx: CliContext): Promise<DomainService> {
 /** Without moderation: deciding on held posts sends mail, which the console does. */
 export async function listService(ctx: CliContext): Promise<ListService> {
   return new ListService(await ctx.store(), null);
+}
+
+export async function aliasService(ctx: CliContext): Promise<AliasService> {
+  return new AliasService(await ctx.store());
 }

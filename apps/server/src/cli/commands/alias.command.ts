@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
+import { aliasService, scope } from '../cli-services';
 import { table } from '../table';
 
 export function aliasCommand(program: Command, ctx: CliContext): void {
@@ -8,9 +9,7 @@ export function aliasCommand(program: Command, ctx: CliContext): void {
     .command('add <source> <destinations...>')
     .description('deliver mail for <source> (address or @domain) to one or more addresses, local or remote')
     .action(async (source: string, destinations: string[]) => {
-      const store = await ctx.store();
-      const a = await store.aliases.create(source, destinations);
-      await store.audit.record({ actor: 'cli', action: 'alias.create', target: a.source, details: { destinations: a.destinations } });
+      const a = await (await aliasService(ctx)).create(scope, source, destinations);
       ctx.out(`added alias ${a.source} -> ${a.destinations.join(', ')}`);
     });
   alias
@@ -25,9 +24,7 @@ export function aliasCommand(program: Command, ctx: CliContext): void {
     .command('remove <source>')
     .description('remove an alias')
     .action(async (source: string) => {
-      const store = await ctx.store();
-      await store.aliases.remove(source);
-      await store.audit.record({ actor: 'cli', action: 'alias.delete', target: source.toLowerCase() });
-      ctx.out(`removed alias ${source.toLowerCase()}`);
+      const a = await (await aliasService(ctx)).remove(scope, source);
+      ctx.out(`removed alias ${a.source}`);
     });
 }
