@@ -11,6 +11,7 @@ import { DeliveryWorker, DomainLimiter, QueueService, deliverOutbound, dkimDnsRe
 import { EmbeddedRedis, type OutboundDetail, type Store } from '@mailstead/store';
 import { createTestDatabase, freePort, sampleMessage, type TestDatabase } from '@mailstead/testing';
 import { TestDnsServer } from './support/dns-server';
+import { startDeliveryWorker, type RunningWorker } from './support/running-worker';
 import { DroppingServer, SmtpSink } from './support/smtp-sink';
 
 const OUR_HOST = 'mx.mailstead.test';
@@ -26,6 +27,7 @@ let redisServer: EmbeddedRedis;
 let redis: Redis;
 let config: MailsteadConfig;
 let configEnv: Record<string, string>;
+let running: RunningWorker;
 let worker: DeliveryWorker;
 let tmp: string;
 let aliceInbox: number;
@@ -40,6 +42,12 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The delivery worker with the periodic jobs (the reconciler among them), as the worker role runs it. */
+async function startWorker(): Promise<void> {
+  running = await startDeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
+  worker = running.worker;
 }
 
 /** Queues a message from `sender` to remote recipients the way SMTP/API do, and enqueues it. */
@@ -148,12 +156,11 @@ beforeAll(async () => {
   const alice = await store.accounts.create({ address: ALICE, passwordHash: 'x' });
   aliceInbox = (await store.mailboxes.findByName(alice.id, 'INBOX'))!.id;
 
-  worker = new DeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
-  await worker.start();
+  await startWorker();
 }, 60_000);
 
 afterAll(async () => {
-  await worker?.stop();
+  await running?.stop();
   redis?.disconnect();
   await Promise.all(Object.values(sinks).map((s) => s.stop()));
   await dropper?.stop();
@@ -314,7 +321,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
   });
 
   it('tells the sender once that delivery is delayed (Action: delayed) and keeps retrying', async () => {
-    await worker.stop();
+    await running.stop();
     try {
       const inboxBefore = (await inboxMessages()).length;
       const { outboundIds } = await store.messages.deliver(sampleMessage(7, { from: ALICE }), [], { outbound: { sender: ALICE, recipients: [{ address: 'walt@busy.test' }, { address: 'xena@busy.test', notify: ['FAILURE'] }] } });
@@ -337,14 +344,13 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
       expect(row.attemptLog.map((a) => a.result)).toEqual(['delay-warning', 'deferred', 'deferred']);
       await store.outbound.remove(id);
     } finally {
-      worker = new DeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
-      await worker.start();
+      await startWorker();
     }
   });
 
   it('expires a message that keeps getting 4xx and bounces it with 4.4.7', async () => {
     // This row is driven directly (not through the worker) with a tiny maximum age.
-    await worker.stop();
+    await running.stop();
     try {
       const inboxBefore = (await inboxMessages()).length;
       const { outboundIds } = await store.messages.deliver(sampleMessage(5, { from: ALICE }), [], { outbound: { sender: ALICE, recipients: [{ address: 'olga@busy.test' }] } });
@@ -361,8 +367,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
       expect(dsn.recipients[0]).toMatchObject({ action: 'failed', status: '4.4.7' });
       expect(dsn.recipients[0]!['diagnostic-code']).toContain('450 4.2.1 mailbox busy');
     } finally {
-      worker = new DeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
-      await worker.start();
+      await startWorker();
     }
   });
 
@@ -394,7 +399,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
   });
 
   it('delivers a message whose worker was SIGKILLed mid-transaction', async () => {
-    await worker.stop();
+    await running.stop();
     try {
       // node itself (not npx), so SIGKILL hits the worker and not a wrapper.
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/worker-process.ts'), JSON.stringify({ databaseUrl: db.url, redisUrl: redisServer.url, env: configEnv, prefix: 'dkill', leaseMs: 1500 })], {
@@ -414,8 +419,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
       child.kill('SIGKILL');
       await exited;
     } finally {
-      worker = new DeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
-      await worker.start();
+      await startWorker();
     }
     // Once the dead worker's lease runs out, the reconciler hands the row to this worker.
     const row = (await store.outbound.list({ domain: 'stall.test' }))[0]!;
@@ -445,7 +449,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
   });
 
   it('finishes every delivery after Redis is flushed: the reconciler re-enqueues from Postgres', async () => {
-    await worker.stop();
+    await running.stop();
     const before = sinks.good!.received.length;
     const ids: bigint[] = [];
     for (let i = 0; i < 3; i++) {
@@ -460,8 +464,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     await redis.flushall();
     expect(await redis.dbsize()).toBe(0);
 
-    worker = new DeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
-    await worker.start();
+    await startWorker();
     for (const id of ids) expect((await settled(id)).status).toBe('delivered');
     const got = sinks.good!.received.slice(before).flatMap((m) => m.to).sort();
     expect(got).toEqual(['q0@dedup.test', 'q1@dedup.test', 'q2@dedup.test']);

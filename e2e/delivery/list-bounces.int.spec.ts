@@ -2,12 +2,13 @@ import { Redis } from 'ioredis';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type MailsteadConfig } from '@mailstead/config';
-import { DeliveryWorker, type DeliveryLogger } from '@mailstead/delivery';
+import type { DeliveryLogger } from '@mailstead/delivery';
 import { RecipientResolver } from '@mailstead/pipeline';
 import { SmtpFrontEnd } from '@mailstead/smtp';
 import type { OutboundDetail, Store } from '@mailstead/store';
 import { createTestDatabase, freePort, redisUrl, testCertificate, type TestDatabase } from '@mailstead/testing';
 import { TestDnsServer } from './support/dns-server';
+import { startDeliveryWorker, type RunningWorker } from './support/running-worker';
 import { SmtpSink } from './support/smtp-sink';
 
 // List bounce processing end to end: a list post goes out through the real worker to a sink
@@ -24,7 +25,7 @@ let store: Store;
 let dns: TestDnsServer;
 let sink: SmtpSink;
 let redis: Redis;
-let worker: DeliveryWorker;
+let worker: RunningWorker;
 let frontEnd: SmtpFrontEnd;
 let mxPort: number;
 let config: MailsteadConfig;
@@ -132,8 +133,7 @@ beforeAll(async () => {
     MAILSTEAD_LIST_BOUNCE_THRESHOLD: '2',
   });
   redis = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  worker = new DeliveryWorker({ store, config, redis, log: { ...quiet, error: (o, m) => console.error(m, o) }, prefix: `lb-${db.name}` });
-  await worker.start();
+  worker = await startDeliveryWorker({ store, config, redis, log: { ...quiet, error: (o, m) => console.error(m, o) }, prefix: `lb-${db.name}` });
 
   await store.domains.create('lists.test');
   await store.accounts.create({ address: 'alice@lists.test', passwordHash: 'x' });
@@ -152,7 +152,7 @@ beforeAll(async () => {
       senderChecks: false,
       dmarcReject: false,
       logger: { info: () => undefined, warn: () => undefined, error: (o, m) => console.error(m, o), debug: () => undefined },
-      onOutbound: (ids) => void worker.queue.enqueue(ids),
+      onOutbound: (ids) => void worker.worker.queue.enqueue(ids),
       listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
     },
     await testCertificate(),

@@ -31,19 +31,20 @@ export const DEFAULT_LEASE_MS = 20 * 60_000;
 export type DeliveryCounters = Record<Exclude<DeliveryOutcome, 'skipped'> | 'attempts', number>;
 
 /**
- * The worker role: a BullMQ worker on the `delivery` queue running `deliverOutbound` with the
- * configured concurrency, plus a reconciler that every scan interval enqueues each due outbound
- * row (queued, deferred and due, or `sending` with an expired lease). Job ids are row ids, so a
- * row whose job is still in Redis is not enqueued twice; after a Redis flush or restart every
- * due row is enqueued again. Retries are not BullMQ delays: a deferred row carries its next
- * attempt time in Postgres and the reconciler enqueues it when that time comes.
+ * The worker role's delivery side: a BullMQ worker on the `delivery` queue running
+ * `deliverOutbound` with the configured concurrency, and `reconcile()`, which enqueues each due
+ * outbound row (queued, deferred and due, or `sending` with an expired lease). The app runs
+ * `reconcile()` as the `delivery.reconcile` job every scan interval, once per cluster
+ * (apps/server job-catalog.ts). Job ids are row ids, so a row whose job is still in Redis is
+ * not enqueued twice; after a Redis flush or restart every due row is enqueued again. Retries
+ * are not BullMQ delays: a deferred row carries its next attempt time in Postgres and the
+ * reconciler enqueues it when that time comes.
  */
 export class DeliveryWorker {
   readonly queue: DeliveryQueue;
   readonly counters: DeliveryCounters = { delivered: 0, deferred: 0, failed: 0, attempts: 0 };
   private worker: Worker<DeliveryJobData> | undefined;
   private workerConnection: Redis | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<number> | undefined;
   private readonly limiter: DomainLimiter;
   private readonly dns: DnsLookups;
@@ -83,11 +84,6 @@ export class DeliveryWorker {
     this.worker.on('failed', (job, err) => log.error({ err, outboundId: job?.data.outboundId }, 'delivery job failed; the reconciler retries the row when its lease ends'));
     this.worker.on('error', (err) => log.error({ err }, 'delivery worker error'));
     await this.worker.waitUntilReady();
-    await this.reconcile();
-    this.timer = setInterval(() => {
-      this.reconcile().catch((err: unknown) => log.error({ err }, 'delivery reconciler scan failed'));
-    }, config.delivery.scanInterval);
-    this.timer.unref();
   }
 
   /** Enqueues every due outbound row; returns how many were due. One scan at a time. */
@@ -105,7 +101,6 @@ export class DeliveryWorker {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.scanning?.catch(() => 0);
     await this.worker?.close();
     this.connections.close();

@@ -1,10 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { MailsteadConfig } from '@mailstead/config';
 import type { Store } from '@mailstead/store';
+import type { JobHandler, JobPayloads } from '../jobs/job-catalog';
 import type { Logger } from '../../runtime/logger';
-import { CONFIG, LOGGER, STORE } from '../tokens';
-
-export const EXPUNGE_PRUNE_INTERVAL_MS = 60 * 60_000;
 
 /**
  * One pass of the QRESYNC history pruning (RFC 7162 3.2.5.2): expunged rows older than the
@@ -19,32 +15,20 @@ export async function pruneExpungedOnce(
   return store.imapSync.pruneExpunged(new Date(now - retentionDays * 86_400_000));
 }
 
-/** Worker role: prunes the expunge history once at start and then every hour. */
-@Injectable()
-export class ExpungePruneJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
+/** The `expunge-history.prune` job (hourly, job-catalog.ts). */
+export class ExpungePruneJob implements JobHandler<'expunge-history.prune'> {
+  readonly job = 'expunge-history.prune';
+  private readonly log: Logger;
 
   constructor(
-    @Inject(CONFIG) private readonly config: MailsteadConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(STORE) private readonly store: Store,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const log = this.logger.child({ role: 'worker', job: 'expunge-prune' });
-    const run = () => {
-      pruneExpungedOnce(this.store, this.config.imap.expungedRetentionDays)
-        .then((r) => {
-          if (r.deleted > 0) log.info(r, 'pruned expunge history');
-        })
-        .catch((error: unknown) => log.warn({ err: error }, 'expunge history pruning failed'));
-    };
-    run();
-    this.timer = setInterval(run, EXPUNGE_PRUNE_INTERVAL_MS);
-    this.timer.unref();
+    logger: Logger,
+    private readonly store: Pick<Store, 'imapSync'>,
+  ) {
+    this.log = logger.child({ role: 'worker', job: this.job });
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  async run({ retentionDays }: JobPayloads['expunge-history.prune']): Promise<void> {
+    const pruned = await pruneExpungedOnce(this.store, retentionDays);
+    if (pruned.deleted > 0) this.log.info(pruned, 'pruned expunge history');
   }
 }

@@ -1,11 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Store } from '@mailstead/store';
+import { SEARCH_INDEX_BUDGET_MS, type JobHandler, type JobPayloads } from '../jobs/job-catalog';
 import type { Logger } from '../../runtime/logger';
-import { LOGGER, STORE } from '../tokens';
-
-export const SEARCH_INDEX_INTERVAL_MS = 30_000;
-/** One pass stops after this long even if vectors remain (the next pass goes on). */
-const PASS_BUDGET_MS = 20_000;
 
 /**
  * One pass of the background full-text filler: delivery stores message.search_vector as NULL
@@ -13,7 +8,7 @@ const PASS_BUDGET_MS = 20_000;
  * transaction, rows claimed FOR UPDATE SKIP LOCKED so several worker processes share the work)
  * until none is left or the pass budget is spent. Returns the number of vectors written.
  */
-export async function fillSearchIndexOnce(store: Pick<Store, 'searchIndex'>, budgetMs = PASS_BUDGET_MS): Promise<number> {
+export async function fillSearchIndexOnce(store: Pick<Store, 'searchIndex'>, budgetMs = SEARCH_INDEX_BUDGET_MS): Promise<number> {
   const started = Date.now();
   let filled = 0;
   for (;;) {
@@ -23,37 +18,20 @@ export async function fillSearchIndexOnce(store: Pick<Store, 'searchIndex'>, bud
   }
 }
 
-/** Worker role: indexes not-yet-indexed messages at start and then every 30 s. */
-@Injectable()
-export class SearchIndexJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+/** The `search-index.fill` job: indexes not-yet-indexed messages (every 30 s, job-catalog.ts). */
+export class SearchIndexJob implements JobHandler<'search-index.fill'> {
+  readonly job = 'search-index.fill';
+  private readonly log: Logger;
 
   constructor(
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(STORE) private readonly store: Store,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const log = this.logger.child({ role: 'worker', job: 'search-index' });
-    const run = () => {
-      if (this.running) return;
-      this.running = fillSearchIndexOnce(this.store)
-        .then((filled) => {
-          if (filled > 0) log.info({ filled }, 'filled full-text vectors');
-        })
-        .catch((error: unknown) => log.warn({ err: error }, 'full-text filling failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    };
-    run();
-    this.timer = setInterval(run, SEARCH_INDEX_INTERVAL_MS);
-    this.timer.unref();
+    logger: Logger,
+    private readonly store: Pick<Store, 'searchIndex'>,
+  ) {
+    this.log = logger.child({ role: 'worker', job: this.job });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  async run({ budgetMs }: JobPayloads['search-index.fill']): Promise<void> {
+    const filled = await fillSearchIndexOnce(this.store, budgetMs);
+    if (filled > 0) this.log.info({ filled }, 'filled full-text vectors');
   }
 }

@@ -4,19 +4,22 @@ import type { MailsteadConfig } from '@mailstead/config';
 import { DeliveryWorker } from '@mailstead/delivery';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
+import { jobSchedules } from '../jobs/job-catalog';
+import { JobRunner } from '../jobs/job-runner';
+import { workerJobHandlers } from '../jobs/worker-jobs';
 import { CONFIG, LOGGER, REDIS, STORE } from '../tokens';
-import { ExpungePruneJob } from './expunge-prune.job';
 import { RoleRegistry } from './role-registry';
-import { SearchIndexJob } from './search-index.job';
 
 /**
- * The worker role: outbound delivery (libs/delivery). A BullMQ worker on the `delivery` queue
- * plus a reconciler that enqueues every due outbound row from Postgres each scan interval, so
- * rows created by any role are picked up even when nobody enqueued them.
+ * The worker role: outbound delivery (libs/delivery), a BullMQ worker on the `delivery` queue,
+ * and the periodic jobs of the job catalog (search fill, expunge-history pruning, the delivery
+ * reconciler that enqueues due outbound rows from Postgres, so rows created by any role are
+ * picked up even when nobody enqueued them), each once per period across all worker processes.
  */
 @Injectable()
 class WorkerRole implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: DeliveryWorker | undefined;
+  private jobs: JobRunner | undefined;
 
   constructor(
     @Inject(RoleRegistry) private readonly registry: RoleRegistry,
@@ -29,7 +32,7 @@ class WorkerRole implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationBootstrap(): Promise<void> {
     this.registry.set('worker', { state: 'starting' });
     const log = this.logger.child({ role: 'worker' });
-    this.worker = new DeliveryWorker({
+    const worker = new DeliveryWorker({
       store: this.store,
       config: this.config,
       redis: this.redis,
@@ -39,21 +42,35 @@ class WorkerRole implements OnApplicationBootstrap, OnApplicationShutdown {
         error: (obj, msg) => log.error(obj, msg),
       },
     });
+    // Outside the try: a job without a handler (or with two) is a programming error, and the process must not start.
+    const jobs = new JobRunner({
+      redis: this.redis,
+      handlers: workerJobHandlers({ logger: this.logger, store: this.store, delivery: worker }),
+      schedules: jobSchedules(this.config),
+      log: { error: (obj, msg) => log.error(obj, msg) },
+    });
     try {
-      await this.worker.start();
-      this.registry.set('worker', { state: 'up', listeners: [], detail: `delivery queue, concurrency ${this.config.delivery.concurrency}` });
+      await worker.start();
+      this.worker = worker;
+      await jobs.start();
+      this.jobs = jobs;
+      this.registry.set('worker', { state: 'up', listeners: [], detail: `delivery queue, concurrency ${this.config.delivery.concurrency}; periodic jobs` });
     } catch (error) {
       this.registry.set('worker', { state: 'down', detail: (error as Error).message });
-      log.error({ err: error }, 'delivery worker failed to start');
-      await this.worker.stop().catch(() => undefined);
+      log.error({ err: error }, 'worker role failed to start');
+      await jobs.stop().catch(() => undefined);
+      await worker.stop().catch(() => undefined);
+      this.jobs = undefined;
       this.worker = undefined;
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // the jobs first: the reconciler uses the delivery queue
+    await this.jobs?.stop();
     await this.worker?.stop();
   }
 }
 
-@Module({ providers: [WorkerRole, ExpungePruneJob, SearchIndexJob] })
+@Module({ providers: [WorkerRole] })
 export class WorkerRoleModule {}
