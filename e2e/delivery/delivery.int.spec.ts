@@ -7,7 +7,8 @@ import { simpleParser } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type MailsteadConfig } from '@mailstead/config';
-import { DeliveryWorker, DomainLimiter, QueueService, deliverOutbound, dkimDnsRecord, dnsLookups, generateDkimKey, type DeliveryLogger } from '@mailstead/delivery';
+import { QueueEvents } from 'bullmq';
+import { DELIVERY_QUEUE, DeliveryWorker, DomainLimiter, QueueService, deliverOutbound, dkimDnsRecord, dnsLookups, generateDkimKey, outboundJobId, type DeliveryLogger } from '@mailstead/delivery';
 import { EmbeddedRedis, type OutboundDetail, type Store } from '@mailstead/store';
 import { createTestDatabase, freePort, sampleMessage, type TestDatabase } from '@mailstead/testing';
 import { TestDnsServer } from './support/dns-server';
@@ -48,6 +49,51 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
 async function startWorker(): Promise<void> {
   running = await startDeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 } });
   worker = running.worker;
+}
+
+/**
+ * Enqueues a row once more and resolves when a job for it finishes as `skipped` (the row is not
+ * for the taking). Jobs for one row share its job id, so they run one after the other: when
+ * this one is done, every job enqueued for the row before it is done too.
+ */
+async function probeSkipped(id: bigint): Promise<void> {
+  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const events = new QueueEvents(DELIVERY_QUEUE, { connection, prefix: 'dtest' });
+  await events.waitUntilReady();
+  try {
+    const skipped = new Promise<void>((resolve) => {
+      events.on('completed', ({ jobId, returnvalue }) => {
+        if (jobId !== outboundJobId(id)) return;
+        if (returnvalue === 'skipped') resolve();
+        // an earlier job for the row finished just now, so ours was not added: add it again
+        else void worker.queue.enqueue([id]);
+      });
+    });
+    await worker.queue.enqueue([id]);
+    await skipped;
+  } finally {
+    await events.close();
+    connection.disconnect();
+  }
+}
+
+/** Resolves after the reconciler job has run once more from now on. */
+async function nextReconcile(): Promise<void> {
+  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const events = new QueueEvents('jobs', { connection, prefix: 'dtest' });
+  await events.waitUntilReady();
+  try {
+    // the first one may have started before we listened: wait for the one after it
+    let seen = 0;
+    await new Promise<void>((resolve) => {
+      events.on('completed', ({ jobId }) => {
+        if (jobId.startsWith('repeat:delivery.reconcile:') && ++seen === 2) resolve();
+      });
+    });
+  } finally {
+    await events.close();
+    connection.disconnect();
+  }
 }
 
 /** Queues a message from `sender` to remote recipients the way SMTP/API do, and enqueues it. */
@@ -303,7 +349,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     const row = await settled(id!);
     expect(row.status).toBe('failed');
     expect(sinks.plain!.received.every((m) => !m.to.includes('unknown@plain.test'))).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
+    // A bounce (into the INBOX, or a new outbound row) is stored before the row's final status.
     expect((await inboxMessages()).length).toBe(inboxBefore);
     expect((await store.outbound.list({}, 10_000)).length).toBe(outboundBefore + 1);
   });
@@ -475,8 +521,9 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     await service.pauseDomain('pause.test', 'maintenance');
     const before = sinks.good!.received.length;
     const [id] = await queueMessage(ALICE, ['pat@pause.test']);
-    // the job was enqueued and the reconciler scans every 100 ms: give both a few rounds
-    await new Promise((r) => setTimeout(r, 600));
+    // a reconciler pass has run since, and every job for the row has run and left it alone
+    await nextReconcile();
+    await probeSkipped(id!);
     const waiting = (await store.outbound.show(id!))!;
     expect(waiting).toMatchObject({ status: 'queued', attempts: 0 });
     expect(waiting.attemptLog).toHaveLength(0);
@@ -514,7 +561,7 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     const [id] = await queueMessage(ALICE, ['rex@dedup.test']);
     await Promise.all([worker.queue.enqueue([id!]), worker.queue.enqueue([id!]), worker.reconcile()]);
     expect((await settled(id!)).status).toBe('delivered');
-    await new Promise((r) => setTimeout(r, 400));
+    await probeSkipped(id!);
     expect(sinks.good!.received.slice(before).filter((m) => m.to.includes('rex@dedup.test'))).toHaveLength(1);
     expect((await store.outbound.show(id!))!.attempts).toBe(1);
   });
