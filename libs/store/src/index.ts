@@ -39,7 +39,7 @@ export type {
 } from './repositories/outbound.repository';
 export { DELAY_WARNING } from './repositories/outbound.repository';
 export { LIST_BOUNCE_SUFFIX, type ListBounceAction, type ListBounceResult, type ListMemberBounceState } from './repositories/list-bounce.repository';
-export type { FillResult, SearchIndexScope } from './repositories/search-index.repository';
+export type { FillResult, FillScope, FillScopeOptions, FillScopeResult, SearchIndexScope } from './repositories/search-index.repository';
 export type { WebmailMessageRow, WebmailSort, WebmailListOptions, WebmailSearch, StoredMessage, MessageRef } from './repositories/webmail.repository';
 export type { AdminPage, AdminStatsRow, ModerationRow, Paged } from './repositories/admin.repository';
 export { decodeTotpState, type TotpState } from './repositories/totp.repository';

@@ -49,7 +49,7 @@ export class Store {
   readonly totp: TotpRepository;
   readonly pop3: Pop3Repository;
   readonly recipients: RecipientRepository;
-  /** Lazy webmail full-text vectors (delivery leaves them NULL). */
+  /** The lazy search-text fill (delivery leaves the columns NULL): webmail vectors and IMAP SEARCH text. */
   readonly searchIndex: SearchIndexRepository;
 
   private constructor(
@@ -66,12 +66,12 @@ export class Store {
     this.messages = new MessageRepository(db, pool);
     this.outbound = new OutboundRepository(db);
     this.audit = new AuditRepository(db);
-    this.imap = new ImapRepository(db, pool);
     this.imapSync = new ImapSyncRepository(db);
     this.imapSort = new ImapSortRepository(db);
     this.imapQuota = new ImapQuotaRepository(db);
     this.imapMetadata = new ImapMetadataRepository(db);
     this.searchIndex = new SearchIndexRepository(pool);
+    this.imap = new ImapRepository(db, this.searchIndex, pool);
     this.webmail = new WebmailRepository(db, this.searchIndex);
     this.admin = new AdminRepository(db);
     this.totp = new TotpRepository(db);

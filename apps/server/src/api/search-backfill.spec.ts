@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { SearchIndexScope } from '@mailstead/store';
+import type { FillScope } from '@mailstead/store';
 import { SearchBackfill, type ScopeFiller } from './search-backfill';
 
-type FillCall = { scope: SearchIndexScope; signal: AbortSignal | undefined; resolve(r: { filled: number; pending: boolean }): void; reject(e: unknown): void };
+type FillCall = { scope: FillScope; signal: AbortSignal | undefined; resolve(r: { filled: number; pending: boolean }): void; reject(e: unknown): void };
 
 /** A fillScope whose calls stay open until the test settles them. */
 function fakeIndex() {
   const calls: FillCall[] = [];
   const index: ScopeFiller = {
-    fillScope: (scope, _maxWaitMs, options) =>
+    fillScope: (scope, options) =>
       new Promise((resolve, reject) => {
         calls.push({ scope, signal: options?.signal, resolve, reject });
       }),

@@ -24,7 +24,7 @@ export class SearchBackfill {
   start(scope: SearchIndexScope): boolean {
     if (this.abort.signal.aborted || this.running.has(scope.accountId)) return false;
     const run = Promise.resolve()
-      .then(() => this.index.fillScope(scope, undefined, { signal: this.abort.signal }))
+      .then(() => this.index.fillScope(scope, { signal: this.abort.signal }))
       .then(
         ({ filled, pending }) => {
           if (filled > 0) this.log.info({ ...scope, filled, pending }, 'search index: background fill done');

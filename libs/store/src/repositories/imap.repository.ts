@@ -1,8 +1,9 @@
-import { decodeWords, parseMessage, type BodyPart, type ImapEnvelope } from '@mailstead/mime';
+import { decodeWords, type BodyPart, type ImapEnvelope } from '@mailstead/mime';
 import type pg from 'pg';
 import type { Db } from '../prisma';
 import { flagList, type FlagState } from './message.repository';
 import { normalizeMailboxName, type MailboxInfo } from './mailbox.repository';
+import type { SearchIndexRepository } from './search-index.repository';
 
 /**
  * The queries the IMAP server needs beyond the shared repositories: the UID list of a
@@ -226,6 +227,8 @@ function contiguous(uids: number[]): boolean {
 export class ImapRepository {
   constructor(
     private readonly db: Db,
+    /** The one lazy search-text filler: a text SEARCH fills the mailbox through it first. */
+    private readonly searchIndex: SearchIndexRepository,
     /** The hot reads (SELECT, sync, FETCH) go to `pg` directly with named prepared statements. */
     private readonly pool?: pg.Pool,
   ) {}
@@ -436,47 +439,11 @@ export class ImapRepository {
     return new Map(rows.map((r) => [r.uid, Buffer.from(r.data)]));
   }
 
-  /**
-   * Fills `search_header`/`search_body` for the mailbox's messages that lack them, from the
-   * blobs (parsed by libs/mime), in batches of bounded size.
-   */
-  async fillSearchText(mailboxId: number): Promise<void> {
-    const MAX_BATCH_BYTES = 8 << 20;
-    for (;;) {
-      const missing = await this.db.$queryRawUnsafe<{ id: bigint; size: number }[]>(
-        'SELECT id, size FROM message WHERE mailbox_id = $1 AND search_body IS NULL ORDER BY uid LIMIT 500',
-        mailboxId,
-      );
-      if (missing.length === 0) return;
-      for (let i = 0; i < missing.length; ) {
-        const batch: string[] = [];
-        let bytes = 0;
-        while (i < missing.length && (batch.length === 0 || bytes + missing[i]!.size <= MAX_BATCH_BYTES)) {
-          bytes += missing[i]!.size;
-          batch.push(String(missing[i++]!.id));
-        }
-        const rows = await this.db.$queryRawUnsafe<{ id: bigint; data: Uint8Array }[]>(
-          'SELECT m.id, b.data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.id = ANY($1::text[]::bigint[])',
-          batch,
-        );
-        const parsed = rows.map((r) => {
-          const message = parseMessage(Buffer.from(r.data));
-          return { id: String(r.id), header: searchHeaderText(message.headers), body: foldForSearch(message.text).replace(NUL, '') };
-        });
-        await this.db.$executeRawUnsafe(
-          `UPDATE message m SET search_header = v.h, search_body = v.b
-           FROM unnest($1::text[]::bigint[], $2::text[], $3::text[]) AS v(id, h, b) WHERE m.id = v.id`,
-          parsed.map((x) => x.id),
-          parsed.map((x) => x.header),
-          parsed.map((x) => x.body),
-        );
-      }
-      if (missing.length < 500) return;
-    }
-  }
-
   async search(mailboxId: number, key: ImapSearchKey): Promise<number[]> {
-    if (needsSearchText(key)) await this.fillSearchText(mailboxId);
+    // The lazy fill of search_header/search_body (search-index.repository.ts), without a budget:
+    // an IMAP SEARCH has no way to say "partial, still indexing" (RFC 9051 6.4.4), so the whole
+    // mailbox is filled before the query runs; rows another session is filling are waited for.
+    if (needsSearchText(key)) await this.searchIndex.fillScope({ mailboxId });
     const params: unknown[] = [mailboxId];
     const where = compileSearch(key, params);
     // The text differs per search: not a named statement. BigInt values (MODSEQ) go as text.

@@ -43,7 +43,7 @@ describe('fillScope with a time budget', () => {
     const scope = { accountId, mailboxId: inbox };
     expect(await db.store.searchIndex.pending(scope)).toBe(true);
 
-    const first = await db.store.searchIndex.fillScope(scope, undefined, { budgetMs: 1 });
+    const first = await db.store.searchIndex.fillScope(scope, { budgetMs: 1 });
     expect(first.pending).toBe(true);
     expect(first.filled).toBeGreaterThan(0);
     expect(first.filled).toBeLessThan(COUNT);
@@ -79,7 +79,7 @@ describe('fillScope with a time budget', () => {
   });
 
   it('nothing pending: one check, nothing filled, not pending', async () => {
-    expect(await db.store.searchIndex.fillScope({ accountId }, undefined, { budgetMs: 1 })).toEqual({ filled: 0, pending: false });
+    expect(await db.store.searchIndex.fillScope({ accountId }, { budgetMs: 1 })).toEqual({ filled: 0, pending: false });
   });
 
   it('an aborted signal stops after the batch under way; a search without free text fills nothing and never says indexing', async () => {
@@ -96,7 +96,7 @@ describe('fillScope with a time budget', () => {
 
     const controller = new AbortController();
     controller.abort();
-    const stopped = await db.store.searchIndex.fillScope({ accountId: other }, undefined, { signal: controller.signal });
+    const stopped = await db.store.searchIndex.fillScope({ accountId: other }, { signal: controller.signal });
     expect(stopped.pending).toBe(true);
     expect(stopped.filled).toBeLessThan(250);
     // The first account's index is untouched by the other account's fills.

@@ -3,20 +3,24 @@ import type pg from 'pg';
 import { foldForSearch, searchHeaderText } from './imap.repository';
 
 /**
- * Lazy full-text indexing (as Dovecot indexes at search time, not at delivery): delivery and
- * append store `message.search_vector` as NULL, because to_tsvector and the GIN insert were most
- * of Postgres' cost per delivered message. This repository fills missing vectors from the blobs:
- * the worker role calls `fillBatch` periodically, and a webmail search calls `fillScope` for the
- * mailboxes it is about to search, so a just-delivered message is found all the same. A search
- * gives that fill a time budget: after a bulk import (or with no worker running) the backlog can
- * take minutes, so the search answers with what is indexed by then, says so, and the API keeps
- * filling that scope in the background. Scoped fills go newest first, so what is still missing
- * from such an answer is the older mail.
+ * The one lazy search-text fill (as Dovecot indexes at search time, not at delivery): delivery
+ * and append store a message's search columns as NULL, because to_tsvector and the GIN insert
+ * were most of Postgres' cost per delivered message. One parse of the blob fills all three:
+ * `search_vector` (webmail full text) and `search_header`/`search_body` (IMAP SEARCH's folded
+ * substrings). `search_vector IS NULL` is the one "not filled yet" mark (a fill never leaves the
+ * other two NULL behind it), found through the partial index message_search_pending_idx.
+ *
+ * Who fills: the worker's periodic job (`fillBatch`, oldest first), a webmail search
+ * (`fillScope` with a time budget: after a bulk import the backlog can take minutes, so the
+ * search answers with what is indexed, says so, and the API finishes the scope in the
+ * background), and an IMAP text SEARCH (`fillScope` without a budget: IMAP has no "still
+ * indexing" answer, so it fills the mailbox completely first). Rows are claimed FOR UPDATE SKIP
+ * LOCKED in short transactions, so fillers running at once never parse the same message twice
+ * and never wait on each other's batches; only a caller without a budget, once nothing but rows
+ * someone else holds is left, waits for those, one row at a time and holding no other lock.
  *
  * The vector has the weights delivery used to give it: subject 'A', from/to/cc 'B', body text
- * (libs/mime's search text, as many characters as fit under MAX_BODY_BYTES) unweighted. The same
- * parse also fills IMAP's `search_header`/`search_body` when they are still missing, so an IMAP
- * SEARCH later need not parse the blob again.
+ * (libs/mime's search text, as many characters as fit under MAX_BODY_BYTES) unweighted.
  */
 
 /** Rows claimed per transaction. */
@@ -34,6 +38,9 @@ export interface SearchIndexScope {
   mailboxId?: number;
 }
 
+/** A scope, or one mailbox by id alone (IMAP SEARCH knows the mailbox, not the account). */
+export type FillScope = SearchIndexScope | { mailboxId: number };
+
 export interface FillResult {
   /** vectors written */
   filled: number;
@@ -44,7 +51,8 @@ export interface FillResult {
 export interface FillScopeOptions {
   /**
    * Overall time budget in ms: once it is spent no further batch starts (the batch under way
-   * finishes; at least one batch always runs, so every call makes progress). Default: none.
+   * finishes; at least one batch always runs, so every call makes progress), and rows other
+   * fillers hold are left to them. Default: none, the scope is filled completely.
    */
   budgetMs?: number;
   /** Stops between batches once aborted (process shutdown). */
@@ -66,8 +74,12 @@ const UPDATE_VECTORS = `UPDATE message m SET search_vector = ${VECTOR},
     search_header = COALESCE(m.search_header, v.h), search_body = COALESCE(m.search_body, v.b)
   FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS v(id, t, h, b) WHERE m.id = v.id`;
 
-function scopeClause(scope: SearchIndexScope | undefined, params: unknown[]): string {
+function scopeClause(scope: FillScope | undefined, params: unknown[]): string {
   if (!scope) return '';
+  if (!('accountId' in scope)) {
+    params.push(scope.mailboxId);
+    return ` AND m.mailbox_id = $${params.length}`;
+  }
   params.push(scope.accountId);
   let clause = ` AND m.mailbox_id IN (SELECT id FROM mailbox WHERE account_id = $${params.length}`;
   if (scope.mailboxId !== undefined) {
@@ -96,23 +108,29 @@ export class SearchIndexRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   /**
-   * Fills one batch of NULL vectors in ONE short transaction: claims up to BATCH_ROWS rows with
-   * FOR UPDATE SKIP LOCKED (so several workers, and a search running beside them, never take the
-   * same rows and never wait on each other), parses their blobs, writes the vectors, commits.
+   * Fills one batch in ONE short transaction: claims up to BATCH_ROWS unfilled rows with FOR
+   * UPDATE SKIP LOCKED (so several workers, and searches running beside them, never take the
+   * same rows and never wait on each other), parses their blobs, writes the columns, commits.
+   * `wait` instead claims ONE row and waits for it if another filler (or a writer) holds it,
+   * holding no other lock meanwhile, so it cannot deadlock; a row the holder filled no longer
+   * matches once its lock is released (READ COMMITTED re-checks the WHERE). `lockTimeoutMs`
+   * bounds that wait (a lock_not_available error).
    */
-  async fillBatch(scope?: SearchIndexScope): Promise<FillResult> {
+  async fillBatch(scope?: FillScope, options: { wait?: boolean; lockTimeoutMs?: number } = {}): Promise<FillResult> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      if (options.wait && options.lockTimeoutMs !== undefined) await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.ceil(options.lockTimeoutMs))}`);
       const params: unknown[] = [];
       const where = scopeClause(scope, params);
-      params.push(BATCH_ROWS);
+      const limit = options.wait ? 1 : BATCH_ROWS;
+      params.push(limit);
       // A scope is filled for someone searching it (newest first, as results are listed); the
       // worker goes oldest first.
       const { rows: claimed } = await client.query<{ id: string; size: number }>(
         `SELECT m.id::text AS id, m.size FROM message m WHERE m.search_vector IS NULL${where}
-         ORDER BY m.id${scope ? ' DESC' : ''} LIMIT $${params.length} FOR UPDATE SKIP LOCKED`,
+         ORDER BY m.id${scope ? ' DESC' : ''} LIMIT $${params.length} FOR UPDATE${options.wait ? '' : ' SKIP LOCKED'}`,
         params,
       );
       let filled = 0;
@@ -131,7 +149,7 @@ export class SearchIndexRepository {
         filled += await this.write(client, texts);
       }
       await client.query('COMMIT');
-      return { filled, more: claimed.length === BATCH_ROWS };
+      return { filled, more: claimed.length === limit };
     } catch (error) {
       await client.query('ROLLBACK').catch((rollback: unknown) => {
         broken = rollback instanceof Error ? rollback : new Error(String(rollback));
@@ -145,9 +163,10 @@ export class SearchIndexRepository {
   /**
    * Writes the vectors of one batch. Should the batch statement fail (say, a message whose text
    * Postgres refuses), each row is retried alone under a savepoint, and a row that still fails
-   * gets the vector of its subject and addresses only, so one bad message cannot stall indexing.
+   * gets the vector of its subject and addresses only and empty IMAP search text (filled, so no
+   * search parses it again), so one bad message cannot stall indexing.
    */
-  private async write(client: pg.PoolClient, texts: { id: string; t: string; h: string | null; b: string | null }[]): Promise<number> {
+  private async write(client: pg.PoolClient, texts: { id: string; t: string; h: string; b: string }[]): Promise<number> {
     const run = (list: typeof texts) =>
       client.query(UPDATE_VECTORS, [list.map((x) => x.id), list.map((x) => x.t), list.map((x) => x.h), list.map((x) => x.b)]);
     await client.query('SAVEPOINT fill_batch');
@@ -163,15 +182,15 @@ export class SearchIndexRepository {
         await run([one]);
       } catch {
         await client.query('ROLLBACK TO SAVEPOINT fill_batch');
-        await run([{ id: one.id, t: '', h: null, b: null }]);
+        await run([{ id: one.id, t: '', h: '', b: '' }]);
       }
     }
     await client.query('RELEASE SAVEPOINT fill_batch');
     return texts.length;
   }
 
-  /** Whether some message in the scope has no vector yet. */
-  async pending(scope?: SearchIndexScope): Promise<boolean> {
+  /** Whether some message in the scope is not filled yet. */
+  async pending(scope?: FillScope): Promise<boolean> {
     const params: unknown[] = [];
     const where = scopeClause(scope, params);
     const { rows } = await this.pool.query(`SELECT 1 FROM message m WHERE m.search_vector IS NULL${where} LIMIT 1`, params);
@@ -179,34 +198,32 @@ export class SearchIndexRepository {
   }
 
   /**
-   * Fills the NULL vectors of the scope before a search reads them, batch by batch (each its own
-   * transaction, so a first search over a large unindexed mailbox holds no giant transaction and
-   * other writers keep going). Rows another process holds (the worker's batch, a flag update) are
-   * skipped and re-checked after a short pause until none is left or `maxWaitMs` passed.
-   * With `budgetMs` it returns once that much time is spent even though batches remain, and says
-   * whether messages are still pending; without it, it goes on until the scope is filled.
-   * When nothing is pending (the usual case once the worker caught up) this is one query.
+   * Fills the scope before a search reads it, batch by batch (each its own transaction, so a
+   * first search over a large unfilled mailbox holds no giant transaction and other writers keep
+   * going). With `budgetMs` it returns once that much time is spent even though batches remain,
+   * and when only rows other fillers hold are left (they are filling them), saying whether
+   * messages are still pending. Without it, it waits for those rows (one at a time, see
+   * fillBatch's `wait`) and returns with the scope filled. When nothing is pending (the usual
+   * case once the worker caught up) this is one query.
    */
-  async fillScope(scope: SearchIndexScope, maxWaitMs = 10_000, options: FillScopeOptions = {}): Promise<FillScopeResult> {
+  async fillScope(scope: FillScope, options: FillScopeOptions = {}): Promise<FillScopeResult> {
     if (!(await this.pending(scope))) return { filled: 0, pending: false };
     const started = Date.now();
     const budget = options.budgetMs ?? Infinity;
-    const stopped = () => options.signal?.aborted === true || Date.now() - started >= budget;
+    const aborted = () => options.signal?.aborted === true;
+    const spent = () => Date.now() - started >= budget;
     let filled = 0;
-    let waitedSince: number | undefined;
     for (;;) {
       const batch = await this.fillBatch(scope);
       filled += batch.filled;
-      if (batch.more || batch.filled > 0) {
-        waitedSince = undefined;
-        if (stopped()) return { filled, pending: batch.more || (await this.pending(scope)) };
+      if (batch.more) {
+        if (aborted() || spent()) return { filled, pending: true };
         continue;
       }
+      // Nothing left to claim: done, or what is left is held by someone else.
       if (!(await this.pending(scope))) return { filled, pending: false };
-      if (stopped()) return { filled, pending: true };
-      waitedSince ??= Date.now();
-      if (Date.now() - waitedSince > maxWaitMs) return { filled, pending: true };
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(50, started + budget - Date.now()))));
+      if (aborted() || budget !== Infinity) return { filled, pending: true };
+      filled += (await this.fillBatch(scope, { wait: true })).filled;
     }
   }
 }

@@ -141,7 +141,7 @@ export class WebmailRepository {
   async search(s: WebmailSearch): Promise<WebmailSearchResult> {
     let indexing = false;
     if (s.text.length > 0) {
-      const fill = await this.searchIndex.fillScope({ accountId: s.accountId, mailboxId: s.mailboxId }, undefined, { budgetMs: s.fillBudgetMs });
+      const fill = await this.searchIndex.fillScope({ accountId: s.accountId, mailboxId: s.mailboxId }, { budgetMs: s.fillBudgetMs });
       indexing = fill.pending;
     }
     const params: unknown[] = [s.accountId];
