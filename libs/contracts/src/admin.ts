@@ -114,7 +114,19 @@ export const createListRequest = z.object({
   subjectPrefix: z.string().max(100).nullable().optional(),
   members: z.array(z.string().trim().email()).max(10_000).default([]),
 });
-export const updateListRequest = createListRequest.omit({ address: true }).partial();
+/**
+ * PUT /api/admin/lists/:id changes only the fields it is given (no defaults: a missing field
+ * keeps its value); `members`, when given, is the whole new member list. `address` cannot
+ * change: it may be sent as it is (a whole record), and a different one answers 400.
+ */
+export const updateListRequest = z.object({
+  address: z.string().trim().max(320).optional(),
+  name: z.string().trim().max(200).optional(),
+  policy: listPolicy.optional(),
+  replyTo: z.enum(['list', 'sender']).optional(),
+  subjectPrefix: z.string().max(100).nullable().optional(),
+  members: z.array(z.string().trim().email()).max(10_000).optional(),
+});
 
 /**
  * POST /api/admin/lists/:id/members/:address/reset-bounces: clears the member's bounce count
