@@ -1,11 +1,11 @@
 import type { MailsteadConfig } from '@mailstead/config';
 import { DELAY_WARNING, type ClaimedOutbound, type RecipientResult, type Store } from '@mailstead/store';
 import { signMessage } from './dkim';
-import { buildDsn, headerBlock, type DsnRecipient } from './dsn';
+import { buildDsn, headerBlock, type DsnRecipient } from '@mailstead/mime';
 import type { DomainLimiter } from './domain-limiter';
 import { nextAttemptAt } from './retry-schedule';
 import { resolveRoute, type DnsLookups } from './routing';
-import { countListBounces } from '@mailstead/pipeline';
+import { countListBounces, noticePart } from '@mailstead/pipeline';
 import { enhancedStatus } from './smtp-reply';
 import { transferMessage, type RecipientReply, type TransferOptions, type TransferResult } from './smtp-transfer';
 
@@ -219,20 +219,11 @@ async function notifySender(row: ClaimedOutbound, recipients: DsnRecipient[], de
     original: row.raw,
     recipients,
   });
-  const { store } = deps;
-  const account = await store.accounts.findByAddress(row.sender);
-  if (account) {
-    const inbox = await store.mailboxes.findByName(account.id, 'INBOX');
-    if (inbox) {
-      await store.messages.deliver(Buffer.concat([Buffer.from('Return-Path: <>\r\n'), dsn]), [{ mailboxId: inbox.id }]);
-      return;
-    }
-  }
-  const senderDomain = row.sender.slice(row.sender.lastIndexOf('@') + 1);
-  if (await store.domains.findByName(senderDomain)) {
+  const part = await noticePart(deps.store, row.sender, dsn);
+  if (!part) {
     deps.log.warn({ outboundId: String(row.id), sender: row.sender }, 'bounce for a local sender without a mailbox dropped');
     return;
   }
-  const { outboundIds } = await store.messages.deliver(dsn, [], { outbound: { sender: '', recipients: [{ address: row.sender, notify: ['NEVER'] }] } });
-  await deps.enqueue(outboundIds);
+  const [result] = await deps.store.messages.deliverBatch([part]);
+  if (result && result.outboundIds.length > 0) await deps.enqueue(result.outboundIds);
 }

@@ -4,7 +4,6 @@ export { deliverOutbound, reportFailures, type DeliveryDeps, type DeliveryLogger
 export { resolveRoute, dnsLookups, orderMx, parseRelayUrl, type DeliveryHost, type DnsLookups, type Route } from './routing';
 export { transferMessage, ConnectionCache, type TransferOptions, type TransferRequest, type TransferResult, type RecipientReply } from './smtp-transfer';
 export { generateDkimKey, dkimDnsRecord, dkimZoneLine, signMessage, type DkimKey } from './dkim';
-export { buildDsn, headerBlock, FULL_RETURN_LIMIT, type DsnInput, type DsnRecipient } from './dsn';
 export { nextAttemptAt } from './retry-schedule';
 export { DomainLimiter } from './domain-limiter';
 /**

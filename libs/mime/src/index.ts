@@ -3,8 +3,10 @@ export { withPrependedFields } from './prepend-fields';
 export { sectionBytes, resolvePart, parsePartId } from './section';
 export { decodePartBody, decodeTransfer } from './decode';
 export { partText } from './content';
+export { htmlToText } from './html-text';
 export { decodeWords } from './params';
 export { LIMITS } from './limits';
+export { buildDsn, headerBlock, FULL_RETURN_LIMIT, type DsnInput, type DsnRecipient } from './dsn';
 export type {
   Address,
   Attachment,

@@ -21,6 +21,9 @@ function harness(steps: DeliveryStep[], opts: { failWith?: Error } = {}) {
         return parts.map((p) => ({ stored: p.targets.map((t) => ({ id: ++id, mailboxId: t.mailboxId, uid: 1, modseq: 1n })), outboundIds: p.options?.outbound ? [99n] : [], blobId: 'b' }));
       },
     },
+    accounts: { findByAddress: async (address: string) => (address === 'one@local.test' ? { id: 1 } : null) },
+    mailboxes: { findByName: async (accountId: number, name: string) => (name === 'INBOX' ? { id: accountId * 10 } : null) },
+    domains: { findByName: async (name: string) => (name === 'local.test' ? { id: 1 } : null) },
     recipients: {
       holdForModeration: async (listId: number) => (held.push(listId), 1),
       mailboxId: async (accountId: number, q: { specialUse?: string }) => (q.specialUse === '\\Sent' ? accountId * 10 + 2 : null),
@@ -35,7 +38,7 @@ function harness(steps: DeliveryStep[], opts: { failWith?: Error } = {}) {
     messageLimit: 0,
     resolve: async (address: string) => directory[address.toLowerCase()] ?? { ok: false, reply: smtpReply(550, '5.1.1', 'No such user here') },
   } as unknown as RecipientResolver;
-  const pipeline = new DeliveryPipeline({ store, resolver, steps, logger: { info: () => undefined, warn: () => undefined, error: (_o, m) => logged.push(m) } });
+  const pipeline = new DeliveryPipeline({ store, resolver, hostname: 'mx.local.test', steps, logger: { info: () => undefined, warn: () => undefined, error: (_o, m) => logged.push(m) } });
   return { pipeline, batches, held, logged };
 }
 
@@ -139,5 +142,53 @@ describe('DeliveryPipeline', () => {
     await tx2.addRecipient('one@local.test');
     await expect(tx2.deliver(MESSAGE)).resolves.toMatchObject({ local: 1 });
     expect(ok.logged).toEqual(['after-commit step failed']);
+  });
+
+  describe('a recipient a copy step fails after DATA (one of several)', () => {
+    const full: DeliveryStep = { name: 'full', sources: ['mx'], copy: async (_m, c) => void (c.mailbox.accountId === 2 ? (c.failed = smtpReply(452, '4.2.2', 'Mailbox full, try again later')) : undefined) };
+
+    it('delivers to the others and sends the sender one DSN in the same transaction (failed, 5.2.2)', async () => {
+      const { pipeline, batches } = harness([full]);
+      const tx = await pipeline.begin(envelope({ sender: 'a@remote.test', dsn: { envid: 'ENV9', ret: 'HDRS' } }));
+      await tx.addRecipient('one@local.test');
+      await tx.addRecipient('two@local.test', { orcpt: 'rfc822;Two@local.test' });
+      const receipt = await tx.deliver(MESSAGE);
+      expect(receipt).toMatchObject({ local: 1, remote: 0, failed: ['two@local.test'] });
+      const [copy, dsn] = batches[0]!;
+      expect(copy!.targets).toEqual([{ mailboxId: 10 }]);
+      expect(dsn!.options?.outbound).toEqual({ sender: '', recipients: [{ address: 'a@remote.test', notify: ['NEVER'] }] });
+      const text = dsn!.raw.toString();
+      expect(text).toMatch(/Content-Type: multipart\/report; report-type=delivery-status/);
+      expect(text).toMatch(/Original-Envelope-Id: ENV9/);
+      expect(text).toMatch(/Final-Recipient: rfc822; two@local\.test\r\nOriginal-Recipient: rfc822;Two@local\.test\r\nAction: failed\r\nStatus: 5\.2\.2\r\nDiagnostic-Code: smtp; 552 5\.2\.2 Mailbox full/);
+      expect(batches[0]).toHaveLength(2);
+    });
+
+    it('puts the DSN into a local sender\'s INBOX, and sends none to the null sender or against NOTIFY', async () => {
+      const local = harness([full]);
+      const tx = await local.pipeline.begin(envelope({ sender: 'one@local.test' }));
+      await tx.addRecipient('one@local.test');
+      await tx.addRecipient('two@local.test');
+      await tx.deliver(MESSAGE);
+      expect(local.batches[0]!.map((p) => p.targets)).toEqual([[{ mailboxId: 10 }], [{ mailboxId: 10 }]]);
+      expect(local.batches[0]![1]!.raw.toString()).toMatch(/^Return-Path: <>\r\n/);
+
+      for (const [sender, notify] of [['', undefined], ['a@remote.test', ['SUCCESS']], ['a@remote.test', ['NEVER']]] as const) {
+        const h = harness([full]);
+        const t = await h.pipeline.begin(envelope({ sender }));
+        await t.addRecipient('one@local.test');
+        await t.addRecipient('two@local.test', { notify: notify ? [...notify] : undefined });
+        await t.deliver(MESSAGE);
+        expect(h.batches[0]).toHaveLength(1);
+      }
+    });
+
+    it('refuses the message with the reason when nobody can take it', async () => {
+      const { pipeline, batches } = harness([full]);
+      const tx = await pipeline.begin(envelope());
+      await tx.addRecipient('two@local.test');
+      await expect(tx.deliver(MESSAGE)).rejects.toMatchObject({ responseCode: 452, enhancedCode: '4.2.2' });
+      expect(batches).toEqual([]);
+    });
   });
 });

@@ -1,9 +1,10 @@
-import { parseMessage, withPrependedFields } from '@mailstead/mime';
+import { buildDsn, parseMessage, withPrependedFields } from '@mailstead/mime';
 import { StoreError, type Store } from '@mailstead/store';
 import type { ClientInfo, DeliveryReceipt, DeliveryStep, Envelope, LocalCopy, MessageSource, MessageUnderCheck, StepResult } from './delivery-step';
 import { prependFields } from './message/message-headers';
+import { noticePart } from './notices/notice-part';
 import { copyPart, listCopies, mergeRecipients, type DeliveryPart, type ListLinks, type RecipientInput } from './recipients/delivery-plan';
-import type { ListDelivery, RecipientResolver, Resolution } from './recipients/recipient-resolver';
+import type { RecipientResolver, Resolution } from './recipients/recipient-resolver';
 import { REPLIES } from './smtp-reply';
 
 export interface PipelineLogger {
@@ -15,6 +16,8 @@ export interface PipelineLogger {
 export interface PipelineDeps {
   store: Store;
   resolver: RecipientResolver;
+  /** our host name: the Reporting-MTA of the DSNs the pipeline sends */
+  hostname: string;
   /** in the order they run, phase by phase */
   steps: readonly DeliveryStep[];
   /** public URL and secret for list members' one-click unsubscribe links (none: no List-Unsubscribe) */
@@ -154,16 +157,28 @@ export class DeliveryTransaction {
       outbound.push(...members.outbound);
     }
     for (const copy of copies) {
-      for (const step of this.pipeline.stepsFor(source, 'copy')) throwIf(await step.copy!(message, copy));
+      for (const step of this.pipeline.stepsFor(source, 'copy')) {
+        throwIf(await step.copy!(message, copy));
+        if (copy.failed) break;
+      }
     }
+    const failed = copies.filter((c) => c.failed);
+    const delivered = copies.filter((c) => !c.failed);
+    // Nobody can take it: refuse it (the sender may try again later) rather than accept and bounce.
+    if (failed.length > 0 && delivered.length === 0 && outbound.length === 0 && held.length === 0) throw failed[0]!.failed!;
 
-    const parts: DeliveryPart[] = [...copies.map((c) => copyPart(c, messageLimit)), ...outbound];
+    const parts: DeliveryPart[] = [...delivered.map((c) => copyPart(c, messageLimit)), ...outbound];
+    // what the recipients get, before the Sent copy and the DSN join the transaction
+    const counts = { local: delivered.length, remote: outbound.reduce((n, p) => n + (p.options?.outbound?.recipients.length ?? 0), 0) };
+    // The failed recipients' DSN commits with the copies: a 250 never hides a lost recipient.
+    const report = failed.length > 0 ? await this.failureReport(message, withTrace, failed) : null;
+    if (report) parts.push(report);
     let sentMailboxId: number | null = null;
     if (envelope.submitter && message.sentCopy) {
       sentMailboxId = await this.deps.store.recipients.mailboxId(envelope.submitter.accountId, { specialUse: '\\Sent' });
       if (sentMailboxId !== null) parts.push({ raw: message.sentCopy, targets: [{ mailboxId: sentMailboxId, flags: ['\\Seen'] }], options: { limits: { messageLimit } } });
     }
-    const receipt = await this.commit(parts, { held, sentMailboxId, plan: message.plan });
+    const receipt = await this.commit(parts, { held, sentMailboxId, counts, failed: failed.map((c) => c.mailbox.address) });
     // COMMITTED. Outbound rows exist in Postgres; the delivery worker picks them up.
     if (receipt.outboundIds.length > 0) this.deps.onOutbound?.(receipt.outboundIds);
     for (const step of this.pipeline.stepsFor(source, 'committed')) {
@@ -191,7 +206,47 @@ export class DeliveryTransaction {
     return receipt;
   }
 
-  private async commit(parts: DeliveryPart[], info: { held: string[]; sentMailboxId: number | null; plan: { lists: ListDelivery[] } }): Promise<DeliveryReceipt> {
+  /**
+   * The DSN for local recipients a copy step failed after DATA (RFC 3464 Action: failed; a
+   * temporary reason becomes permanent, as the message is not kept to try again, like Dovecot
+   * LMTP's default quota_full_tempfail=no). None to the null sender, nor for a recipient whose
+   * NOTIFY leaves failures out (RFC 3461 4.1: no NOTIFY means FAILURE,DELAY).
+   */
+  private async failureReport(message: MessageUnderCheck, original: Buffer, failed: LocalCopy[]): Promise<DeliveryPart | null> {
+    const { envelope } = message;
+    if (envelope.sender === '') return null;
+    const named = (c: LocalCopy) => message.recipients.find((r) => r.resolution.mailboxes.some((m) => m.accountId === c.mailbox.accountId));
+    const reported = failed.flatMap((c) => {
+      const rcpt = named(c);
+      const notify = (rcpt?.notify ?? []).map((n) => n.toUpperCase());
+      if (notify.length > 0 && !notify.includes('FAILURE')) return [];
+      const reply = c.failed!;
+      const status = reply.enhancedCode.replace(/^4/, '5');
+      return [{
+        address: c.mailbox.address,
+        orcpt: rcpt ? (rcpt.orcpt ?? `rfc822;${rcpt.resolution.address}`) : null,
+        action: 'failed' as const,
+        status,
+        remoteMta: null,
+        diagnostic: `${String(reply.responseCode).replace(/^4/, '5')} ${status} ${reply.text}`,
+      }];
+    });
+    if (reported.length === 0) return null;
+    const dsn = buildDsn({
+      reportingMta: this.deps.hostname,
+      to: envelope.sender,
+      originalEnvelopeId: envelope.dsn?.envid ?? null,
+      arrivalDate: new Date(),
+      ret: envelope.dsn?.ret ?? null,
+      original,
+      recipients: reported,
+    });
+    const part = await noticePart(this.deps.store, envelope.sender, dsn);
+    if (!part) this.deps.logger.warn({ session: envelope.client?.sessionId, sender: envelope.sender }, 'DSN for a local sender without a mailbox dropped');
+    return part;
+  }
+
+  private async commit(parts: DeliveryPart[], info: { held: string[]; sentMailboxId: number | null; counts: { local: number; remote: number }; failed: string[] }): Promise<DeliveryReceipt> {
     let stored: DeliveryReceipt['stored'] = [];
     let outboundIds: bigint[] = [];
     if (parts.length > 0) {
@@ -204,8 +259,7 @@ export class DeliveryTransaction {
         throw error;
       }
     }
-    const remote = parts.reduce((n, p) => n + (p.options?.outbound?.recipients.length ?? 0), 0);
-    const local = stored.filter((s) => s.mailboxId !== info.sentMailboxId).length;
-    return { stored, outboundIds, held: info.held, local, remote, sentMailboxId: info.sentMailboxId };
+    // A list member filled since RCPT is skipped by the store (skipOverQuota): counted as planned.
+    return { stored, outboundIds, held: info.held, ...info.counts, sentMailboxId: info.sentMailboxId, failed: info.failed };
   }
 }

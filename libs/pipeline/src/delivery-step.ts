@@ -90,6 +90,12 @@ export interface LocalCopy {
   /** where it is filed; steps may change it (Junk, later a Sieve fileinto) */
   mailboxId: number;
   flags: string[];
+  /**
+   * Why this recipient cannot take the message after all (a copy step decided it after DATA):
+   * the others still get it and the sender gets a DSN for this one (RFC 3464), as Postfix does
+   * with an LMTP recipient refused at DATA. When nobody can take it, the reply refuses the message.
+   */
+  failed?: SmtpReply;
 }
 
 /**
@@ -117,7 +123,7 @@ export interface DeliveryStep {
   recipient?(envelope: Envelope, recipient: RecipientInput): Promise<StepResult>;
   /** the whole message after DATA: may change it, add trace fields or a score, or file it as junk */
   message?(message: MessageUnderCheck): Promise<StepResult>;
-  /** each local copy before COMMIT: may change its mailbox and flags */
+  /** each local copy before COMMIT: may change its mailbox and flags, or fail it for its recipient */
   copy?(message: MessageUnderCheck, copy: LocalCopy): Promise<StepResult>;
   /** after COMMIT, before the reply */
   committed?(message: MessageUnderCheck, receipt: DeliveryReceipt): Promise<void>;
@@ -135,6 +141,8 @@ export interface DeliveryReceipt {
   remote: number;
   /** the Sent mailbox the submitter's copy went to, if any */
   sentMailboxId: number | null;
+  /** local recipients that could not take it (a DSN went to the sender, when it wanted one) */
+  failed: string[];
 }
 
 export type { Resolution };

@@ -12,6 +12,7 @@ export { mergeRecipients, listCopies, copyPart, type DeliveryPart, type ListLink
 export { listBounceAddress, listFields, listCopy } from './lists/list-post';
 export { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken, type UnsubscribeClaim } from './lists/unsubscribe-token';
 export { approveModeratedPost, rejectModeratedPost } from './lists/moderation';
+export { noticePart } from './notices/notice-part';
 export { countListBounces, parseDeliveryStatus, processListBounceReport, type ListBouncePolicy, type ReportedRecipient } from './lists/list-bounces';
 
 /** Header-level message edits the steps share. */

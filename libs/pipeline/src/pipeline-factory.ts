@@ -55,8 +55,8 @@ export function defaultSteps(opts: PipelineOptions): DeliveryStep[] {
     submissionHeadersStep(opts.store, opts.hostname),
     receivedTraceStep(opts.hostname),
     ...(opts.senderChecks ? [senderAuthenticationStep({ hostname: opts.hostname, dmarcReject: opts.dmarcReject, resolver: opts.dnsResolver })] : []),
-    mailboxQuotaStep(opts.resolver.messageLimit),
     // copy
+    mailboxQuotaStep(opts.resolver.messageLimit),
     junkFilingStep(opts.store),
     // committed
     listBounceStep(opts.store, opts.listBouncePolicy ?? { threshold: 5, action: 'disable' }, opts.logger),
@@ -64,5 +64,5 @@ export function defaultSteps(opts: PipelineOptions): DeliveryStep[] {
 }
 
 export function createDeliveryPipeline(opts: PipelineOptions): DeliveryPipeline {
-  return new DeliveryPipeline({ store: opts.store, resolver: opts.resolver, steps: defaultSteps(opts), listLinks: opts.listLinks, logger: opts.logger, onOutbound: opts.onOutbound });
+  return new DeliveryPipeline({ store: opts.store, resolver: opts.resolver, hostname: opts.hostname, steps: defaultSteps(opts), listLinks: opts.listLinks, logger: opts.logger, onOutbound: opts.onOutbound });
 }

@@ -1,3 +1,4 @@
+import { hashPassword } from '@mailstead/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveModeratedPost, RecipientResolver, rejectModeratedPost, verifyUnsubscribeToken } from '@mailstead/pipeline';
 import { mail, mailboxContents, seedDirectory, SmtpTalk, startSmtpHarness, testDns, type SmtpHarness } from './test-support/smtp-harness';
@@ -208,6 +209,39 @@ describe('MX listener: delivery', () => {
     expect(await c.cmd('RCPT TO:<full@example.test>')).toBe('452 4.2.2 Mailbox full, try again later');
     c.close();
     expect((await mailboxContents(h.db, 'full@example.test')).some((m) => m.includes('overflow'))).toBe(false);
+  });
+
+  it('one recipient over quota without SIZE= does not fail the others: 250, they get it, the sender gets one DSN for it (RFC 3464)', async () => {
+    const hash = await hashPassword('x');
+    await h.db.store.accounts.create({ address: 'nearly@example.test', passwordHash: hash });
+    await h.db.store.accounts.setQuota('nearly@example.test', 3000);
+    const nearly = (await h.db.store.accounts.findByAddress('nearly@example.test'))!;
+    const inbox = (await h.db.store.mailboxes.findByName(nearly.id, 'INBOX'))!;
+    await h.db.store.messages.append(inbox.id, [{ raw: Buffer.from(mail({ Subject: 'filler' }, `${'z'.repeat(70)}\r\n`.repeat(30))) }]);
+    const big = `${'w'.repeat(70)}\r\n`.repeat(20);
+
+    const c = await SmtpTalk.connect(h.ports.mx);
+    await c.cmd('EHLO client.remote.example');
+    await c.cmd('MAIL FROM:<alice@example.test>');
+    expect(await c.cmd('RCPT TO:<nearly@example.test>')).toMatch(/^250/);
+    expect(await c.cmd('RCPT TO:<bob@example.test>')).toMatch(/^250/);
+    expect(await c.data(mail({ Subject: 'partly over quota' }, big))).toMatch(/^250 /);
+    // a remote sender's DSN leaves from the null sender, NOTIFY=NEVER
+    await c.cmd('MAIL FROM:<someone@remote.example>');
+    await c.cmd('RCPT TO:<nearly@example.test>');
+    await c.cmd('RCPT TO:<bob@example.test>');
+    expect(await c.data(mail({ Subject: 'remote partly over quota' }, big))).toMatch(/^250 /);
+    c.close();
+
+    expect((await mailboxContents(h.db, 'bob@example.test')).filter((m) => m.includes('partly over quota'))).toHaveLength(2);
+    expect((await mailboxContents(h.db, 'nearly@example.test')).some((m) => m.includes('partly over quota'))).toBe(false);
+    const reports = (await mailboxContents(h.db, 'alice@example.test')).filter((m) => m.includes('report-type=delivery-status'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/^Return-Path: <>\r\n/);
+    expect(reports[0]).toMatch(/Final-Recipient: rfc822; nearly@example\.test\r\nOriginal-Recipient: rfc822;nearly@example\.test\r\nAction: failed\r\nStatus: 5\.2\.2/);
+    expect(reports[0]).not.toContain('bob@example.test\r\nAction');
+    const bounces = (await h.db.store.outbound.list()).filter((q) => q.sender === '' && q.recipients.some((r) => r.address === 'someone@remote.example'));
+    expect(bounces).toHaveLength(1);
   });
 });
 

@@ -22,7 +22,7 @@ const report = (recipient: string) =>
   ].join('\r\n');
 
 describe('list-bounce step', () => {
-  const receipt = { stored: [], outboundIds: [], held: [], local: 0, remote: 0, sentMailboxId: null };
+  const receipt = { stored: [], outboundIds: [], held: [], local: 0, remote: 0, sentMailboxId: null, failed: [] };
 
   it("counts a report to a list's bounce address for the failed member, and ignores other recipients", async () => {
     const recorded: [number, string][] = [];

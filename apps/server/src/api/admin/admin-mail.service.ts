@@ -4,7 +4,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailsteadConfig } from '@mailstead/config';
 import { DeliveryQueue, QueueService } from '@mailstead/delivery';
 import { parseMessage } from '@mailstead/mime';
-import { approveModeratedPost, recipientResolverFor, type RecipientResolver } from '@mailstead/pipeline';
+import { approveModeratedPost, noticePart, recipientResolverFor, type RecipientResolver } from '@mailstead/pipeline';
 import { StoreError, type Store } from '@mailstead/store';
 import { CONFIG, REDIS, STORE } from '../../app/tokens';
 import { listLinks } from '../../runtime/secret';
@@ -85,18 +85,10 @@ export class AdminMailService implements OnApplicationShutdown {
    * else out from the null sender so that it cannot bounce back (RFC 3834 5, RFC 5321 6.1).
    */
   private async notify(address: string, raw: Buffer): Promise<void> {
-    const account = await this.store.accounts.findByAddress(address);
-    if (account) {
-      const inbox = await this.store.mailboxes.findByName(account.id, 'INBOX');
-      if (inbox) {
-        await this.store.messages.deliver(Buffer.concat([Buffer.from('Return-Path: <>\r\n'), raw]), [{ mailboxId: inbox.id }]);
-        return;
-      }
-    }
-    const domain = address.slice(address.lastIndexOf('@') + 1);
-    if (await this.store.domains.findByName(domain)) return; // a local address with no mailbox: nobody to tell
-    const { outboundIds } = await this.store.messages.deliver(raw, [], { outbound: { sender: '', recipients: [{ address, notify: ['NEVER'] }] } });
-    await this.enqueue(outboundIds);
+    const part = await noticePart(this.store, address, raw);
+    if (!part) return; // a local address with no mailbox: nobody to tell
+    const [result] = await this.store.messages.deliverBatch([part]);
+    if (result) await this.enqueue(result.outboundIds);
   }
 
   /** Approves a held post: libs/smtp expands the list's current members and stores their copies. */

@@ -1,0 +1,19 @@
+import type { Store } from '@mailstead/store';
+import type { DeliveryPart } from '../recipients/delivery-plan';
+
+/**
+ * Where an automatic notice (a DSN, a moderator's rejection) to `address` goes, as a part for
+ * deliverBatch: into the INBOX of a local account (with `Return-Path: <>`), else out from the
+ * null sender with NOTIFY=NEVER, so that it can never bounce back (RFC 3464 2, RFC 5321 6.1,
+ * RFC 3834 5). A local address without a mailbox (an alias, a list, nobody) gets nothing: null.
+ */
+export async function noticePart(store: Pick<Store, 'accounts' | 'mailboxes' | 'domains'>, address: string, notice: Buffer): Promise<DeliveryPart | null> {
+  const account = await store.accounts.findByAddress(address);
+  if (account) {
+    const inbox = await store.mailboxes.findByName(account.id, 'INBOX');
+    if (inbox) return { raw: Buffer.concat([Buffer.from('Return-Path: <>\r\n'), notice]), targets: [{ mailboxId: inbox.id }] };
+  }
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  if (await store.domains.findByName(domain)) return null;
+  return { raw: notice, targets: [], options: { outbound: { sender: '', recipients: [{ address, notify: ['NEVER'] }] } } };
+}
