@@ -4,8 +4,11 @@ import type { Store } from '@mailstead/store';
 import { CONFIG, STORE } from '../app/tokens';
 import { AdminMailService } from './admin/admin-mail.service';
 import { AliasService } from '../services/alias.service';
+import { AuditLogService } from '../services/audit-log.service';
 import { DomainService } from '../services/domain.service';
 import { ListService } from '../services/list.service';
+import { QueueAdminService } from '../services/queue-admin.service';
+import { StatsService } from '../services/stats.service';
 import { UserService } from '../services/user.service';
 import { SessionService } from './session.service';
 
@@ -17,6 +20,9 @@ export const API_SERVICE_PROVIDERS: Provider[] = [
   { provide: AliasService, useFactory: (store: Store) => new AliasService(store), inject: [STORE] },
   { provide: DomainService, useFactory: (store: Store) => new DomainService(store), inject: [STORE] },
   { provide: ListService, useFactory: (store: Store, mail: AdminMailService) => new ListService(store, mail), inject: [STORE, AdminMailService] },
+  { provide: QueueAdminService, useFactory: (store: Store, mail: AdminMailService) => new QueueAdminService(store, () => mail.queueService()), inject: [STORE, AdminMailService] },
+  { provide: AuditLogService, useFactory: (store: Store) => new AuditLogService(store), inject: [STORE] },
+  { provide: StatsService, useFactory: (store: Store) => new StatsService(store), inject: [STORE] },
   {
     provide: UserService,
     useFactory: (store: Store, config: MailsteadConfig, sessions: SessionService) => new UserService(store, config, sessions),

@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
-import { Redis } from 'ioredis';
 import { DeliveryQueue, QueueService } from '@mailstead/delivery';
 import type { OutboundStatus } from '@mailstead/store';
+import { QueueAdminService } from '../../services/queue-admin.service';
 import { UsageError, type CliContext } from '../cli-context';
+import { scope } from '../cli-services';
 import { table } from '../table';
 
 function parseId(id: string): bigint {
@@ -18,28 +19,20 @@ function parseAge(text: string): number {
 }
 
 /**
- * Runs `fn` with a QueueService whose producer is the BullMQ delivery queue of the running stack
- * (REDIS_URL, else the embedded Redis port). Redis being down is not an error: Postgres is the
- * source of truth and the worker's reconciler acts on the row within its scan interval.
+ * Runs `fn` with the admin queue service over libs/delivery's QueueService, whose producer is
+ * the BullMQ delivery queue of the running stack. Redis being down is not an error: Postgres is
+ * the source of truth and the worker's reconciler acts on the row within its scan interval.
  */
-async function withService<T>(ctx: CliContext, fn: (service: QueueService) => Promise<T>): Promise<T> {
+async function withService<T>(ctx: CliContext, fn: (queue: QueueAdminService) => Promise<T>): Promise<T> {
   const store = await ctx.store();
-  const url = ctx.config.redis.url ?? `redis://127.0.0.1:${ctx.config.redis.embeddedPort}`;
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  let queue: DeliveryQueue | null = null;
+  const redis = await ctx.redis();
+  const queue = redis ? new DeliveryQueue(redis) : null;
+  if (!queue) ctx.out('(Redis is not reachable: the worker acts on the database change when its reconciler runs)');
   try {
-    await redis.connect();
-    queue = new DeliveryQueue(redis);
-  } catch {
-    redis.disconnect();
-    ctx.out('(Redis is not reachable: the worker acts on the database change when its reconciler runs)');
-  }
-  try {
-    return await fn(new QueueService({ store, config: ctx.config, queue }));
+    const service = new QueueService({ store, config: ctx.config, queue });
+    return await fn(new QueueAdminService(store, () => service));
   } finally {
     await queue?.close();
-    redis.disconnect();
   }
 }
 
@@ -88,16 +81,14 @@ export function queueCommand(program: Command, ctx: CliContext): void {
     .description('make a deferred or failed message due now and queue it for the worker')
     .action(async (id: string) => {
       const outboundId = parseId(id);
-      await withService(ctx, (q) => q.retry(outboundId));
-      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.retry', target: id });
+      await withService(ctx, (q) => q.retry(scope, outboundId));
       ctx.out(`queue entry ${id} is due now`);
     });
   queue
     .command('retry-domain <domain>')
     .description('make every waiting message for a destination domain due now')
     .action(async (domain: string) => {
-      const count = await withService(ctx, (q) => q.retryDomain(domain));
-      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.retry-domain', target: domain.toLowerCase(), details: { count } });
+      const count = await withService(ctx, (q) => q.retryDomain(scope, domain));
       ctx.out(`${count} queue entr${count === 1 ? 'y' : 'ies'} for ${domain.toLowerCase()} due now`);
     });
   queue
@@ -106,8 +97,7 @@ export function queueCommand(program: Command, ctx: CliContext): void {
     .action(async (id: string) => {
       const outboundId = parseId(id);
       // A job already running finds its row gone and does nothing more.
-      await withService(ctx, (q) => q.delete(outboundId));
-      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.delete', target: id });
+      await withService(ctx, (q) => q.delete(scope, outboundId));
       ctx.out(`deleted queue entry ${id}`);
     });
   queue
@@ -116,8 +106,7 @@ export function queueCommand(program: Command, ctx: CliContext): void {
     .option('-r, --reason <text>', 'reason given in the bounce', 'returned to the sender by the mail administrator')
     .action(async (id: string, opts: { reason: string }) => {
       const outboundId = parseId(id);
-      const count = await withService(ctx, (q) => q.bounce(outboundId, opts.reason));
-      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.bounce', target: id, details: { recipients: count } });
+      const count = await withService(ctx, (q) => q.bounce(scope, outboundId, opts.reason));
       ctx.out(`bounced queue entry ${id} (${count} recipient${count === 1 ? '' : 's'})`);
     });
   queue
@@ -125,16 +114,14 @@ export function queueCommand(program: Command, ctx: CliContext): void {
     .description('stop delivering to a destination domain; its messages stay queued')
     .option('-r, --reason <text>', 'why (shown by "queue paused")')
     .action(async (domain: string, opts: { reason?: string }) => {
-      await withService(ctx, (q) => q.pauseDomain(domain, opts.reason ?? null));
-      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.pause', target: domain.toLowerCase() });
+      await withService(ctx, (q) => q.pause(scope, domain, opts.reason ?? null));
       ctx.out(`delivery to ${domain.toLowerCase()} is paused`);
     });
   queue
     .command('resume <domain>')
     .description('resume delivery to a paused destination domain and queue its due messages')
     .action(async (domain: string) => {
-      const count = await withService(ctx, (q) => q.resumeDomain(domain));
-      await (await ctx.store()).audit.record({ actor: 'cli', action: 'queue.resume', target: domain.toLowerCase(), details: { count } });
+      const count = await withService(ctx, (q) => q.resume(scope, domain));
       ctx.out(`delivery to ${domain.toLowerCase()} resumed; ${count} queue entr${count === 1 ? 'y' : 'ies'} queued`);
     });
   queue
