@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listQuery } from '@mailstead/contracts';
 import type { AdminPage, Store } from '@mailstead/store';
-import { inScope, requireDomain, requireFullAdmin, scopeOf, type AdminScope } from '../../services/admin-scope';
+import { scopeOf, type AdminScope } from '../../services/admin-scope';
 import { badRequest, parseInput } from '../api-error';
 import type { AuthContext } from '../auth.guard';
 
@@ -9,8 +9,6 @@ import type { AuthContext } from '../auth.guard';
 export function adminScope(store: Store, auth: AuthContext, request?: FastifyRequest): Promise<AdminScope> {
   return scopeOf(store, auth.account, request?.ip);
 }
-
-export { inScope, requireDomain, requireFullAdmin, type AdminScope };
 
 function json(value: string | undefined, field: string): unknown {
   if (value === undefined) return undefined;
