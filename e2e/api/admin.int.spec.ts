@@ -50,9 +50,13 @@ describe('admin resources (ra-data-simple-rest)', () => {
     const bad = await admin.request('POST', '/api/admin/users', { address: 'x', password: 'short' });
     expect(bad.status).toBe(400);
     expect(Object.keys(((await bad.json()) as { error: { fields: object } }).error.fields).sort()).toEqual(['address', 'password']);
+    // libs/contracts passwordProblem, on create and on reset
+    const tab = await admin.request('POST', '/api/admin/users', { address: 'tab@one.test', password: 'tab\tseparated' });
+    expect(((await tab.json()) as { error: { fields: Record<string, string[]> } }).error.fields.password).toEqual(['password must not contain control characters (tabs, line breaks, NUL)']);
     const created = await admin.json('POST', '/api/admin/users', { address: 'new@one.test', password: 'new-password', quotaBytes: 1000 }, 201);
     expect(created).toMatchObject({ address: 'new@one.test', domain: 'one.test', role: 'user', quotaBytes: 1000, enabled: true });
     expect(await admin.json('GET', `/api/admin/users/${created.id}`)).toEqual(created);
+    expect((await admin.request('PUT', `/api/admin/users/${created.id}`, { password: '🔑'.repeat(7) })).status).toBe(400);
     const updated = await admin.json('PUT', `/api/admin/users/${created.id}`, { enabled: false, quotaBytes: 5000, password: 'reset-password' });
     expect(updated).toMatchObject({ enabled: false, quotaBytes: 5000 });
     await admin.json('PUT', `/api/admin/users/${created.id}`, { enabled: true });

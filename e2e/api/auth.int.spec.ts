@@ -110,6 +110,12 @@ describe('auth and sessions', () => {
     const wrong = await a.request('POST', '/api/auth/password', { currentPassword: 'nope', newPassword: 'carol-new-password' });
     expect(wrong.status).toBe(400);
     expect((await a.request('POST', '/api/auth/password', { currentPassword: 'carol-password', newPassword: 'short' })).status).toBe(400);
+    // libs/contracts passwordProblem: characters, not UTF-16 units (7 emoji are 14 units), and no line breaks.
+    for (const newPassword of ['🔑'.repeat(7), 'carol\nnew-password']) {
+      const refused = await a.request('POST', '/api/auth/password', { currentPassword: 'carol-password', newPassword });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { fields: Record<string, string[]> } }).error.fields.newPassword![0]).toMatch(/at least 8 characters|control characters/);
+    }
     await a.json('POST', '/api/auth/password', { currentPassword: 'carol-password', newPassword: 'carol-new-password' });
     expect((await a.get('/api/auth/me')).status).toBe(200);
     expect((await b.get('/api/auth/me')).status).toBe(401);

@@ -1,4 +1,4 @@
-export { hashPassword, verifyPassword, generatePassword, passwordProblem, MIN_PASSWORD_LENGTH } from './password';
+export { hashPassword, verifyPassword, generatePassword } from './password';
 export { LoginThrottle, type ThrottleLimits, type ThrottleVerdict } from './login-throttle';
 export { Authenticator, type AuthAttempt, type AuthProtocol, type AuthResult } from './authenticator';
 export { createAppPassword } from './app-passwords';

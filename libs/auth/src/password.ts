@@ -24,11 +24,3 @@ export function generatePassword(groups = 4): string {
   const chars = [...bytes].map((b) => alphabet[b % alphabet.length]);
   return Array.from({ length: groups }, (_, i) => chars.slice(i * 4, i * 4 + 4).join('')).join('-');
 }
-
-export const MIN_PASSWORD_LENGTH = 8;
-
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `password must be at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.length > 1024) return 'password must be at most 1024 characters';
-  return undefined;
-}

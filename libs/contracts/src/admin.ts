@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountRole } from './auth';
+import { newPassword } from './password-policy';
 
 /**
  * react-admin ra-data-simple-rest list query: sort=["field","ASC"], range=[0,24],
@@ -66,7 +67,7 @@ export const userDto = z.object({
 export const userRemoved = userDto.extend({ removed: z.object({ mailboxes: z.number().int(), messages: z.number().int() }) });
 export const createUserRequest = z.object({
   address: z.string().trim().email().max(320),
-  password: z.string().min(8, 'password must be at least 8 characters').max(1024),
+  password: newPassword,
   displayName: z.string().max(200).nullable().optional(),
   role: accountRole.default('user'),
   quotaBytes: z.number().int().min(0).optional(),
@@ -76,7 +77,7 @@ export const updateUserRequest = z.object({
   role: accountRole.optional(),
   enabled: z.boolean().optional(),
   quotaBytes: z.number().int().min(0).optional(),
-  password: z.string().min(8, 'password must be at least 8 characters').max(1024).optional(),
+  password: newPassword.optional(),
 });
 
 export const aliasDto = z.object({ id: z.number().int(), source: z.string(), destinations: z.array(z.string()), enabled: z.boolean(), createdAt: z.string() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { newPassword } from './password-policy';
 
 export const accountRole = z.enum(['admin', 'domain_admin', 'user']);
 export type AccountRoleName = z.infer<typeof accountRole>;
@@ -43,7 +44,7 @@ export type SessionInfo = z.infer<typeof sessionInfo>;
 /** POST /api/auth/password */
 export const changePasswordRequest = z.object({
   currentPassword: z.string().min(1).max(1024),
-  newPassword: z.string().min(8, 'password must be at least 8 characters').max(1024),
+  newPassword,
 });
 
 /** PATCH /api/auth/profile: the display name sent in the From header of webmail mail (empty = none). */

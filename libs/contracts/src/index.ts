@@ -5,3 +5,4 @@ export * from './webmail';
 export * from './admin';
 export { apiRoutes, type ApiRoute } from './routes';
 export * from './flags';
+export * from './password-policy';

@@ -118,6 +118,8 @@ describe('mailstead CLI', () => {
   it('answers bad usage with one line and exit code 2, and failures with exit code 1', async () => {
     expect(await cli('user', 'add', 'nobody', '--password', 'whatever1')).toMatchObject({ code: 2, err: 'mailstead: "nobody" is not a valid address' });
     expect(await cli('user', 'add', 'x@example.test', '--password', 'short')).toMatchObject({ code: 2, err: 'mailstead: password must be at least 8 characters' });
+    // libs/contracts passwordProblem counts characters: 7 emoji are 14 UTF-16 units, still too short
+    expect(await cli('user', 'passwd', 'alice@example.test', '--password', '🔑'.repeat(7))).toMatchObject({ code: 2, err: 'mailstead: password must be at least 8 characters' });
     expect(await cli('user', 'add', 'x@missing.test', '--password', 'long-enough')).toMatchObject({ code: 1, err: 'mailstead: domain missing.test not found' });
     expect(await cli('user', 'add', 'alice@example.test', '--password', 'long-enough')).toMatchObject({ code: 1, err: 'mailstead: account alice@example.test already exists' });
     expect(await cli('domain', 'add', 'not_a_domain')).toMatchObject({ code: 2 });

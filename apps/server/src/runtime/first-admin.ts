@@ -1,5 +1,6 @@
 import { generatePassword, hashPassword } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
+import { passwordProblem } from '@mailstead/contracts';
 import { splitAddress, type Store } from '@mailstead/store';
 
 /**
@@ -10,6 +11,8 @@ export async function ensureFirstAdmin(store: Store, config: MailsteadConfig): P
   if ((await store.accounts.count()) > 0) return undefined;
   const parts = splitAddress(config.admin.address);
   if (!parts) throw new Error(`MAILSTEAD_ADMIN_ADDRESS "${config.admin.address}" is not a valid address`);
+  const problem = config.admin.password === undefined ? undefined : passwordProblem(config.admin.password);
+  if (problem) throw new Error(`MAILSTEAD_ADMIN_PASSWORD: ${problem}`);
   if (!(await store.domains.findByName(parts.domain))) await store.domains.create(parts.domain);
   const generated = config.admin.password === undefined;
   const password = config.admin.password ?? generatePassword();

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '@mailstead/contracts';
 import {
   Alert,
   AppBar,
@@ -45,6 +46,8 @@ function PasswordSection() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (next !== repeat) return setResult({ ok: false, text: 'The new passwords differ.' });
+    const problem = passwordProblem(next);
+    if (problem) return setResult({ ok: false, text: `The new ${problem}.` });
     try {
       await mailApi.changePassword(current, next);
       setResult({ ok: true, text: 'Password changed. Other sessions were signed out.' });
@@ -60,7 +63,7 @@ function PasswordSection() {
       <Stack component="form" spacing={2} onSubmit={(e) => void submit(e)} sx={{ maxWidth: 400 }}>
         {result && <Alert severity={result.ok ? 'success' : 'error'}>{result.text}</Alert>}
         <TextField label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
-        <TextField label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required slotProps={{ htmlInput: { minLength: 8 } }} helperText="At least 8 characters" />
+        <TextField label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required helperText={`At least ${MIN_PASSWORD_LENGTH} characters`} />
         <TextField label="Repeat new password" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required />
         <Box>
           <Button type="submit" variant="contained">

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { generatePassword, passwordProblem } from '@mailstead/auth';
+import { generatePassword } from '@mailstead/auth';
+import { passwordProblem } from '@mailstead/contracts';
 import { splitAddress, type AccountRole } from '@mailstead/store';
 import { UsageError, type CliContext } from '../cli-context';
 import { scope, userService } from '../cli-services';
