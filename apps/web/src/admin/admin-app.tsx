@@ -6,10 +6,10 @@ import OutboxIcon from '@mui/icons-material/Outbox';
 import PeopleIcon from '@mui/icons-material/People';
 import { Alert, Box, Button, CircularProgress, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Route } from 'react-router-dom';
 import { Admin, CustomRoutes, Resource, type AuthProvider, type DataProvider } from 'react-admin';
 import type { SessionInfo } from '@mailstead/contracts';
-import { canEnterAdmin, createAuthProvider, LOGIN_URL, WEBMAIL_URL } from './api/auth-provider';
+import { ADMIN_BASENAME, canEnterAdmin, createAuthProvider, LOGIN_URL, WEBMAIL_URL } from './api/auth-provider';
 import { createDataProvider } from './api/data-provider';
 import { fetchSession } from './api/http-client';
 import { AliasCreate, AliasEdit, AliasList } from './aliases/alias-resources';
@@ -24,29 +24,24 @@ import { UserCreate, UserEdit, UserList } from './users/user-resources';
 
 /**
  * The console itself: react-admin on the API's admin resources, with real paths under
- * /admin (/admin/users, /admin/domains/3/dns) that the server's SPA fallback serves.
+ * /admin (/admin/users, /admin/domains/3/dns) that the server's SPA fallback serves. The
+ * router's basename is /admin, so every link inside the console, react-admin's and our own
+ * (`<Link to="/domains/3/dns">`), stays under /admin; only plain `href`s (the webmail) leave it.
  */
 export function AdminConsole({ dataProvider, authProvider }: { dataProvider: DataProvider; authProvider: AuthProvider }) {
   return (
-    <BrowserRouter>
-      <Routes>
-        <Route
-          path="/admin/*"
-          element={
-            <Admin basename="/admin" title="Mailstead admin" dataProvider={dataProvider} authProvider={authProvider} dashboard={Dashboard} layout={AdminLayout} loginPage={false} requireAuth disableTelemetry>
-              <Resource name="domains" list={DomainList} create={DomainCreate} edit={DomainEdit} icon={DomainIcon} recordRepresentation="name" />
-              <Resource name="users" list={UserList} create={UserCreate} edit={UserEdit} icon={PeopleIcon} recordRepresentation="address" />
-              <Resource name="aliases" list={AliasList} create={AliasCreate} edit={AliasEdit} icon={AlternateEmailIcon} recordRepresentation="source" />
-              <Resource name="lists" list={MailingListList} create={MailingListCreate} edit={MailingListEdit} icon={ForumIcon} options={{ label: 'Mailing lists' }} recordRepresentation="address" />
-              <Resource name="queue" list={QueueList} show={QueueShow} icon={OutboxIcon} options={{ label: 'Queue' }} />
-              <Resource name="audit" list={AuditList} icon={HistoryIcon} options={{ label: 'Audit log' }} />
-              <CustomRoutes>
-                <Route path="/domains/:id/dns" element={<DomainDns />} />
-              </CustomRoutes>
-            </Admin>
-          }
-        />
-      </Routes>
+    <BrowserRouter basename={ADMIN_BASENAME}>
+      <Admin title="Mailstead admin" dataProvider={dataProvider} authProvider={authProvider} dashboard={Dashboard} layout={AdminLayout} loginPage={false} requireAuth disableTelemetry>
+        <Resource name="domains" list={DomainList} create={DomainCreate} edit={DomainEdit} icon={DomainIcon} recordRepresentation="name" />
+        <Resource name="users" list={UserList} create={UserCreate} edit={UserEdit} icon={PeopleIcon} recordRepresentation="address" />
+        <Resource name="aliases" list={AliasList} create={AliasCreate} edit={AliasEdit} icon={AlternateEmailIcon} recordRepresentation="source" />
+        <Resource name="lists" list={MailingListList} create={MailingListCreate} edit={MailingListEdit} icon={ForumIcon} options={{ label: 'Mailing lists' }} recordRepresentation="address" />
+        <Resource name="queue" list={QueueList} show={QueueShow} icon={OutboxIcon} options={{ label: 'Queue' }} />
+        <Resource name="audit" list={AuditList} icon={HistoryIcon} options={{ label: 'Audit log' }} />
+        <CustomRoutes>
+          <Route path="/domains/:id/dns" element={<DomainDns />} />
+        </CustomRoutes>
+      </Admin>
     </BrowserRouter>
   );
 }

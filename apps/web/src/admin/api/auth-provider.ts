@@ -3,7 +3,9 @@ import type { SessionInfo } from '@mailstead/contracts';
 import { fetchSession, httpClient, setCsrfToken } from './http-client';
 
 /** The webmail owns the login page; it sends the user back here afterwards. */
-export const LOGIN_URL = '/mail/login?next=/admin';
+/** Where the console lives; its router's basename. */
+export const ADMIN_BASENAME = '/admin';
+export const LOGIN_URL = `/mail/login?next=${ADMIN_BASENAME}`;
 export const WEBMAIL_URL = '/mail';
 
 export type AdminAccess = 'admin' | 'domain_admin';
