@@ -148,6 +148,7 @@ export type ComposeRequest = z.infer<typeof composeRequest>;
 export const sendResult = z.object({ messageIdHeader: z.string(), sentId: messageId.nullable(), localRecipients: z.number().int(), remoteRecipients: z.number().int() });
 export const draftResult = z.object({ id: messageId, mailboxId: z.number().int() });
 export const uploadResult = z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int() });
+export type UploadResult = z.infer<typeof uploadResult>;
 
 /** One Server-Sent Event of GET /api/events. */
 export const mailboxEvent = z.object({
@@ -158,16 +159,29 @@ export const mailboxEvent = z.object({
   unread: z.number().int().nullable(),
 });
 
-/** GET /api/messages/:id/reply: a compose form filled in for a reply, reply-all or forward. */
-export const replyQuery = z.object({ mode: z.enum(['reply', 'all', 'forward']).default('reply') });
+/**
+ * GET /api/messages/:id/reply: a compose form filled in for a reply, reply-all, forward or
+ * forward as attachment (the original as a message/rfc822 part). The one reply/forward
+ * builder: the webmail fills its composer from this answer.
+ */
+export const replyQuery = z.object({ mode: z.enum(['reply', 'all', 'forward', 'forward-as-attachment']).default('reply') });
+export type ReplyMode = z.infer<typeof replyQuery>['mode'];
 export const replyDraft = z.object({
   from: z.string(),
   to: z.array(z.object({ name: z.string().optional(), address: z.string() })),
   cc: z.array(z.object({ name: z.string().optional(), address: z.string() })),
   subject: z.string(),
+  /** The body to write above: empty lines, then the attribution and "> " quote, or the forwarded message. */
   text: z.string(),
+  /**
+   * The same for a rich-text composer when the original has HTML: the attribution or forward
+   * header and the original's HTML as the reader shows it (sanitized for display; an editor
+   * applies its own policy). Null when the original is text only: convert `text`.
+   */
+  html: z.string().nullable(),
   /** Set for replies (the API then adds In-Reply-To/References and flags the original \\Answered). */
   inReplyToId: messageId.optional(),
-  /** Forward: the original attachments, already uploaded for this compose. */
-  attachments: z.array(z.string()),
+  /** Forward: the original attachments (forward as attachment: the message itself), already uploaded for this compose. */
+  attachments: z.array(uploadResult),
 });
+export type ReplyDraft = z.infer<typeof replyDraft>;

@@ -1,12 +1,11 @@
 import '@fastify/multipart';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { composeRequest, replyQuery, type ComposeRequest } from '@mailstead/contracts';
-import { decodePartBody, parseMessage, parsePartId, resolvePart, type Address } from '@mailstead/mime';
 import type { MailsteadConfig } from '@mailstead/config';
 import { listParts, mergeRecipients, RecipientResolver, type DeliveryPart, type RecipientInput } from '@mailstead/smtp';
 import type { Store, StoredMessage } from '@mailstead/store';
@@ -14,12 +13,9 @@ import { CONFIG, REDIS, STORE } from '../app/tokens';
 import { AdminMailService } from './admin/admin-mail.service';
 import { ApiException, badRequest, bigId, forbidden, notFound, parseInput } from './api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
-import { detailDto } from './message-view';
+import { ReplyDraftService } from './reply-draft.service';
+import { UploadStore } from './upload-store.service';
 import { listLinks } from '../runtime/secret';
-
-/** Uploaded attachments wait in Redis this long for the message that uses them. */
-const UPLOAD_TTL_SECONDS = 24 * 3600;
-const uploadKey = (accountId: number, id: string) => `mailstead:upload:${accountId}:${id}`;
 
 type Recipient = ComposeRequest['to'][number];
 const addressOf = (r: Recipient) => (typeof r === 'string' ? r : r.address);
@@ -30,12 +26,17 @@ const mailAddress = (r: Recipient): Mail.Address | string => (typeof r === 'stri
 export class ComposeController {
   constructor(
     @Inject(STORE) private readonly store: Store,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     @Inject(CONFIG) private readonly config: MailsteadConfig,
     @Inject(AdminMailService) private readonly delivery: AdminMailService,
   ) {
     this.resolver = new RecipientResolver(store, { messageLimit: config.imap.messageQuota });
+    this.uploads = new UploadStore(redis);
+    this.replyDrafts = new ReplyDraftService(store, this.uploads);
   }
+
+  private readonly uploads: UploadStore;
+  private readonly replyDrafts: ReplyDraftService;
 
   /**
    * libs/smtp's resolver, as SMTP RCPT uses it: accounts, plus-addressing, aliases, catch-all,
@@ -43,58 +44,13 @@ export class ComposeController {
    */
   private readonly resolver: RecipientResolver;
 
-  private async storeUpload(accountId: number, filename: string, contentType: string, data: Buffer): Promise<string> {
-    const id = randomBytes(16).toString('hex');
-    await this.redis.multi().hset(uploadKey(accountId, id), { filename, contentType, data }).expire(uploadKey(accountId, id), UPLOAD_TTL_SECONDS).exec();
-    return id;
-  }
-
-  /**
-   * A compose form for answering or forwarding one of the account's messages: recipients
-   * (Reply-To, else From; reply-all adds the other To/Cc, never the account's own addresses),
-   * "Re:"/"Fwd:" subject, the text quoted (RFC 3676 "> " prefix), and for a forward the
-   * original attachments uploaded again so the new message carries them.
-   */
+  /** A compose form for answering or forwarding one of the account's messages (reply-draft.ts has the rules). */
   @Get('messages/:id/reply')
   async replyForm(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown) {
     const { mode } = parseInput(replyQuery, query);
-    const message = await this.store.webmail.getMessage(auth.account.id, bigId(id, 'message'));
-    if (!message) throw notFound('message');
-    const parsed = parseMessage(message.raw);
-    const detail = detailDto(message, { allowRemoteImages: false, full: true });
-    const own = async (a: { address: string | null }) => Boolean(a.address) && (await this.store.accounts.canSendAs(auth.account.id, a.address!));
-    const named = (list: Address[]) => list.filter((a) => a.address).map((a) => ({ ...(a.name ? { name: a.name } : {}), address: a.address! }));
-    let from = auth.account.address;
-    for (const a of [...parsed.to, ...parsed.cc]) if (await own(a)) from = a.address!;
-    const body = detail.text ?? (detail.html ? detail.html.replace(/<[^>]*>/g, '') : '');
-    const sender = parsed.from[0] ? (parsed.from[0].name ? `${parsed.from[0].name} <${parsed.from[0].address}>` : (parsed.from[0].address ?? '')) : 'unknown sender';
-    const date = parsed.date ?? message.internalDate;
-    const base = (parsed.subject || '').replace(/^((re|fwd?|aw|wg)\s*:\s*)+/i, '');
-    if (mode === 'forward') {
-      const attachments: string[] = [];
-      for (const a of parsed.attachments) {
-        const path = parsePartId(a.partId);
-        const part = path && path.length > 0 ? resolvePart(parsed.body, path) : null;
-        if (part) attachments.push(await this.storeUpload(auth.account.id, a.filename ?? `part-${a.partId}`, a.contentType, decodePartBody(message.raw, part)));
-      }
-      const header = ['---------- Forwarded message ----------', `From: ${sender}`, `Date: ${date.toUTCString()}`, `Subject: ${parsed.subject}`, `To: ${detail.to}`, '', ''].join('\n');
-      return { from, to: [], cc: [], subject: `Fwd: ${base}`, text: `\n\n${header}${body}`, attachments };
-    }
-    const replyTo = named(parsed.replyTo.length > 0 ? parsed.replyTo : parsed.from);
-    const seen = new Set(replyTo.map((a) => a.address.toLowerCase()));
-    const others = async (list: Address[]) => {
-      const out: { name?: string; address: string }[] = [];
-      for (const a of named(list)) {
-        if (seen.has(a.address.toLowerCase()) || (await own(a))) continue;
-        seen.add(a.address.toLowerCase());
-        out.push(a);
-      }
-      return out;
-    };
-    const to = mode === 'all' ? [...replyTo, ...(await others(parsed.to))] : replyTo;
-    const cc = mode === 'all' ? await others(parsed.cc) : [];
-    const quoted = body.split(/\r?\n/).map((line) => (line.startsWith('>') ? `>${line}` : `> ${line}`)).join('\n');
-    return { from, to, cc, subject: `Re: ${base}`, text: `\n\nOn ${date.toUTCString()}, ${sender} wrote:\n${quoted}`, inReplyToId: message.id.toString(), attachments: [] };
+    const draft = await this.replyDrafts.draft(auth.account, bigId(id, 'message'), mode);
+    if (!draft) throw notFound('message');
+    return draft;
   }
 
   /** multipart/form-data with one "file" field; answers the id to list in `attachments`. */
@@ -109,16 +65,15 @@ export class ComposeController {
     });
     const filename = (file.filename || 'attachment').slice(0, 255);
     const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(file.mimetype) ? file.mimetype : 'application/octet-stream';
-    const id = await this.storeUpload(auth.account.id, filename, contentType, data);
-    return { id, filename, contentType, size: data.length };
+    return this.uploads.put(auth.account.id, { filename, contentType, data });
   }
 
   private async attachments(auth: AuthContext, ids: string[]): Promise<Mail.Attachment[]> {
     const out: Mail.Attachment[] = [];
     for (const id of ids) {
-      const [filename, contentType, data] = await this.redis.hmgetBuffer(uploadKey(auth.account.id, id), 'filename', 'contentType', 'data');
-      if (!filename || !contentType || !data) throw badRequest('invalid request', { attachments: [`upload ${id} not found (expired?)`] });
-      out.push({ filename: filename.toString(), contentType: contentType.toString(), content: data });
+      const upload = await this.uploads.get(auth.account.id, id);
+      if (!upload) throw badRequest('invalid request', { attachments: [`upload ${id} not found (expired?)`] });
+      out.push({ filename: upload.filename, contentType: upload.contentType, content: upload.data });
     }
     return out;
   }

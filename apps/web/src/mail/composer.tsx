@@ -25,14 +25,16 @@ import SendIcon from '@mui/icons-material/Send';
 import type { ComposeRequest } from '@mailstead/contracts';
 import { errorMessage } from '../shared/api-client';
 import { mailApi } from './mail-api';
-import { formatAddress, parseAddressList, type BodyMode, type ComposeDraft } from './quoting';
+import { formatAddress, parseAddressList, type BodyMode, type ComposeDraft } from './compose-draft';
 import { htmlToText, sanitizeComposeHtml, textToHtml } from './rich-text';
 import { RichTextEditor } from './rich-text-editor';
 import { formatBytes } from './message-reader';
 
+/** An attachment: being uploaded from a file, or already uploaded (a forward's copies). */
 interface Upload {
   key: number;
-  file: File;
+  name: string;
+  size: number;
   progress: number;
   id?: string;
   error?: string;
@@ -40,8 +42,9 @@ interface Upload {
 
 export interface ComposerProps {
   open: boolean;
+  /** The account's address: the sender unless the draft names another of its addresses. */
   from: string;
-  /** The display name shown with `from` (the API puts it in the From header). */
+  /** The display name shown with the sender (the API puts it in the From header). */
   fromName?: string | null;
   initial: ComposeDraft;
   /** Rich or plain text, when the draft does not say (the user's preference). */
@@ -50,8 +53,6 @@ export interface ComposerProps {
   knownAddresses: string[];
   onClose(): void;
   onSent(result: { localRecipients: number; remoteRecipients: number }): void;
-  /** Files attached when the composer opens (forward as attachment). */
-  initialFiles?: File[];
   /** Milliseconds of quiet before a draft is saved. */
   autosaveDelay?: number;
 }
@@ -114,7 +115,8 @@ function AddressField({ label, value, onChange, options, autoFocus }: { label: s
  * attachments with upload progress (picker or drop), drafts saved as you type, send with
  * clear progress and errors.
  */
-export function Composer({ open, from, fromName, initial, defaultMode = 'text', knownAddresses, onClose, onSent, initialFiles, autosaveDelay = 4000 }: ComposerProps) {
+export function Composer({ open, from: accountAddress, fromName, initial, defaultMode = 'text', knownAddresses, onClose, onSent, autosaveDelay = 4000 }: ComposerProps) {
+  const from = initial.from ?? accountAddress;
   const theme = useTheme();
   const fullScreen = useMediaQuery(theme.breakpoints.down('sm'));
   const [to, setTo] = useState(() => initial.to.map(formatAddress));
@@ -127,13 +129,15 @@ export function Composer({ open, from, fromName, initial, defaultMode = 'text', 
   const [html, setHtml] = useState(initial.html);
   /** Remounts the editor with new content after a switch from plain text. */
   const [editorKey, setEditorKey] = useState(0);
-  const [uploads, setUploads] = useState<Upload[]>([]);
+  const uploadKey = useRef(0);
+  const [uploads, setUploads] = useState<Upload[]>(() =>
+    (initial.attachments ?? []).map((a) => ({ key: ++uploadKey.current, name: a.filename, size: a.size, progress: 1, id: a.id })),
+  );
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [draftState, setDraftState] = useState<'none' | 'saving' | 'saved' | 'failed'>('none');
   const draftId = useRef<string | undefined>(initial.draftId);
   const dirty = useRef(false);
-  const uploadKey = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
 
@@ -199,7 +203,7 @@ export function Composer({ open, from, fromName, initial, defaultMode = 'text', 
   const addFiles = (files: FileList | File[]) => {
     for (const file of Array.from(files)) {
       const key = ++uploadKey.current;
-      setUploads((u) => [...u, { key, file, progress: 0 }]);
+      setUploads((u) => [...u, { key, name: file.name, size: file.size, progress: 0 }]);
       dirty.current = true;
       mailApi
         .upload(file, (progress) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, progress } : x))))
@@ -209,14 +213,6 @@ export function Composer({ open, from, fromName, initial, defaultMode = 'text', 
         );
     }
   };
-
-  const attachedInitial = useRef(false);
-  useEffect(() => {
-    if (attachedInitial.current || !initialFiles || initialFiles.length === 0) return;
-    attachedInitial.current = true;
-    addFiles(initialFiles);
-    // addFiles only touches state setters and refs
-  }, [initialFiles]);
 
   const send = async () => {
     const all = [...recipients(to).bad, ...recipients(cc).bad, ...recipients(bcc).bad];
@@ -312,13 +308,13 @@ export function Composer({ open, from, fromName, initial, defaultMode = 'text', 
                   <AttachFileIcon fontSize="small" />
                   <Box sx={{ flex: 1, minWidth: 0 }}>
                     <Typography variant="body2" noWrap>
-                      {u.file.name} ({formatBytes(u.file.size)}){u.error ? ` — ${u.error}` : ''}
+                      {u.name} ({formatBytes(u.size)}){u.error ? ` — ${u.error}` : ''}
                     </Typography>
-                    {!u.id && !u.error && <LinearProgress variant="determinate" value={Math.round(u.progress * 100)} aria-label={`Uploading ${u.file.name}`} />}
+                    {!u.id && !u.error && <LinearProgress variant="determinate" value={Math.round(u.progress * 100)} aria-label={`Uploading ${u.name}`} />}
                   </Box>
                   <IconButton
                     size="small"
-                    aria-label={`Remove ${u.file.name}`}
+                    aria-label={`Remove ${u.name}`}
                     onClick={() => {
                       dirty.current = true;
                       setUploads((all) => all.filter((x) => x.key !== u.key));

@@ -1,4 +1,4 @@
-import type { ComposeRequest, MailboxDto, MessageDetailDto, MessagePage, SessionInfo } from '@mailstead/contracts';
+import type { ComposeRequest, MailboxDto, MessageDetailDto, MessagePage, ReplyDraft, ReplyMode, SessionInfo } from '@mailstead/contracts';
 import { api, uploadWithProgress } from '../shared/api-client';
 
 /** The webmail's calls, one per contract route (libs/contracts routes.ts). */
@@ -24,6 +24,8 @@ export const mailApi = {
   delete: (ids: string[], permanent = false) => api<{ count: number }>('POST', '/api/messages/delete', { body: { ids, permanent } }),
   send: (request: ComposeRequest) =>
     api<{ messageIdHeader: string; sentId: string | null; localRecipients: number; remoteRecipients: number }>('POST', '/api/send', { body: request }),
+  /** The compose form for a reply, reply-all or forward, built by the server (forwarded attachments already uploaded). */
+  replyDraft: (id: string, mode: ReplyMode) => api<ReplyDraft>('GET', `/api/messages/${id}/reply`, { query: { mode } }),
   saveDraft: (request: ComposeRequest) => api<{ id: string; mailboxId: number }>('POST', '/api/drafts', { body: request }),
   upload: (file: File, onProgress: (fraction: number) => void, signal?: AbortSignal) =>
     uploadWithProgress<{ id: string; filename: string; contentType: string; size: number }>('/api/uploads', file, onProgress, signal),

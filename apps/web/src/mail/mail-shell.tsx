@@ -39,7 +39,7 @@ import SettingsIcon from '@mui/icons-material/Settings';
 import StarIcon from '@mui/icons-material/Star';
 import CloseIcon from '@mui/icons-material/Close';
 import ForumIcon from '@mui/icons-material/Forum';
-import type { MailboxDto, MessageDetailDto, MessageSummaryDto } from '@mailstead/contracts';
+import type { MailboxDto, MessageSummaryDto, ReplyMode } from '@mailstead/contracts';
 import { errorMessage } from '../shared/api-client';
 import { useAccount, useSession } from '../shared/session';
 import { useColorMode } from '../shared/theme';
@@ -48,7 +48,7 @@ import { mailApi } from './mail-api';
 import { MessageList, SearchIndexingNotice } from './message-list';
 import { MessageReader } from './message-reader';
 import { ThreadReader } from './thread-reader';
-import { draftToCompose, prepareCompose, type ComposeDraft, type ComposeMode } from './quoting';
+import { draftToCompose, newCompose, replyToCompose, type ComposeDraft } from './compose-draft';
 import { loadSettings, rememberCorrespondents, knownCorrespondents } from './user-settings';
 import { useMailEvents } from './use-mail-events';
 import { useMessageList, type ListSource } from './use-message-list';
@@ -85,7 +85,7 @@ export function MailShell() {
   const [mailboxError, setMailboxError] = useState<string | undefined>();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [activeId, setActiveId] = useState<string | undefined>();
-  const [compose, setCompose] = useState<{ key: number; draft: ComposeDraft; files?: File[] } | undefined>();
+  const [compose, setCompose] = useState<{ key: number; draft: ComposeDraft } | undefined>();
   const [toast, setToast] = useState<{ key: number; text: string; undo?: () => void; severity?: 'error' } | undefined>();
   const [searchInput, setSearchInput] = useState(q);
   const [drawer, setDrawer] = useState(false);
@@ -228,28 +228,17 @@ export function MailShell() {
     else moveTo(ids, junkBox, 'Marked as junk:');
   };
 
-  const openCompose = (mode: ComposeMode, original?: MessageDetailDto) => {
-    const draft = prepareCompose(mode, original, account.account.address, loadSettings(account.account.address).signature);
-    if (mode === 'forwardAsAttachment' && original) {
-      // The original, byte for byte, as a message/rfc822 attachment (RFC 2046 5.2.1).
-      fetch(`/api/messages/${original.id}/raw`, { credentials: 'same-origin' })
-        .then(async (res) => {
-          if (!res.ok) throw new Error(`cannot read the original (${res.status})`);
-          const name = `${(original.subject || 'message').replace(/[\\/:*?"<>|]/g, '_').slice(0, 100)}.eml`;
-          setCompose({ key: ++composeKey.current, draft, files: [new File([await res.blob()], name, { type: 'message/rfc822' })] });
-        })
-        .catch(showError);
-      return;
-    }
-    setCompose({ key: ++composeKey.current, draft });
+  const signature = () => loadSettings(account.account.address).signature;
+  const openNew = () => setCompose({ key: ++composeKey.current, draft: newCompose(signature()) });
+  /** Reply, reply-all and forward forms come from the server, which quotes the whole body and uploads forwarded attachments. */
+  const openReply = (messageId: string, mode: ReplyMode) => {
+    mailApi.replyDraft(messageId, mode).then(
+      (form) => setCompose({ key: ++composeKey.current, draft: replyToCompose(form, signature()) }),
+      (e: unknown) => showError(e),
+    );
   };
-  const lastOpened = useRef<MessageDetailDto | undefined>(undefined);
-  const replyToActive = async (mode: ComposeMode) => {
-    if (!activeId) return;
-    // Quoting or forwarding works on the whole body, never on the reader's clipped one.
-    const opened = lastOpened.current?.id === activeId && !lastOpened.current.htmlClipped ? lastOpened.current : undefined;
-    const detail = opened ?? (await mailApi.message(activeId, { full: true }).catch(() => undefined));
-    if (detail) openCompose(mode, detail);
+  const replyToActive = (mode: ReplyMode) => {
+    if (activeId) openReply(activeId, mode);
   };
 
   const openMessage = (m: MessageSummaryDto) => {
@@ -278,10 +267,10 @@ export function MailShell() {
     k: () => moveCursor(-1),
     o: () => activeId ?? moveCursor(0),
     Enter: () => activeId ?? moveCursor(0),
-    r: () => void replyToActive('reply'),
-    a: () => void replyToActive('replyAll'),
-    f: () => void replyToActive('forward'),
-    c: () => openCompose('new'),
+    r: () => replyToActive('reply'),
+    a: () => replyToActive('all'),
+    f: () => replyToActive('forward'),
+    c: openNew,
     e: () => archive(targetIds()),
     '#': () => remove(targetIds()),
     s: () => {
@@ -381,7 +370,7 @@ export function MailShell() {
   const folders = (
     <Box sx={{ width: 240, flexShrink: 0, overflow: 'auto', py: 1 }}>
       <Box sx={{ px: 2, pb: 1 }}>
-        <Button variant="contained" fullWidth startIcon={<CreateIcon />} onClick={() => openCompose('new')}>
+        <Button variant="contained" fullWidth startIcon={<CreateIcon />} onClick={openNew}>
           Compose
         </Button>
       </Box>
@@ -449,7 +438,7 @@ export function MailShell() {
           </Box>
           {!narrow && <Box sx={{ flex: 1 }} />}
           {narrow && (
-            <IconButton aria-label="Compose" onClick={() => openCompose('new')}>
+            <IconButton aria-label="Compose" onClick={openNew}>
               <CreateIcon />
             </IconButton>
           )}
@@ -539,11 +528,10 @@ export function MailShell() {
                 onBack={narrow ? () => setActiveId(undefined) : undefined}
                 mailboxName={(id) => (id === currentMailbox?.id ? undefined : names.get(id))}
                 onLoaded={(m) => {
-                  lastOpened.current = m;
                   list.update((items) => items.map((x) => (x.id === m.id ? { ...x, seen: true } : x)));
                   void loadMailboxes();
                 }}
-                onReply={(m, mode) => openCompose(mode, m)}
+                onReply={(m, mode) => openReply(m.id, mode)}
                 onToggleFlag={(m, on) => void setFlag([m.id], '\\Flagged', on)}
                 onDelete={(m) => (m.id === activeId ? remove([m.id]) : void mailApi.delete([m.id]).then(() => loadMailboxes(), showError))}
               />
@@ -554,14 +542,13 @@ export function MailShell() {
                 toolbar={selected.size === 0 ? actionBar : null}
                 onBack={narrow ? () => setActiveId(undefined) : undefined}
                 onLoaded={(m) => {
-                  lastOpened.current = m;
                   const row = list.items.find((x) => x.id === m.id);
                   if (row && !row.seen) {
                     list.update((items) => items.map((x) => (x.id === m.id ? { ...x, seen: true } : x)));
                     void loadMailboxes();
                   }
                 }}
-                onReply={(m, mode) => openCompose(mode, m)}
+                onReply={(m, mode) => openReply(m.id, mode)}
               />
             ) : (
               <Box sx={{ flex: 1, display: 'grid', placeItems: 'center', color: 'text.secondary' }}>
@@ -580,7 +567,6 @@ export function MailShell() {
             fromName={account.account.displayName}
             defaultMode={loadSettings(account.account.address).composeMode}
             initial={compose.draft}
-            initialFiles={compose.files}
             knownAddresses={knownCorrespondents(account.account.address, list.items)}
             onClose={() => {
               setCompose(undefined);

@@ -10,7 +10,7 @@ import ForwardIcon from '@mui/icons-material/Forward';
 import ImageIcon from '@mui/icons-material/Image';
 import ReplyAllIcon from '@mui/icons-material/ReplyAll';
 import ReplyIcon from '@mui/icons-material/Reply';
-import type { MessageDetailDto } from '@mailstead/contracts';
+import type { MessageDetailDto, ReplyMode } from '@mailstead/contracts';
 import { errorMessage } from '../shared/api-client';
 import { MESSAGE_FRAME_SANDBOX, messageFrameDocument } from './html-frame';
 import { mailApi } from './mail-api';
@@ -30,7 +30,7 @@ const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp
 export interface MessageReaderProps {
   messageId: string;
   onLoaded?(message: MessageDetailDto): void;
-  onReply(message: MessageDetailDto, mode: 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment'): void;
+  onReply(message: MessageDetailDto, mode: ReplyMode): void;
   onBack?(): void;
   /** Row actions (read/unread, flag, move, delete...) shown above the message. */
   toolbar?: React.ReactNode;
@@ -200,7 +200,7 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar, e
             </IconButton>
           </Tooltip>
           <Tooltip title="Reply all (a)">
-            <IconButton aria-label="Reply all" onClick={() => onReply(message, 'replyAll')}>
+            <IconButton aria-label="Reply all" onClick={() => onReply(message, 'all')}>
               <ReplyAllIcon />
             </IconButton>
           </Tooltip>
@@ -210,7 +210,7 @@ export function MessageReader({ messageId, onLoaded, onReply, onBack, toolbar, e
             </IconButton>
           </Tooltip>
           <Tooltip title="Forward as attachment">
-            <IconButton aria-label="Forward as attachment" onClick={() => onReply(message, 'forwardAsAttachment')}>
+            <IconButton aria-label="Forward as attachment" onClick={() => onReply(message, 'forward-as-attachment')}>
               <AttachEmailIcon />
             </IconButton>
           </Tooltip>

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import type { MessageDetailDto } from '@mailstead/contracts';
+import type { MessageDetailDto, ReplyDraft } from '@mailstead/contracts';
 import { fakeFetch, messageDetail, messageSummary, renderWithTheme } from '../shared/test-utils';
 import { Composer } from './composer';
-import { draftToCompose, prepareCompose } from './quoting';
+import { draftToCompose, newCompose, replyToCompose } from './compose-draft';
 import { htmlToText, isBlankHtml, normalizeLink, sanitizeComposeHtml, textToHtml } from './rich-text';
 
 afterEach(() => {
@@ -18,6 +18,18 @@ const original: MessageDetailDto = messageDetail(
     html: '<p>Shall <b>we</b>?</p><script>alert(1)</script>',
   } },
 );
+
+/** The server's reply form for `original` (apps/server/src/api/reply-draft.ts): its HTML as the reader shows it, quoted. */
+const htmlReply: ReplyDraft = {
+  from: 'alice@example.test',
+  to: [{ name: 'Bob Builder', address: 'bob@example.test' }],
+  cc: [],
+  subject: 'Re: Lunch on Friday?',
+  text: '\n\nOn Fri, 20 Nov 2026 12:00:00 GMT, Bob Builder <bob@example.test> wrote:\n> Shall we?\n',
+  html: '<div><br></div><div>On Fri, 20 Nov 2026 12:00:00 GMT, Bob Builder &lt;bob@example.test&gt; wrote:</div><blockquote type="cite"><p>Shall <b>we</b>?</p><script>alert(1)</script></blockquote>',
+  inReplyToId: '7',
+  attachments: [],
+};
 
 describe('rich text conversions', () => {
   it('sanitizes to the allowlist: no scripts, handlers, styles, images or javascript: links', () => {
@@ -51,21 +63,14 @@ describe('rich text conversions', () => {
   });
 });
 
-describe('quoting in both modes', () => {
-  it('a reply quotes the HTML original in a cite blockquote (sanitized) and the text with "> "', () => {
-    const draft = prepareCompose('reply', original, 'alice@example.test', 'Alice');
-    expect(draft.text).toContain('wrote:\n> Shall we?\n>> earlier quote');
+describe('reply forms in both modes', () => {
+  it('the server’s HTML reply form goes through the composer’s sanitizer, its cite blockquote kept, the signature above it', () => {
+    const draft = replyToCompose(htmlReply, 'Alice');
     expect(draft.html).toContain('Bob Builder &lt;bob@example.test&gt; wrote:</div><blockquote type="cite"><p>Shall <b>we</b>?</p></blockquote>');
     expect(draft.html).not.toContain('script');
     expect(draft.html).toContain('<div>-- </div><div>Alice</div>');
     expect(draft.html.startsWith('<div><br></div>')).toBe(true);
-  });
-
-  it('a forward carries the header block and the original in both modes', () => {
-    const draft = prepareCompose('forward', original, 'alice@example.test');
-    expect(draft.html).toContain('<div>---------- Forwarded message ----------</div><div>From: Bob Builder &lt;bob@example.test&gt;</div>');
-    expect(draft.html).toContain('<p>Shall <b>we</b>?</p>');
-    expect(draft.text).toContain('---------- Forwarded message ----------\nFrom: Bob Builder <bob@example.test>');
+    expect(draft.text).toContain('wrote:\n> Shall we?');
   });
 
   it('a draft keeps its mode: HTML drafts reopen in rich text, text drafts in plain text', () => {
@@ -81,7 +86,7 @@ describe('Composer modes', () => {
     const api = sendRoute();
     vi.stubGlobal('fetch', api.fn);
     const onSent = vi.fn();
-    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={prepareCompose('reply', original, 'alice@example.test')} knownAddresses={[]} onClose={vi.fn()} onSent={onSent} autosaveDelay={60_000} />);
+    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={replyToCompose(htmlReply)} knownAddresses={[]} onClose={vi.fn()} onSent={onSent} autosaveDelay={60_000} />);
     const editor = screen.getByRole('textbox', { name: 'Message' });
     expect(editor.getAttribute('contenteditable')).toBe('true');
     expect(screen.getByText('From: alice@example.test')).toBeTruthy();
@@ -103,7 +108,7 @@ describe('Composer modes', () => {
     const api = sendRoute();
     vi.stubGlobal('fetch', api.fn);
     const onSent = vi.fn();
-    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={prepareCompose('reply', original, 'alice@example.test')} knownAddresses={[]} onClose={vi.fn()} onSent={onSent} autosaveDelay={60_000} />);
+    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={replyToCompose(htmlReply)} knownAddresses={[]} onClose={vi.fn()} onSent={onSent} autosaveDelay={60_000} />);
     fireEvent.click(screen.getByRole('button', { name: 'Plain text' }));
     const textarea = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
     expect(textarea.tagName).toBe('TEXTAREA');
@@ -120,14 +125,14 @@ describe('Composer modes', () => {
   });
 
   it('shows the display name with the sender address', () => {
-    renderWithTheme(<Composer open from="alice@example.test" fromName="Alice Liddell" initial={prepareCompose('new', undefined, 'alice@example.test')} knownAddresses={[]} onClose={vi.fn()} onSent={vi.fn()} autosaveDelay={60_000} />);
+    renderWithTheme(<Composer open from="alice@example.test" fromName="Alice Liddell" initial={newCompose()} knownAddresses={[]} onClose={vi.fn()} onSent={vi.fn()} autosaveDelay={60_000} />);
     expect(screen.getByText('From: Alice Liddell <alice@example.test>')).toBeTruthy();
   });
 
   it('a rich-text draft is saved with its HTML (so it reopens in rich text)', async () => {
     const api = sendRoute();
     vi.stubGlobal('fetch', api.fn);
-    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={prepareCompose('new', undefined, 'alice@example.test')} knownAddresses={[]} onClose={vi.fn()} onSent={vi.fn()} autosaveDelay={50} />);
+    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={newCompose()} knownAddresses={[]} onClose={vi.fn()} onSent={vi.fn()} autosaveDelay={50} />);
     const editor = screen.getByRole('textbox', { name: 'Message' });
     editor.innerHTML = '<div><em>draft</em> text</div>';
     fireEvent.input(editor);
@@ -137,7 +142,7 @@ describe('Composer modes', () => {
 
   it('the link dialog refuses addresses that are not web or mail links', async () => {
     vi.stubGlobal('fetch', sendRoute().fn);
-    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={prepareCompose('new', undefined, 'alice@example.test')} knownAddresses={[]} onClose={vi.fn()} onSent={vi.fn()} autosaveDelay={60_000} />);
+    renderWithTheme(<Composer open from="alice@example.test" defaultMode="html" initial={newCompose()} knownAddresses={[]} onClose={vi.fn()} onSent={vi.fn()} autosaveDelay={60_000} />);
     const editor = screen.getByRole('textbox', { name: 'Message' });
     fireEvent.click(screen.getByRole('button', { name: 'Link' }));
     const field = await screen.findByLabelText('Link address');

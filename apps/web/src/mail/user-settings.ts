@@ -1,5 +1,5 @@
 import type { MessageSummaryDto } from '@mailstead/contracts';
-import { formatAddress, type ComposeDraft } from './quoting';
+import { formatAddress, type ComposeDraft } from './compose-draft';
 
 /**
  * Per-account preferences kept in the browser (the API has no settings endpoint yet):
