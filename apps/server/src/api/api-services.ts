@@ -7,6 +7,8 @@ import { AliasService } from '../services/alias.service';
 import { AuditLogService } from '../services/audit-log.service';
 import { DomainService } from '../services/domain.service';
 import { ListService } from '../services/list.service';
+import { MailboxService } from '../services/mailbox.service';
+import { MessageService } from '../services/message.service';
 import { QueueAdminService } from '../services/queue-admin.service';
 import { StatsService } from '../services/stats.service';
 import { UserService } from '../services/user.service';
@@ -23,6 +25,12 @@ export const API_SERVICE_PROVIDERS: Provider[] = [
   { provide: QueueAdminService, useFactory: (store: Store, mail: AdminMailService) => new QueueAdminService(store, () => mail.queueService()), inject: [STORE, AdminMailService] },
   { provide: AuditLogService, useFactory: (store: Store) => new AuditLogService(store), inject: [STORE] },
   { provide: StatsService, useFactory: (store: Store) => new StatsService(store), inject: [STORE] },
+  { provide: MailboxService, useFactory: (store: Store) => new MailboxService(store), inject: [STORE] },
+  {
+    provide: MessageService,
+    useFactory: (store: Store, config: MailsteadConfig, mailboxes: MailboxService) => new MessageService(store, config, mailboxes),
+    inject: [STORE, CONFIG, MailboxService],
+  },
   {
     provide: UserService,
     useFactory: (store: Store, config: MailsteadConfig, sessions: SessionService) => new UserService(store, config, sessions),

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { createMailboxRequest, messageListQuery, updateMailboxRequest, type MailboxDto, type MessagePage } from '@mailstead/contracts';
-import type { MailboxInfo, Store } from '@mailstead/store';
-import { STORE } from '../app/tokens';
-import { badRequest, intId, notFound, parseInput } from './api-error';
+import type { MailboxInfo } from '@mailstead/store';
+import { MailboxService } from '../services/mailbox.service';
+import { badRequest, intId, parseInput } from './api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
 import { summaryDto } from './message-view';
 
@@ -35,51 +35,37 @@ export function decodeCursor(cursor: string): { value: string | number; id: bigi
 @Controller('mailboxes')
 @UseGuards(SessionGuard)
 export class MailboxController {
-  constructor(@Inject(STORE) private readonly store: Store) {}
-
-  /** The account's own mailbox, else 404 (never tell whether another account's id exists). */
-  async owned(auth: AuthContext, id: string): Promise<MailboxInfo> {
-    const box = await this.store.mailboxes.findById(intId(id, 'mailbox'));
-    if (!box || box.accountId !== auth.account.id) throw notFound('mailbox');
-    return box;
-  }
+  constructor(@Inject(MailboxService) private readonly mailboxes: MailboxService) {}
 
   @Get()
   async list(@CurrentAuth() auth: AuthContext): Promise<MailboxDto[]> {
-    return (await this.store.mailboxes.list(auth.account.id)).map(mailboxDto);
+    return (await this.mailboxes.list(auth.account.id)).map(mailboxDto);
   }
 
   @Post()
   async create(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<MailboxDto> {
     const input = parseInput(createMailboxRequest, body);
-    return mailboxDto(await this.store.mailboxes.create(auth.account.id, input.name));
+    return mailboxDto(await this.mailboxes.create(auth.account.id, input.name));
   }
 
   @Patch(':id')
   async update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<MailboxDto> {
-    const box = await this.owned(auth, id);
-    const input = parseInput(updateMailboxRequest, body);
-    if (input.name !== undefined && input.name !== box.name) await this.store.mailboxes.rename(auth.account.id, box.name, input.name);
-    if (input.subscribed !== undefined) await this.store.mailboxes.setSubscribed(box.id, input.subscribed);
-    return mailboxDto((await this.store.mailboxes.findById(box.id))!);
+    const mailboxId = intId(id, 'mailbox');
+    return mailboxDto(await this.mailboxes.update(auth.account.id, mailboxId, parseInput(updateMailboxRequest, body)));
   }
 
   @Delete(':id')
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<{ ok: true }> {
-    const box = await this.owned(auth, id);
-    if (box.name === 'INBOX') throw badRequest('INBOX cannot be deleted');
-    const children = (await this.store.mailboxes.list(auth.account.id)).filter((m) => m.name.startsWith(`${box.name}/`));
-    if (children.length > 0) throw badRequest('delete or move the mailboxes inside it first');
-    await this.store.mailboxes.delete(box.id);
+    await this.mailboxes.remove(auth.account.id, intId(id, 'mailbox'));
     return { ok: true };
   }
 
   @Get(':id/messages')
   async messages(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown): Promise<MessagePage> {
-    const box = await this.owned(auth, id);
+    const mailboxId = intId(id, 'mailbox');
     const q = parseInput(messageListQuery, query);
     const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
-    const rows = await this.store.webmail.listMessages(auth.account.id, box.id, {
+    const rows = await this.mailboxes.messages(auth.account.id, mailboxId, {
       sort: q.sort,
       order: q.order,
       limit: q.limit + 1,

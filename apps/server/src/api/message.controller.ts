@@ -10,10 +10,10 @@ import {
   type MessagePage,
 } from '@mailstead/contracts';
 import { decodePartBody, parseMessage, parsePartId, resolvePart } from '@mailstead/mime';
-import type { MailsteadConfig } from '@mailstead/config';
-import type { MessageRef, Store, StoredMessage } from '@mailstead/store';
-import { CONFIG, LOGGER, STORE } from '../app/tokens';
+import type { Store, StoredMessage } from '@mailstead/store';
+import { LOGGER, STORE } from '../app/tokens';
 import type { Logger } from '../runtime/logger';
+import { MessageService } from '../services/message.service';
 import { badRequest, bigId, notFound, parseInput } from './api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
 import { decodeCursor, encodeCursor } from './mailbox.controller';
@@ -24,12 +24,6 @@ import { parseSearch, SearchSyntaxError } from './search-query';
 /** Attachment types a browser may show inline (cid: images in the message view). */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
-function groupByMailbox(refs: MessageRef[]): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
-  for (const r of refs) groups.set(r.mailboxId, [...(groups.get(r.mailboxId) ?? []), r.uid]);
-  return groups;
-}
-
 @Controller()
 @UseGuards(SessionGuard)
 export class MessageController implements OnModuleDestroy {
@@ -37,8 +31,8 @@ export class MessageController implements OnModuleDestroy {
   private readonly backfill: SearchBackfill;
 
   constructor(
-    @Inject(STORE) private readonly store: Store,
-    @Inject(CONFIG) private readonly config: MailsteadConfig,
+    @Inject(MessageService) private readonly messages: MessageService,
+    @Inject(STORE) store: Store,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.backfill = new SearchBackfill(store.searchIndex, logger.child({ role: 'api', job: 'search-index' }));
@@ -49,42 +43,21 @@ export class MessageController implements OnModuleDestroy {
     await this.backfill.stop();
   }
 
-  private async message(auth: AuthContext, id: string): Promise<StoredMessage> {
-    const message = await this.store.webmail.getMessage(auth.account.id, bigId(id, 'message'));
-    if (!message) throw notFound('message');
-    return message;
-  }
-
-  /** Every id must be one of the account's messages, or nothing happens (404). */
-  private async refs(auth: AuthContext, ids: string[]): Promise<MessageRef[]> {
-    const unique = [...new Set(ids)].map((i) => BigInt(i));
-    const refs = await this.store.webmail.resolveIds(auth.account.id, unique);
-    if (refs.length !== unique.length) throw notFound('message');
-    return refs;
-  }
-
-  private async ownedMailbox(auth: AuthContext, id: number) {
-    const box = await this.store.mailboxes.findById(id);
-    if (!box || box.accountId !== auth.account.id) throw notFound('mailbox');
-    return box;
+  private message(auth: AuthContext, id: string): Promise<StoredMessage> {
+    return this.messages.get(auth.account.id, bigId(id, 'message'));
   }
 
   @Get('messages/:id')
   async detail(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown): Promise<MessageDetailDto> {
     const q = parseInput(messageDetailQuery, query);
-    const message = await this.message(auth, id);
-    if (q.markSeen === 'true' && !message.seen) {
-      await this.store.messages.updateFlags(message.mailboxId, [message.uid], 'add', ['\\Seen']);
-      message.seen = true;
-    }
+    const message = await this.messages.get(auth.account.id, bigId(id, 'message'), { markSeen: q.markSeen === 'true' });
     return detailDto(message, { allowRemoteImages: q.remoteImages === 'true', full: q.full === 'true' });
   }
 
   /** The conversation view: the thread of this message, oldest first, across the account's folders. */
   @Get('messages/:id/thread')
   async thread(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MessagePage> {
-    const rows = await this.store.webmail.threadOf(auth.account.id, bigId(id, 'message'));
-    if (rows.length === 0) throw notFound('message');
+    const rows = await this.messages.thread(auth.account.id, bigId(id, 'message'));
     return { items: rows.map(summaryDto), nextCursor: null };
   }
 
@@ -132,13 +105,7 @@ export class MessageController implements OnModuleDestroy {
   async flags(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<{ count: number }> {
     // flagsRequest holds the flag rule (libs/contracts flagProblem): 400 with a message per bad flag
     const input = parseInput(flagsRequest, body);
-    const { add, remove } = input;
-    const refs = await this.refs(auth, input.ids);
-    for (const [mailboxId, uids] of groupByMailbox(refs)) {
-      if (add.length > 0) await this.store.messages.updateFlags(mailboxId, uids, 'add', add);
-      if (remove.length > 0) await this.store.messages.updateFlags(mailboxId, uids, 'remove', remove);
-    }
-    return { count: refs.length };
+    return { count: await this.messages.setFlags(auth.account.id, input.ids, input.add, input.remove) };
   }
 
   @Post('messages/move')
@@ -155,34 +122,15 @@ export class MessageController implements OnModuleDestroy {
 
   private async transfer(auth: AuthContext, body: unknown, move: boolean): Promise<{ count: number }> {
     const input = parseInput(moveRequest, body);
-    const target = await this.ownedMailbox(auth, input.mailboxId);
-    const refs = await this.refs(auth, input.ids);
-    let count = 0;
-    for (const [mailboxId, uids] of groupByMailbox(refs)) {
-      if (move && mailboxId === target.id) continue;
-      // a copy adds messages, so it is held to the message quota as IMAP COPY is (a move is not)
-      count += (await this.store.messages.copy(mailboxId, uids, target.id, move, { messageLimit: this.config.imap.messageQuota })).pairs.length;
-    }
-    return { count };
+    return { count: await this.messages.transfer(auth.account.id, input.ids, input.mailboxId, move) };
   }
 
-  /** To Trash; messages already in Trash (or with `permanent`) are flagged \Deleted and expunged. */
+  /** To Trash; messages already in Trash (or with `permanent`) are expunged. */
   @Post('messages/delete')
   @HttpCode(200)
   async delete(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<{ count: number }> {
     const input = parseInput(deleteRequest, body);
-    const refs = await this.refs(auth, input.ids);
-    const trash = await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Trash');
-    let count = 0;
-    for (const [mailboxId, uids] of groupByMailbox(refs)) {
-      if (input.permanent || !trash || mailboxId === trash.id) {
-        // one expunge of exactly these (no \Deleted step a concurrent IMAP STORE could undo in between)
-        count += (await this.store.messages.expunge(mailboxId, uids, { deletedOnly: false })).length;
-      } else {
-        count += (await this.store.messages.copy(mailboxId, uids, trash.id, true)).pairs.length;
-      }
-    }
-    return { count };
+    return { count: await this.messages.delete(auth.account.id, input.ids, input.permanent) };
   }
 
   @Get('search')
@@ -195,7 +143,6 @@ export class MessageController implements OnModuleDestroy {
       if (error instanceof SearchSyntaxError) throw badRequest('invalid request', { q: [error.message] });
       throw error;
     }
-    if (q.mailboxId !== undefined) await this.ownedMailbox(auth, q.mailboxId);
     let cursor: { date: Date; id: bigint } | undefined;
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
@@ -205,14 +152,7 @@ export class MessageController implements OnModuleDestroy {
     }
     // A large unindexed backlog (bulk import, no worker running) would hold the request for
     // minutes: the fill stops after its budget, the answer says so, and the rest goes on here.
-    const { rows, indexing } = await this.store.webmail.search({
-      accountId: auth.account.id,
-      mailboxId: q.mailboxId,
-      ...parsed,
-      limit: q.limit + 1,
-      cursor,
-      fillBudgetMs: this.config.search.fillBudgetMs,
-    });
+    const { rows, indexing } = await this.messages.search(auth.account.id, { mailboxId: q.mailboxId, ...parsed, limit: q.limit + 1, cursor });
     if (indexing) this.backfill.start({ accountId: auth.account.id, mailboxId: q.mailboxId });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
