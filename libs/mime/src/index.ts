@@ -6,6 +6,7 @@ export { partText } from './content';
 export { htmlToText } from './html-text';
 export { decodeWords } from './params';
 export { LIMITS } from './limits';
+export { buildDsn, headerBlock, FULL_RETURN_LIMIT, type DsnInput, type DsnRecipient } from './dsn';
 export type {
   Address,
   Attachment,
