@@ -1,4 +1,5 @@
 import DOMPurify from 'dompurify';
+import { sanitizeReceivedMail } from '@mailstead/html-policy';
 
 /**
  * The iframe's sandbox: no allow-scripts (nothing in the message runs) and no allow-same-origin
@@ -8,34 +9,12 @@ import DOMPurify from 'dompurify';
 export const MESSAGE_FRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox';
 
 /**
- * Sanitizes the (already server-sanitized) HTML a second time in the browser: scripts,
- * event handlers, forms, frames and javascript: URLs go; remote images too unless allowed.
+ * Sanitizes the (already server-sanitized) HTML a second time in the browser, with the same
+ * received-mail profile of libs/html-policy the API uses: whatever the server let through by
+ * mistake, the frame still gets nothing that runs or loads unasked.
  */
 export function sanitizeMessageHtml(html: string, options: { allowRemoteImages: boolean }): string {
-  const purify = DOMPurify();
-  purify.addHook('uponSanitizeAttribute', (_node, data) => {
-    if (data.attrName.startsWith('on')) data.keepAttr = false;
-  });
-  purify.addHook('afterSanitizeAttributes', (node) => {
-    if (node.tagName === 'A') {
-      node.setAttribute('target', '_blank');
-      node.setAttribute('rel', 'noopener noreferrer');
-    }
-    if (!options.allowRemoteImages) {
-      for (const attr of ['src', 'srcset', 'background', 'poster']) {
-        const value = node.getAttribute(attr);
-        if (value && /^\s*(https?:)?\/\//i.test(value)) node.removeAttribute(attr);
-      }
-      const style = node.getAttribute('style');
-      if (style && /url\s*\(\s*['"]?\s*(https?:)?\/\//i.test(style)) node.setAttribute('style', style.replace(/url\s*\([^)]*\)/gi, 'none'));
-    }
-  });
-  return purify.sanitize(html, {
-    FORBID_TAGS: ['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'meta', 'link', 'base'],
-    FORBID_ATTR: ['formaction', 'action'],
-    ALLOW_DATA_ATTR: false,
-    WHOLE_DOCUMENT: false,
-  });
+  return sanitizeReceivedMail(DOMPurify(), html, { allowRemoteImages: options.allowRemoteImages }).html;
 }
 
 /**

@@ -72,6 +72,11 @@ describe('sanitizeMessageHtml (the browser-side second pass)', () => {
     expect(clean).toContain('href="https://example.test/"');
   });
 
+  it('is the received-mail profile of libs/html-policy: CSS that fetches goes even with remote images allowed, as on the server', () => {
+    const html = '<div style="background:url(https://evil.test/x.png)">styled</div><img src="cid:logo@x"><a href="#top">top</a>';
+    expect(sanitizeMessageHtml(html, { allowRemoteImages: true })).toBe('<div>styled</div><img><a href="#top">top</a>');
+  });
+
   it('drops remote images and CSS urls unless allowed', () => {
     expect(clean).not.toMatch(/evil\.test/);
     const allowed = sanitizeMessageHtml(HOSTILE, { allowRemoteImages: true });

@@ -1,30 +1,16 @@
 import DOMPurify from 'dompurify';
+import { isComposedLink, sanitizeComposedHtml } from '@mailstead/html-policy';
 
-/**
- * What the rich-text composer may send: text formatting, lists, links, quotes and simple
- * layout. Everything else (scripts, handlers, styles, images, forms, frames) is dropped, so
- * pasted or quoted HTML cannot smuggle anything into the message.
- */
-const ALLOWED_TAGS = ['p', 'div', 'br', 'span', 'b', 'strong', 'i', 'em', 'u', 's', 'strike', 'ul', 'ol', 'li', 'a', 'blockquote', 'pre', 'code', 'h1', 'h2', 'h3', 'h4', 'hr', 'table', 'thead', 'tbody', 'tr', 'td', 'th'];
-const SAFE_URL = /^(https?:|mailto:)/i;
-
-/** Sanitizes the editor's HTML for sending (DOMPurify with an allowlist; links only http(s)/mailto). */
+/** Sanitizes the editor's HTML for sending: libs/html-policy's composed profile (a strict allowlist). */
 export function sanitizeComposeHtml(html: string): string {
-  const purify = DOMPurify();
-  purify.addHook('afterSanitizeAttributes', (node) => {
-    if (node.tagName === 'A') {
-      const href = node.getAttribute('href') ?? '';
-      if (!SAFE_URL.test(href.trim())) node.removeAttribute('href');
-    }
-  });
-  return purify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR: ['href', 'type', 'cite'], ALLOW_DATA_ATTR: false, WHOLE_DOCUMENT: false });
+  return sanitizeComposedHtml(DOMPurify(), html);
 }
 
 /** A URL typed into the link dialog, or null when it is not one we would link to. */
 export function normalizeLink(input: string): string | null {
   const value = input.trim();
   if (!value) return null;
-  if (SAFE_URL.test(value)) return value;
+  if (isComposedLink(value)) return value;
   if (/^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/.test(value)) return `mailto:${value}`;
   if (/^[\w-]+(\.[\w-]+)+([/?#]\S*)?$/.test(value)) return `https://${value}`;
   return null;

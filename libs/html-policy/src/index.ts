@@ -1,0 +1,1 @@
+export { sanitizeReceivedMail, sanitizeComposedHtml, isComposedLink, type ReceivedMailOptions, type SanitizedMail } from './html-policy';
