@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '@mailstead/auth';
-import { parseConfig } from '@mailstead/config';
-import { createTestDatabase, freePort, redisUrl, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, freePort, runtimeConfig, type TestDatabase } from '@mailstead/testing';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 import { TestDnsServer } from '../delivery/support/dns-server';
 import { SmtpSink } from '../delivery/support/smtp-sink';
@@ -94,21 +92,14 @@ beforeAll(async () => {
   const sinkPort = await freePort();
   sink = new SmtpSink({ host: '127.0.0.1', port: sinkPort, starttls: false, rcpt: () => (sinkDown ? '451 4.7.1 greylisted, try again later' : undefined) });
   await sink.start();
-  const config = parseConfig({
+  const config = await runtimeConfig({
     DATABASE_URL: db.url,
-    REDIS_URL: redisUrl(),
     MAILSTEAD_ROLES: 'api,smtp,worker',
-    MAILSTEAD_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-admin-')),
     MAILSTEAD_HOSTNAME: 'mail.admin.test',
-    MAILSTEAD_BIND: '127.0.0.1',
-    MAILSTEAD_HTTP_PORT: String(await freePort()),
     MAILSTEAD_SMTP_PORT: String(smtpPort),
-    MAILSTEAD_SUBMISSION_PORT: String(await freePort()),
-    MAILSTEAD_SUBMISSIONS_PORT: String(await freePort()),
     MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
     MAILSTEAD_ADMIN_ADDRESS: ADMIN.address,
     MAILSTEAD_ADMIN_PASSWORD: ADMIN.password,
-    MAILSTEAD_LOG_LEVEL: 'warn',
     MAILSTEAD_DNS_SERVERS: `127.0.0.1:${dns.port}`,
     // The worker delivers remote.test to the sink; a deferred entry waits an hour unless retried.
     MAILSTEAD_TRANSPORT_RULES: `remote.test=smtp://127.0.0.1:${sinkPort}`,

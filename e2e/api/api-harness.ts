@@ -2,11 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { parseConfig } from '@mailstead/config';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
 import { DeliveryQueue } from '@mailstead/delivery';
 import { ChangeFeed } from '@mailstead/store';
-import { createTestDatabase, freePort, redisUrl, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, redisUrl, runtimeConfig, type TestDatabase } from '@mailstead/testing';
 import { AdminMailService } from '../../apps/server/src/api/admin/admin-mail.service';
 import { configureHttp } from '../../apps/server/src/api/http-setup';
 import { AppModule } from '../../apps/server/src/app/app.module';
@@ -31,15 +30,7 @@ export interface ApiHarness {
 
 export async function startApi(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const config = parseConfig({
-    DATABASE_URL: db.url,
-    REDIS_URL: redisUrl(),
-    MAILSTEAD_ROLES: 'api',
-    MAILSTEAD_HTTP_PORT: String(await freePort()),
-    MAILSTEAD_DATA_DIR: `/tmp/mailstead-api-${db.name}`,
-    MAILSTEAD_LOG_LEVEL: 'warn',
-    ...options.env,
-  });
+  const config = await runtimeConfig({ DATABASE_URL: db.url, ...options.env });
   const logger = createLogger(config);
   const redis = new Redis(redisUrl());
   const changeFeed = new ChangeFeed(db.url);

@@ -5,10 +5,9 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@mailstead/config';
 import { DELIVERY_QUEUE, outboundJobId } from '@mailstead/delivery';
 import { EmbeddedRedis } from '@mailstead/store';
-import { createTestDatabase, freePort, sampleMessage, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, freePort, runtimeConfig, sampleMessage, type TestDatabase } from '@mailstead/testing';
 import { runCli } from '../../apps/server/src/cli/run-cli';
 
 let db: TestDatabase;
@@ -20,7 +19,7 @@ let queue: Queue;
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { config: parseConfig({ DATABASE_URL: db.url, REDIS_URL: redisServer.url }), out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(args, { config: await runtimeConfig({ DATABASE_URL: db.url, REDIS_URL: redisServer.url }), out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, type MailsteadConfig } from '@mailstead/config';
+import type { MailsteadConfig } from '@mailstead/config';
 import type { DeliveryLogger } from '@mailstead/delivery';
 import { RecipientResolver } from '@mailstead/pipeline';
 import { SmtpFrontEnd } from '@mailstead/smtp';
 import type { OutboundDetail, Store } from '@mailstead/store';
-import { createTestDatabase, freePort, redisUrl, testCertificate, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, freePort, redisUrl, runtimeConfig, testCertificate, type TestDatabase } from '@mailstead/testing';
 import { TestDnsServer } from './support/dns-server';
 import { startDeliveryWorker, type RunningWorker } from './support/running-worker';
 import { SmtpSink } from './support/smtp-sink';
@@ -124,7 +124,7 @@ beforeAll(async () => {
   sink = new SmtpSink({ host: '127.0.0.21', port, rcpt: (a) => (a.startsWith('gone@') ? '550 5.1.1 <' + a + '>: no such user' : undefined) });
   await sink.start();
   dns.set('members.test', { a: ['127.0.0.21'] });
-  config = parseConfig({
+  config = await runtimeConfig({
     MAILSTEAD_HOSTNAME: 'mx.lists.test',
     MAILSTEAD_DNS_SERVERS: `127.0.0.1:${dns.port}`,
     MAILSTEAD_DELIVERY_PORT: String(port),

@@ -4,13 +4,9 @@
 // transaction are accepted (RFC 5321 4.5.3.1.10, RFC 3463 X.2.2); an account filled between
 // RCPT and DATA gets 452 4.2.2 at DATA with nothing stored; a full list member is skipped while
 // the post reaches the others; webmail copy, draft save and send answer 4xx.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '@mailstead/auth';
-import { parseConfig } from '@mailstead/config';
-import { createTestDatabase, freePort, redisUrl, sampleMessage, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, freePort, runtimeConfig, sampleMessage, type TestDatabase } from '@mailstead/testing';
 import { mail, SmtpTalk } from '../../libs/smtp/src/test-support/smtp-harness';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
@@ -60,21 +56,14 @@ async function transaction(): Promise<SmtpTalk> {
 beforeAll(async () => {
   db = await createTestDatabase();
   smtpPort = await freePort();
-  const config = parseConfig({
+  const config = await runtimeConfig({
     DATABASE_URL: db.url,
-    REDIS_URL: redisUrl(),
     MAILSTEAD_ROLES: 'api,smtp',
-    MAILSTEAD_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-message-quota-')),
     MAILSTEAD_HOSTNAME: 'mx.quota.test',
-    MAILSTEAD_BIND: '127.0.0.1',
-    MAILSTEAD_HTTP_PORT: String(await freePort()),
     MAILSTEAD_SMTP_PORT: String(smtpPort),
-    MAILSTEAD_SUBMISSION_PORT: String(await freePort()),
-    MAILSTEAD_SUBMISSIONS_PORT: String(await freePort()),
     MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
     MAILSTEAD_ADMIN_ADDRESS: 'postmaster@quota.test',
     MAILSTEAD_IMAP_MESSAGE_QUOTA: String(LIMIT),
-    MAILSTEAD_LOG_LEVEL: 'warn',
   });
   server = await startServer(config, createLogger(config));
   base = `http://127.0.0.1:${config.http.port}`;

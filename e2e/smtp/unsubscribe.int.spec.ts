@@ -9,7 +9,7 @@ import { Authenticator, LoginThrottle } from '@mailstead/auth';
 import { parseConfig } from '@mailstead/config';
 import { RecipientResolver } from '@mailstead/pipeline';
 import { SmtpFrontEnd, type SmtpContext } from '@mailstead/smtp';
-import { testCertificate } from '@mailstead/testing';
+import { runtimeConfig, testCertificate } from '@mailstead/testing';
 import { listLinks } from '../../apps/server/src/runtime/secret';
 import { addUser, startApi, type ApiHarness } from '../api/api-harness';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   await store.lists.create({ address: 'team@example.test', name: 'Team', policy: 'open' });
   for (const u of ['bob', 'carol']) await store.lists.addMember('team@example.test', `${u}@example.test`);
   // the SMTP side: links under the API's address (a test stands in for the public https URL)
-  const config = parseConfig({ MAILSTEAD_PUBLIC_URL: api.base, MAILSTEAD_SECRET: SECRET, MAILSTEAD_DATA_DIR: `/tmp/mailstead-unsub-${api.db.name}` });
+  const config = await runtimeConfig({ MAILSTEAD_PUBLIC_URL: api.base, MAILSTEAD_SECRET: SECRET });
   const ctx: SmtpContext = {
     store,
     resolver: new RecipientResolver(store),

@@ -9,8 +9,7 @@ import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '@mailstead/auth';
-import { parseConfig } from '@mailstead/config';
-import { createTestDatabase, freePort, redisUrl, sampleMessage, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, freePort, runtimeConfig, sampleMessage, type TestDatabase } from '@mailstead/testing';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
 
@@ -120,20 +119,14 @@ beforeAll(async () => {
   db = await createTestDatabase();
   smtpPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-web-'));
-  const config = parseConfig({
+  const config = await runtimeConfig({
     DATABASE_URL: db.url,
-    REDIS_URL: redisUrl(),
     MAILSTEAD_ROLES: 'api,smtp',
     MAILSTEAD_DATA_DIR: dataDir,
     MAILSTEAD_HOSTNAME: 'mail.webmail.test',
-    MAILSTEAD_BIND: '127.0.0.1',
-    MAILSTEAD_HTTP_PORT: String(await freePort()),
     MAILSTEAD_SMTP_PORT: String(smtpPort),
-    MAILSTEAD_SUBMISSION_PORT: String(await freePort()),
-    MAILSTEAD_SUBMISSIONS_PORT: String(await freePort()),
     MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
     MAILSTEAD_ADMIN_ADDRESS: 'postmaster@webmail.test',
-    MAILSTEAD_LOG_LEVEL: 'warn',
   });
   server = await startServer(config, createLogger(config));
   base = `http://127.0.0.1:${config.http.port}`;
