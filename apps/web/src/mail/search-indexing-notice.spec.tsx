@@ -8,9 +8,26 @@ import { useMessageList, type ListSource } from './use-message-list';
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 const summary = (n: number): MessageSummaryDto => messageSummary(n, { subject: `Result ${n}` });
+
+/**
+ * Records the recheck intervals (period `everyMs`; waitFor polls with its own) started from now
+ * on; `allStopped()` says whether each was started and cleared, i.e. nothing will ask again.
+ */
+function watchRechecks(everyMs: number): { allStopped: () => boolean } {
+  const started = vi.spyOn(globalThis, 'setInterval');
+  const cleared = vi.spyOn(globalThis, 'clearInterval');
+  return {
+    allStopped: () => {
+      const stopped = new Set(cleared.mock.calls.map(([id]) => id));
+      const rechecks = started.mock.calls.flatMap((call, i) => (call[1] === everyMs ? [started.mock.results[i]!.value as unknown] : []));
+      return rechecks.length > 0 && rechecks.every((id) => stopped.has(id as ReturnType<typeof setInterval>));
+    },
+  };
+}
 
 /**
  * /api/search answers `indexing: true` for q=backlog; for q=later only its second page says so
@@ -81,6 +98,7 @@ describe('useMessageList indexing state', () => {
       },
     });
     vi.stubGlobal('fetch', api.fn);
+    const rechecks = watchRechecks(10);
     const { result } = renderHook(() => useMessageList({ kind: 'search', q: 'catching-up' }, { everyMs: 10, times: 1000 }));
     await waitFor(() => expect(result.current.indexing).toBe(true));
     await waitFor(() => expect(asked).toBeGreaterThan(2));
@@ -88,9 +106,8 @@ describe('useMessageList indexing state', () => {
     complete = true;
     await waitFor(() => expect(result.current.indexing).toBe(false));
     expect(result.current.items.map((m) => m.subject)).toEqual(['Result 1', 'Result 2']);
-    const settled = asked;
-    await new Promise((r) => setTimeout(r, 60));
-    expect(asked).toBe(settled); // no more rechecks once complete
+    // no more rechecks once complete: the recheck timer is gone
+    expect(rechecks.allStopped()).toBe(true);
   });
 
   it('reloads the whole list when several pages were loaded (later pages may lack matches), and gives up after its rechecks', async () => {
@@ -120,9 +137,11 @@ describe('useMessageList indexing state', () => {
     unmount();
 
     asked = 0;
+    const rechecks = watchRechecks(5);
     const never = renderHook(() => useMessageList({ kind: 'search', q: 'never' }, { everyMs: 5, times: 3 }));
     await waitFor(() => expect(never.result.current.indexing).toBe(true));
-    await new Promise((r) => setTimeout(r, 100));
+    // it gives up: the recheck timer stops itself after its three rechecks
+    await waitFor(() => expect(rechecks.allStopped()).toBe(true));
     expect(never.result.current.indexing).toBe(true);
     expect(asked).toBe(4); // the search and three rechecks
   });
