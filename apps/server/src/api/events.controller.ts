@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Req, Res, UseGuards, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ChangeFeed, MailboxChange, Store } from '@mailstead/store';
-import { CHANGE_FEED, STORE } from '../app/tokens';
+import type { ChangeFeed, MailboxChange } from '@mailstead/store';
+import { CHANGE_FEED } from '../app/tokens';
+import { MailboxService } from '../services/mailbox.service';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
 import { mailboxDto } from './mailbox.controller';
 
@@ -23,7 +24,7 @@ export class EventsController implements BeforeApplicationShutdown {
   private readonly streams = new Set<() => void>();
 
   constructor(
-    @Inject(STORE) private readonly store: Store,
+    @Inject(MailboxService) private readonly mailboxes: MailboxService,
     @Inject(CHANGE_FEED) private readonly feed: ChangeFeed,
   ) {}
 
@@ -50,10 +51,10 @@ export class EventsController implements BeforeApplicationShutdown {
       queue = queue.then(fn).catch(() => undefined);
     };
     const sync = () =>
-      enqueue(async () => send('sync', { mailboxes: (await this.store.mailboxes.list(accountId)).map(mailboxDto) }));
+      enqueue(async () => send('sync', { mailboxes: (await this.mailboxes.list(accountId)).map(mailboxDto) }));
     const onChange = (change: MailboxChange) =>
       enqueue(async () => {
-        const box = await this.store.mailboxes.findById(change.mailboxId);
+        const box = await this.mailboxes.find(accountId, change.mailboxId);
         send(
           'change',
           { mailboxId: change.mailboxId, kind: change.kind, modseq: change.modseq, total: box?.messageCount ?? null, unread: box?.unseenCount ?? null },

@@ -2,9 +2,9 @@ import { Controller, Get, Header, HttpCode, Inject, Param, Post, Req, Res } from
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MailsteadConfig } from '@mailstead/config';
 import { verifyUnsubscribeToken, type UnsubscribeClaim } from '@mailstead/pipeline';
-import type { Store } from '@mailstead/store';
-import { CONFIG, STORE } from '../app/tokens';
+import { CONFIG } from '../app/tokens';
 import { serverSecret } from '../runtime/secret';
+import { ListService } from '../services/list.service';
 import { notFound } from './api-error';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -25,15 +25,15 @@ function page(title: string, body: string): string {
 @Controller('lists/unsubscribe')
 export class ListUnsubscribeController {
   constructor(
-    @Inject(STORE) private readonly store: Store,
+    @Inject(ListService) private readonly lists: ListService,
     @Inject(CONFIG) private readonly config: MailsteadConfig,
   ) {}
 
-  private async claim(token: string): Promise<{ claim: UnsubscribeClaim; list: { id: number; address: string; name: string } }> {
+  private async claim(token: string): Promise<{ claim: UnsubscribeClaim; list: { id: number; address: string; name: string }; isMember: boolean }> {
     const claim = verifyUnsubscribeToken(serverSecret(this.config), token);
-    const list = claim ? await this.store.recipients.listById(claim.listId) : null;
-    if (!claim || !list) throw notFound('unsubscribe link');
-    return { claim, list };
+    const target = claim ? await this.lists.unsubscribeTarget(claim.listId, claim.member) : null;
+    if (!claim || !target) throw notFound('unsubscribe link');
+    return { claim, ...target };
   }
 
   @Get(':token')
@@ -48,8 +48,7 @@ export class ListUnsubscribeController {
       void reply.status(404);
       return page('Unknown link', '<h1>Unknown link</h1><p>This unsubscribe link is not valid.</p>');
     }
-    const { claim, list } = found;
-    const member = await this.store.recipients.isListMember(list.id, claim.member);
+    const { claim, list, isMember: member } = found;
     const name = escapeHtml(list.name || list.address);
     const intro = `<h1>${name}</h1><p>Posts to <code>${escapeHtml(list.address)}</code> reach every member of the list.</p>`;
     return page(
@@ -65,10 +64,7 @@ export class ListUnsubscribeController {
   @HttpCode(200)
   async unsubscribe(@Param('token') token: string, @Req() request: FastifyRequest): Promise<{ list: string; member: string; removed: boolean }> {
     const { claim, list } = await this.claim(token);
-    const removed = await this.store.recipients.unsubscribe(list.id, claim.member);
-    if (removed) {
-      await this.store.audit.record({ actor: claim.member, action: 'list.unsubscribe', target: list.address, details: { member: claim.member, oneClick: true }, ip: request.ip });
-    }
+    const removed = await this.lists.unsubscribe(list, claim.member, request.ip);
     return { list: list.address, member: claim.member, removed };
   }
 }

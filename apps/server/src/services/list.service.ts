@@ -148,6 +148,22 @@ export class ListService {
     await audit(this.store, scope, 'list.moderation.reject', list.address, { item: item.id, sender: item.sender, reason });
   }
 
+  /**
+   * The list a signed unsubscribe link names (RFC 8058; the token, checked by the caller, is the
+   * only authority: no admin scope), or null when it no longer exists.
+   */
+  async unsubscribeTarget(listId: number, member: string): Promise<{ list: { id: number; address: string; name: string }; isMember: boolean } | null> {
+    const list = await this.store.recipients.listById(listId);
+    return list ? { list, isMember: await this.store.recipients.isListMember(list.id, member) } : null;
+  }
+
+  /** Removes the member a one-click link names; idempotent (false when it was not a member any more). */
+  async unsubscribe(list: { id: number; address: string }, member: string, ip?: string): Promise<boolean> {
+    const removed = await this.store.recipients.unsubscribe(list.id, member);
+    if (removed) await this.store.audit.record({ actor: member, action: 'list.unsubscribe', target: list.address, details: { member, oneClick: true }, ...(ip ? { ip } : {}) });
+    return removed;
+  }
+
   private async held(scope: AdminScope, ref: ListRef, itemId: number, pendingOnly = false) {
     const list = await this.get(scope, ref);
     const item = await this.store.admin.moderationItem(itemId);

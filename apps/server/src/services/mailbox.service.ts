@@ -14,9 +14,15 @@ export class MailboxService {
   }
 
   async get(accountId: number, id: number): Promise<MailboxInfo> {
-    const box = await this.store.mailboxes.findById(id);
-    if (!box || box.accountId !== accountId) throw notFound('mailbox');
+    const box = await this.find(accountId, id);
+    if (!box) throw notFound('mailbox');
     return box;
+  }
+
+  /** The account's mailbox, or null (gone, or another account's). */
+  async find(accountId: number, id: number): Promise<MailboxInfo | null> {
+    const box = await this.store.mailboxes.findById(id);
+    return box && box.accountId === accountId ? box : null;
   }
 
   create(accountId: number, name: string): Promise<MailboxInfo> {
