@@ -30,6 +30,7 @@ describe('mailstead CLI', () => {
     expect(await verifyPassword(alice!.passwordHash, 'alice-password')).toBe(true);
 
     const gen = await cli('user', 'add', 'bob@example.test', '--generate-password', '--role', 'domain_admin');
+    expect(gen.out).toMatch(/^added domain_admin bob@example\.test administering example\.test with password /);
     const password = /with password (\S+)$/.exec(gen.out)?.[1];
     expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
     expect(await verifyPassword((await db.store.accounts.findByAddress('bob@example.test'))!.passwordHash, password!)).toBe(true);
@@ -50,6 +51,25 @@ describe('mailstead CLI', () => {
     expect(audit.find((a) => a.action === 'user.update')).toMatchObject({ actor: 'cli', target: 'alice@example.test', details: { passwordReset: true } });
     const bob = (await db.store.accounts.findByAddress('bob@example.test'))!;
     expect((await db.store.admin.managedDomains(bob.id, 'domain_admin')).map((d) => d.name)).toEqual(['example.test']);
+  });
+
+  it('makes domain admins of more domains and takes domains away again (issue 16)', async () => {
+    expect((await cli('domain', 'add', 'second.test')).code).toBe(0);
+    expect((await cli('domain', 'add', 'third.test')).code).toBe(0);
+    expect(await cli('user', 'add', 'boss@second.test', '--password', 'long-enough', '--role', 'domain_admin', '--domains', 'third.test,SECOND.test')).toMatchObject({
+      code: 0,
+      out: 'added domain_admin boss@second.test administering second.test, third.test',
+    });
+    expect(await cli('user', 'add', 'nope@second.test', '--password', 'long-enough', '--role', 'domain_admin', '--domains', 'missing.test')).toMatchObject({ code: 1, err: 'mailstead: domain missing.test not found' });
+    expect(await db.store.accounts.findByAddress('nope@second.test')).toBeNull();
+    expect(await cli('user', 'add', 'plain@second.test', '--password', 'long-enough', '--domains', 'third.test')).toMatchObject({ code: 2, err: 'mailstead: only a domain admin administers domains' });
+    expect(await cli('user', 'grant-domain', 'boss@second.test', 'example.test')).toMatchObject({ code: 0, out: 'boss@second.test administers example.test, second.test, third.test' });
+    expect(await cli('user', 'revoke-domain', 'boss@second.test', 'third.test', 'example.test')).toMatchObject({ code: 0, out: 'boss@second.test administers second.test' });
+    expect(await cli('user', 'revoke-domain', 'boss@second.test', 'third.test')).toMatchObject({ code: 1 });
+    expect(await cli('user', 'grant-domain', 'alice@example.test', 'third.test')).toMatchObject({ code: 2, err: 'mailstead: alice@example.test is not a domain admin' });
+    expect((await db.store.audit.recent()).find((a) => a.action === 'user.domain.revoke')).toMatchObject({ actor: 'cli', target: 'boss@second.test', details: { domains: ['third.test', 'example.test'] } });
+    expect((await cli('domain', 'remove', 'second.test')).code).toBe(0);
+    expect((await cli('domain', 'remove', 'third.test')).code).toBe(0);
   });
 
   it('removes a user with their mail and says how much went', async () => {

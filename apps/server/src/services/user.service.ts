@@ -18,6 +18,8 @@ export interface NewUser {
   role: AccountRole;
   displayName?: string | null;
   quotaBytes?: number | bigint;
+  /** A domain admin's domains besides the one of its address (each one the caller administers). */
+  domains?: string[];
 }
 
 export interface UserChanges {
@@ -54,10 +56,12 @@ export class UserService {
     return user;
   }
 
-  /** A domain admin is made the administrator of their address's domain. */
+  /** A domain admin is made the administrator of their address's domain (and of `domains`). */
   async create(scope: AdminScope, input: NewUser): Promise<UserRow> {
     requireDomain(scope, input.address, 'address');
     checkRole(scope, input.role);
+    if (input.domains?.length && input.role !== 'domain_admin') throw invalid('only a domain admin administers domains', { domains: ['only with role domain_admin'] });
+    const more = await this.domainsByName(scope, input.domains ?? []);
     const account = await this.store.accounts.create({
       address: input.address,
       passwordHash: await hashPassword(input.password),
@@ -65,8 +69,10 @@ export class UserService {
       displayName: input.displayName ?? null,
       quotaBytes: input.quotaBytes ?? this.config.defaultQuota,
     });
-    if (input.role === 'domain_admin') await this.store.admin.addDomainAdmin(account.id, account.domainId);
-    await audit(this.store, scope, 'user.create', account.address, { role: input.role });
+    if (input.role === 'domain_admin') {
+      for (const domainId of new Set([account.domainId, ...more.map((d) => d.id)])) await this.store.admin.addDomainAdmin(account.id, domainId);
+    }
+    await audit(this.store, scope, 'user.create', account.address, { role: input.role, ...(more.length > 0 ? { domains: more.map((d) => d.name) } : {}) });
     return (await this.store.admin.user(account.id))!;
   }
 
@@ -104,6 +110,48 @@ export class UserService {
     await this.sessions?.destroyOthers(user.id);
     await audit(this.store, scope, 'user.totp.reset', user.address, { wasEnabled: user.totpSecret !== null });
     return (await this.store.admin.user(user.id))!;
+  }
+
+  /**
+   * Makes a domain admin the administrator of more domains (each one the caller administers);
+   * answers the domains it administers now.
+   */
+  async grantDomains(scope: AdminScope, ref: UserRef, domains: string[]): Promise<string[]> {
+    const user = await this.get(scope, ref);
+    if (user.role !== 'domain_admin') throw invalid(`${user.address} is ${user.role === 'admin' ? 'an administrator (every domain)' : 'not a domain admin'}`, { role: ['must be domain_admin'] });
+    const found = await this.domainsByName(scope, domains);
+    for (const d of found) await this.store.admin.addDomainAdmin(user.id, d.id);
+    await audit(this.store, scope, 'user.domain.grant', user.address, { domains: found.map((d) => d.name) });
+    return this.managedDomains(scope, user.id);
+  }
+
+  /** Ends a domain admin's administration of domains; answers the domains it administers now. */
+  async revokeDomains(scope: AdminScope, ref: UserRef, domains: string[]): Promise<string[]> {
+    const user = await this.get(scope, ref);
+    checkTarget(scope, user, 'change');
+    const found = await this.domainsByName(scope, domains);
+    for (const d of found) {
+      if (!(await this.store.admin.removeDomainAdmin(user.id, d.id))) throw notFound(`${user.address} as administrator of ${d.name}`);
+    }
+    await audit(this.store, scope, 'user.domain.revoke', user.address, { domains: found.map((d) => d.name) });
+    return this.managedDomains(scope, user.id);
+  }
+
+  /** The domains an account administers (none for a user; an administrator has every domain). */
+  async managedDomains(scope: AdminScope, ref: UserRef): Promise<string[]> {
+    const user = await this.get(scope, ref);
+    return (await this.store.admin.managedDomains(user.id, user.role)).map((d) => d.name);
+  }
+
+  private async domainsByName(scope: AdminScope, names: string[]): Promise<{ id: number; name: string }[]> {
+    const found: { id: number; name: string }[] = [];
+    for (const name of [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))]) {
+      requireDomain(scope, `@${name}`, 'domains');
+      const domain = await this.store.domains.findByName(name);
+      if (!domain) throw notFound(`domain ${name}`);
+      found.push({ id: domain.id, name: domain.name });
+    }
+    return found;
   }
 
   /**

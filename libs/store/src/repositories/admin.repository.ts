@@ -66,6 +66,12 @@ export class AdminRepository {
     await this.db.domainAdmin.upsert({ where: { accountId_domainId: { accountId, domainId } }, create: { accountId, domainId }, update: {} });
   }
 
+  /** Ends an account's administration of a domain; false when it had none. */
+  async removeDomainAdmin(accountId: number, domainId: number): Promise<boolean> {
+    const { count } = await this.db.domainAdmin.deleteMany({ where: { accountId, domainId } });
+    return count > 0;
+  }
+
   async domains(p: AdminPage) {
     const where = {
       ...(p.domainIds ? { id: { in: p.domainIds } } : {}),

@@ -33,13 +33,15 @@ export function userCommand(program: Command, ctx: CliContext): void {
     .option('-n, --name <display name>', 'display name')
     .addOption(new Option('-r, --role <role>', 'role').choices(['user', 'domain_admin', 'admin']).default('user'))
     .option('-q, --quota <size>', 'quota such as 500M or 2G; 0 = unlimited (default: MAILSTEAD_DEFAULT_QUOTA)')
-    .action(async (address: string, opts: { password?: string; generatePassword?: boolean; name?: string; role: AccountRole; quota?: string }) => {
+    .option('--domains <domains>', 'with --role domain_admin: more domains it administers, comma-separated (its own always)')
+    .action(async (address: string, opts: { password?: string; generatePassword?: boolean; name?: string; role: AccountRole; quota?: string; domains?: string }) => {
       if (!splitAddress(address)) throw new UsageError(`"${address}" is not a valid address`);
       const { password, generated } = await choosePassword(opts.password, opts.generatePassword);
       const quota = opts.quota !== undefined ? parseQuota(opts.quota) : undefined;
       const { users } = await userService(ctx);
-      const account = await users.create(scope, { address, password, role: opts.role, displayName: opts.name ?? null, quotaBytes: quota });
-      ctx.out(`added ${account.role} ${account.address}${generated ? ` with password ${password}` : ''}`);
+      const account = await users.create(scope, { address, password, role: opts.role, displayName: opts.name ?? null, quotaBytes: quota, domains: opts.domains?.split(',') });
+      const managed = account.role === 'domain_admin' ? ` administering ${(await users.managedDomains(scope, account.id)).join(', ')}` : '';
+      ctx.out(`added ${account.role} ${account.address}${managed}${generated ? ` with password ${password}` : ''}`);
     });
   user
     .command('list')
@@ -65,6 +67,21 @@ export function userCommand(program: Command, ctx: CliContext): void {
       const account = await users.update(scope, address, { password });
       ctx.out(`changed the password of ${account.address}${generated ? ` to ${password}` : ''}`);
       if (!sessionsEnded) ctx.out('(Redis is not reachable: web sessions of the account stay open until they expire)');
+    });
+  user
+    .command('grant-domain <address> <domains...>')
+    .description('let a domain admin administer more domains')
+    .action(async (address: string, domains: string[]) => {
+      const { users } = await userService(ctx);
+      ctx.out(`${address.trim().toLowerCase()} administers ${(await users.grantDomains(scope, address, domains)).join(', ')}`);
+    });
+  user
+    .command('revoke-domain <address> <domains...>')
+    .description("end a domain admin's administration of domains")
+    .action(async (address: string, domains: string[]) => {
+      const { users } = await userService(ctx);
+      const left = await users.revokeDomains(scope, address, domains);
+      ctx.out(`${address.trim().toLowerCase()} administers ${left.length > 0 ? left.join(', ') : 'no domain'}`);
     });
   user
     .command('remove <address>')
