@@ -41,8 +41,17 @@ export const dnsRecordCheck = z.object({
   /** ok: published as expected; missing: nothing found; wrong: found something else; error: the lookup failed. */
   status: z.enum(['ok', 'missing', 'wrong', 'error']),
   found: z.array(z.string()),
+  /** Why there is no value to publish yet (a domain without a DKIM key). */
+  note: z.string().optional(),
 });
-export const dnsReport = z.object({ records: z.array(dnsRecordCheck), checkedAt: z.string() });
+export const dnsReport = z.object({
+  /** MAILSTEAD_HOSTNAME, which the MX, SRV and CNAME records name. */
+  hostname: z.string(),
+  /** Set when that name is not one others can reach (localhost, not fully qualified): those records are then left out. */
+  hostnameProblem: z.string().optional(),
+  records: z.array(dnsRecordCheck),
+  checkedAt: z.string(),
+});
 
 export const userDto = z.object({
   id: z.number().int(),

@@ -6,3 +6,4 @@ export * from './admin';
 export { apiRoutes, type ApiRoute } from './routes';
 export * from './flags';
 export * from './password-policy';
+export * from './dns-zone';

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
+import { zoneFileLine } from '@mailstead/contracts';
 
 export interface DkimKey {
   selector: string;
@@ -19,11 +20,9 @@ export function dkimDnsRecord(domain: string, key: DkimKey): { name: string; val
   return { name: `${key.selector}._domainkey.${domain}`, value: `v=DKIM1; k=rsa; p=${spki}` };
 }
 
-/** The record as a zone-file line, long values split into 255-byte strings (RFC 7208 3.3 style). */
+/** The record as a zone-file line, the value split into strings of at most 255 octets. */
 export function dkimZoneLine(domain: string, key: DkimKey): string {
-  const { name, value } = dkimDnsRecord(domain, key);
-  const chunks = value.match(/.{1,255}/g) ?? [value];
-  return `${name}. IN TXT ( ${chunks.map((c) => `"${c}"`).join(' ')} )`;
+  return zoneFileLine({ type: 'TXT', ...dkimDnsRecord(domain, key) });
 }
 
 /** Prepends a DKIM-Signature (relaxed/relaxed, rsa-sha256) made with the domain's key. */

@@ -8,7 +8,7 @@ import { DomainService } from '../../services/domain.service';
 import { intId, parseInput } from '../api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from '../auth.guard';
 import { domainDto, suggestedDns } from './admin-dto';
-import { checkRecords, dnsCheckResolver, expectedRecords } from './dns-check';
+import { dnsCheckResolver, domainDnsReport } from './dns-check';
 import { adminScope, contentRange, parseListQuery } from './admin-scope';
 
 @Controller('admin/domains')
@@ -49,10 +49,8 @@ export class AdminDomainsController {
     return this.report(domain);
   }
 
-  private async report(domain: { name: string; dkimSelector: string | null; dkimPrivateKey: string | null }) {
-    const dkim = domain.dkimSelector && domain.dkimPrivateKey ? { selector: domain.dkimSelector, privateKey: domain.dkimPrivateKey } : null;
-    const records = await checkRecords(expectedRecords(domain.name, this.config.hostname, dkim), dnsCheckResolver(this.config.delivery.dnsServers));
-    return { records, checkedAt: new Date().toISOString() };
+  private report(domain: { name: string; dkimSelector: string | null; dkimPrivateKey: string | null }) {
+    return domainDnsReport(domain, this.config.hostname, dnsCheckResolver(this.config.delivery.dnsServers));
   }
 
   @Post()

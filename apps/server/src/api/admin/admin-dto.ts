@@ -10,7 +10,9 @@ export function domainDto(d: DomainRow) {
 /** The DNS records a domain should publish (see dns-check.ts), without looking them up. */
 export function suggestedDns(d: DomainRow, hostname: string) {
   const dkim = d.dkimPrivateKey && d.dkimSelector ? { selector: d.dkimSelector, privateKey: d.dkimPrivateKey } : null;
-  return expectedRecords(d.name, hostname, dkim).map(({ type, name, value }) => ({ type, name, value }));
+  return expectedRecords(d.name, hostname, dkim)
+    .filter((r) => r.note === undefined)
+    .map(({ type, name, value }) => ({ type, name, value }));
 }
 
 export function userDto(u: {

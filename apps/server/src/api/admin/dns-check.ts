@@ -8,6 +8,8 @@ export interface ExpectedRecord {
   type: 'MX' | 'TXT' | 'CNAME' | 'SRV';
   name: string;
   value: string;
+  /** Why there is no value to publish yet (a domain without a DKIM key). */
+  note?: string;
 }
 
 export interface CheckedRecord extends ExpectedRecord {
@@ -26,27 +28,72 @@ export function dkimPublicKey(privateKey: string): string | null {
 }
 
 /**
+ * Why `hostname` cannot be what other servers and mail clients are sent to (MX, SRV and CNAME
+ * targets must be a host name in public DNS, RFC 5321 5.1 / RFC 2181 10.3), or undefined.
+ */
+export function hostnameProblem(hostname: string): string | undefined {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  const why =
+    host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.localdomain')
+      ? 'names this machine only'
+      : /^[\d.]+$/.test(host) || host.includes(':')
+        ? 'is an IP address, not a host name'
+        : !host.includes('.')
+          ? 'is not a fully qualified name'
+          : undefined;
+  if (!why) return undefined;
+  return `MAILSTEAD_HOSTNAME is "${hostname}", which ${why}: other servers and mail clients cannot reach this server by it. Set MAILSTEAD_HOSTNAME to the server's public name (e.g. mail.example.com, with an A/AAAA record) and restart; until then the MX, SRV and autoconfig records are not shown.`;
+}
+
+/** RFC 6186 service records, with the implicit-TLS ones preferred (RFC 8314 5.1); the public standard ports. */
+const SERVICES: { service: string; port: number; priority: number; purpose: string }[] = [
+  { service: '_imaps', port: 993, priority: 0, purpose: 'IMAP over TLS (RFC 6186)' },
+  { service: '_imap', port: 143, priority: 10, purpose: 'IMAP with STARTTLS (RFC 6186)' },
+  { service: '_pop3s', port: 995, priority: 0, purpose: 'POP3 over TLS (RFC 6186)' },
+  { service: '_pop3', port: 110, priority: 10, purpose: 'POP3 with STARTTLS (RFC 6186)' },
+  { service: '_submissions', port: 465, priority: 0, purpose: 'Submission over TLS (RFC 8314)' },
+  { service: '_submission', port: 587, priority: 10, purpose: 'Submission with STARTTLS (RFC 6186)' },
+];
+
+/** Shown for a domain without a DKIM key: nothing to publish yet, so it reads as missing. */
+export const NO_DKIM_KEY = 'This domain has no DKIM key yet: generate one here (or run "mailstead dkim generate <domain>"), then publish its record.';
+
+/**
  * What a domain should publish for this server (host name `hostname`): MX (RFC 5321 5.1),
- * SPF (RFC 7208), DKIM (RFC 6376 3.6.1, when the domain has a key), DMARC (RFC 7489 6.1),
- * client autoconfiguration (Thunderbird autoconfig / Outlook autodiscover CNAMEs, and the
- * RFC 6186 SRV records for implicit TLS per RFC 8314).
+ * SPF (RFC 7208), DKIM (RFC 6376 3.6.1; without a key, a row with `note` and no value),
+ * DMARC (RFC 7489 6.1), client autoconfiguration (Thunderbird autoconfig / Outlook
+ * autodiscover CNAMEs, and the RFC 6186 SRV records). The records naming the host are left
+ * out while the host name is not one others can use (see hostnameProblem).
  */
 export function expectedRecords(domain: string, hostname: string, dkim: { selector: string; privateKey: string } | null): ExpectedRecord[] {
   const host = `${hostname.replace(/\.$/, '')}.`;
-  const records: ExpectedRecord[] = [
-    { purpose: 'Mail exchanger (MX)', type: 'MX', name: domain, value: `10 ${host}` },
-    { purpose: 'SPF: who may send for the domain', type: 'TXT', name: domain, value: 'v=spf1 mx -all' },
-  ];
+  const hosted = hostnameProblem(hostname) === undefined;
+  const records: ExpectedRecord[] = [];
+  if (hosted) records.push({ purpose: 'Mail exchanger (MX)', type: 'MX', name: domain, value: `10 ${host}` });
+  records.push({ purpose: 'SPF: who may send for the domain', type: 'TXT', name: domain, value: 'v=spf1 mx -all' });
   const p = dkim ? dkimPublicKey(dkim.privateKey) : null;
   if (dkim && p) records.push({ purpose: 'DKIM public key', type: 'TXT', name: `${dkim.selector}._domainkey.${domain}`, value: `v=DKIM1; k=rsa; p=${p}` });
-  records.push(
-    { purpose: 'DMARC policy', type: 'TXT', name: `_dmarc.${domain}`, value: `v=DMARC1; p=quarantine; rua=mailto:postmaster@${domain}` },
-    { purpose: 'Thunderbird autoconfig', type: 'CNAME', name: `autoconfig.${domain}`, value: host },
-    { purpose: 'Outlook autodiscover', type: 'CNAME', name: `autodiscover.${domain}`, value: host },
-    { purpose: 'IMAP over TLS (RFC 6186)', type: 'SRV', name: `_imaps._tcp.${domain}`, value: `0 1 993 ${host}` },
-    { purpose: 'Submission over TLS (RFC 8314)', type: 'SRV', name: `_submissions._tcp.${domain}`, value: `0 1 465 ${host}` },
-  );
+  else records.push({ purpose: 'DKIM public key', type: 'TXT', name: `<selector>._domainkey.${domain}`, value: '', note: NO_DKIM_KEY });
+  records.push({ purpose: 'DMARC policy', type: 'TXT', name: `_dmarc.${domain}`, value: `v=DMARC1; p=quarantine; rua=mailto:postmaster@${domain}` });
+  if (hosted) {
+    records.push(
+      { purpose: 'Thunderbird autoconfig', type: 'CNAME', name: `autoconfig.${domain}`, value: host },
+      { purpose: 'Outlook autodiscover', type: 'CNAME', name: `autodiscover.${domain}`, value: host },
+      ...SERVICES.map((s): ExpectedRecord => ({ purpose: s.purpose, type: 'SRV', name: `${s.service}._tcp.${domain}`, value: `${s.priority} 1 ${s.port} ${host}` })),
+    );
+  }
   return records;
+}
+
+/** GET /api/admin/domains/:id/dns: every record checked live, and the host name's problem if it has one. */
+export async function domainDnsReport(
+  domain: { name: string; dkimSelector: string | null; dkimPrivateKey: string | null },
+  hostname: string,
+  dns: DnsCheckLookups,
+): Promise<{ hostname: string; hostnameProblem?: string; records: CheckedRecord[]; checkedAt: string }> {
+  const dkim = domain.dkimSelector && domain.dkimPrivateKey ? { selector: domain.dkimSelector, privateKey: domain.dkimPrivateKey } : null;
+  const records = await checkRecords(expectedRecords(domain.name, hostname, dkim), dns);
+  return { hostname, hostnameProblem: hostnameProblem(hostname), records, checkedAt: new Date().toISOString() };
 }
 
 /** The lookups the check needs; `dnsCheckResolver` builds them on node:dns. */
@@ -139,6 +186,7 @@ function verdict(r: ExpectedRecord, found: string[]): DnsStatus {
 export async function checkRecords(records: ExpectedRecord[], dns: DnsCheckLookups): Promise<CheckedRecord[]> {
   return Promise.all(
     records.map(async (r): Promise<CheckedRecord> => {
+      if (r.note !== undefined) return { ...r, status: 'missing', found: [] };
       let found: string[];
       try {
         found = await lookup(r, dns);

@@ -44,10 +44,15 @@ export interface DnsRecordCheck {
   /** ok: published as expected; missing: nothing found; wrong: found something else; error: the lookup failed. */
   status?: 'ok' | 'missing' | 'wrong' | 'error';
   found?: string[];
+  /** Why there is no value to publish yet (a domain without a DKIM key). */
+  note?: string;
 }
 export interface DnsReport {
   records: DnsRecordCheck[];
   checkedAt?: string;
+  /** MAILSTEAD_HOSTNAME, and why it cannot be published when it is localhost or not fully qualified. */
+  hostname?: string;
+  hostnameProblem?: string;
 }
 
 /** A message held for a moderated list. */

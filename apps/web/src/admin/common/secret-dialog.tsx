@@ -1,5 +1,6 @@
 import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, TextField } from '@mui/material';
 import { useState } from 'react';
+import { copyText } from './copy-button';
 
 /** Shows a generated password once, with a copy button; it is not kept anywhere after closing. */
 export function SecretDialog({ title, address, secret, onClose }: { title: string; address: string; secret: string | null; onClose: () => void }) {
@@ -21,7 +22,7 @@ export function SecretDialog({ title, address, secret, onClose }: { title: strin
       <DialogActions>
         <Button
           onClick={() => {
-            void navigator.clipboard?.writeText(secret ?? '').then(() => setCopied(true), () => setCopied(false));
+            void copyText(secret ?? '').then(() => setCopied(true), () => setCopied(false));
           }}
         >
           {copied ? 'Copied' : 'Copy'}

@@ -1,7 +1,6 @@
-import { cleanup, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeDataProvider, renderConsole } from '../admin-test-support';
-import { expectedDnsRecords, zoneLine } from './dns-records';
 import { domainDeleteWarning } from './domain-resources';
 
 afterEach(cleanup);
@@ -9,19 +8,6 @@ afterEach(cleanup);
 const domain = { id: 2, name: 'example.test', enabled: true, accounts: 3, aliases: 1, lists: 0, createdAt: '2026-11-01T10:00:00.000Z' };
 
 describe('DNS setup', { timeout: 60_000 }, () => {
-  it('computes MX, SPF, DMARC and autoconfig records for a domain', () => {
-    const records = expectedDnsRecords('example.test', 'mail.host.test');
-    expect(records.map(zoneLine)).toEqual(
-      expect.arrayContaining([
-        'example.test. 3600 IN MX 10 mail.host.test.',
-        'example.test. 3600 IN TXT "v=spf1 mx -all"',
-        '_dmarc.example.test. 3600 IN TXT "v=DMARC1; p=quarantine; rua=mailto:postmaster@example.test"',
-        'autoconfig.example.test. 3600 IN CNAME mail.host.test.',
-        '_submissions._tcp.example.test. 3600 IN SRV 0 1 465 mail.host.test.',
-      ]),
-    );
-  });
-
   it('shows the live check per record in green and red when the API reports it', async () => {
     const { dp } = fakeDataProvider(
       { domains: [domain] },
@@ -47,18 +33,55 @@ describe('DNS setup', { timeout: 60_000 }, () => {
     expect(screen.getByRole('button', { name: 'Rotate DKIM key' })).toBeTruthy();
   });
 
-  it('falls back to the records the API suggests plus computed ones, marked unchecked, when the API has no DNS check', async () => {
-    const withDns = { ...domain, dns: [{ type: 'MX', name: 'example.test', value: '10 mx.host.test.' }, { type: 'TXT', name: 'ms1._domainkey.example.test', value: 'v=DKIM1; k=rsa; p=KEY' }] };
-    const { dp } = fakeDataProvider({ domains: [withDns] });
+  it('warns at the top when the host name is not one to publish, and lists DKIM as missing when the domain has no key', async () => {
+    const { dp } = fakeDataProvider(
+      { domains: [domain] },
+      {
+        dns: async () => ({
+          hostname: 'localhost',
+          hostnameProblem: 'MAILSTEAD_HOSTNAME is "localhost", which names this machine only: set it',
+          checkedAt: '2026-11-22T10:00:00.000Z',
+          records: [
+            { purpose: 'SPF', type: 'TXT', name: 'example.test', value: 'v=spf1 mx -all', status: 'missing', found: [] },
+            { purpose: 'DKIM public key', type: 'TXT', name: '<selector>._domainkey.example.test', value: '', note: 'This domain has no DKIM key yet', status: 'missing', found: [] },
+          ],
+        }),
+      },
+    );
     renderConsole('/admin/domains/2/dns', dp);
-    expect(await screen.findByText(/cannot check DNS or generate DKIM keys yet/, {}, { timeout: 8000 })).toBeTruthy();
-    expect(screen.getAllByText('not checked').length).toBeGreaterThanOrEqual(5);
-    const zone = screen.getByTestId('zone-file').textContent!;
-    expect(zone).toContain('_dmarc.example.test. 3600 IN TXT');
-    expect(zone).toContain('ms1._domainkey.example.test. 3600 IN TXT "v=DKIM1; k=rsa; p=KEY"');
-    expect(zone).toContain('autoconfig.example.test. 3600 IN CNAME mx.host.test.');
-    expect(zone.match(/IN MX/g)).toHaveLength(1);
-    expect(screen.getByText('DKIM public key')).toBeTruthy();
+    expect((await screen.findByTestId('hostname-problem', {}, { timeout: 8000 })).textContent).toMatch(/^MAILSTEAD_HOSTNAME is "localhost"/);
+    const table = screen.getByRole('table', { name: 'DNS records' });
+    expect(within(within(table).getByText('This domain has no DKIM key yet').closest('tr')!).getByText('missing')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Generate DKIM key' })).toBeTruthy();
+    expect(screen.getByTestId('zone-file').textContent).toBe('example.test. 3600 IN TXT "v=spf1 mx -all"');
+  });
+
+  it('copies one record and the whole zone file, the DKIM key split into strings of at most 255', async () => {
+    const key = `v=DKIM1; k=rsa; p=${'K'.repeat(392)}`;
+    const writeText = vi.fn(async () => undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    const { dp } = fakeDataProvider(
+      { domains: [domain] },
+      {
+        dns: async () => ({
+          hostname: 'mail.example.test',
+          checkedAt: '2026-11-22T10:00:00.000Z',
+          records: [
+            { purpose: 'Mail exchanger (MX)', type: 'MX', name: 'example.test', value: '10 mail.example.test.', status: 'ok', found: ['10 mail.example.test.'] },
+            { purpose: 'DKIM public key', type: 'TXT', name: 'ms1._domainkey.example.test', value: key, status: 'missing', found: [] },
+          ],
+        }),
+      },
+    );
+    renderConsole('/admin/domains/2/dns', dp);
+    const zone = await screen.findByTestId('zone-file', {}, { timeout: 8000 });
+    expect(zone.textContent).toBe(`example.test. 3600 IN MX 10 mail.example.test.\nms1._domainkey.example.test. 3600 IN TXT ( "${key.slice(0, 255)}" "${key.slice(255)}" )`);
+    expect(screen.queryByTestId('hostname-problem')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy the DKIM public key value' }));
+    await waitFor(() => expect(writeText).toHaveBeenLastCalledWith(key));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy the zone file' }));
+    await waitFor(() => expect(writeText).toHaveBeenLastCalledWith(zone.textContent));
+    expect(await screen.findByText('Copied')).toBeTruthy();
   });
 
   it('states what deleting a domain removes', () => {
