@@ -98,7 +98,9 @@ describe('repeatable jobs on one Redis', () => {
 
   it('registers the jobs again when Redis comes back empty (a restart without persistence)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-jobs-'));
-    const server = new EmbeddedRedis({ dir, port: await freePort() });
+    // nothing on disk, so the restarted server is empty (a variable: older EmbeddedRedis lacks the option and never persists)
+    const serverOptions = { dir, port: await freePort(), durable: false };
+    const server = new EmbeddedRedis(serverOptions);
     await server.start();
     const own = new Redis(server.url, { maxRetriesPerRequest: null });
     own.on('error', () => undefined); // refused while the server restarts
