@@ -1,90 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '@mailstead/testing';
+import { alive, groupAlive, killGroup, npmStart, runCli, stackEnv, waitForHealth } from './support/npm-start';
 
-const root = path.resolve(import.meta.dirname, '..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-start-'));
-
-async function stackEnv(): Promise<NodeJS.ProcessEnv> {
-  const env: NodeJS.ProcessEnv = { ...process.env, MAILSTEAD_DATA_DIR: dataDir, MAILSTEAD_ADMIN_ADDRESS: 'admin@start.test' };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  delete env.MAILSTEAD_ADMIN_PASSWORD;
-  for (const name of ['HTTP', 'EMBEDDED_PG', 'EMBEDDED_REDIS', 'SMTP', 'SUBMISSION', 'SUBMISSIONS', 'IMAP', 'IMAPS', 'POP3', 'POP3S']) {
-    env[`MAILSTEAD_${name}_PORT`] = String(await freePort());
-  }
-  return env;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `npm start` in its own process group, as a terminal runs it, so SIGINT to the group is Ctrl-C. */
-function npmStart(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<string> } {
-  const child = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForHealth(port: string, output: () => string): Promise<{ status: string; roles: Record<string, { state: string }> }> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (res.status === 200) return (await res.json()) as { status: string; roles: Record<string, { state: string }> };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no healthy /api/health within 60 s; output:\n${output()}`);
-}
-
-function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/mailstead.mjs'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function groupAlive(child: ChildProcess): boolean {
-  try {
-    process.kill(-child.pid!, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm start on a fresh data directory', () => {
   it('comes up healthy, serves the CLI, and Ctrl-C leaves no process behind; a restart keeps the data', async () => {
-    const env = await stackEnv();
+    const env = await stackEnv(dataDir);
     const first = npmStart(env);
     try {
       const health = await waitForHealth(env.MAILSTEAD_HTTP_PORT!, first.output);

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '@mailstead/config';
-import { RedisNotInstalledError } from '@mailstead/store';
+import { DataDirInUseError, RedisNotInstalledError } from '@mailstead/store';
 import { createLogger } from './runtime/logger';
 import { startServer } from './runtime/server';
 import { prepareWebApp } from './runtime/web-build';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const webApp = config.roles.includes('api') ? prepareWebApp(log) : undefined;
     server = await startServer(config, log, { webApp });
   } catch (error) {
-    if (error instanceof RedisNotInstalledError) {
+    if (error instanceof RedisNotInstalledError || error instanceof DataDirInUseError) {
       console.error(`mailstead: ${error.message}`);
       process.exit(1);
     }

@@ -5,6 +5,7 @@ export { StoreError } from './errors';
 export { splitAddress, addressKey, isValidDomainName } from './address';
 export { EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres';
 export { EmbeddedRedis, RedisNotInstalledError, findRedisServer } from './embedded/embedded-redis';
+export { DataDirLock, DataDirInUseError } from './embedded/data-dir-lock';
 export type { AccountRecord, AccountRole, NewAccount } from './repositories/account.repository';
 export type { AliasRecord } from './repositories/alias.repository';
 export type { AppPasswordRecord } from './repositories/app-password.repository';

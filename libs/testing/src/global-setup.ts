@@ -23,7 +23,7 @@ let dir: string | undefined;
 export async function setup(project: TestProject): Promise<void> {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-test-'));
   postgres = new EmbeddedPostgres({ dataDir: path.join(dir, 'pg', 'data'), port: await freePort(), durable: false });
-  redis = new EmbeddedRedis({ dir: path.join(dir, 'redis'), port: await freePort() });
+  redis = new EmbeddedRedis({ dir: path.join(dir, 'redis'), port: await freePort(), durable: false });
   await Promise.all([postgres.start(), redis.start()]);
   const template = 'mailstead_template';
   await postgres.ensureDatabase(template);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { MailsteadConfig } from '@mailstead/config';
-import { EmbeddedPostgres, Store, StoreError, runMigrations } from '@mailstead/store';
+import { DataDirLock, EmbeddedPostgres, Store, StoreError, runMigrations } from '@mailstead/store';
 import { embeddedPostgresDir } from '../runtime/embedded-stack';
 import { ServiceError } from '../services/service-error';
 
@@ -28,6 +28,7 @@ export interface CliContext {
 export function createCliContext(config: MailsteadConfig, out: (line: string) => void): CliContext {
   let store: Store | undefined;
   let embedded: EmbeddedPostgres | undefined;
+  let lock: DataDirLock | undefined;
   let redis: Promise<Redis | null> | undefined;
   return {
     config,
@@ -56,6 +57,8 @@ export function createCliContext(config: MailsteadConfig, out: (line: string) =>
         if (secret && fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
           url = `postgresql://postgres:${encodeURIComponent(secret)}@127.0.0.1:${config.database.embeddedPort}/mailstead`;
         } else {
+          // the stack is not running: hold its data dir while the CLI runs the cluster itself
+          lock = DataDirLock.acquire(config.dataDir, 'mailstead CLI');
           embedded = new EmbeddedPostgres({ dataDir, port: config.database.embeddedPort });
           await embedded.start();
           url = embedded.url('mailstead');
@@ -69,6 +72,7 @@ export function createCliContext(config: MailsteadConfig, out: (line: string) =>
       (await redis)?.disconnect();
       await store?.close();
       await embedded?.stop();
+      lock?.release();
     },
   };
 }

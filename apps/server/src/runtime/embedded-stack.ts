@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { MailsteadConfig } from '@mailstead/config';
-import { EmbeddedPostgres, EmbeddedRedis } from '@mailstead/store';
+import { DataDirLock, EmbeddedPostgres, EmbeddedRedis } from '@mailstead/store';
 import type { Logger } from './logger';
 
 export interface ServiceUrls {
@@ -20,9 +20,13 @@ export function embeddedPostgresDir(config: MailsteadConfig): string {
 
 /** DATABASE_URL / REDIS_URL when set; otherwise an embedded Postgres and the system redis-server. */
 export async function startServices(config: MailsteadConfig, log: Logger): Promise<ServiceUrls> {
+  // Embedded servers belong to one process at a time: a second start refuses (DataDirInUseError)
+  // instead of stopping the first one's Postgres and Redis.
+  const lock = !config.database.url || !config.redis.url ? DataDirLock.acquire(config.dataDir, `npm start, roles ${config.roles.join(',')}`) : undefined;
   const started: { stop(): Promise<void>; killNow(): void; pid: number | undefined }[] = [];
   const stop = async () => {
     for (const s of started.reverse()) await s.stop();
+    lock?.release();
   };
   try {
     const [databaseUrl, redisUrl] = await Promise.all([
@@ -32,6 +36,7 @@ export async function startServices(config: MailsteadConfig, log: Logger): Promi
           dataDir: embeddedPostgresDir(config),
           port: config.database.embeddedPort,
           log: (line) => log.debug({ component: 'postgres' }, line),
+          notice: (line) => log.warn({ component: 'postgres' }, line),
         });
         log.info({ dir: embeddedPostgresDir(config), port: config.database.embeddedPort }, 'starting embedded PostgreSQL');
         started.push(pg);
@@ -44,6 +49,7 @@ export async function startServices(config: MailsteadConfig, log: Logger): Promi
           dir: path.join(config.dataDir, 'redis'),
           port: config.redis.embeddedPort,
           log: (line) => log.debug({ component: 'redis' }, line),
+          notice: (line) => log.warn({ component: 'redis' }, line),
         });
         log.info({ port: config.redis.embeddedPort }, 'starting redis-server');
         started.push(redis);

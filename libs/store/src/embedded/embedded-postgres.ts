@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { ownerOfPidFile, realPath, stopProcess } from './owned-process';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory; created and initialised on first start. */
@@ -11,7 +12,10 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Test clusters trade durability for speed (fsync off). */
   durable?: boolean;
+  /** the server's own output */
   log?: (line: string) => void;
+  /** what this class did that an operator should see (a leftover server stopped); default: log */
+  notice?: (line: string) => void;
 }
 
 interface PostgresBinaries {
@@ -65,9 +69,11 @@ export class EmbeddedPostgres {
   private child: ChildProcess | undefined;
   private password = '';
   private readonly log: (line: string) => void;
+  private readonly notice: (line: string) => void;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
     this.log = options.log ?? (() => undefined);
+    this.notice = options.notice ?? this.log;
   }
 
   get pid(): number | undefined {
@@ -113,7 +119,7 @@ export class EmbeddedPostgres {
       this.password = fs.readFileSync(secretFile, 'utf8').trim();
       if (user) ensureTraversable(dataDir, this.log);
     }
-    this.stopStale(bin, user);
+    await this.stopStale(bin);
 
     const durable = this.options.durable ?? true;
     const flags = ['-D', dataDir, '-p', String(this.options.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, '-c', 'max_connections=300'];
@@ -166,22 +172,28 @@ export class EmbeddedPostgres {
     }
   }
 
-  /** A previous run that was killed leaves its postmaster behind; stop it before starting. */
-  private stopStale(bin: PostgresBinaries, user: { uid: number; gid: number } | undefined): void {
-    const pidFile = path.join(this.options.dataDir, 'postmaster.pid');
+  /**
+   * A run that was killed leaves its postmaster behind: stop it ("fast" shutdown, then SIGKILL)
+   * and wait until it is gone. Only a process proven to be that postmaster is signalled: the
+   * pid in postmaster.pid, alive, started before the file was written, running our postgres
+   * binary on this data directory. A postmaster.pid naming any other process (a pid reused
+   * after a reboot or a crash) is stale: it is removed, and nobody gets a signal.
+   */
+  private async stopStale(bin: PostgresBinaries): Promise<void> {
+    const { dataDir } = this.options;
+    const pidFile = path.join(dataDir, 'postmaster.pid');
     if (!fs.existsSync(pidFile)) return;
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return; // stale file only; postgres cleans it up itself
+    const binary = realPath(bin.postgres);
+    const dir = realPath(dataDir);
+    // the postmaster runs our binary and works in its data directory (it chdirs there)
+    const owner = ownerOfPidFile(pidFile, (text) => Number(text.split('\n')[0]), (p) => p.exe === binary && p.cwd === dir);
+    if (owner) {
+      this.notice(`embedded postgres: stopping a leftover server (pid ${owner.pid})`);
+      await stopProcess(owner.pid, 'SIGINT', 30_000);
+    } else {
+      this.notice(`embedded postgres: removing a stale ${pidFile} (no postgres of ours runs)`);
     }
-    this.log(`embedded postgres: stopping a leftover server (pid ${pid})`);
-    try {
-      execFileSync(bin.pg_ctl, ['stop', '-D', this.options.dataDir, '-m', 'fast', '-w'], { ...user, stdio: 'ignore' });
-    } catch {
-      process.kill(pid, 'SIGQUIT');
-    }
+    fs.rmSync(pidFile, { force: true });
   }
 
   /** Last resort when the process must exit now: immediate shutdown, no waiting. */

@@ -2,6 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { ownerOfPidFile, realPath, stopProcess } from './owned-process';
 
 export class RedisNotInstalledError extends Error {
   constructor() {
@@ -14,7 +15,8 @@ export function findRedisServer(): string | undefined {
   for (const candidate of ['redis-server', '/usr/bin/redis-server', '/usr/local/bin/redis-server']) {
     try {
       execFileSync(candidate, ['--version'], { stdio: 'ignore' });
-      return candidate;
+      // the absolute path: a leftover server is recognised by its executable (stopStale)
+      return candidate.includes('/') ? candidate : execFileSync('sh', ['-c', `command -v ${candidate}`]).toString().trim() || candidate;
     } catch {
       // try the next one
     }
@@ -22,11 +24,15 @@ export function findRedisServer(): string | undefined {
   return undefined;
 }
 
-/** The system redis-server as a child process, loopback only, no persistence to disk beyond AOF off. */
+/**
+ * The system redis-server as a child process, loopback only. It keeps an append-only file
+ * (fsync every second, as the Docker compose file runs Redis), so web sessions, throttle
+ * counters and queued jobs survive a restart.
+ */
 export class EmbeddedRedis {
   private child: ChildProcess | undefined;
 
-  constructor(private readonly options: { dir: string; port: number; log?: (line: string) => void }) {}
+  constructor(private readonly options: { dir: string; port: number; /** test servers keep nothing on disk */ durable?: boolean; log?: (line: string) => void; notice?: (line: string) => void }) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.options.port}`;
@@ -42,10 +48,10 @@ export class EmbeddedRedis {
     const { dir, port } = this.options;
     fs.mkdirSync(dir, { recursive: true });
     const pidFile = path.join(dir, 'redis.pid');
-    this.stopStale(pidFile);
+    await this.stopStale(pidFile, binary);
     const child = spawn(
       binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--pidfile', pidFile, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--daemonize', 'no', '--loglevel', 'warning'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--pidfile', pidFile, '--save', '', ...(this.options.durable === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'everysec']), '--protected-mode', 'yes', '--daemonize', 'no', '--loglevel', 'warning'],
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     this.child = child;
@@ -58,24 +64,28 @@ export class EmbeddedRedis {
     child.stderr?.on('data', collect);
     for (let i = 0; i < 300; i++) {
       if (child.exitCode !== null) throw new Error(`redis-server exited (code ${child.exitCode}) while starting:\n${output}`);
-      if (await ping(port)) return;
+      // the server answering must be the one just started, not a leftover still on the port
+      const pid = await answeringPid(port);
+      if (pid === child.pid) return;
+      if (pid !== null) throw new Error(`another redis-server (pid ${pid}) answers on port ${port}; stop it or set MAILSTEAD_REDIS_EMBEDDED_PORT`);
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`redis-server did not answer PING within 15 s:\n${output}`);
   }
 
-  private stopStale(pidFile: string): void {
-    if (!fs.existsSync(pidFile)) return;
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmdline.includes('redis-server')) {
-        this.options.log?.(`embedded redis: stopping a leftover server (pid ${pid})`);
-        process.kill(pid, 'SIGTERM');
-      }
-    } catch {
-      // not running
-    }
+  /**
+   * A server a killed run left behind (its pid file says so, and /proc proves it is our
+   * redis-server in our directory, started before the file was written): stopped, and waited for, so
+   * the new one can bind. A pid file naming any other process is left alone.
+   */
+  private async stopStale(pidFile: string, binary: string): Promise<void> {
+    const dir = realPath(this.options.dir);
+    const executable = realPath(binary);
+    // redis-server rewrites its command line, but runs its binary and works in --dir
+    const owner = ownerOfPidFile(pidFile, (text) => Number(text.trim()), (p) => p.exe === executable && p.cwd === dir);
+    if (!owner) return;
+    (this.options.notice ?? this.options.log)?.(`embedded redis: stopping a leftover server (pid ${owner.pid})`);
+    await stopProcess(owner.pid, 'SIGTERM', 10_000);
   }
 
   killNow(): void {
@@ -94,19 +104,24 @@ export class EmbeddedRedis {
   }
 }
 
-function ping(port: number): Promise<boolean> {
+/** The process_id of the redis-server answering on the port (INFO server), or null when none answers. */
+function answeringPid(port: number): Promise<number | null> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (pid: number | null) => {
+      socket.destroy();
+      resolve(pid);
+    };
     socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (d) => {
-      socket.destroy();
-      resolve(d.toString().startsWith('+PONG'));
+    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (d) => {
+      reply += d.toString();
+      const match = /\r\nprocess_id:(\d+)\r\n/.exec(reply);
+      if (match) done(Number(match[1]));
+      else if (reply.startsWith('-')) done(null); // still loading, or refusing
     });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
+    socket.once('error', () => done(null));
+    socket.once('timeout', () => done(null));
   });
 }
