@@ -131,6 +131,7 @@ it('admin: domain, user, alias, list with two members, a list post over SMTP, DN
   await page.getByRole('cell', { name: 'shop.test', exact: true }).waitFor();
   const domain = (await db.store.domains.findByName('shop.test'))!;
   expect(domain).toBeTruthy();
+  expect((await db.store.outbound.dkimKey('shop.test'))?.selector).toMatch(/^ms\d{6}$/); // a new domain gets a DKIM key
 
   // A user, whose generated password is shown once and works.
   await page.goto(`${base}/admin/users/create`);
@@ -206,7 +207,7 @@ it('admin: domain, user, alias, list with two members, a list post over SMTP, DN
   const mxRow = page.getByRole('row').filter({ hasText: 'Mail exchanger (MX)' });
   await mxRow.getByText('published').waitFor();
   await page.getByRole('row').filter({ hasText: 'DMARC policy' }).getByText('missing').waitFor();
-  await page.getByRole('button', { name: 'Generate DKIM key' }).click();
+  await page.getByRole('button', { name: 'Rotate DKIM key' }).click();
   await page.getByRole('row').filter({ hasText: 'DKIM public key' }).getByText('missing').waitFor();
   expect((await db.store.outbound.dkimKey('shop.test'))?.selector).toMatch(/^ms\d{8}$/);
   await page.screenshot({ path: path.join(shots, 'admin-dns.png'), fullPage: true });

@@ -35,6 +35,11 @@ export class DomainService {
     const created = await this.store.domains.create(name);
     await audit(this.store, scope, 'domain.create', created.name);
     // What a new domain gets besides its row goes here, each step audited on its own.
+    // A DKIM key from the start (as Stalwart does), so the DNS page lists its record to publish;
+    // its selector (ms<yyyymm>) is never one rotateDkim picks (ms<yyyymmdd>[nN]).
+    const key = generateDkimKey();
+    await this.store.outbound.setDkimKey(created.name, key.selector, key.privateKey);
+    await audit(this.store, scope, 'dkim.generate', created.name, { selector: key.selector, previous: null });
     return (await this.store.admin.domain(created.id))!;
   }
 
