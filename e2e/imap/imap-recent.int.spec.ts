@@ -26,16 +26,19 @@ function recentOf(response: string): number {
 }
 
 describe('\\Recent', () => {
-  it('the first SELECT claims new messages; a second SELECT and EXAMINE see none; STATUS RECENT counts unclaimed ones', async () => {
+  it('the first SELECT claims new messages; EXAMINE reports them without claiming; a second SELECT sees none; STATUS RECENT counts unclaimed ones', async () => {
     const box = (await t.store.mailboxes.create(t.aliceId, 'Fresh')).id;
     await t.store.messages.append(box, [1, 2, 3].map((n) => ({ raw: sampleMessage(n) })));
     const observer = await session();
     expect(await observer.command('s1', 'STATUS Fresh (MESSAGES RECENT)')).toBe('* STATUS "Fresh" (MESSAGES 3 RECENT 3)\r\ns1 OK STATUS completed\r\n');
 
-    // EXAMINE does not claim (RFC 3501 6.3.2): the messages stay \Recent for the next SELECT.
+    // EXAMINE reports what SELECT would but does not claim (RFC 3501 6.3.2): the messages stay
+    // \Recent for the next SELECT.
     const examiner = await session();
-    expect(recentOf(await examiner.command('e1', 'EXAMINE Fresh'))).toBe(0);
+    expect(recentOf(await examiner.command('e1', 'EXAMINE Fresh'))).toBe(3);
+    expect(await examiner.command('e2', 'SEARCH RECENT')).toBe('* SEARCH 1 2 3\r\ne2 OK SEARCH completed\r\n');
     expect(await observer.command('s2', 'STATUS Fresh (RECENT)')).toBe('* STATUS "Fresh" (RECENT 3)\r\ns2 OK STATUS completed\r\n');
+    expect(recentOf(await examiner.command('e3', 'EXAMINE Fresh'))).toBe(3);
 
     const a = await session();
     expect(recentOf(await a.command('a1', 'SELECT Fresh'))).toBe(3);

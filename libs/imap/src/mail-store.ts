@@ -113,7 +113,8 @@ export interface MailStore {
    * list is valid for, the first unseen UID, the first `keywordLimit` keywords set in the mailbox
    * in order of first use (for FLAGS, RFC 3501 7.2.6), and, when `claimRecent` (SELECT, not
    * EXAMINE), the \Recent claim up to the last UID: `recentFrom` is the watermark before it
-   * (UIDs above it are \Recent for the caller), null when there was nothing to claim.
+   * (UIDs above it are \Recent for the caller), null when there was nothing to claim. Without
+   * `claimRecent`, the watermark as it stands (EXAMINE shows those as \Recent, RFC 3501 6.3.2).
    */
   selectView(
     mailboxId: number,
@@ -211,6 +212,6 @@ export interface MailStore {
 export interface ImapAuthenticator {
   authenticate(input: { username: string; password: string; ip: string }): Promise<
     | { ok: true; accountId: number; address: string; /** admins may write shared server METADATA (RFC 5464 3.3) */ admin?: boolean }
-    | { ok: false; reason: 'invalid' | 'disabled' | 'throttled' }
+    | { ok: false; reason: 'invalid' | 'disabled' | 'throttled' | 'app-password-required' }
   >;
 }

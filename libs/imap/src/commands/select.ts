@@ -42,7 +42,8 @@ export async function selectMailbox(session: ImapSession, args: ArgReader, readO
   if (listLine) {
     await session.write(listLine);
   } else {
-    // RFC 3501 6.3.1/7.3.2: the messages this SELECT claimed (EXAMINE claims none, 6.3.2).
+    // RFC 3501 6.3.1/7.3.2: the messages this SELECT claimed; EXAMINE reports the same
+    // count without claiming them (6.3.2).
     await session.untagged(`${mailbox.recent.size} RECENT`);
     const firstUnseen = mailbox.firstUnseenUid;
     const unseenSeq = firstUnseen === null ? 0 : mailbox.seqOf(firstUnseen);

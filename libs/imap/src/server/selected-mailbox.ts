@@ -217,7 +217,9 @@ export async function openMailbox(store: MailStore, summary: MailboxSummary, rea
   const box = new SelectedMailbox(summary, readOnly, view.uids, view.highestModseq);
   box.firstUnseenUid = view.firstUnseenUid;
   box.keywords.add(view.keywords);
-  if (view.recentFrom !== null && box.exists > 0) box.recent.addRange(view.recentFrom + 1, box.lastUid);
+  // RFC 3501 6.3.2: EXAMINE sees the same \Recent messages SELECT would, without claiming them;
+  // an IMAP4rev2 SELECT (not claiming, not read-only) has none.
+  if (view.recentFrom !== null && box.exists > 0 && (claimRecent || readOnly)) box.recent.addRange(view.recentFrom + 1, box.lastUid);
   return box;
 }
 

@@ -257,8 +257,9 @@ export class ImapRepository {
    * MODSEQ the list is current for, the first unseen UID, the first `keywordLimit` keywords of
    * the mailbox in order of first use (mailbox_keyword, kept by triggers: no pass over the
    * messages), and, when `claim` (SELECT), the \Recent claim up to the last UID (RFC 3501
-   * 2.3.2): `recentFrom` is the watermark it had, null when there was nothing to claim. Null: no
-   * such mailbox.
+   * 2.3.2): `recentFrom` is the watermark it had, null when there was nothing to claim. Without
+   * `claim` (EXAMINE) `recentFrom` is the watermark left as it is, so EXAMINE reports the count
+   * SELECT would (RFC 3501 6.3.2), null when nothing is above it. Null: no such mailbox.
    */
   async selectView(
     mailboxId: number,
@@ -274,7 +275,8 @@ export class ImapRepository {
        upd AS (UPDATE mailbox m SET recent_uid = u.last FROM locked, u WHERE m.id = locked.id AND locked.recent_uid < u.last
                RETURNING locked.recent_uid AS previous)
        SELECT cur.highest_modseq::text AS modseq, u.uids,
-              (SELECT min(uid) FROM message WHERE mailbox_id = $1 AND NOT seen) AS unseen, (SELECT previous FROM upd) AS previous,
+              (SELECT min(uid) FROM message WHERE mailbox_id = $1 AND NOT seen) AS unseen, COALESCE((SELECT previous FROM upd),
+                       CASE WHEN NOT $2::boolean AND u.last > cur.recent_uid THEN cur.recent_uid END) AS previous,
               array(SELECT keyword FROM mailbox_keyword WHERE mailbox_id = $1 ORDER BY modseq, keyword LIMIT $3) AS keywords
        FROM cur, u`,
       [mailboxId, claim, keywordLimit],

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleMessage } from '@mailstead/testing';
+import type { RawImap } from '../imap/imap-harness';
+import { startDifferential, type DifferentialServers, type Target } from './differential-targets';
+
+/**
+ * Issue 18's defects found against Dovecot, one script each, run identically on Debian's Dovecot
+ * and on Mailstead. Each script records what matters of the answers; Mailstead must agree with
+ * Dovecot, and Dovecot with the answers written out here (so a script that observes nothing on
+ * both sides cannot pass).
+ */
+let servers: DifferentialServers;
+
+beforeAll(async () => {
+  servers = await startDifferential();
+});
+
+afterAll(async () => {
+  await servers?.stop();
+});
+
+type Observations = Record<string, string[]>;
+
+async function append(c: RawImap, tag: string, mailbox: string, n: number): Promise<void> {
+  const raw = sampleMessage(n).toString('latin1');
+  await c.ok(tag, `APPEND ${mailbox} {${Buffer.byteLength(raw, 'latin1')}+}\r\n${raw}`);
+}
+
+function lines(reply: string, pattern: RegExp): string[] {
+  return reply.split('\r\n').filter((line) => pattern.test(line));
+}
+
+/** The tagged line's status (and response code), without the human text. */
+function status(reply: string, tag: string): string {
+  const m = new RegExp(`^${tag} (OK|NO|BAD)( \\[[^\\]]*\\])?`, 'm').exec(reply);
+  return m ? `${m[1]}${m[2] ?? ''}` : 'none';
+}
+
+async function compare(script: (target: Target) => Promise<Observations>, answers: Observations): Promise<void> {
+  const mailstead = await script(servers.ours);
+  const reference = await script(servers.theirs);
+  const steps = Object.keys(answers);
+  expect(Object.keys(mailstead)).toEqual(steps);
+  expect(steps.map((step) => ({ step, answer: mailstead[step] }))).toEqual(steps.map((step) => ({ step, answer: reference[step] })));
+  expect(steps.map((step) => ({ step, answer: reference[step] }))).toEqual(steps.map((step) => ({ step, answer: answers[step] })));
+}
+
+describe('differential: EXAMINE and \\Recent (RFC 3501 6.3.2)', () => {
+  const MAILBOX = 'fid-recent';
+  async function script(target: Target): Promise<Observations> {
+    const o: Observations = {};
+    const setup = await target.connect();
+    await setup.ok('p0', `CREATE ${MAILBOX}`);
+    await append(setup, 'p1', MAILBOX, 1);
+    await append(setup, 'p2', MAILBOX, 2);
+    o['STATUS RECENT'] = lines(await setup.ok('p3', `STATUS ${MAILBOX} (RECENT)`), /^\* STATUS/).map((l) => l.replace(/"/g, ''));
+    const examiner = await target.connect();
+    o['EXAMINE'] = lines(await examiner.ok('e1', `EXAMINE ${MAILBOX}`), /RECENT$/);
+    o['SEARCH RECENT after EXAMINE'] = lines(await examiner.ok('e2', 'SEARCH RECENT'), /^\* SEARCH/);
+    o['STATUS RECENT after EXAMINE'] = lines(await setup.ok('p4', `STATUS ${MAILBOX} (RECENT)`), /^\* STATUS/).map((l) => l.replace(/"/g, ''));
+    const selecter = await target.connect();
+    o['SELECT'] = lines(await selecter.ok('s1', `SELECT ${MAILBOX}`), /RECENT$/);
+    o['EXAMINE after SELECT'] = lines(await examiner.ok('e3', `EXAMINE ${MAILBOX}`), /RECENT$/);
+    for (const c of [setup, examiner, selecter]) c.close();
+    return o;
+  }
+
+  it('EXAMINE reports the RECENT count SELECT then reports, and claims none of it', async () => {
+    await compare(script, {
+      'STATUS RECENT': [`* STATUS ${MAILBOX} (RECENT 2)`],
+      EXAMINE: ['* 2 RECENT'],
+      'SEARCH RECENT after EXAMINE': ['* SEARCH 1 2'],
+      'STATUS RECENT after EXAMINE': [`* STATUS ${MAILBOX} (RECENT 2)`],
+      SELECT: ['* 2 RECENT'],
+      'EXAMINE after SELECT': ['* 0 RECENT'],
+    });
+  });
+});
