@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
 import { DeliveryQueue } from '@mailstead/delivery';
 import { ChangeFeed } from '@mailstead/store';
+import type { MailsteadConfig } from '@mailstead/config';
 import { createTestDatabase, redisUrl, runtimeConfig, type TestDatabase } from '@mailstead/testing';
 import { AdminMailService } from '../../apps/server/src/api/admin/admin-mail.service';
 import { configureHttp } from '../../apps/server/src/api/http-setup';
@@ -23,12 +24,14 @@ export interface ApiHarness {
   redis: Redis;
   changeFeed: ChangeFeed;
   base: string;
+  config: MailsteadConfig;
   /** The delivery queue the API enqueues on, under a key prefix of this test file's own. */
   deliveryQueue: DeliveryQueue;
   stop(): Promise<void>;
 }
 
-export async function startApi(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
+/** `tls`: the certificate the mail roles (env MAILSTEAD_ROLES) offer; none by default (api only). */
+export async function startApi(options: { env?: Record<string, string>; tls?: { cert: Buffer; key: Buffer } } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
   const config = await runtimeConfig({ DATABASE_URL: db.url, ...options.env });
   const logger = createLogger(config);
@@ -37,7 +40,7 @@ export async function startApi(options: { env?: Record<string, string> } = {}): 
   await changeFeed.start();
   // A throttle prefix per database keeps parallel test files from sharing counters.
   const authenticator = new Authenticator(db.store, new LoginThrottle(redis, config.auth, `test:${db.name}`));
-  const module = AppModule.forRoot({ config, logger, store: db.store, redis, changeFeed, authenticator, tls: { cert: Buffer.alloc(0), key: Buffer.alloc(0), selfSigned: true } });
+  const module = AppModule.forRoot({ config, logger, store: db.store, redis, changeFeed, authenticator, tls: { ...(options.tls ?? { cert: Buffer.alloc(0), key: Buffer.alloc(0) }), selfSigned: true } });
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
   app.setGlobalPrefix('api');
   await configureHttp(app);
@@ -51,6 +54,7 @@ export async function startApi(options: { env?: Record<string, string> } = {}): 
     redis,
     changeFeed,
     deliveryQueue,
+    config,
     base: `http://127.0.0.1:${config.http.port}`,
     async stop() {
       // Closing the app closes the store, Redis, the change feed (SharedServicesLifecycle) and the queue.
@@ -92,7 +96,7 @@ export class Client {
       redirect: 'manual',
     });
     // Every JSON answer a test sees must be what the OpenAPI document (/api/docs) promises.
-    checkDocumentedResponse(method, res.url || this.base + path, res.status, res.headers.get('content-type'), await res.clone().text());
+    await checkDocumentedResponse(method, res.url || this.base + path, res);
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const [name, ...value] = pair!.split('=');
