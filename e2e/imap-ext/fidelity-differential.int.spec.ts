@@ -76,3 +76,27 @@ describe('differential: EXAMINE and \\Recent (RFC 3501 6.3.2)', () => {
     });
   });
 });
+
+describe('differential: LIST RETURN options (RFC 5258 3)', () => {
+  async function script(target: Target): Promise<Observations> {
+    const c = await target.connect();
+    const o: Observations = {};
+    for (const [tag, command] of [
+      ['l1', 'LIST "" "" RETURN (XUNKNOWN)'],
+      ['l2', 'LIST "" "*" RETURN (SUBSCRIBED XUNKNOWN)'],
+      ['l3', 'LIST "" "INBOX" RETURN (CHILDREN SUBSCRIBED SPECIAL-USE)'],
+    ] as const) {
+      o[command] = [status(await c.command(tag, command), tag)];
+    }
+    c.close();
+    return o;
+  }
+
+  it('answers BAD to an unknown return option and OK to the known ones', async () => {
+    await compare(script, {
+      'LIST "" "" RETURN (XUNKNOWN)': ['BAD'],
+      'LIST "" "*" RETURN (SUBSCRIBED XUNKNOWN)': ['BAD'],
+      'LIST "" "INBOX" RETURN (CHILDREN SUBSCRIBED SPECIAL-USE)': ['OK'],
+    });
+  });
+});

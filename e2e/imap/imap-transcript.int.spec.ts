@@ -258,6 +258,10 @@ describe('IMAP raw transcripts: mailboxes', () => {
     expect(await c.command('n22', 'STATUS INBOX (BOGUS)')).toMatch(/^n22 BAD/);
     r = await c.command('n23', 'LIST "" "Sent" RETURN (STATUS (MESSAGES UNSEEN))');
     expect(r).toMatch(/\* LIST \(\\HasNoChildren \\Sent\) "\/" "Sent"\r\n\* STATUS "Sent" \(MESSAGES 0 UNSEEN 0\)\r\nn23 OK/);
+    // RFC 5258 3: an unknown return option is BAD, LIST "" "" included.
+    expect(await c.command('n23a', 'LIST "" "" RETURN (XUNKNOWN)')).toMatch(/^n23a BAD /);
+    expect(await c.command('n23b', 'LIST "" "*" RETURN (SUBSCRIBED XUNKNOWN)')).toMatch(/^n23b BAD /);
+    expect(await c.command('n23c', 'LIST "" "Sent" RETURN (SPECIAL-USE CHILDREN SUBSCRIBED)')).toMatch(/\* LIST \(\\HasNoChildren \\Sent \\Subscribed\) "\/" "Sent"\r\nn23c OK/);
     r = await c.command('n24', 'LIST (SPECIAL-USE) "" "*"');
     expect(r).not.toContain('"INBOX"');
     expect(r).toContain('\\Junk');

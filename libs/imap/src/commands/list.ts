@@ -61,6 +61,9 @@ export async function selectedListLine(session: ImapSession, box: MailboxSummary
   return listLine(session, 'LIST', entry?.attributes ?? ['\\HasNoChildren'], box.name);
 }
 
+/** Return options besides STATUS (RFC 5819): RFC 5258 3.4 and SPECIAL-USE (RFC 6154 5.1). */
+const RETURN_OPTIONS = new Set(['SUBSCRIBED', 'CHILDREN', 'SPECIAL-USE']);
+
 /** LIST with LIST-EXTENDED (RFC 5258) selection and return options and LIST-STATUS (RFC 5819). */
 export async function runList(session: ImapSession, args: ArgReader, lsub: boolean) {
   const selection = new Set<string>();
@@ -80,7 +83,9 @@ export async function runList(session: ImapSession, args: ArgReader, lsub: boole
         const items = opts[++i];
         if (items?.kind !== 'list') throw new SyntaxError('Expected status items');
         statusWanted = statusItems(items.items);
-      } else returns.add(opt);
+      } else if (RETURN_OPTIONS.has(opt)) returns.add(opt);
+      // RFC 5258 3: a return option the server does not know is a BAD command.
+      else throw new SyntaxError(`Unknown return option ${opt.slice(0, 20)}`);
     }
   }
   args.end();
