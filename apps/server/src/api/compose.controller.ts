@@ -7,15 +7,15 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { composeRequest, replyQuery, type ComposeRequest } from '@mailstead/contracts';
 import type { MailsteadConfig } from '@mailstead/config';
-import { listParts, mergeRecipients, RecipientResolver, type DeliveryPart, type RecipientInput } from '@mailstead/smtp';
 import type { Store, StoredMessage } from '@mailstead/store';
-import { CONFIG, REDIS, STORE } from '../app/tokens';
+import { CONFIG, LOGGER, REDIS, STORE } from '../app/tokens';
+import type { Logger } from '../runtime/logger';
+import { MessageSubmissionService, SubmissionRefused } from '../services/message-submission.service';
 import { AdminMailService } from './admin/admin-mail.service';
 import { ApiException, badRequest, bigId, forbidden, notFound, parseInput } from './api-error';
 import { CurrentAuth, SessionGuard, type AuthContext } from './auth.guard';
 import { ReplyDraftService } from './reply-draft.service';
 import { UploadStore } from './upload-store.service';
-import { listLinks } from '../runtime/secret';
 
 type Recipient = ComposeRequest['to'][number];
 const addressOf = (r: Recipient) => (typeof r === 'string' ? r : r.address);
@@ -29,8 +29,9 @@ export class ComposeController {
     @Inject(REDIS) redis: Redis,
     @Inject(CONFIG) private readonly config: MailsteadConfig,
     @Inject(AdminMailService) private readonly delivery: AdminMailService,
+    @Inject(LOGGER) logger: Logger,
   ) {
-    this.resolver = new RecipientResolver(store, { messageLimit: config.imap.messageQuota });
+    this.submission = new MessageSubmissionService(store, config, logger.child({ role: 'api', part: 'send' }));
     this.uploads = new UploadStore(redis);
     this.replyDrafts = new ReplyDraftService(store, this.uploads);
   }
@@ -38,11 +39,8 @@ export class ComposeController {
   private readonly uploads: UploadStore;
   private readonly replyDrafts: ReplyDraftService;
 
-  /**
-   * libs/smtp's resolver, as SMTP RCPT uses it: accounts, plus-addressing, aliases, catch-all,
-   * lists with their policies, quotas (storage and MAILSTEAD_IMAP_MESSAGE_QUOTA).
-   */
-  private readonly resolver: RecipientResolver;
+  /** libs/pipeline's delivery pipeline, as SMTP submission runs it. */
+  private readonly submission: MessageSubmissionService;
 
   /** A compose form for answering or forwarding one of the account's messages (reply-draft.ts has the rules). */
   @Get('messages/:id/reply')
@@ -115,8 +113,8 @@ export class ComposeController {
 
   private async removeDraft(draft: StoredMessage | undefined): Promise<void> {
     if (!draft) return;
-    await this.store.messages.updateFlags(draft.mailboxId, [draft.uid], 'add', ['\\Deleted']);
-    await this.store.messages.expunge(draft.mailboxId, [draft.uid]);
+    // one expunge regardless of \Deleted: no flag change an IMAP client could undo in between
+    await this.store.messages.expunge(draft.mailboxId, [draft.uid], { deletedOnly: false });
   }
 
   /**
@@ -134,53 +132,31 @@ export class ComposeController {
     const recipients = [...input.to, ...input.cc, ...input.bcc].map(addressOf);
     if (recipients.length === 0) throw badRequest('invalid request', { to: ['at least one recipient is needed'] });
     if (recipients.length > this.config.smtp.maxRecipients) throw badRequest('invalid request', { to: [`at most ${this.config.smtp.maxRecipients} recipients`] });
-    const { raw, messageId, parent } = await this.build(auth, input, false);
-    // Every address goes through the same resolution as an SMTP RCPT (issue 8: one resolver);
-    // refusals come back per address with the SMTP reply's text.
-    const resolved: RecipientInput[] = [];
-    const refused: string[] = [];
-    for (const address of recipients) {
-      const outcome = await this.resolver.resolve(address, { sender: input.from, size: raw.length });
-      if (outcome.ok) resolved.push({ resolution: outcome.resolution });
-      else refused.push(`${address}: ${outcome.reply.text} (${outcome.reply.enhancedCode})`);
-    }
-    if (refused.length > 0) throw badRequest('invalid request', { to: refused });
-    const plan = mergeRecipients(resolved);
-    const sent = await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Sent');
-    if (!sent) throw forbidden('this account has no Sent mailbox');
-    // The message quota is checked again with each insert, as SMTP's DATA does: an account
-    // filled since its address was resolved refuses the send (over_quota, 409), nothing stored.
-    const messageLimit = this.resolver.messageLimit;
-    const parts: DeliveryPart[] = [
-      {
-        raw,
-        targets: [{ mailboxId: sent.id, flags: ['\\Seen'] }, ...plan.mailboxes.filter((m) => m.mailboxId !== sent.id).map((m) => ({ mailboxId: m.mailboxId }))],
-        options: { limits: { messageLimit }, ...(plan.remote.length > 0 ? { outbound: { sender: input.from, recipients: plan.remote } } : {}) },
-      },
-    ];
-    for (const list of plan.lists) {
-      if (list.held) await this.store.recipients.holdForModeration(list.list.id, raw, input.from);
-      else parts.push(...listParts(raw, list, { links: listLinks(this.config), size: raw.length, messageLimit }));
-    }
-    const results = await this.store.messages.deliverBatch(parts);
-    const result = { stored: results.flatMap((r) => r.stored), outboundIds: results.flatMap((r) => r.outboundIds) };
-    const routing = {
-      local: plan.mailboxes.length + plan.lists.reduce((n, l) => n + (l.held ? 0 : l.mailboxes.length), 0),
-      remote: plan.remote.length + plan.lists.reduce((n, l) => n + (l.held ? 0 : l.remote.length), 0),
-    };
+    if (!(await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Sent'))) throw forbidden('this account has no Sent mailbox');
+    // Bcc stays in the Sent copy only: the pipeline takes it out of every delivered copy
+    const { raw, messageId, parent } = await this.build(auth, input, true);
+    // The same pipeline as SMTP submission: every address resolved as an SMTP RCPT (refusals
+    // come back per address with the SMTP reply's text); a recipient filled up since it was
+    // resolved refuses the send (over_quota, 409) with nothing stored, as SMTP's DATA does.
+    const receipt = await this.submission.submit({ accountId: auth.account.id, address: auth.account.address }, input.from, recipients, raw).catch((error: unknown) => {
+      if (!(error instanceof SubmissionRefused)) throw error;
+      if (error.kind === 'over_quota') throw new ApiException(409, 'conflict', 'a recipient\'s mailbox is full', { to: error.details });
+      if (error.kind === 'sender') throw new ApiException(403, 'forbidden', 'you may not send as this address', { from: error.details });
+      throw badRequest('invalid request', { to: error.details });
+    });
     // On the delivery queue at once; the worker's reconciler would find the rows anyway.
-    await this.delivery.enqueue(result.outboundIds);
+    await this.delivery.enqueue(receipt.outboundIds);
     if (parent) await this.store.messages.updateFlags(parent.mailboxId, [parent.uid], 'add', ['\\Answered']);
     await this.removeDraft(await this.ownMessage(auth, input.draftId, 'draftId'));
-    const sentCopy = result.stored.find((s) => s.mailboxId === sent.id);
+    const sentCopy = receipt.stored.find((s) => s.mailboxId === receipt.sentMailboxId);
     await this.store.audit.record({
       actor: auth.account.address,
       action: 'message.send',
       target: auth.account.address,
-      details: { messageId, local: routing.local, remote: routing.remote, held: plan.lists.filter((l) => l.held).map((l) => l.list.address), outbound: result.outboundIds.map(String) },
+      details: { messageId, local: receipt.local, remote: receipt.remote, held: receipt.held, outbound: receipt.outboundIds.map(String) },
       ip: request.ip,
     });
-    return { messageIdHeader: messageId, sentId: sentCopy ? sentCopy.id.toString() : null, localRecipients: routing.local, remoteRecipients: routing.remote };
+    return { messageIdHeader: messageId, sentId: sentCopy ? sentCopy.id.toString() : null, localRecipients: receipt.local, remoteRecipients: receipt.remote };
   }
 
   /** Saves a draft in Drafts (\Draft \Seen), replacing `draftId`; IMAP clients see it there. */
