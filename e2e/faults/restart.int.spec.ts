@@ -110,3 +110,33 @@ describe('restarts', () => {
     }
   }, 180_000);
 });
+
+describe('supervised embedded servers', () => {
+  it('an embedded Postgres or Redis killed under the running server is restarted, and the server works again', async () => {
+    const dir = dataDir();
+    const env = await stackEnv(dir);
+    const run = npmStart(env);
+    try {
+      await waitForHealth(env.MAILSTEAD_HTTP_PORT!, run.output);
+      for (const [name, pidOf] of [['redis', redisPid], ['postgres', pgPid]] as const) {
+        const before = pidOf(dir);
+        process.kill(before, 'SIGKILL');
+        await expect.poll(() => run.output().includes(`embedded ${name} restarted`), { timeout: 60_000 }).toBe(true);
+        expect(run.output()).toContain(`embedded ${name} exited unexpectedly; restarting it`);
+        await waitForHealth(env.MAILSTEAD_HTTP_PORT!, run.output);
+        expect(pidOf(dir)).not.toBe(before);
+      }
+      // the database took writes again, through the running server's own pools
+      expect((await runCli(env, ['user', 'add', 'after@start.test', '--password', 'after-password'])).code).toBe(0);
+      const login = await fetch(`http://127.0.0.1:${env.MAILSTEAD_HTTP_PORT}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ address: 'after@start.test', password: 'after-password' }),
+      });
+      expect(login.status).toBe(200);
+      await stopCleanly(run);
+    } finally {
+      killGroup(run.child);
+    }
+  }, 180_000);
+});

@@ -16,6 +16,8 @@ export interface EmbeddedPostgresOptions {
   log?: (line: string) => void;
   /** what this class did that an operator should see (a leftover server stopped); default: log */
   notice?: (line: string) => void;
+  /** the server died on its own after starting (OOM killer, a crash): the caller restarts it */
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
 interface PostgresBinaries {
@@ -157,6 +159,9 @@ export class EmbeddedPostgres {
       void probe();
     });
     await this.ensureDatabase('mailstead');
+    child.once('exit', (code, signal) => {
+      if (this.child === child) this.options.onUnexpectedExit?.(code, signal);
+    });
   }
 
   async ensureDatabase(name: string, template?: string): Promise<void> {
@@ -198,11 +203,14 @@ export class EmbeddedPostgres {
 
   /** Last resort when the process must exit now: immediate shutdown, no waiting. */
   killNow(): void {
-    if (this.child && this.child.exitCode === null) this.child.kill('SIGQUIT');
+    const child = this.child;
+    this.child = undefined;
+    if (child && child.exitCode === null) child.kill('SIGQUIT');
   }
 
   async stop(): Promise<void> {
     const child = this.child;
+    this.child = undefined; // an exit from now on is asked for, not unexpected
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());

@@ -32,7 +32,7 @@ export function findRedisServer(): string | undefined {
 export class EmbeddedRedis {
   private child: ChildProcess | undefined;
 
-  constructor(private readonly options: { dir: string; port: number; /** test servers keep nothing on disk */ durable?: boolean; log?: (line: string) => void; notice?: (line: string) => void }) {}
+  constructor(private readonly options: { dir: string; port: number; /** test servers keep nothing on disk */ durable?: boolean; log?: (line: string) => void; notice?: (line: string) => void; /** the server died on its own after starting: the caller restarts it */ onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void }) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.options.port}`;
@@ -66,7 +66,12 @@ export class EmbeddedRedis {
       if (child.exitCode !== null) throw new Error(`redis-server exited (code ${child.exitCode}) while starting:\n${output}`);
       // the server answering must be the one just started, not a leftover still on the port
       const pid = await answeringPid(port);
-      if (pid === child.pid) return;
+      if (pid === child.pid) {
+        child.once('exit', (code, signal) => {
+          if (this.child === child) this.options.onUnexpectedExit?.(code, signal);
+        });
+        return;
+      }
       if (pid !== null) throw new Error(`another redis-server (pid ${pid}) answers on port ${port}; stop it or set MAILSTEAD_REDIS_EMBEDDED_PORT`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -89,11 +94,14 @@ export class EmbeddedRedis {
   }
 
   killNow(): void {
-    if (this.child && this.child.exitCode === null) this.child.kill('SIGKILL');
+    const child = this.child;
+    this.child = undefined;
+    if (child && child.exitCode === null) child.kill('SIGKILL');
   }
 
   async stop(): Promise<void> {
     const child = this.child;
+    this.child = undefined; // an exit from now on is asked for, not unexpected
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
