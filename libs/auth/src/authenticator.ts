@@ -7,7 +7,14 @@ export type AuthProtocol = 'imap' | 'pop3' | 'smtp' | 'web';
 
 export type AuthResult =
   | { ok: true; account: AccountRecord; via: 'password' | 'app-password' }
-  | { ok: false; reason: 'invalid' | 'disabled' | 'throttled'; retryAfterSeconds?: number };
+  | { ok: false; reason: AuthFailure; retryAfterSeconds?: number };
+
+/**
+ * Why a login was refused. 'app-password-required': the account password was right, but the
+ * account has a second factor (or its domain requires one), so mail protocols take only app
+ * passwords (the rule Google, Microsoft and Fastmail apply).
+ */
+export type AuthFailure = 'invalid' | 'disabled' | 'throttled' | 'app-password-required';
 
 export interface AuthAttempt {
   username: string;
@@ -18,8 +25,10 @@ export interface AuthAttempt {
 
 /**
  * The one credential check behind SMTP AUTH, IMAP LOGIN/AUTHENTICATE, POP3 USER/PASS and the
- * web login. App passwords work for mail protocols only; failures are throttled per IP and
- * per account, and an unknown user costs as much time as a wrong password.
+ * web login. App passwords work for mail protocols only; once an account has a second factor
+ * or its domain requires one, the account password works for the web only (where the code is
+ * asked for). Failures are throttled per IP and per account, and an unknown user costs as much
+ * time as a wrong password.
  */
 export class Authenticator {
   private dummyHash: Promise<string> | undefined;
@@ -68,6 +77,10 @@ export class Authenticator {
       return { ok: false, reason: 'invalid' };
     }
     if (!account.enabled) return { ok: false, reason: 'disabled' };
+    // The password was right, so this is not counted as a failure; it still does not sign in.
+    if (via === 'password' && attempt.protocol !== 'web' && (account.totpSecret !== null || (await this.store.totp.requiredFor(account.id)))) {
+      return { ok: false, reason: 'app-password-required' };
+    }
     await this.throttle.recordSuccess(username);
     return { ok: true, account, via };
   }

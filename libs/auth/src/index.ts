@@ -1,6 +1,6 @@
 export { hashPassword, verifyPassword, generatePassword } from './password';
 export { LoginThrottle, type ThrottleLimits, type ThrottleVerdict } from './login-throttle';
-export { Authenticator, type AuthAttempt, type AuthProtocol, type AuthResult } from './authenticator';
+export { Authenticator, type AuthAttempt, type AuthFailure, type AuthProtocol, type AuthResult } from './authenticator';
 export { createAppPassword } from './app-passwords';
 export { VerifiedCredentialCache } from './verified-credential-cache';
 export { isLoopbackAddress, passwordsAllowed, type ConnectionSecurity } from './connection-security';

@@ -17,6 +17,8 @@ export async function completeLogin(ctx: CommandContext, username: string, passw
         return ctx.err(`Too many failed logins; try again in ${result.retryAfterSeconds ?? 60} seconds`, 'SYS/TEMP');
       case 'disabled':
         return ctx.err('Account disabled', 'AUTH');
+      case 'app-password-required':
+        return ctx.err('Use an app password (two-factor sign-in is on)', 'AUTH');
       case 'invalid':
         return ctx.err('Authentication failed', 'AUTH');
     }

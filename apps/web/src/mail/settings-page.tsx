@@ -144,7 +144,7 @@ function AppPasswordsSection() {
   return (
     <Section title="App passwords">
       <Typography variant="body2" color="text.secondary" gutterBottom>
-        For mail programs and phones (IMAP, POP3, SMTP). They never work for this web login.
+        For mail programs and phones (IMAP, POP3, SMTP). They never work for this web login. With two-factor sign-in on, mail programs accept only an app password, not your account password.
       </Typography>
       {error && <Alert severity="error">{error}</Alert>}
       {created && (

@@ -9,6 +9,7 @@ export async function logIn(session: ImapSession, username: string, password: st
     session.log?.info({ session: session.id, reason: result.reason }, 'imap login failed');
     if (result.reason === 'throttled') return no('Too many failed logins, try again later', 'UNAVAILABLE');
     if (result.reason === 'disabled') return no('Account disabled', 'AUTHORIZATIONFAILED');
+    if (result.reason === 'app-password-required') return no('Use an app password (two-factor sign-in is on)', 'AUTHENTICATIONFAILED');
     return no('Invalid credentials', 'AUTHENTICATIONFAILED');
   }
   session.state = { kind: 'authenticated', user: { accountId: result.accountId, address: result.address, admin: result.admin === true } };

@@ -17,5 +17,6 @@ export async function handleAuth(ctx: SmtpContext, auth: SMTPServerAuthenticatio
   }
   ctx.logger.warn({ session: session.id, user: username, ip: session.remoteAddress, reason: result.reason }, 'smtp auth failed');
   if (result.reason === 'throttled') throw smtpReply(454, '4.7.0', 'Too many failed authentication attempts, try again later');
+  if (result.reason === 'app-password-required') throw smtpReply(535, '5.7.8', 'Use an app password (two-factor sign-in is on)');
   throw smtpReply(535, '5.7.8', 'Authentication credentials invalid');
 }
