@@ -97,29 +97,37 @@ async function banner(output: () => string): Promise<string> {
   return output();
 }
 
-async function stop(run: Run): Promise<void> {
-  process.kill(-run.child.pid!, 'SIGTERM');
-  await run.exited;
-  await expect
-    .poll(
-      () => {
-        try {
-          process.kill(-run.child.pid!, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(false);
+/** The embedded Postgres and Redis of the data dir (they run in process groups of their own). */
+function servicePids(): number[] {
+  const read = (file: string) => Number(fs.readFileSync(path.join(dataDir, file), 'utf8').split('\n')[0]!.trim());
+  return [read('pg/data/postmaster.pid'), read('redis/redis.pid')];
 }
 
-function killGroup(child: ChildProcess): void {
+function alive(pid: number): boolean {
   try {
-    process.kill(-child.pid!, 'SIGKILL');
+    process.kill(pid, 0);
+    return true;
   } catch {
-    // already gone
+    return false;
+  }
+}
+
+/** SIGTERM, as a service manager stops it: npm start must exit cleanly and take Postgres and Redis with it. */
+async function stop(run: Run, pids: number[]): Promise<void> {
+  process.kill(-run.child.pid!, 'SIGTERM');
+  await run.exited;
+  await expect.poll(() => alive(-run.child.pid!) || pids.some(alive), { timeout: 30_000, message: `npm start did not stop; output:\n${run.output()}` }).toBe(false);
+  expect(run.output()).toMatch(/mailstead stopped cleanly/);
+}
+
+/** What a failed test leaves running, killed: the group, and the database servers outside it. */
+function killAll(child: ChildProcess, pids: number[]): void {
+  for (const pid of [-child.pid!, ...pids]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
 
@@ -161,10 +169,12 @@ describe('a fresh clone', () => {
     const base = `http://127.0.0.1:${env.MAILSTEAD_HTTP_PORT}`;
 
     const first = npmStart(env);
+    let pids: number[] = [];
     let address: string;
     let password: string;
     try {
       const health = await waitForHealth(env.MAILSTEAD_HTTP_PORT!, first);
+      pids = servicePids();
       expect(health.web).toEqual({ served: true });
       const printed = await banner(first.output);
       expect(printed).toContain(`Webmail:        ${base}/mail`);
@@ -186,22 +196,23 @@ describe('a fresh clone', () => {
       });
       mx.close();
       await logInAndSeeInbox(base, address, password, 'Welcome to your new server');
-      await stop(first);
+      await stop(first, pids);
     } finally {
-      killGroup(first.child);
+      killAll(first.child, pids);
     }
 
     const second = npmStart(env);
     try {
       const health = await waitForHealth(env.MAILSTEAD_HTTP_PORT!, second);
+      pids = servicePids();
       expect(health.web).toEqual({ served: true });
       const printed = await banner(second.output);
       expect(printed).not.toMatch(/First run/);
       expect(printed).not.toMatch(/building the web app/);
       await logInAndSeeInbox(base, address, password, 'Welcome to your new server');
-      await stop(second);
+      await stop(second, pids);
     } finally {
-      killGroup(second.child);
+      killAll(second.child, pids);
     }
   }, 240_000);
 });
