@@ -100,3 +100,47 @@ describe('differential: LIST RETURN options (RFC 5258 3)', () => {
     });
   });
 });
+
+describe('differential: atoms with "~" and "[" (RFC 3501 9 ATOM-CHAR)', () => {
+  async function script(target: Target): Promise<Observations> {
+    const c = await target.connect();
+    const o: Observations = {};
+    // Dovecot refuses names starting with "~" (its home-directory syntax, NO [CANNOT]) where
+    // Mailstead creates them; what both must agree on is that the command parses (not BAD).
+    for (const [tag, command] of [
+      ['t1', 'SELECT ~fid-none'],
+      ['t2', 'CREATE ~fid-bar'],
+      ['t3', 'LIST "" ~fid-bar'],
+    ] as const) {
+      o[command] = [status(await c.command(tag, command), tag) === 'BAD' ? 'BAD' : 'parsed'];
+    }
+    await c.ok('t4', 'CREATE fid[x]');
+    await append(c, 't5', 'fid[x]', 1);
+    for (const [tag, command] of [
+      ['t6', 'LIST "" [px*'],
+      ['t7', 'LIST "" fid[*'],
+      ['t8', 'STATUS fid[x] (MESSAGES)'],
+      ['t9', 'SELECT fid[x]'],
+      ['t10', 'FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])'],
+    ] as const) {
+      const reply = await c.command(tag, command);
+      const seen = lines(reply, /^\* (LIST|STATUS|\d+ FETCH) /).map((l) => l.replace(/"/g, '').replace(/ [./] /, ' '));
+      o[command] = [status(reply, tag).replace(/ \[.*/, ''), ...seen];
+    }
+    c.close();
+    return o;
+  }
+
+  it('reads them as atoms, not as literal8 or a section', async () => {
+    await compare(script, {
+      'SELECT ~fid-none': ['parsed'],
+      'CREATE ~fid-bar': ['parsed'],
+      'LIST "" ~fid-bar': ['parsed'],
+      'LIST "" [px*': ['OK'],
+      'LIST "" fid[*': ['OK', '* LIST (\\HasNoChildren) fid[x]'],
+      'STATUS fid[x] (MESSAGES)': ['OK', '* STATUS fid[x] (MESSAGES 1)'],
+      'SELECT fid[x]': ['OK'],
+      'FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])': ['OK', '* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {27}'],
+    });
+  });
+});

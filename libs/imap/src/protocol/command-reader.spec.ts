@@ -55,6 +55,36 @@ describe('CommandReader (RFC 3501 section 9 grammar), whole and byte by byte', (
     });
   });
 
+  // RFC 3501 9: ATOM-CHAR is any CHAR but atom-specials: "(" ")" "{" SP CTL "%" "*" DQUOTE "\\" "]".
+  const ATOM_CHARS = [...Array(0x7f - 0x21).keys()].map((i) => String.fromCharCode(0x21 + i)).filter((c) => !'(){%*"\\]'.includes(c));
+
+  it('reads every ATOM-CHAR of RFC 3501 alone, first, last and inside an atom', () => {
+    expect(ATOM_CHARS).toHaveLength(86);
+    for (const c of ATOM_CHARS) {
+      for (const value of [c, `${c}foo`, `foo${c}`, `f${c}o`]) {
+        expect({ value, events: read(`a SELECT ${value}\r\n`) }).toEqual({ value, events: [{ type: 'command', command: { tag: 'a', name: 'SELECT', args: [atom(value)] } }] });
+      }
+    }
+    const all = ATOM_CHARS.join('');
+    expect(read(`b LIST "" ${all}\r\n`)).toEqual([{ type: 'command', command: { tag: 'b', name: 'LIST', args: [str(''), atom(all)] } }]);
+  });
+
+  it('reads "~" and "[" as atom characters: only "~{" starts literal8, "[" opens a section only after a FETCH item', () => {
+    expect(read('a SELECT ~foo\r\n')).toEqual([{ type: 'command', command: { tag: 'a', name: 'SELECT', args: [atom('~foo')] } }]);
+    expect(read('b LIST "" ~foo\r\n')).toEqual([{ type: 'command', command: { tag: 'b', name: 'LIST', args: [str(''), atom('~foo')] } }]);
+    expect(read('c LIST "" [px*\r\n')).toEqual([{ type: 'command', command: { tag: 'c', name: 'LIST', args: [str(''), atom('[px*')] } }]);
+    const issueAtom = "!#$&'+,-.0123456789:;<=>?@^_`|[}";
+    expect(read(`d CREATE ${issueAtom}\r\n`)).toEqual([{ type: 'command', command: { tag: 'd', name: 'CREATE', args: [atom(issueAtom)] } }]);
+    // ASTRING-CHAR adds "]" (resp-specials), first character included.
+    expect(read('e SELECT ]x]\r\n')).toEqual([{ type: 'command', command: { tag: 'e', name: 'SELECT', args: [atom(']x]')] } }]);
+    expect(read('f APPEND box ~{2+}\r\nhi\r\n')).toEqual([{ type: 'command', command: { tag: 'f', name: 'APPEND', args: [atom('box'), str('hi', true)] } }]);
+    expect(read('g APPEND box ~{2} x\r\n')[0]).toMatchObject({ type: 'error', tag: 'g', message: 'Invalid literal' });
+    expect(read('h FETCH 1 (BINARY.PEEK[1 ] BINARY.SIZE[2] body[text])\r\n')).toEqual([
+      { type: 'command', command: { tag: 'h', name: 'FETCH', args: [atom('1'), { kind: 'list', items: [atom('BINARY.PEEK[1 ]'), atom('BINARY.SIZE[2]'), atom('body[text]')] }] } },
+    ]);
+    expect(read('i FETCH 1 BODY[TEXT\r\n')[0]).toMatchObject({ type: 'error', tag: 'i', message: 'Unterminated section' });
+  });
+
   it('reads nested lists, NIL, wildcards and system flags', () => {
     const [e] = read('t LIST (SUBSCRIBED) "" % RETURN (STATUS (MESSAGES)) NIL\r\n');
     expect(e).toMatchObject({

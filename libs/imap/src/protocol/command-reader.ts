@@ -245,6 +245,13 @@ class Lexer {
     return t ? t[this.pos]! : 'literal';
   }
 
+  /** The byte after the next one, within the current text segment. */
+  peekAfter(): number | null {
+    this.skipEmptyText();
+    const t = this.text;
+    return t && this.pos + 1 < t.length ? t[this.pos + 1]! : null;
+  }
+
   takeLiteral(): Buffer {
     const s = this.segments[this.seg] as { literal: Buffer };
     this.seg++;
@@ -322,7 +329,8 @@ function parseCommand(segments: Segment[], limits: ReaderLimits): ParsedCommand 
       current.push({ kind: 'string', value: readQuoted(lx), literal: false });
       continue;
     }
-    if (b === 0x7b || b === 0x7e) throw new SyntaxError('Invalid literal');
+    // A literal (`{n}`, literal8 `~{n}`) only ends a line; `~` alone is an ATOM-CHAR (RFC 3501 9).
+    if (b === 0x7b || (b === 0x7e && lx.peekAfter() === 0x7b)) throw new SyntaxError('Invalid literal');
     current.push({ kind: 'atom', value: readAtom(lx) });
   }
   if (stack.length !== 1) throw new SyntaxError('Unbalanced parenthesis');
@@ -347,9 +355,13 @@ function readQuoted(lx: Lexer): Buffer {
   }
 }
 
+/** FETCH items whose `[` opens a section (RFC 3501 6.4.5, RFC 3516 4.3 BINARY). */
+const SECTIONED = /^(?:BODY|BODY\.PEEK|BINARY|BINARY\.PEEK|BINARY\.SIZE)$/i;
+
 /**
- * An atom; a `[` inside one opens a section (`BODY[HEADER.FIELDS (A B)]<0.10>`,
- * `BADCHARSET` codes) read up to its matching `]`, spaces and parentheses included.
+ * An atom (an astring's ASTRING-CHARs, RFC 3501 9); after a FETCH item name such as `BODY`, a
+ * `[` opens a section (`BODY[HEADER.FIELDS (A B)]<0.10>`) read up to its matching `]`, spaces and
+ * parentheses included. Anywhere else `[` is an ordinary ATOM-CHAR (`LIST "" [px*`).
  */
 function readAtom(lx: Lexer): string {
   let out = '';
@@ -359,6 +371,11 @@ function readAtom(lx: Lexer): string {
     const chunk = lx.takeWhile((b) => isAtomChar(b) && b !== 0x5b).toString('latin1');
     out += chunk;
     const b = lx.peek();
+    if (b === 0x5b && !SECTIONED.test(out)) {
+      lx.next();
+      out += '[';
+      continue;
+    }
     if (b === 0x5b) {
       lx.next();
       out += '[';
@@ -374,8 +391,8 @@ function readAtom(lx: Lexer): string {
       }
       continue;
     }
-    if (b === 0x5d && out.length > 0) {
-      // a stray "]" is allowed in astrings (RFC 3501 9: resp-specials in ASTRING-CHAR)
+    if (b === 0x5d) {
+      // "]" is allowed in astrings (RFC 3501 9: resp-specials in ASTRING-CHAR)
       lx.next();
       out += ']';
       continue;
