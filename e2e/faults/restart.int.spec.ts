@@ -140,3 +140,34 @@ describe('supervised embedded servers', () => {
     }
   }, 180_000);
 });
+
+describe('shutdown', () => {
+  it('Ctrl-C ends the process within a bound even when Postgres and Redis hang (SIGSTOP)', async () => {
+    const dir = dataDir();
+    const env = await stackEnv(dir);
+    const run = npmStart(env);
+    const frozen: number[] = [];
+    try {
+      await waitForHealth(env.MAILSTEAD_HTTP_PORT!, run.output);
+      for (const pid of [pgPid(dir), redisPid(dir)]) {
+        process.kill(pid, 'SIGSTOP');
+        frozen.push(pid);
+      }
+      const started = Date.now();
+      process.kill(-run.child.pid!, 'SIGINT');
+      await run.exited;
+      await expect.poll(() => groupAlive(run.child), { timeout: 40_000, interval: 200 }).toBe(false);
+      // every step is bounded (8 s) and so is the whole (30 s)
+      expect(Date.now() - started).toBeLessThan(35_000);
+    } finally {
+      killGroup(run.child);
+      for (const pid of frozen) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+    }
+  }, 180_000);
+});

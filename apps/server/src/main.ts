@@ -57,6 +57,12 @@ async function main(): Promise<void> {
     }
     stoppingSince = Date.now();
     log.info({ signal }, 'stopping');
+    // a last bound over the bounded steps: the process always ends
+    setTimeout(() => {
+      console.error('mailstead: shutdown took longer than 30 s; forced exit');
+      server.killNow();
+      process.exit(1);
+    }, 30_000).unref();
     server.stop().then(
       () => {
         log.info('mailstead stopped cleanly');

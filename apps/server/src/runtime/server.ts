@@ -32,13 +32,28 @@ export interface StartOptions {
   webApp?: Promise<WebApp>;
 }
 
+/** Longest wait for one shutdown step (closing the app, stopping an embedded server). */
+const SHUTDOWN_STEP_MS = 8_000;
+
 /** Brings up Postgres/Redis (embedded unless configured), migrations, TLS, the first admin and every role. */
 export async function startServer(config: MailsteadConfig, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const started = performance.now();
   const services = await startServices(config, log);
   const cleanups: (() => Promise<void>)[] = [() => services.stop()];
+  // Every step is bounded: with Postgres or Redis gone (or hung), a close that waits for them
+  // must not hold up the others, nor the exit.
   const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) await fn().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
+    for (const fn of cleanups.splice(0).reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          log.warn({ ms: SHUTDOWN_STEP_MS }, 'a shutdown step took too long; going on without it');
+          resolve();
+        }, SHUTDOWN_STEP_MS);
+      });
+      await Promise.race([fn().catch((error: unknown) => log.error({ err: error }, 'error while stopping')), timedOut]);
+      clearTimeout(timer);
+    }
   };
   try {
     const { applied } = await runMigrations(services.databaseUrl);
