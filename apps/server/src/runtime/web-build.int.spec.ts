@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from './logger';
-import { prepareWebApp } from './web-build';
+import { prepareWebApp, webBuildInputs } from './web-build';
 
 const repo = path.resolve(import.meta.dirname, '../../../..');
 const log = createLogger({ log: { level: 'silent', pretty: false } });
@@ -14,8 +14,12 @@ function checkout({ brokenConfig = false } = {}): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-web-build-'));
   roots.push(root);
   fs.cpSync(path.join(repo, 'apps/web'), path.join(root, 'apps/web'), { recursive: true });
-  fs.cpSync(path.join(repo, 'libs/contracts'), path.join(root, 'libs/contracts'), { recursive: true });
-  for (const file of ['package.json', 'tsconfig.base.json']) fs.copyFileSync(path.join(repo, file), path.join(root, file));
+  for (const input of webBuildInputs(repo).filter((p) => p.startsWith('libs/'))) {
+    const project = path.dirname(input);
+    fs.cpSync(path.join(repo, project), path.join(root, project), { recursive: true });
+  }
+  fs.copyFileSync(path.join(repo, 'package.json'), path.join(root, 'package.json'));
+  fs.copyFileSync(path.join(repo, 'tsconfig.base.json'), path.join(root, 'tsconfig.base.json'));
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   if (brokenConfig) fs.writeFileSync(path.join(root, 'apps/web/vite.config.ts'), "throw new Error('broken on purpose');\n");
   return root;
@@ -50,6 +54,11 @@ describe('the web app npm start serves', () => {
     expect(fs.readFileSync(path.join(dist, 'index.html'), 'utf8')).not.toContain('previous build');
     expect(fs.existsSync(path.join(dist, 'assets', 'gone-1234.js'))).toBe(false);
   }, 120_000);
+
+  it('follows the web app and the shared libs it may import', () => {
+    expect(webBuildInputs(repo)).toEqual(expect.arrayContaining(['apps/web/src', 'libs/contracts/src', 'libs/html-policy/src']));
+    expect(webBuildInputs(repo)).not.toContain('libs/store/src');
+  });
 
   it('is left alone when it is newer than every source', async () => {
     const root = checkout({ brokenConfig: true }); // a build would fail

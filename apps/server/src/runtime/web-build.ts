@@ -6,8 +6,23 @@ import type { Logger } from './logger';
 import { builtWebApp, type WebApp } from './web-static';
 
 const VITE_CONFIG = 'apps/web/vite.config.ts';
-/** What the web build reads (apps/web/vite.config.ts aliases libs/contracts into the bundle); package.json changes are not followed. */
-const BUILD_INPUTS = ['apps/web/index.html', VITE_CONFIG, 'apps/web/src', 'libs/contracts/src', 'tsconfig.base.json'];
+
+/**
+ * What the web build reads, relative to the checkout: the web app, and the libs it may import
+ * (the lint lets apps/web use only libs tagged scope:shared, which vite.config.ts aliases into
+ * the bundle). Changes to package.json are not followed.
+ */
+export function webBuildInputs(root: string): string[] {
+  const shared = fs
+    .readdirSync(path.join(root, 'libs'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .filter((entry) => {
+      const project = path.join(root, 'libs', entry.name, 'project.json');
+      return fs.existsSync(project) && ((JSON.parse(fs.readFileSync(project, 'utf8')) as { tags?: string[] }).tags?.includes('scope:shared') ?? false);
+    })
+    .map((entry) => `libs/${entry.name}/src`);
+  return ['apps/web/index.html', VITE_CONFIG, 'apps/web/src', 'tsconfig.base.json', ...shared];
+}
 const BUILD_TIMEOUT_MS = 150_000;
 
 /** The checkout this process runs from, when its web sources are there (not in the Docker image's pruned tree). */
@@ -30,7 +45,7 @@ function newestInput(root: string): number {
       newest = Math.max(newest, stat.mtimeMs);
     }
   };
-  for (const input of BUILD_INPUTS) visit(path.join(root, input));
+  for (const input of webBuildInputs(root)) visit(path.join(root, input));
   return newest;
 }
 
