@@ -5,13 +5,13 @@ import type { MailsteadConfig } from '@mailstead/config';
 import { DeliveryQueue, QueueService } from '@mailstead/delivery';
 import { parseMessage } from '@mailstead/mime';
 import { approveModeratedPost, noticePart, recipientResolverFor, type RecipientResolver } from '@mailstead/pipeline';
-import { StoreError, type Store } from '@mailstead/store';
+import type { Store } from '@mailstead/store';
 import { CONFIG, REDIS, STORE } from '../../app/tokens';
 import { listLinks } from '../../runtime/secret';
 
 /**
  * What the admin console does to mail beyond reading rows: puts outbound rows on the BullMQ
- * delivery queue at once (retry now), bounces queue entries with an RFC 3464 DSN, and decides
+ * delivery queue at once (retry now), hands QueueAdminService its libs/delivery QueueService, and decides
  * on held list posts (approve through libs/smtp's list delivery, reject with a notice).
  *
  * Queue actions go through libs/delivery's QueueService (the same code as the CLI's).
@@ -63,21 +63,6 @@ export class AdminMailService implements OnApplicationShutdown {
     this.queue ??= new DeliveryQueue(this.redis);
     this.service ??= new QueueService({ store: this.store, config: this.config, queue: this.queue });
     return this.service;
-  }
-
-  /**
-   * Fails a waiting entry now and tells the envelope sender with a DSN (libs/delivery's
-   * QueueService.bounce: status 5.0.0, never to <>). Answers false when the entry was already
-   * finished or is being attempted right now.
-   */
-  async bounce(id: bigint, actor: string): Promise<boolean> {
-    try {
-      await this.queueService().bounce(id, `returned to the sender by an administrator (${actor})`);
-      return true;
-    } catch (error) {
-      if (error instanceof StoreError && error.code === 'conflict') return false;
-      throw error;
-    }
   }
 
   /**
