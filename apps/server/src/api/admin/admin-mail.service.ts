@@ -12,7 +12,7 @@ import { listLinks } from '../../runtime/secret';
 /**
  * What the admin console does to mail beyond reading rows: puts outbound rows on the BullMQ
  * delivery queue at once (retry now), hands QueueAdminService its libs/delivery QueueService, and decides
- * on held list posts (approve through libs/smtp's list delivery, reject with a notice).
+ * on held list posts (approve through libs/pipeline's list delivery, reject with a notice).
  *
  * Queue actions go through libs/delivery's QueueService (the same code as the CLI's).
  */
@@ -76,7 +76,7 @@ export class AdminMailService implements OnApplicationShutdown {
     if (result) await this.enqueue(result.outboundIds);
   }
 
-  /** Approves a held post: libs/smtp expands the list's current members and stores their copies. */
+  /** Approves a held post: libs/pipeline expands the list's current members and stores their copies. */
   async approve(itemId: number): Promise<{ delivered: number; remote: number }> {
     const result = await approveModeratedPost(this.store, this.resolver, itemId, listLinks(this.config));
     await this.enqueue(result.outboundIds);
