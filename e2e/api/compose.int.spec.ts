@@ -82,7 +82,7 @@ describe('sending', () => {
     expect(JSON.stringify(await unknown.json())).toContain('ghost@compose.test');
   });
 
-  it('resolves recipients like SMTP RCPT (libs/smtp RecipientResolver): plus-addressing, lists with their policies, refusals with the SMTP reply', async () => {
+  it('resolves recipients like SMTP RCPT (libs/pipeline RecipientResolver): plus-addressing, lists with their policies, refusals with the SMTP reply', async () => {
     await api.db.store.mailboxes.create(ids.bob!, 'receipts');
     const open = await api.db.store.lists.create({ address: 'club@compose.test', name: 'Club', policy: 'open', subjectPrefix: '[club]' });
     await api.db.store.lists.addMember(open.address, 'dave@compose.test');

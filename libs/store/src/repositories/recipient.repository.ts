@@ -35,7 +35,7 @@ export interface ModerationRecord {
 }
 
 /**
- * The read side of recipient resolution (libs/smtp's RecipientResolver) and the list
+ * The read side of recipient resolution (libs/pipeline's RecipientResolver) and the list
  * moderation queue. Lookups are by the lower-cased key, like every other address lookup.
  */
 /**
@@ -67,7 +67,7 @@ interface LookupRow {
 }
 
 /**
- * The read side of recipient resolution (libs/smtp's RecipientResolver) and the list
+ * The read side of recipient resolution (libs/pipeline's RecipientResolver) and the list
  * moderation queue. Lookups are by the lower-cased key, like every other address lookup.
  */
 export class RecipientRepository {
