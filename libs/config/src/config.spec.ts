@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config';
 
 describe('parseConfig', () => {
-  it('gives the dev defaults of DESIGN.md when nothing is set', () => {
+  it('gives the dev defaults (docs/architecture.md, ports) when nothing is set', () => {
     const c = parseConfig({}, '/srv');
     expect(c.roles).toEqual(['api', 'smtp', 'imap', 'pop3', 'worker']);
     expect(c.http.port).toBe(8080);

@@ -1,5 +1,5 @@
 /**
- * When to try again after a transient failure (DESIGN.md 4): the n-th wait of the schedule
+ * When to try again after a transient failure (docs/architecture.md): the n-th wait of the schedule
  * after the n-th attempt, the last wait repeating; never past the message's expiry, so the
  * last attempt happens right at it. Null when the message has expired: bounce it.
  */

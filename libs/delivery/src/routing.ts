@@ -70,7 +70,7 @@ export function orderMx<T extends { priority: number }>(records: T[], random = M
 }
 
 /**
- * Where to deliver mail for `domain` (DESIGN.md 4, RFC 5321 5.1):
+ * Where to deliver mail for `domain` (docs/architecture.md, RFC 5321 5.1):
  * transport rule for the domain, else the smarthost, else MX records sorted by preference
  * (ties shuffled) with each exchange resolved to addresses; no MX -> the domain's own A/AAAA
  * (implicit MX); NXDOMAIN or a null MX (RFC 7505) -> permanent failure. When our own host

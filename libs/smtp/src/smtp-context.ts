@@ -3,7 +3,7 @@ import type { DnsResolver, ListBouncePolicy, ListLinks, RecipientResolver } from
 import type { Store } from '@mailstead/store';
 import type { SMTPServerSession } from 'smtp-server';
 
-/** The three listeners (DESIGN.md 2): MX without AUTH, submission with STARTTLS, submission over implicit TLS. */
+/** The three listeners (docs/architecture.md): MX without AUTH, submission with STARTTLS, submission over implicit TLS. */
 export type ListenerKind = 'mx' | 'submission' | 'submissions';
 
 export interface SmtpLogger {

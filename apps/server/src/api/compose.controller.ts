@@ -118,7 +118,7 @@ export class ComposeController {
   }
 
   /**
-   * The submission path (DESIGN.md 4): the sender must be the account's address or an alias
+   * The submission path (docs/architecture.md): the sender must be the account's address or an alias
    * it owns; Bcc is left out of the header; one transaction stores the Sent copy, the local
    * recipients' INBOX copies and an outbound row per remote domain.
    */

@@ -20,7 +20,7 @@ function instance(): DOMPurify {
 }
 
 /**
- * Mail HTML for the message view (DESIGN.md 7): libs/html-policy's received-mail profile on a
+ * Mail HTML for the message view (docs/architecture.md): libs/html-policy's received-mail profile on a
  * jsdom-backed DOMPurify. The webmail applies the same profile again in the browser and shows
  * the result in a sandboxed iframe under a strict CSP.
  */

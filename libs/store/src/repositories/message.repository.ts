@@ -183,7 +183,7 @@ const INSERT_BLOB = 'INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CO
 
 /**
  * UID/MODSEQ allocation, counters, quota charge, the message rows of one mailbox, the NOTIFY
- * and (optionally) the blob, in ONE statement (DESIGN.md 3):
+ * and (optionally) the blob, in ONE statement (docs/architecture.md):
  * - the mailbox row is locked first (FOR UPDATE, held until COMMIT), then the account is
  *   charged, in the same order as every other writer (copy, expunge), so they cannot deadlock;
  *   concurrent writers in any process never share a UID;
@@ -304,7 +304,7 @@ export class MessageRepository {
   }
 
   /**
-   * Stores one message for all its recipients in one transaction (DESIGN.md 4 "Inbound"): one
+   * Stores one message for all its recipients in one transaction (docs/architecture.md, "Flows"): one
    * parse, one blob, a copy per local mailbox, and one outbound row per remote destination
    * domain. Either all of it commits or none of it does; only then may SMTP answer 250.
    */
