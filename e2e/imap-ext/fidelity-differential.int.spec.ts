@@ -144,3 +144,36 @@ describe('differential: atoms with "~" and "[" (RFC 3501 9 ATOM-CHAR)', () => {
     });
   });
 });
+
+describe('differential: UIDs past 2^31 (RFC 3501 9 nz-number)', () => {
+  const MAILBOX = 'fid-biguid';
+  async function script(target: Target): Promise<Observations> {
+    const c = await target.connect();
+    await c.ok('b0', `CREATE ${MAILBOX}`);
+    await append(c, 'b1', MAILBOX, 1);
+    await c.ok('b2', `SELECT ${MAILBOX}`);
+    const o: Observations = {};
+    for (const [tag, command] of [
+      ['b3', 'UID SEARCH UID 3000000000'],
+      ['b4', 'UID SEARCH UID 2147483648:4294967295'],
+      ['b5', 'UID SEARCH UID 1:4294967295'],
+      ['b6', 'UID FETCH 4294967295 (FLAGS)'],
+      ['b7', 'FETCH 1 (BODY.PEEK[TEXT]<3000000000.10>)'],
+    ] as const) {
+      const reply = await c.command(tag, command);
+      o[command] = [status(reply, tag), ...lines(reply, /^\* /)];
+    }
+    c.close();
+    return o;
+  }
+
+  it('answers searches and fetches of UIDs up to 4,294,967,295', async () => {
+    await compare(script, {
+      'UID SEARCH UID 3000000000': ['OK', '* SEARCH'],
+      'UID SEARCH UID 2147483648:4294967295': ['OK', '* SEARCH'],
+      'UID SEARCH UID 1:4294967295': ['OK', '* SEARCH 1'],
+      'UID FETCH 4294967295 (FLAGS)': ['OK'],
+      'FETCH 1 (BODY.PEEK[TEXT]<3000000000.10>)': ['OK', '* 1 FETCH (BODY[TEXT]<3000000000> {0}'],
+    });
+  });
+});

@@ -220,6 +220,47 @@ describe('what the fuzzer found', () => {
   });
 });
 
+describe('numbers up to their RFC maxima (issue 18 defect 5)', () => {
+  // RFC 3501 9: nz-number and uniqueid go to 4,294,967,295; RFC 7162 7: mod-sequence-value to
+  // 2^63-1. No UID here reaches 2^31, so every set past it matches nothing — but it is an answer.
+  it('UIDs, sequence numbers, partial offsets and MODSEQs past 2^31 are answered, never SERVERBUG', async () => {
+    const c = await session();
+    await c.ok('u0', 'ENABLE CONDSTORE');
+    const big = 3000000000;
+    const max = 4294967295;
+    const many = Array.from({ length: 10 }, (_, i) => `${big + 2 * i}`).join(',');
+    const wrong: { command: string; reply: string }[] = [];
+    for (const [tag, command, expected] of [
+      ['u1', `UID SEARCH UID ${big}`, /^\* SEARCH\r\nu1 OK/],
+      ['u2', `UID SEARCH UID 2147483648:${max}`, /^\* SEARCH\r\nu2 OK/],
+      ['u3', `UID SEARCH UID ${many}`, /^\* SEARCH\r\nu3 OK/],
+      ['u4', `UID SEARCH UID 1:${max}`, /^\* SEARCH 1 2 3 4 5 6 7 8\r\nu4 OK/],
+      ['u5', `UID SEARCH RETURN (COUNT) UID ${big},1,${many}`, /^\* ESEARCH \(TAG "u5"\) UID COUNT 1\r\nu5 OK/],
+      ['u6', `SEARCH ${max}`, /^\* SEARCH\r\nu6 OK/],
+      ['u7', `SEARCH 1,${many}`, /^\* SEARCH 1\r\nu7 OK/],
+      ['u8', `UID FETCH ${big}:${max} (FLAGS)`, /^u8 OK/],
+      ['u9', `UID FETCH ${many} (FLAGS)`, /^u9 OK/],
+      ['u10', `UID STORE ${many} +FLAGS.SILENT (\\Flagged)`, /^u10 OK/],
+      ['u11', `UID SORT (DATE) UTF-8 UID ${many}`, /^\* SORT\r\nu11 OK/],
+      ['u12', `UID THREAD REFERENCES UTF-8 UID ${many}`, /^\* THREAD\r\nu12 OK/],
+      ['u13', `UID SEARCH MODSEQ 9223372036854775807`, /^\* SEARCH\r\nu13 OK/],
+      ['u14', `FETCH 1:* (FLAGS) (CHANGEDSINCE 9223372036854775806)`, /^u14 OK/],
+      ['u15', `FETCH 1 (BODY.PEEK[]<${big}.10>)`, /^\* 1 FETCH \(BODY\[\]<3000000000> \{0\}\r\n\)\r\nu15 OK/],
+      ['u16', `FETCH 1 (BODY.PEEK[TEXT]<0.${max}> BINARY.PEEK[1]<${big}.${max}>)`, /^\* 1 FETCH \(BODY\[TEXT\]<0> \{\d+\}\r\n[\s\S]*\r\nu16 OK/],
+      ['u17', `UID COPY ${many} INBOX`, /^u17 OK/],
+      ['u18', `UID MOVE ${many} INBOX`, /^u18 OK/],
+      ['u19', `UID EXPUNGE ${many}`, /^u19 OK/],
+      ['u20', `UID FETCH ${many} (FLAGS) (CHANGEDSINCE 1)`, /^u20 OK/],
+      ['u21', `UID STORE ${many} (UNCHANGEDSINCE 9223372036854775807) +FLAGS.SILENT (\\Seen)`, /^u21 OK/],
+    ] as const) {
+      const reply = await c.command(tag, command);
+      if (!expected.test(reply)) wrong.push({ command, reply });
+    }
+    expect(wrong).toEqual([]);
+    c.close();
+  });
+});
+
 describe('IMAP fuzzing', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`answers every mangled command with OK/NO/BAD, never a server error (seed ${seed})`, async () => {

@@ -73,7 +73,7 @@ export class ImapSortRepository {
        FROM (
          SELECT m.uid, m.internal_date, m.sent_date, m.size, m.envelope->>'subject' AS subject,
                 ${firstAddress('from', 'f')}, ${firstAddress('to', 't')}, ${firstAddress('cc', 'c')}
-         FROM message m WHERE m.mailbox_id = $1 ${uids ? 'AND m.uid = ANY($2::int[])' : ''}
+         FROM message m WHERE m.mailbox_id = $1 ${uids ? 'AND m.uid = ANY($2::bigint[])' : ''}
        ) s ORDER BY uid`,
       ...(uids ? [mailboxId, [...uids]] : [mailboxId]),
     );
@@ -95,7 +95,7 @@ export class ImapSortRepository {
       { uid: number; message_id_hdr: string | null; in_reply_to: string | null; references: string[]; subject: string | null; sent_date: Date | null; internal_date: Date }[]
     >(
       `SELECT m.uid, m.message_id_hdr, m.in_reply_to, m."references", m.envelope->>'subject' AS subject, m.sent_date, m.internal_date
-       FROM message m WHERE m.mailbox_id = $1 ${uids ? 'AND m.uid = ANY($2::int[])' : ''} ORDER BY m.uid`,
+       FROM message m WHERE m.mailbox_id = $1 ${uids ? 'AND m.uid = ANY($2::bigint[])' : ''} ORDER BY m.uid`,
       ...(uids ? [mailboxId, [...uids]] : [mailboxId]),
     );
     return rows.map((r) => ({
@@ -116,7 +116,7 @@ export class ImapSortRepository {
   async previews(mailboxId: number, uids: readonly number[]): Promise<Map<number, string>> {
     if (uids.length === 0) return new Map();
     const rows = await this.db.$queryRawUnsafe<{ uid: number; preview: string }[]>(
-      'SELECT uid, preview FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[])',
+      'SELECT uid, preview FROM message WHERE mailbox_id = $1 AND uid = ANY($2::bigint[])',
       mailboxId,
       [...uids],
     );
@@ -130,7 +130,7 @@ export class ImapSortRepository {
   async objectIds(mailboxId: number, uids: readonly number[]): Promise<Map<number, { emailId: bigint; threadId: bigint }>> {
     if (uids.length === 0) return new Map();
     const rows = await this.db.$queryRawUnsafe<{ uid: number; email_id: bigint; thread_id: bigint }[]>(
-      'SELECT uid, email_id, thread_id FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[])',
+      'SELECT uid, email_id, thread_id FROM message WHERE mailbox_id = $1 AND uid = ANY($2::bigint[])',
       mailboxId,
       [...uids],
     );

@@ -183,7 +183,7 @@ export class ImapSyncRepository {
   async modseqs(mailboxId: number, uids: readonly number[]): Promise<Map<number, bigint>> {
     if (uids.length === 0) return new Map();
     const rows = await this.db.$queryRawUnsafe<{ uid: number; modseq: bigint }[]>(
-      'SELECT uid, modseq FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[])',
+      'SELECT uid, modseq FROM message WHERE mailbox_id = $1 AND uid = ANY($2::bigint[])',
       mailboxId,
       [...uids],
     );

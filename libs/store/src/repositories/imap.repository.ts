@@ -174,8 +174,8 @@ export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
       return 'TRUE';
     case 'uids': {
       if (key.ranges.length === 0) return 'FALSE';
-      if (key.ranges.length <= 8) return `(${key.ranges.map((r) => `m.uid BETWEEN ${p(r.from)} AND ${p(r.to)}`).join(' OR ')})`;
-      return `EXISTS (SELECT 1 FROM unnest(${p(key.ranges.map((r) => r.from))}::int[], ${p(key.ranges.map((r) => r.to))}::int[]) AS r(lo, hi)
+      if (key.ranges.length <= 8) return `(${key.ranges.map((r) => `m.uid BETWEEN ${p(r.from)}::bigint AND ${p(r.to)}::bigint`).join(' OR ')})`;
+      return `EXISTS (SELECT 1 FROM unnest(${p(key.ranges.map((r) => r.from))}::bigint[], ${p(key.ranges.map((r) => r.to))}::bigint[]) AS r(lo, hi)
         WHERE m.uid BETWEEN r.lo AND r.hi)`;
     }
     case 'flag':
@@ -201,7 +201,7 @@ export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
     case 'sentDate':
       return dateCompare(SENT_DAY, key.op, key.date);
     case 'size':
-      return key.op === 'larger' ? `m.size > ${p(key.size)}` : `m.size < ${p(key.size)}`;
+      return key.op === 'larger' ? `m.size > ${p(key.size)}::bigint` : `m.size < ${p(key.size)}::bigint`;
     case 'modseq':
       return `m.modseq >= ${p(key.modseq)}`;
     case 'objectId':
@@ -218,6 +218,9 @@ export function compileSearch(key: ImapSearchKey, params: unknown[]): string {
     }
   }
 }
+
+/** Postgres' int (substring() offsets). */
+const INT_MAX = 2_147_483_647;
 
 /** Ascending UIDs without gaps. */
 function contiguous(uids: number[]): boolean {
@@ -334,7 +337,7 @@ export class ImapRepository {
       'mailstead_imap_changes_since',
       `WITH cur AS (SELECT id, highest_modseq, recent_uid FROM mailbox WHERE id = $1),
        ch AS (SELECT uid, modseq, seen, answered, flagged, deleted, draft, keywords FROM message WHERE mailbox_id = $1 AND modseq > $2::bigint),
-       top AS (SELECT max(uid) AS last FROM ch WHERE $3::int IS NOT NULL AND uid > $3::int),
+       top AS (SELECT max(uid) AS last FROM ch WHERE $3::bigint IS NOT NULL AND uid > $3::bigint),
        locked AS (SELECT m.id, m.recent_uid FROM mailbox m, cur, top
                   WHERE m.id = cur.id AND top.last IS NOT NULL AND cur.recent_uid < top.last FOR UPDATE OF m),
        upd AS (UPDATE mailbox m SET recent_uid = top.last FROM locked, top WHERE m.id = locked.id AND locked.recent_uid < top.last
@@ -368,8 +371,8 @@ export class ImapRepository {
       `mailstead_imap_meta_${range ? 'r' : 'a'}_${(['internalDate', 'size', 'envelope', 'bodyStructure'] as const).map((f) => (fields.has(f) ? 1 : 0)).join('')}`,
       // A contiguous UID run (the usual 1:* case) is a plain index range scan.
       range
-        ? `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid BETWEEN $2 AND $3 ORDER BY uid`
-        : `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid = ANY($2::int[]) ORDER BY uid`,
+        ? `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid BETWEEN $2::bigint AND $3::bigint ORDER BY uid`
+        : `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid = ANY($2::bigint[]) ORDER BY uid`,
       range ? [mailboxId, uids[0], uids[uids.length - 1]] : [mailboxId, uids],
     );
     return rows.map((r) => ({
@@ -400,7 +403,7 @@ export class ImapRepository {
          json_agg(uid ORDER BY uid),
          json_agg(seen::int + 2 * answered::int + 4 * flagged::int + 8 * deleted::int + 16 * draft::int ORDER BY uid),
          json_agg(NULLIF(array_to_string(keywords, ' '), '') ORDER BY uid)${withModseq ? ', json_agg(modseq::text ORDER BY uid)' : ''})::text AS batch
-       FROM message WHERE mailbox_id = $1 AND ${dense ? 'uid BETWEEN $2 AND $3' : 'uid = ANY($2::int[])'}`,
+       FROM message WHERE mailbox_id = $1 AND ${dense ? 'uid BETWEEN $2::bigint AND $3::bigint' : 'uid = ANY($2::bigint[])'}`,
       dense ? [mailboxId, first, last] : [mailboxId, uids],
     );
     const [gotUids, systemFlags, keywords, modseqs] = JSON.parse(row!.batch) as [number[] | null, number[] | null, (string | null)[] | null, string[] | null | undefined];
@@ -412,7 +415,9 @@ export class ImapRepository {
 
   /** Bytes [start, end) of a message's raw source, read from the blob without loading the rest. */
   async fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null> {
-    const from = Math.max(0, start ?? 0);
+    // substring() takes int offsets; a bytea is at most 1 GB, so clamping to 2^31-1 changes nothing
+    // but keeps a partial fetch of `<3000000000.10>` (RFC 3501 6.4.5) from failing the cast.
+    const from = Math.min(Math.max(0, start ?? 0), INT_MAX - 1);
     const rows =
       end === undefined
         ? await this.query<{ data: Uint8Array }>(
@@ -423,7 +428,7 @@ export class ImapRepository {
         : await this.query<{ data: Uint8Array }>(
             'mailstead_imap_bytes_range',
             `SELECT substring(b.data FROM $3::int FOR $4::int) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
-            [mailboxId, uid, from + 1, Math.max(0, end - from)],
+            [mailboxId, uid, from + 1, Math.min(INT_MAX, Math.max(0, end - from))],
           );
     const data = rows[0]?.data;
     return data ? Buffer.from(data) : null;
@@ -435,7 +440,7 @@ export class ImapRepository {
     const rows = await this.query<{ uid: number; data: Uint8Array }>(
       'mailstead_imap_headers',
       `SELECT m.uid, substring(b.data FROM 1 FOR COALESCE((m.body_structure->>'bodyStart')::int, b.size)) AS data
-       FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = ANY($2::int[])`,
+       FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = ANY($2::bigint[])`,
       [mailboxId, uids],
     );
     return new Map(rows.map((r) => [r.uid, Buffer.from(r.data)]));
