@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@mailstead/testing';
+import { alive, groupAlive, killGroup, npmStart, repositoryRoot as root, stackEnv, waitForHealth, type Health, type StackRun } from './support/npm-start';
 
 /**
  * What a newcomer does (issue 16): a clean copy of the repository (tracked files only, so no
@@ -15,13 +15,15 @@ import { freePort } from '@mailstead/testing';
  * login still works. node_modules is a link to this checkout's (standing in for `npm ci`,
  * whose postinstall is run in the copy).
  */
-const root = path.resolve(import.meta.dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-fresh-clone-'));
 const clone = path.join(work, 'mailstead');
 const dataDir = path.join(work, 'data');
 let browser: Browser;
+
+/** /api/health with the web app's state (issue 16). */
+type WebHealth = Health & { web?: { served: boolean; detail?: string } };
 
 /** The checkout's tracked files as they are on disk, without anything git ignores (dist, node_modules, generated code). */
 async function cleanCopy(): Promise<void> {
@@ -39,58 +41,6 @@ async function cleanCopy(): Promise<void> {
   await promisify(execFile)('npm', ['run', 'postinstall'], { cwd: clone, timeout: 120_000 });
 }
 
-async function stackEnv(): Promise<NodeJS.ProcessEnv> {
-  const env: NodeJS.ProcessEnv = { ...process.env, MAILSTEAD_DATA_DIR: dataDir, MAILSTEAD_SMTP_SENDER_CHECKS: 'false' };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'MAILSTEAD_ADMIN_ADDRESS', 'MAILSTEAD_ADMIN_PASSWORD', 'MAILSTEAD_HOSTNAME', 'MAILSTEAD_ROLES']) delete env[name];
-  for (const name of ['HTTP', 'EMBEDDED_PG', 'EMBEDDED_REDIS', 'SMTP', 'SUBMISSION', 'SUBMISSIONS', 'IMAP', 'IMAPS', 'POP3', 'POP3S']) {
-    env[`MAILSTEAD_${name}_PORT`] = String(await freePort());
-  }
-  return env;
-}
-
-/** `npm start` in the copy, in its own process group as a terminal runs it. */
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<string>;
-  hasExited: () => boolean;
-}
-
-function npmStart(env: NodeJS.ProcessEnv): Run {
-  const child = spawn('npm', ['start'], { cwd: clone, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  let done = false;
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<string>((resolve) =>
-    child.on('exit', (code, signal) => {
-      done = true;
-      resolve(signal ?? `exit ${code}`);
-    }),
-  );
-  return { child, output: () => output, exited, hasExited: () => done };
-}
-
-interface Health {
-  status: string;
-  web?: { served: boolean; detail?: string };
-}
-
-/** Polls /api/health until it answers 200; the start-up budget is 60 s (issue 16). */
-async function waitForHealth(port: string, run: Run): Promise<Health> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !run.hasExited()) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (res.status === 200) return (await res.json()) as Health;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no healthy /api/health within 60 s${run.hasExited() ? ' (npm start exited)' : ''}; output:\n${run.output()}`);
-}
-
 /** The banner is printed after the server listens; wait for its last line. */
 async function banner(output: () => string): Promise<string> {
   await expect.poll(() => /SMTP \d+, submission/.test(output()), { timeout: 10_000 }).toBe(true);
@@ -103,32 +53,18 @@ function servicePids(): number[] {
   return [read('pg/data/postmaster.pid'), read('redis/redis.pid')];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** SIGTERM, as a service manager stops it: npm start must exit cleanly and take Postgres and Redis with it. */
-async function stop(run: Run, pids: number[]): Promise<void> {
+async function stop(run: StackRun, pids: number[]): Promise<void> {
   process.kill(-run.child.pid!, 'SIGTERM');
   await run.exited;
-  await expect.poll(() => alive(-run.child.pid!) || pids.some(alive), { timeout: 30_000, message: `npm start did not stop; output:\n${run.output()}` }).toBe(false);
+  await expect.poll(() => groupAlive(run.child) || pids.some(alive), { timeout: 30_000, message: `npm start did not stop; output:\n${run.output()}` }).toBe(false);
   expect(run.output()).toMatch(/mailstead stopped cleanly/);
 }
 
 /** What a failed test leaves running, killed: the group, and the database servers outside it. */
-function killAll(child: ChildProcess, pids: number[]): void {
-  for (const pid of [-child.pid!, ...pids]) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+function killAll(run: StackRun, pids: number[]): void {
+  killGroup(run.child);
+  for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
 }
 
 /** Logs in at /mail/login in a new browser context and answers once the inbox lists `subject`. */
@@ -165,15 +101,18 @@ afterAll(async () => {
 describe('a fresh clone', () => {
   it('npm start serves the webmail and the console; the printed admin logs in and sees the inbox, also after a restart', async () => {
     expect(fs.existsSync(path.join(clone, 'dist'))).toBe(false);
-    const env = await stackEnv();
+    // The first admin is the default one; no sender checks (they would ask DNS about the test sender).
+    const env = await stackEnv(dataDir, { MAILSTEAD_ADMIN_ADDRESS: 'admin@mailstead.test', MAILSTEAD_SMTP_SENDER_CHECKS: 'false' });
+    delete env.MAILSTEAD_HOSTNAME;
+    delete env.MAILSTEAD_ROLES;
     const base = `http://127.0.0.1:${env.MAILSTEAD_HTTP_PORT}`;
 
-    const first = npmStart(env);
+    const first = npmStart(env, clone);
     let pids: number[] = [];
     let address: string;
     let password: string;
     try {
-      const health = await waitForHealth(env.MAILSTEAD_HTTP_PORT!, first);
+      const health: WebHealth = await waitForHealth(env.MAILSTEAD_HTTP_PORT!, first.output);
       pids = servicePids();
       expect(health.web).toEqual({ served: true });
       const printed = await banner(first.output);
@@ -198,12 +137,12 @@ describe('a fresh clone', () => {
       await logInAndSeeInbox(base, address, password, 'Welcome to your new server');
       await stop(first, pids);
     } finally {
-      killAll(first.child, pids);
+      killAll(first, pids);
     }
 
-    const second = npmStart(env);
+    const second = npmStart(env, clone);
     try {
-      const health = await waitForHealth(env.MAILSTEAD_HTTP_PORT!, second);
+      const health: WebHealth = await waitForHealth(env.MAILSTEAD_HTTP_PORT!, second.output);
       pids = servicePids();
       expect(health.web).toEqual({ served: true });
       const printed = await banner(second.output);
@@ -212,7 +151,7 @@ describe('a fresh clone', () => {
       await logInAndSeeInbox(base, address, password, 'Welcome to your new server');
       await stop(second, pids);
     } finally {
-      killAll(second.child, pids);
+      killAll(second, pids);
     }
   }, 240_000);
 });
