@@ -1,11 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '@mailstead/auth';
-import { parseConfig } from '@mailstead/config';
-import { createTestDatabase, freePort, redisUrl, type TestDatabase } from '@mailstead/testing';
+import { createTestDatabase, freePort, runtimeConfig, type TestDatabase } from '@mailstead/testing';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
 import { buildWebApp, fallBackToBuild } from './built-web-app';
@@ -50,17 +47,11 @@ const cell = (text: string) => (p: Page) => p.getByRole('cell', { name: text, ex
 beforeAll(async () => {
   buildDir = await buildWebApp();
   db = await createTestDatabase();
-  const config = parseConfig({
+  const config = await runtimeConfig({
     DATABASE_URL: db.url,
-    REDIS_URL: redisUrl(),
-    MAILSTEAD_ROLES: 'api',
-    MAILSTEAD_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-console-links-')),
     MAILSTEAD_HOSTNAME: 'mail.links.test',
-    MAILSTEAD_BIND: '127.0.0.1',
-    MAILSTEAD_HTTP_PORT: String(await freePort()),
     MAILSTEAD_ADMIN_ADDRESS: ADMIN.address,
     MAILSTEAD_ADMIN_PASSWORD: ADMIN.password,
-    MAILSTEAD_LOG_LEVEL: 'warn',
     // The DNS page's live check: nothing answers there, so every record reads as not found quickly.
     MAILSTEAD_DNS_SERVERS: `127.0.0.1:${await freePort()}`,
   });
