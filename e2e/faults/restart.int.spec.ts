@@ -28,6 +28,18 @@ async function stopCleanly(run: StackRun): Promise<void> {
   await expect.poll(() => groupAlive(run.child), { timeout: 30_000 }).toBe(false);
 }
 
+/** `npm start` on a fresh data dir, healthy, for `use`; whatever is left of it is killed afterwards. */
+async function withHealthyStack(use: (run: StackRun, env: NodeJS.ProcessEnv, dir: string) => Promise<void>, dir = dataDir(), env?: NodeJS.ProcessEnv): Promise<void> {
+  const stackEnvironment = env ?? (await stackEnv(dir));
+  const run = npmStart(stackEnvironment);
+  try {
+    await waitForHealth(stackEnvironment.MAILSTEAD_HTTP_PORT!, run.output);
+    await use(run, stackEnvironment, dir);
+  } finally {
+    killGroup(run.child);
+  }
+}
+
 /** A process that is not ours, whose command line looks like one of our servers (`exec -a`). */
 function decoy(argv0: string): ChildProcess {
   const child = spawn('bash', ['-c', `exec -a "${argv0}" sleep 600`], { stdio: 'ignore', detached: true });
@@ -97,27 +109,23 @@ describe('restarts', () => {
     await expect.poll(() => fs.readFileSync(`/proc/${fakeRedis.pid}/cmdline`, 'utf8').startsWith('redis-server')).toBe(true);
     fs.writeFileSync(path.join(dir, 'pg/data/postmaster.pid'), `${fakePostmaster.pid}\n${path.join(dir, 'pg/data')}\n`);
     fs.writeFileSync(path.join(dir, 'redis/redis.pid'), `${fakeRedis.pid}\n`);
-    const again = npmStart(env);
-    try {
-      await waitForHealth(env.MAILSTEAD_HTTP_PORT!, again.output);
-      expect(again.output()).toMatch(/removing a stale .*postmaster\.pid/);
-      expect(alive(fakePostmaster.pid!) && alive(fakeRedis.pid!)).toBe(true);
-      expect(fakePostmaster.exitCode ?? fakePostmaster.signalCode).toBeNull();
-      expect(fakeRedis.exitCode ?? fakeRedis.signalCode).toBeNull();
-      await stopCleanly(again);
-    } finally {
-      killGroup(again.child);
-    }
+    await withHealthyStack(
+      async (again) => {
+        expect(again.output()).toMatch(/removing a stale .*postmaster\.pid/);
+        expect(alive(fakePostmaster.pid!) && alive(fakeRedis.pid!)).toBe(true);
+        expect(fakePostmaster.exitCode ?? fakePostmaster.signalCode).toBeNull();
+        expect(fakeRedis.exitCode ?? fakeRedis.signalCode).toBeNull();
+        await stopCleanly(again);
+      },
+      dir,
+      env,
+    );
   }, 180_000);
 });
 
 describe('supervised embedded servers', () => {
   it('an embedded Postgres or Redis killed under the running server is restarted, and the server works again', async () => {
-    const dir = dataDir();
-    const env = await stackEnv(dir);
-    const run = npmStart(env);
-    try {
-      await waitForHealth(env.MAILSTEAD_HTTP_PORT!, run.output);
+    await withHealthyStack(async (run, env, dir) => {
       for (const [name, pidOf] of [['redis', redisPid], ['postgres', pgPid]] as const) {
         const before = pidOf(dir);
         process.kill(before, 'SIGKILL');
@@ -135,32 +143,27 @@ describe('supervised embedded servers', () => {
       });
       expect(login.status).toBe(200);
       await stopCleanly(run);
-    } finally {
-      killGroup(run.child);
-    }
+    });
   }, 180_000);
 });
 
 describe('shutdown', () => {
   it('Ctrl-C ends the process within a bound even when Postgres and Redis hang (SIGSTOP)', async () => {
-    const dir = dataDir();
-    const env = await stackEnv(dir);
-    const run = npmStart(env);
     const frozen: number[] = [];
     try {
-      await waitForHealth(env.MAILSTEAD_HTTP_PORT!, run.output);
-      for (const pid of [pgPid(dir), redisPid(dir)]) {
-        process.kill(pid, 'SIGSTOP');
-        frozen.push(pid);
-      }
-      const started = Date.now();
-      process.kill(-run.child.pid!, 'SIGINT');
-      await run.exited;
-      await expect.poll(() => groupAlive(run.child), { timeout: 40_000, interval: 200 }).toBe(false);
-      // every step is bounded (8 s) and so is the whole (30 s)
-      expect(Date.now() - started).toBeLessThan(35_000);
+      await withHealthyStack(async (run, _env, dir) => {
+        for (const pid of [pgPid(dir), redisPid(dir)]) {
+          process.kill(pid, 'SIGSTOP');
+          frozen.push(pid);
+        }
+        const started = Date.now();
+        process.kill(-run.child.pid!, 'SIGINT');
+        await run.exited;
+        await expect.poll(() => groupAlive(run.child), { timeout: 40_000, interval: 200 }).toBe(false);
+        // every step is bounded (8 s) and so is the whole (30 s)
+        expect(Date.now() - started).toBeLessThan(35_000);
+      });
     } finally {
-      killGroup(run.child);
       for (const pid of frozen) {
         try {
           process.kill(pid, 'SIGKILL');

@@ -45,7 +45,7 @@ export function npmStart(env: NodeJS.ProcessEnv, cwd = repositoryRoot): StackRun
   return { child, output: () => output, exited };
 }
 
-export async function waitForHealth(port: string, output: () => string, timeoutMs = 60_000): Promise<Health> {
+export async function waitForHealth(port: string, output: () => string, timeoutMs = 120_000): Promise<Health> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
