@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { Authenticator, hashPassword, LoginThrottle } from '@mailstead/auth';
 import { DeliveryQueue } from '@mailstead/delivery';
@@ -10,6 +10,7 @@ import { createTestDatabase, redisUrl, runtimeConfig, type TestDatabase } from '
 import { AdminMailService } from '../../apps/server/src/api/admin/admin-mail.service';
 import { configureHttp } from '../../apps/server/src/api/http-setup';
 import { AppModule } from '../../apps/server/src/app/app.module';
+import { createHttpAdapter } from '../../apps/server/src/runtime/http-adapter';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 import { checkDocumentedResponse } from './openapi-responses';
 
@@ -41,7 +42,7 @@ export async function startApi(options: { env?: Record<string, string>; tls?: { 
   // A throttle prefix per database keeps parallel test files from sharing counters.
   const authenticator = new Authenticator(db.store, new LoginThrottle(redis, config.auth, `test:${db.name}`));
   const module = AppModule.forRoot({ config, logger, store: db.store, redis, changeFeed, authenticator, tls: { ...(options.tls ?? { cert: Buffer.alloc(0), key: Buffer.alloc(0) }), selfSigned: true } });
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(config), { logger: ['error', 'warn'] });
   app.setGlobalPrefix('api');
   await configureHttp(app);
   // Test files share one Redis: each gets its own BullMQ prefix so no job meets another file's rows.

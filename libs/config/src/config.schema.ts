@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const ROLES = ['api', 'smtp', 'imap', 'pop3', 'worker'] as const;
@@ -53,6 +54,23 @@ const duration = (fallback: string) =>
       return ms ?? 0;
     });
 
+/** "10.0.0.0/8, 127.0.0.1, ::1/128" -> each entry checked as an IPv4/IPv6 address with an optional prefix length. */
+const cidrList = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const [address = '', prefix, ...rest] = entry.split('/');
+      const family = isIP(address);
+      const bits = family === 4 ? 32 : 128;
+      if (family === 0 || rest.length > 0 || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits))) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR like 10.0.0.0/8` });
+      }
+    }
+    return entries;
+  });
+
 /**
  * Every environment variable Mailstead reads, with its default and a one-line meaning.
  * README.md's configuration table is checked against this list by a test.
@@ -85,6 +103,11 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_EMBEDDED_REDIS_PORT: { schema: port(63799), doc: 'Port of the embedded Redis (loopback only).', default: '63799' },
   MAILSTEAD_HOSTNAME: { schema: z.string().min(1).default('localhost'), doc: 'Host name used in greetings, Received headers and EHLO.', default: 'localhost' },
   MAILSTEAD_BIND: { schema: z.string().min(1).default('127.0.0.1'), doc: 'Address every listener binds to (0.0.0.0 to serve the network).', default: '127.0.0.1' },
+  MAILSTEAD_TRUSTED_PROXIES: {
+    schema: cidrList,
+    doc: 'Comma-separated addresses or CIDRs of reverse proxies in front of the HTTP port. Only requests from these are believed about X-Forwarded-For (the client IP used for login throttling, sessions and the audit log) and X-Forwarded-Proto (Secure cookies); from anyone else the headers are ignored.',
+    default: '(none)',
+  },
   MAILSTEAD_HTTP_PORT: { schema: port(8080), doc: 'HTTP: webmail, admin, API (/api) and OpenAPI (/api/docs).', default: '8080' },
   MAILSTEAD_SMTP_PORT: { schema: port(2525), doc: 'SMTP MX (inbound, no AUTH).', default: '2525' },
   MAILSTEAD_SUBMISSION_PORT: { schema: port(2587), doc: 'Submission with STARTTLS + AUTH.', default: '2587' },

@@ -26,6 +26,14 @@ describe('parseConfig', () => {
     expect(c.database.url).toBeUndefined();
   });
 
+  it('trusts no proxy by default, and reads MAILSTEAD_TRUSTED_PROXIES as checked addresses and CIDRs', () => {
+    expect(parseConfig({}).http.trustedProxies).toEqual([]);
+    expect(parseConfig({ MAILSTEAD_TRUSTED_PROXIES: ' 127.0.0.1/32, 10.0.0.0/8,::1 ,fd00::/8' }).http.trustedProxies).toEqual(['127.0.0.1/32', '10.0.0.0/8', '::1', 'fd00::/8']);
+    for (const bad of ['10.0.0.0/33', 'fd00::/129', 'proxy.example', '10.0.0.0/8/1', '10.0.0.0/', '*']) {
+      expect(() => parseConfig({ MAILSTEAD_TRUSTED_PROXIES: bad }), bad).toThrow(/MAILSTEAD_TRUSTED_PROXIES: ".*" is not an IP address or CIDR/);
+    }
+  });
+
   it('lists every bad variable in one error', () => {
     let error: unknown;
     try {

@@ -12,7 +12,8 @@ export interface MailsteadConfig {
   hostname: string;
   database: { url: string | undefined; embeddedPort: number; poolSize: number };
   redis: { url: string | undefined; embeddedPort: number };
-  http: ListenerConfig;
+  /** trustedProxies: MAILSTEAD_TRUSTED_PROXIES, the only peers whose X-Forwarded-* headers count. */
+  http: ListenerConfig & { trustedProxies: string[] };
   smtp: {
     mx: ListenerConfig;
     submission: ListenerConfig;
@@ -106,7 +107,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     hostname: c.MAILSTEAD_HOSTNAME,
     database: { url: c.DATABASE_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_PG_PORT, poolSize: c.MAILSTEAD_DATABASE_POOL_SIZE },
     redis: { url: c.REDIS_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_REDIS_PORT },
-    http: { host, port: c.MAILSTEAD_HTTP_PORT },
+    http: { host, port: c.MAILSTEAD_HTTP_PORT, trustedProxies: c.MAILSTEAD_TRUSTED_PROXIES },
     smtp: {
       mx: { host, port: c.MAILSTEAD_SMTP_PORT },
       submission: { host, port: c.MAILSTEAD_SUBMISSION_PORT },

@@ -78,6 +78,7 @@ export class AuthController {
       if (verdict === 'invalid') throw new ApiException(401, 'totp_invalid', 'wrong or already used one-time code');
     }
     const { token, data } = await this.sessions.create(result.account.id, request.ip);
+    // X-Forwarded-Proto counts only from MAILSTEAD_TRUSTED_PROXIES (runtime/http-adapter.ts).
     const secure = request.protocol === 'https';
     void reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_TTL_SECONDS });
     void reply.setCookie(CSRF_COOKIE, data.csrf, { path: '/', httpOnly: false, sameSite: 'lax', secure, maxAge: SESSION_TTL_SECONDS });

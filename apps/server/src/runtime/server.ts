@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Authenticator, LoginThrottle, VerifiedCredentialCache } from '@mailstead/auth';
@@ -11,6 +11,7 @@ import { AppModule } from '../app/app.module';
 import { startServices } from './embedded-stack';
 import { ensureFirstAdmin } from './first-admin';
 import type { Logger } from './logger';
+import { createHttpAdapter } from './http-adapter';
 import { loadTls } from './tls';
 import { builtWebApp, serveWebApp, type WebApp } from './web-static';
 
@@ -75,7 +76,7 @@ export async function startServer(config: MailsteadConfig, log: Logger, options:
     let app: INestApplicationContext;
     let webApp: WebApp | undefined;
     if (config.roles.includes('api')) {
-      const http = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), { logger: ['error', 'warn'] });
+      const http = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(config), { logger: ['error', 'warn'] });
       http.setGlobalPrefix('api');
       await configureHttp(http);
       webApp = await (options.webApp ?? builtWebApp());
