@@ -233,7 +233,8 @@ describe('STORE, COPY, MOVE, EXPUNGE, APPEND', () => {
     const r = await c.response('p1');
     expect(r).toMatch(/^p1 OK \[APPENDUID \d+ 1\] APPEND completed\r\n$/);
     expect(await c.command('p2', 'EXAMINE Drafts')).toContain('* 1 EXISTS');
-    expect(await c.command('p3', 'FETCH 1 (FLAGS INTERNALDATE)')).toContain('FLAGS (\\Seen \\Draft) INTERNALDATE "05-Oct-2026 12:00:00 +0000"');
+    // Not claimed by any SELECT yet: EXAMINE shows it \Recent without claiming it (RFC 3501 6.3.2).
+    expect(await c.command('p3', 'FETCH 1 (FLAGS INTERNALDATE)')).toContain('FLAGS (\\Seen \\Draft \\Recent) INTERNALDATE "05-Oct-2026 12:00:00 +0000"');
     c.write(`p4 APPEND Nope {${msg.length}+}\r\n`);
     c.write(Buffer.concat([msg, Buffer.from('\r\n')]));
     expect(await c.response('p4')).toMatch(/^p4 NO \[TRYCREATE\]/);
