@@ -177,3 +177,34 @@ describe('differential: UIDs past 2^31 (RFC 3501 9 nz-number)', () => {
     });
   });
 });
+
+describe('differential: UIDVALIDITY of a name deleted and created again (RFC 3501 2.3.1.1)', () => {
+  const MAILBOX = 'fid-again';
+  async function script(target: Target): Promise<Observations> {
+    const c = await target.connect();
+    const o: Observations = {};
+    const validities: number[] = [];
+    // Three rounds within a second or two: a clock of seconds alone would repeat itself.
+    for (let round = 1; round <= 3; round++) {
+      await c.ok(`v${round}a`, `CREATE ${MAILBOX}`);
+      await append(c, `v${round}b`, MAILBOX, round);
+      const reply = await c.ok(`v${round}c`, `STATUS ${MAILBOX} (UIDNEXT UIDVALIDITY)`);
+      const m = /UIDNEXT (\d+) UIDVALIDITY (\d+)/.exec(reply) ?? /UIDVALIDITY (\d+) UIDNEXT (\d+)/.exec(reply);
+      validities.push(Number(/UIDVALIDITY (\d+)/.exec(reply)?.[1]));
+      o[`round ${round} UIDNEXT`] = [m ? /UIDNEXT (\d+)/.exec(reply)![1]! : 'none'];
+      await c.ok(`v${round}d`, `DELETE ${MAILBOX}`);
+    }
+    o['UIDVALIDITY strictly increasing'] = [String(validities.every((v, i) => v >= 1 && v <= 4294967295 && (i === 0 || v > validities[i - 1]!)))];
+    c.close();
+    return o;
+  }
+
+  it('gives the new mailbox a new UIDVALIDITY each time', async () => {
+    await compare(script, {
+      'round 1 UIDNEXT': ['2'],
+      'round 2 UIDNEXT': ['2'],
+      'round 3 UIDNEXT': ['2'],
+      'UIDVALIDITY strictly increasing': ['true'],
+    });
+  });
+});

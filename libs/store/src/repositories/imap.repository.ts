@@ -244,15 +244,15 @@ export class ImapRepository {
 
   /** A mailbox by account and name (INBOX case-insensitive), as MailboxRepository.findByName, in one prepared statement. */
   async mailboxByName(accountId: number, name: string): Promise<MailboxInfo | null> {
-    const [row] = await this.query<Omit<MailboxInfo, 'highestModseq' | 'totalSize'> & { highestModseq: string; totalSize: string }>(
+    const [row] = await this.query<Omit<MailboxInfo, 'uidValidity' | 'highestModseq' | 'totalSize'> & { uidValidity: string; highestModseq: string; totalSize: string }>(
       'mailstead_imap_mailbox_by_name',
-      `SELECT id, account_id AS "accountId", name, special_use AS "specialUse", uid_validity AS "uidValidity", uid_next AS "uidNext",
+      `SELECT id, account_id AS "accountId", name, special_use AS "specialUse", uid_validity::text AS "uidValidity", uid_next AS "uidNext",
               highest_modseq::text AS "highestModseq", subscribed, message_count AS "messageCount", unseen_count AS "unseenCount",
               total_size::text AS "totalSize"
        FROM mailbox WHERE account_id = $1 AND name = $2`,
       [accountId, normalizeMailboxName(name)],
     );
-    return row ? { ...row, highestModseq: BigInt(row.highestModseq), totalSize: BigInt(row.totalSize) } : null;
+    return row ? { ...row, uidValidity: Number(row.uidValidity), highestModseq: BigInt(row.highestModseq), totalSize: BigInt(row.totalSize) } : null;
   }
 
   /**

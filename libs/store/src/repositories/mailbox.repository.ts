@@ -59,21 +59,39 @@ function validateName(name: string): void {
   }
 }
 
+/** RFC 3501 9: UIDVALIDITY is an nz-number (uniqueid), 1 .. 4,294,967,295. */
+const MAX_UID_VALIDITY = 4_294_967_295;
+
 /**
  * UIDVALIDITY must never repeat for a name whose UIDs a client may have cached (RFC 3501
- * 2.3.1.1): seconds since the epoch, bumped past every value the account already uses.
+ * 2.3.1.1): the account's high-water mark, raised in the creating transaction (its row lock
+ * orders concurrent CREATEs) to at least the epoch seconds, so a recreated account with the same
+ * address does not start over either. Deleted mailboxes leave the mark where it was.
  */
 async function nextUidValidity(tx: Tx, accountId: number): Promise<number> {
-  const [row] = await tx.$queryRawUnsafe<{ max: number | null }[]>('SELECT max(uid_validity) AS max FROM mailbox WHERE account_id = $1', accountId);
-  const now = Math.floor(Date.now() / 1000);
-  return Math.max(now, (row?.max ?? 0) + 1);
+  const [row] = await tx.$queryRawUnsafe<{ high: bigint }[]>(
+    'UPDATE account SET uid_validity_high = GREATEST(uid_validity_high + 1, $2::bigint) WHERE id = $1 RETURNING uid_validity_high AS high',
+    accountId,
+    Math.floor(Date.now() / 1000),
+  );
+  if (!row) throw notFound('account');
+  const value = Number(row.high);
+  if (value > MAX_UID_VALIDITY) throw new StoreError('invalid', 'UIDVALIDITY range exhausted for this account');
+  return value;
+}
+
+type MailboxRow = Omit<MailboxInfo, 'uidValidity'> & { uidValidity: bigint };
+
+/** A row as MailboxInfo: UIDVALIDITY fits a JS number exactly (at most 2^32-1). */
+function info(row: MailboxRow): MailboxInfo {
+  return { ...row, uidValidity: Number(row.uidValidity) };
 }
 
 export async function createMailboxInTx(tx: Tx, accountId: number, name: string, specialUse: string | null): Promise<MailboxInfo> {
   const normalized = normalizeMailboxName(name);
   validateName(normalized);
   const uidValidity = await nextUidValidity(tx, accountId);
-  return tx.mailbox.create({ data: { accountId, name: normalized, specialUse, uidValidity }, select });
+  return info(await tx.mailbox.create({ data: { accountId, name: normalized, specialUse, uidValidity }, select }));
 }
 
 export class MailboxRepository {
@@ -92,20 +110,23 @@ export class MailboxRepository {
     }
   }
 
-  list(accountId: number): Promise<MailboxInfo[]> {
-    return this.db.mailbox.findMany({ where: { accountId }, select, orderBy: { name: 'asc' } });
+  async list(accountId: number): Promise<MailboxInfo[]> {
+    return (await this.db.mailbox.findMany({ where: { accountId }, select, orderBy: { name: 'asc' } })).map(info);
   }
 
-  findByName(accountId: number, name: string): Promise<MailboxInfo | null> {
-    return this.db.mailbox.findUnique({ where: { accountId_name: { accountId, name: normalizeMailboxName(name) } }, select });
+  async findByName(accountId: number, name: string): Promise<MailboxInfo | null> {
+    const row = await this.db.mailbox.findUnique({ where: { accountId_name: { accountId, name: normalizeMailboxName(name) } }, select });
+    return row && info(row);
   }
 
-  findById(id: number): Promise<MailboxInfo | null> {
-    return this.db.mailbox.findUnique({ where: { id }, select });
+  async findById(id: number): Promise<MailboxInfo | null> {
+    const row = await this.db.mailbox.findUnique({ where: { id }, select });
+    return row && info(row);
   }
 
-  findSpecialUse(accountId: number, specialUse: string): Promise<MailboxInfo | null> {
-    return this.db.mailbox.findFirst({ where: { accountId, specialUse }, select, orderBy: { id: 'asc' } });
+  async findSpecialUse(accountId: number, specialUse: string): Promise<MailboxInfo | null> {
+    const row = await this.db.mailbox.findFirst({ where: { accountId, specialUse }, select, orderBy: { id: 'asc' } });
+    return row && info(row);
   }
 
   async setSubscribed(id: number, subscribed: boolean): Promise<void> {

@@ -585,7 +585,7 @@ export class MessageRepository {
           fromMailboxId,
           uids,
         );
-        if (rows.length === 0) return { uidValidity: to.uidValidity, pairs: [] };
+        if (rows.length === 0) return { uidValidity: Number(to.uidValidity), pairs: [] };
         const size = rows.reduce((n, r) => n + r.size, 0);
         const [box] = await tx.$queryRawUnsafe<{ first_uid: number; modseq: bigint }[]>(
           `UPDATE mailbox SET uid_next = uid_next + $2, highest_modseq = highest_modseq + 1, message_count = message_count + $2,
@@ -636,7 +636,7 @@ export class MessageRepository {
           await tx.$executeRawUnsafe('UPDATE account SET used_bytes = used_bytes + $2 WHERE id = $1', to.accountId, size);
           await this.expungeInTx(tx, fromMailboxId, sourceUids);
         }
-        return { uidValidity: to.uidValidity, pairs: sourceUids.map((u, i): [number, number] => [u, box!.first_uid + i]) };
+        return { uidValidity: Number(to.uidValidity), pairs: sourceUids.map((u, i): [number, number] => [u, box!.first_uid + i]) };
       },
       { timeout: 60_000 },
     );

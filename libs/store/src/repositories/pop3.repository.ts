@@ -31,7 +31,7 @@ export class Pop3Repository {
       'SELECT uid, blob_id AS "blobId", size FROM message WHERE mailbox_id = $1 ORDER BY uid',
       box.id,
     );
-    return { mailboxId: box.id, uidValidity: box.uidValidity, messages };
+    return { mailboxId: box.id, uidValidity: Number(box.uidValidity), messages };
   }
 
   /**
