@@ -2,6 +2,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { Box, Button, CircularProgress, Paper, Stack, Typography } from '@mui/material';
 import { LoginPage } from '../shared/login-page';
+import { safeNext } from '../shared/safe-next';
 import { loginPath, SessionProvider, useSession } from '../shared/session';
 import { MailsteadThemeProvider } from '../shared/theme';
 import { MailShell } from './mail-shell';
@@ -62,19 +63,19 @@ function LoginRoute() {
   const { state } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
+  // /mail routes stay in this app; anything else (/admin) is another app: a full page load.
+  const inMailApp = (target: string) => target === '/mail' || target.startsWith('/mail/') || target.startsWith('/mail?') || target.startsWith('/mail#');
   const go = (target: string) => {
-    // /mail routes stay in this app; anything else (/admin) is another app: a full page load.
-    if (target === '/mail' || target.startsWith('/mail/') || target.startsWith('/mail?')) void navigate(target, { replace: true });
+    if (inMailApp(target)) void navigate(target, { replace: true });
     else window.location.assign(target);
   };
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'authenticated') {
-    const next = params.get('next');
-    if (next && !next.startsWith('/mail')) {
-      go(next.startsWith('/') && !next.startsWith('//') ? next : '/mail');
-      return <Loading />;
-    }
-    return <Navigate to={next && next.startsWith('/mail') && !next.startsWith('/mail/login') ? next : '/mail'} replace />;
+    // Already logged in: the same check as after logging in (LoginPage), never a weaker copy.
+    const target = safeNext(params.get('next'));
+    if (inMailApp(target)) return <Navigate to={target} replace />;
+    go(target);
+    return <Loading />;
   }
   return <LoginPage next={params.get('next')} expired={params.get('expired') === '1'} onLoggedIn={go} />;
 }

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Box, Button, CircularProgress, Paper, Stack, TextField, Typography } from '@mui/material';
 import { ApiRequestError, errorMessage } from './api-client';
-import { safeNext, useSession } from './session';
+import { safeNext } from './safe-next';
+import { useSession } from './session';
 
 export interface LoginPageProps {
   /** Where to go afterwards (the ?next= of the address); sanitized with safeNext. */

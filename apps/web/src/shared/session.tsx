@@ -82,15 +82,6 @@ export function useAccount(): SessionInfo {
   return state.info;
 }
 
-/**
- * Where to go after logging in: only same-origin paths ("/admin", "/mail/..."), never
- * "//evil.test" or "https://evil.test" (an open redirect would make phishing links look real).
- */
-export function safeNext(next: string | null | undefined, fallback = '/mail'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  return next;
-}
-
 /** The login page's address for a protected page. */
 export function loginPath(next: string): string {
   return `/mail/login?next=${encodeURIComponent(next)}`;
