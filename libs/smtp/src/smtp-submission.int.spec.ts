@@ -117,6 +117,21 @@ describe('submission: sender ownership and message preparation', () => {
     expect((await mailboxContents(h.db, 'dave@example.test')).some((m) => m.includes('forged from'))).toBe(false);
   });
 
+  it('refuses a From that is only an encoded word showing another address (553 5.7.1), and two From fields (550 5.6.0), storing nothing', async () => {
+    // Issue 19 item 5: accepted before, stored with a second From added, shown as from bob.
+    const c = await login(h.ports.submission);
+    await c.cmd('MAIL FROM:<alice@example.test>');
+    await c.cmd('RCPT TO:<dave@example.test>');
+    expect(await c.data(mail({ From: '=?utf-8?q?bob=40example=2Etest?=', Subject: 'encoded from' }))).toBe('553 5.7.1 Sender address not owned by the authenticated user');
+    await c.cmd('MAIL FROM:<alice@example.test>');
+    await c.cmd('RCPT TO:<dave@example.test>');
+    const twoFroms = `From: alice@example.test\r\n${mail({ From: 'bob@example.test', Subject: 'two froms' })}`;
+    expect(await c.data(twoFroms)).toBe('550 5.6.0 A message has one From: field (RFC 5322 3.6)');
+    c.close();
+    const stored = await mailboxContents(h.db, 'dave@example.test');
+    expect(stored.some((m) => m.includes('encoded from') || m.includes('two froms'))).toBe(false);
+  });
+
   it('relays for the authenticated user: strips Bcc, adds Message-ID and Date, files a Sent copy, records DSN parameters on the outbound row', async () => {
     const c = await login(h.ports.submission);
     expect(await c.cmd('MAIL FROM:<alice@example.test> RET=HDRS ENVID=env-42')).toMatch(/^250 /);

@@ -28,4 +28,28 @@ describe('submission-headers step (RFC 6409 8, RFC 5322 3.6.3)', () => {
     const message = messageUnderCheck('From: me@local.test, ceo@local.test\r\nSubject: hi\r\n\r\n', { envelope: submitted });
     expect((await step.message!(message))?.line).toMatch(/^553 5\.7\.1 /);
   });
+
+  // Issue 19 item 5: the webmail shows a display name that is an address as the sender.
+  it.each([
+    ['an encoded word', 'From: =?utf-8?q?sec2=40example=2Etest?='],
+    ['an encoded word beside an owned mailbox', 'From: =?utf-8?q?sec2=40example=2Etest?= <me@local.test>'],
+    ['a base64 encoded word', `From: =?utf-8?b?${Buffer.from('ceo@local.test').toString('base64')}?= <me@local.test>`],
+    ['a quoted name', 'From: "ceo@local.test" <me@local.test>'],
+    ['a fullwidth at sign', 'From: =?utf-8?q?ceo=EF=BC=A0local.test?= <me@local.test>'],
+  ])('refuses a From: display name showing an address the submitter does not own: %s (553 5.7.1)', async (_label, field) => {
+    const message = messageUnderCheck(`${field}\r\nSubject: hi\r\n\r\n`, { envelope: submitted });
+    expect((await step.message!(message))?.line).toMatch(/^553 5\.7\.1 /);
+  });
+
+  it('accepts a display name that shows the submitter own address', async () => {
+    const message = messageUnderCheck('From: =?utf-8?q?Me_=28me=40local.test=29?= <me@local.test>\r\nSubject: hi\r\n\r\n', { envelope: submitted });
+    expect(await step.message!(message)).toBeUndefined();
+  });
+
+  it('refuses two From fields, even both owned, and a From field without an address (550 5.6.0), instead of adding a second one', async () => {
+    for (const header of ['From: me@local.test\r\nFrom: me@local.test', 'From: me@local.test\r\nfrom: ceo@local.test', 'From: =?utf-8?q?me=40local.test?=', 'From: nobody']) {
+      const message = messageUnderCheck(`${header}\r\nSubject: hi\r\n\r\n`, { envelope: submitted });
+      expect((await step.message!(message))?.line, header).toMatch(/^550 5\.6\.0 /);
+    }
+  });
 });
