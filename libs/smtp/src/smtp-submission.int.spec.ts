@@ -76,6 +76,18 @@ describe('submission: authentication', () => {
     c.close();
   });
 
+  it('refuses AUTH PLAIN asking to act as another user (authzid not the authcid) with 535 5.7.8, even with the right password', async () => {
+    // Issue 19 item 11: this signed in as alice and ignored the authzid.
+    const c = await SmtpTalk.connect(h.ports.submissions, { tls: true });
+    await c.cmd('EHLO laptop.example');
+    const asBob = Buffer.from('bob@example.test\0alice@example.test\0secret-password').toString('base64');
+    expect(await c.cmd(`AUTH PLAIN ${asBob}`)).toBe('535 5.7.8 Proxy authorization is not supported');
+    // The same identity twice (any case) and an empty authzid are the user itself.
+    const self = Buffer.from('Alice@Example.test\0alice@example.test\0secret-password').toString('base64');
+    expect(await c.cmd(`AUTH PLAIN ${self}`)).toBe('235 2.7.0 Authentication successful');
+    c.close();
+  });
+
   it('AUTH LOGIN works over implicit TLS', async () => {
     const c = await SmtpTalk.connect(h.ports.submissions, { tls: true });
     expect(await c.cmd('EHLO laptop.example')).toMatch(/AUTH PLAIN LOGIN/);
