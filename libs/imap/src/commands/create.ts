@@ -1,5 +1,5 @@
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
-import { DELIMITER, mailboxArg } from '../server/mailbox-names';
+import { DELIMITER, mailboxArg, newMailboxNameProblem } from '../server/mailbox-names';
 import { accountOf } from '../server/session-helpers';
 import { no, ok } from '../server/session-state';
 import { mailboxObjectId } from '../ext/objectid';
@@ -12,7 +12,8 @@ export const createCommand = {
     let name = mailboxArg(args, session);
     args.end();
     while (name.endsWith(DELIMITER)) name = name.slice(0, -1);
-    if (!name || name.split(DELIMITER).some((p) => p === '')) return no('Invalid mailbox name', 'CANNOT');
+    const problem = newMailboxNameProblem(name);
+    if (problem) return no(problem, 'CANNOT');
     if (name === 'INBOX') return no('INBOX already exists', 'ALREADYEXISTS');
     const accountId = accountOf(session);
     if (await session.store.getMailbox(accountId, name)) return no('Mailbox already exists', 'ALREADYEXISTS');

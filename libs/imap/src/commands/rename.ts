@@ -1,5 +1,5 @@
 import { AUTHENTICATED, type CommandSpec } from '../server/command-spec';
-import { DELIMITER, mailboxArg } from '../server/mailbox-names';
+import { DELIMITER, mailboxArg, newMailboxNameProblem } from '../server/mailbox-names';
 import { accountOf } from '../server/session-helpers';
 import { no, ok } from '../server/session-state';
 
@@ -16,7 +16,8 @@ export const renameCommand = {
     args.end();
     while (to.endsWith(DELIMITER)) to = to.slice(0, -1);
     const accountId = accountOf(session);
-    if (!to || to.split(DELIMITER).some((p) => p === '')) return no('Invalid mailbox name', 'CANNOT');
+    const problem = newMailboxNameProblem(to);
+    if (problem) return no(problem, 'CANNOT');
     const source = await session.store.getMailbox(accountId, from);
     if (!source) return no('Mailbox does not exist', 'NONEXISTENT');
     if (to === 'INBOX' || (await session.store.getMailbox(accountId, to))) return no('Target mailbox already exists', 'ALREADYEXISTS');

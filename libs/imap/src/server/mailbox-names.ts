@@ -33,6 +33,21 @@ export function mailboxArg(args: ArgReader, session: ImapSession): string {
 }
 
 /**
+ * A name CREATE or RENAME may give a mailbox (trailing delimiters already dropped), or why not:
+ * no empty hierarchy levels ("a//b"), none that is "." or ".." (a filesystem-backed client or
+ * server would read "INBOX/../x" as a path), and no LIST wildcards "*" or "%" (RFC 3501 5.1 and
+ * RFC 9051 5.1: names with them could not be listed one by one). Undefined when the name is fine.
+ */
+export function newMailboxNameProblem(name: string): string | undefined {
+  if (name === '') return 'Invalid mailbox name: empty';
+  if (/[*%]/.test(name)) return 'Invalid mailbox name: "*" and "%" are LIST wildcards';
+  const levels = name.split(DELIMITER);
+  if (levels.some((level) => level === '')) return 'Invalid mailbox name: empty hierarchy level';
+  if (levels.some((level) => level === '.' || level === '..')) return 'Invalid mailbox name: "." and ".." are not names';
+  return undefined;
+}
+
+/**
  * A LIST pattern as a test (RFC 3501 6.3.8): "*" matches anything, "%" anything but the
  * delimiter. INBOX matches case-insensitively.
  */
