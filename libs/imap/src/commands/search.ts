@@ -44,6 +44,20 @@ const SYSTEM_FLAG_KEYWORDS: Record<string, 'seen' | 'answered' | 'flagged' | 'de
   '\\DRAFT': 'draft',
 };
 
+/** Most search keys in one command: each becomes a clause of one SQL query. */
+export const MAX_SEARCH_KEYS = 1000;
+
+/**
+ * How much search program one command may send, shared by the nested parsers of one command:
+ * parenthesised lists, NOT and OR each count one level against `maxDepth` (the session's nesting
+ * limit), every key one against `keysLeft`. Without it, NOT x16000 overflowed the stack and
+ * OR ALL x3000 built a query Postgres ran out of memory on (issue 19 item 13).
+ */
+export interface SearchBudget {
+  maxDepth: number;
+  keysLeft: number;
+}
+
 /** Reads RFC 3501 6.4.4 search keys; sequence numbers and \Recent become UID ranges of this session. */
 export class SearchParser {
   private i = 0;
@@ -51,8 +65,20 @@ export class SearchParser {
   constructor(
     private readonly nodes: ArgNode[],
     private readonly box: SelectedMailbox,
-    private readonly depth = 0,
+    private readonly budget: SearchBudget = { maxDepth: 32, keysLeft: MAX_SEARCH_KEYS },
+    private depth = 0,
   ) {}
+
+  /** One nesting level deeper (a list, NOT, OR), refused beyond the budget's depth. */
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= this.budget.maxDepth) throw new SyntaxError('Search too deeply nested');
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
 
   parseAll(): SearchKey {
     const keys: SearchKey[] = [];
@@ -76,9 +102,9 @@ export class SearchParser {
   }
 
   private key(): SearchKey {
-    if (this.depth > 64) throw new SyntaxError('Search too deeply nested');
+    if (--this.budget.keysLeft < 0) throw new SyntaxError('Search program too large');
     const node = this.next('search key');
-    if (node.kind === 'list') return new SearchParser(node.items, this.box, this.depth + 1).parseAll();
+    if (node.kind === 'list') return this.nested(() => new SearchParser(node.items, this.box, this.budget, this.depth).parseAll());
     if (node.kind !== 'atom') throw new SyntaxError('Expected a search key');
     const name = node.value.toUpperCase();
     const flag = FLAG_KEYS[name];
@@ -160,11 +186,12 @@ export class SearchParser {
         return { type: 'internalDate', op: name === 'OLDER' ? 'older' : 'younger', date: new Date(Date.now() - seconds * 1000) };
       }
       case 'NOT':
-        return { type: 'not', key: this.key() };
-      case 'OR': {
-        const left = this.key();
-        return { type: 'or', left, right: this.key() };
-      }
+        return { type: 'not', key: this.nested(() => this.key()) };
+      case 'OR':
+        return this.nested(() => {
+          const left = this.key();
+          return { type: 'or', left, right: this.key() };
+        });
       case 'UID': {
         const text = this.text('UID set');
         if (text === '$') return { type: 'uids', ranges: toRanges(this.box.savedUids()) };
@@ -201,7 +228,7 @@ export async function matchingUids(
     nodes.splice(0, 2);
     if (!['UTF-8', 'US-ASCII', 'UTF8'].includes(charset)) return no('Unsupported charset', 'BADCHARSET (UTF-8 US-ASCII)');
   }
-  const key = new SearchParser(nodes, box).parseAll();
+  const key = new SearchParser(nodes, box, { maxDepth: session.limits.maxNesting, keysLeft: MAX_SEARCH_KEYS }).parseAll();
   const found = box.exists === 0 ? [] : await session.store.search(box.id, key);
   const uids = found.filter((uid) => box.seqOf(uid) > 0).sort((a, b) => a - b);
   return { key, uids };
