@@ -208,3 +208,38 @@ describe('differential: UIDVALIDITY of a name deleted and created again (RFC 350
     });
   });
 });
+
+describe('differential: FETCH of a message another session expunged (RFC 2180 4.1)', () => {
+  const MAILBOX = 'fid-gone';
+  async function script(target: Target): Promise<Observations> {
+    const setup = await target.connect();
+    await setup.ok('g0', `CREATE ${MAILBOX}`);
+    for (const n of [1, 2, 3]) await append(setup, `g${n}`, MAILBOX, n);
+    const a = await target.connect();
+    await a.ok('a0', `SELECT ${MAILBOX}`);
+    const b = await target.connect();
+    await b.ok('b0', `SELECT ${MAILBOX}`);
+    await b.ok('b1', 'STORE 2 +FLAGS.SILENT (\\Deleted)');
+    await b.ok('b2', 'EXPUNGE');
+    const reply = await a.command('a1', 'FETCH 1:3 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
+    // Either the real header (4.1.1) or nothing (4.1.2) for the expunged one; never other data.
+    const o: Observations = {};
+    for (const seq of [1, 2, 3]) {
+      const m = new RegExp(`\\* ${seq} FETCH \\(BODY\\[HEADER\\.FIELDS \\(SUBJECT\\)\\] \\{\\d+\\}\\r\\n([^\\r]*)\\r\\n`).exec(reply);
+      const real = m?.[1] === `Subject: Test message ${seq}`;
+      o[`message ${seq}`] = [seq === 2 ? (m ? (real ? 'real or absent' : 'invented') : 'real or absent') : real ? 'real' : 'missing'];
+    }
+    o['tagged'] = [status(reply, 'a1')];
+    for (const c of [setup, a, b]) c.close();
+    return o;
+  }
+
+  it('serves the real data or leaves the message out, never empty data', async () => {
+    await compare(script, {
+      'message 1': ['real'],
+      'message 2': ['real or absent'],
+      'message 3': ['real'],
+      tagged: ['OK [EXPUNGEISSUED]'],
+    });
+  });
+});

@@ -147,8 +147,8 @@ export class ImapMailStore implements MailStore {
     return this.store.imap.fetchFlags(mailboxId, uids, withModseq);
   }
 
-  fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null> {
-    return this.store.imap.fetchBytes(mailboxId, uid, start, end);
+  fetchBytes(blobId: string, start?: number, end?: number): Promise<Buffer | null> {
+    return this.store.imap.fetchBytes(blobId, start, end);
   }
 
   fetchHeaders(mailboxId: number, uids: number[]): Promise<Map<number, Buffer>> {

@@ -137,8 +137,8 @@ export interface MailStore {
   fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<FetchField>): Promise<MessageMeta[]>;
   /** Only the flags (and MODSEQs) of the given UIDs (ascending, a batch): FETCH (UID FLAGS MODSEQ) of a whole mailbox. */
   fetchFlags(mailboxId: number, uids: readonly number[], withModseq: boolean): Promise<FlagBatch>;
-  /** Raw bytes [start, end) of a message (end undefined: to the end). */
-  fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null>;
+  /** Raw bytes [start, end) of a message by its blob (MessageMeta.blobId; end undefined: to the end), readable after an expunge. */
+  fetchBytes(blobId: string, start?: number, end?: number): Promise<Buffer | null>;
 
   /** The header bytes (up to the blank line included) of several messages in one round trip. */
   fetchHeaders(mailboxId: number, uids: number[]): Promise<Map<number, Buffer>>;

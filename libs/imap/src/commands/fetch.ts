@@ -51,19 +51,29 @@ function fieldsFor(items: FetchItem[]): Set<FetchField> {
 
 /** Reads message bytes once per message, and only the header when that is all a section needs. */
 class BodyReader {
-  private full: Buffer | null | undefined;
+  private full: Buffer | undefined;
 
   constructor(
     private readonly session: ImapSession,
-    private readonly mailboxId: number,
     private readonly meta: MessageMeta,
     /** the header bytes, when the whole batch's headers were read at once */
     private header: Buffer | undefined,
   ) {}
 
+  /**
+   * The message's bytes, from its blob: they outlive the row, so a message expunged by another
+   * session after this FETCH read its row is still served as it was (RFC 2180 4.1.1; message
+   * data never changes, RFC 3501 2.3.1.1). Never empty data in place of it.
+   */
+  private async bytes(start?: number, end?: number): Promise<Buffer> {
+    const data = await this.session.store.fetchBytes(this.meta.blobId, start, end);
+    if (!data) throw new Error(`blob ${this.meta.blobId} of UID ${this.meta.uid} is missing`);
+    return data;
+  }
+
   private async all(): Promise<Buffer> {
-    if (this.full === undefined) this.full = await this.session.store.fetchBytes(this.mailboxId, this.meta.uid);
-    return this.full ?? Buffer.alloc(0);
+    this.full ??= await this.bytes();
+    return this.full;
   }
 
   async section(section: Section, partial?: { start: number; length: number }): Promise<Buffer> {
@@ -71,14 +81,14 @@ class BodyReader {
     let data: Buffer;
     if (section.part.length === 0 && section.kind === 'ALL') {
       if (partial && this.full === undefined) {
-        return (await this.session.store.fetchBytes(this.mailboxId, this.meta.uid, partial.start, partial.start + partial.length)) ?? Buffer.alloc(0);
+        return this.bytes(partial.start, partial.start + partial.length);
       }
       data = await this.all();
     } else if (!root) {
       data = Buffer.alloc(0);
     } else if (section.part.length === 0 && section.kind !== 'TEXT' && this.full === undefined) {
       // HEADER / HEADER.FIELDS(.NOT) of the message itself: the header bytes are enough.
-      this.header ??= (await this.session.store.fetchBytes(this.mailboxId, this.meta.uid, 0, root.bodyStart)) ?? Buffer.alloc(0);
+      this.header ??= await this.bytes(0, root.bodyStart);
       data = sectionBytes(this.header, root, section);
     } else {
       data = sectionBytes(await this.all(), root as BodyPart, section);
@@ -141,7 +151,7 @@ async function writeMessage(
   }
   // RFC 7162 3.1.4.1: asked for, implied by CHANGEDSINCE, or (CONDSTORE on) \Seen was set implicitly.
   if (items.some((i) => i.type === 'MODSEQ') || (flagsChanged && condstoreEnabled(session))) parts.push((o) => void o.raw(modseqItem(meta.modseq)));
-  const body = new BodyReader(session, box.id, meta, header);
+  const body = new BodyReader(session, meta, header);
   for (const item of items) {
     switch (item.type) {
       case 'UID':
@@ -255,7 +265,7 @@ const SYSTEM_FLAG_TEXT = Array.from({ length: 1 << SYSTEM_FLAG_BITS.length }, (_
  * strings in big batches, the next ones read while this one is written, sequence numbers
  * looked up by walking the view alongside, and the lines written in chunks of about 64 KB.
  */
-async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: number[], wantsUid: boolean, wantsFlags: boolean, wantsModseq: boolean): Promise<void> {
+async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: number[], wantsUid: boolean, wantsFlags: boolean, wantsModseq: boolean): Promise<boolean> {
   const view = box.uids;
   let seq = 0; // index in the view of the last message written
   // The store's reads, not the writing, are most of the time: keep FLAGS_QUERIES of them going.
@@ -270,9 +280,11 @@ async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: 
     }
   };
   ask();
+  let found = 0;
   while (pending.length > 0) {
     const batch = await pending.shift()!;
     ask();
+    found += batch.uids.length;
     // A keyword another session just set: FLAGS and PERMANENTFLAGS go before the FETCH with it.
     if (wantsFlags) await announceNewKeywords(session, batch.keywords.flatMap((k) => (k ? [k.split(' ')] : [])));
     // Lines joined once per chunk: appending to one string builds a rope that costs more to
@@ -306,6 +318,7 @@ async function fetchFlagsOnly(session: ImapSession, box: SelectedMailbox, uids: 
     }
     if (lines.length > 0) await session.write(lines.join(''));
   }
+  return found === uids.length;
 }
 
 /** FETCH (RFC 3501 6.4.5) and UID FETCH; non-PEEK body sections set \Seen and report it. */
@@ -325,17 +338,19 @@ async function fetchItems(session: ImapSession, args: ArgReader, byUid: boolean)
   // Nothing but UID, FLAGS and MODSEQ: none of these sets \Seen, so no flag changes to report.
   if (items.every((i) => i.type === 'UID' || i.type === 'FLAGS' || i.type === 'MODSEQ')) {
     const has = (type: FetchItem['type']) => items.some((i) => i.type === type);
-    await fetchFlagsOnly(session, box, uids, byUid || has('UID'), has('FLAGS'), has('MODSEQ'));
-    return ok('FETCH completed');
+    const complete = await fetchFlagsOnly(session, box, uids, byUid || has('UID'), has('FLAGS'), has('MODSEQ'));
+    return complete ? ok('FETCH completed') : expungeIssued();
   }
   const fields = fieldsFor(items);
   const setsSeen = !box.readOnly && items.some(SETS_SEEN);
   // Header-only fetches (what clients list folders with) read every header of a batch in one query.
   const headersOnly = items.some(isTopHeader) && !items.some((i) => needsBody(i));
   const batchSize = headersOnly ? HEADER_BATCH : items.some(needsBody) ? BODY_BATCH : META_BATCH;
+  let missing = false;
   for (let i = 0; i < uids.length; i += batchSize) {
     const batch = uids.slice(i, i + batchSize);
     const metas = await session.store.fetchMeta(box.id, batch, fields);
+    if (metas.length < batch.length) missing = true;
     const changed = new Set<number>();
     if (setsSeen) {
       const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);
@@ -368,7 +383,17 @@ async function fetchItems(session: ImapSession, args: ArgReader, byUid: boolean)
     }
     if (pending.length > 0) await session.write(Buffer.concat(pending));
   }
-  return ok('FETCH completed');
+  return missing ? expungeIssued() : ok('FETCH completed');
+}
+
+/**
+ * Some messages asked for were expunged by another session before their rows were read: they
+ * are left out, not invented (RFC 2180 4.1.2), and the tagged reply says why with RFC 5530's
+ * EXPUNGEISSUED, on an OK as Dovecot sends it (the other messages were fetched). The EXPUNGE
+ * responses follow once a command allows them.
+ */
+function expungeIssued(): CommandResult {
+  return ok('Some messages were already expunged', 'EXPUNGEISSUED');
 }
 
 export async function fetch(session: ImapSession, args: ArgReader, byUid: boolean): Promise<CommandResult> {

@@ -39,6 +39,11 @@ export interface ImapMessageFlags {
 }
 
 export interface ImapMessageMeta extends ImapMessageFlags {
+  /**
+   * The message's content (content-addressed, never rewritten): its bytes stay readable by this
+   * id after the row is expunged, so a FETCH that read the row serves the real data (RFC 2180 4.1.1).
+   */
+  blobId: string;
   internalDate?: Date;
   size?: number;
   envelope?: ImapEnvelope;
@@ -361,14 +366,14 @@ export class ImapRepository {
 
   async fetchMeta(mailboxId: number, uids: number[], fields: ReadonlySet<ImapMetaField>): Promise<ImapMessageMeta[]> {
     if (uids.length === 0) return [];
-    const columns = [FLAG_COLUMNS_TEXT];
+    const columns = [FLAG_COLUMNS_TEXT, 'blob_id'];
     if (fields.has('internalDate')) columns.push('internal_date');
     if (fields.has('size')) columns.push('size');
     if (fields.has('envelope')) columns.push('envelope');
     if (fields.has('bodyStructure')) columns.push('body_structure');
     const range = contiguous(uids);
-    const rows = await this.query<Omit<FlagRow, 'modseq'> & { modseq: string; internal_date?: Date; size?: number; envelope?: ImapEnvelope; body_structure?: BodyPart }>(
-      `mailstead_imap_meta_${range ? 'r' : 'a'}_${(['internalDate', 'size', 'envelope', 'bodyStructure'] as const).map((f) => (fields.has(f) ? 1 : 0)).join('')}`,
+    const rows = await this.query<Omit<FlagRow, 'modseq'> & { modseq: string; blob_id: string; internal_date?: Date; size?: number; envelope?: ImapEnvelope; body_structure?: BodyPart }>(
+      `mailstead_imap_meta_b_${range ? 'r' : 'a'}_${(['internalDate', 'size', 'envelope', 'bodyStructure'] as const).map((f) => (fields.has(f) ? 1 : 0)).join('')}`,
       // A contiguous UID run (the usual 1:* case) is a plain index range scan.
       range
         ? `SELECT ${columns.join(', ')} FROM message WHERE mailbox_id = $1 AND uid BETWEEN $2::bigint AND $3::bigint ORDER BY uid`
@@ -379,6 +384,7 @@ export class ImapRepository {
       uid: r.uid,
       modseq: BigInt(r.modseq),
       flags: flagList(r.keywords ? r : { ...r, keywords: [] }),
+      blobId: r.blob_id,
       internalDate: r.internal_date,
       size: r.size,
       envelope: r.envelope,
@@ -413,23 +419,22 @@ export class ImapRepository {
     return dense && last - first + 1 !== uids.length ? onlyUids(out, uids) : out;
   }
 
-  /** Bytes [start, end) of a message's raw source, read from the blob without loading the rest. */
-  async fetchBytes(mailboxId: number, uid: number, start?: number, end?: number): Promise<Buffer | null> {
+  /**
+   * Bytes [start, end) of a message's raw source, read from its blob (ImapMessageMeta.blobId)
+   * without loading the rest. Null only when no such blob exists.
+   */
+  async fetchBytes(blobId: string, start?: number, end?: number): Promise<Buffer | null> {
     // substring() takes int offsets; a bytea is at most 1 GB, so clamping to 2^31-1 changes nothing
     // but keeps a partial fetch of `<3000000000.10>` (RFC 3501 6.4.5) from failing the cast.
     const from = Math.min(Math.max(0, start ?? 0), INT_MAX - 1);
     const rows =
       end === undefined
-        ? await this.query<{ data: Uint8Array }>(
-            'mailstead_imap_bytes_from',
-            `SELECT substring(b.data FROM $3::int) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
-            [mailboxId, uid, from + 1],
-          )
-        : await this.query<{ data: Uint8Array }>(
-            'mailstead_imap_bytes_range',
-            `SELECT substring(b.data FROM $3::int FOR $4::int) AS data FROM message m JOIN blob b ON b.id = m.blob_id WHERE m.mailbox_id = $1 AND m.uid = $2`,
-            [mailboxId, uid, from + 1, Math.min(INT_MAX, Math.max(0, end - from))],
-          );
+        ? await this.query<{ data: Uint8Array }>('mailstead_imap_blob_from', 'SELECT substring(data FROM $2::int) AS data FROM blob WHERE id = $1', [blobId, from + 1])
+        : await this.query<{ data: Uint8Array }>('mailstead_imap_blob_range', 'SELECT substring(data FROM $2::int FOR $3::int) AS data FROM blob WHERE id = $1', [
+            blobId,
+            from + 1,
+            Math.min(INT_MAX, Math.max(0, end - from)),
+          ]);
     const data = rows[0]?.data;
     return data ? Buffer.from(data) : null;
   }
