@@ -243,3 +243,34 @@ describe('differential: FETCH of a message another session expunged (RFC 2180 4.
     });
   });
 });
+
+describe('differential: THREAD REFERENCES with a reference loop (RFC 5256 step 1.B)', () => {
+  const MAILBOX = 'fid-thread';
+  const message = (n: number, minute: number, references: string) =>
+    [
+      `From: a@example.test`,
+      `Subject: loop ${n}`,
+      `Date: Sun, 22 Nov 2026 12:${String(minute).padStart(2, '0')}:00 +0000`,
+      `Message-ID: <loop-${n}@example.test>`,
+      ...(references ? [`References: ${references}`] : []),
+      '',
+      `Body ${n}`,
+      '',
+    ].join('\r\n');
+
+  async function script(target: Target): Promise<Observations> {
+    const c = await target.connect();
+    await c.ok('h0', `CREATE ${MAILBOX}`);
+    // 2 makes 3 a child of 1 (step 1.A); 3's own last reference is 2, its child.
+    const raws = [message(1, 10, ''), message(2, 2, '<loop-1@example.test> <loop-3@example.test>'), message(3, 3, '<loop-2@example.test>')];
+    for (const [i, raw] of raws.entries()) await c.ok(`h${i + 1}`, `APPEND ${MAILBOX} {${raw.length}+}\r\n${raw}`);
+    await c.ok('h4', `SELECT ${MAILBOX}`);
+    const o: Observations = { THREAD: lines(await c.ok('h5', 'THREAD REFERENCES US-ASCII ALL'), /^\* THREAD/) };
+    c.close();
+    return o;
+  }
+
+  it('breaks the old parent link before refusing the loop', async () => {
+    await compare(script, { THREAD: ['* THREAD (3 2)(1)'] });
+  });
+});

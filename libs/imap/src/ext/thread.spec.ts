@@ -77,6 +77,14 @@ describe('THREAD=REFERENCES (RFC 5256 section 3)', () => {
     expect(thread([m(1, { references: refs(5, 6, 5) }), m(2, { references: refs(6, 5, 6) })]).match(/\d+/g)!.map(Number).sort()).toEqual([1, 2]);
   });
 
+  it('breaks the old parent link before refusing a loop (RFC 5256 REFERENCES step 1.B)', () => {
+    // 2 gives 3 the parent 1 (1.A); 3's own last reference is 2, its child: linking would loop,
+    // so 3 is left without a parent instead of keeping 1.
+    const messages = [m(1, { date: 10 }), m(2, { references: refs(1, 3) }), m(3, { references: refs(2) })];
+    expect(thread(messages)).toBe('* THREAD (3 2)(1)');
+    expect(thread([m(1), m(2, { references: refs(1, 3) }), m(3, { references: refs(2) })])).toBe('* THREAD (1)(3 2)');
+  });
+
   it('gives a duplicate Message-ID a unique ID (the first message keeps it)', () => {
     const messages = [
       m(1, { messageId: '<dup@x>' }),

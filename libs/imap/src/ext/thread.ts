@@ -169,10 +169,11 @@ function references(messages: readonly ThreadableMessage[]): ThreadNode[] {
       if (previous && !c.parent && c !== own) link(previous, c);
       previous = c;
     }
-    // Step 1.B: the last reference becomes this message's parent, replacing any parent that
-    // a truncated References header elsewhere gave it; no link when it would make a loop.
+    // Step 1.B: the last reference becomes this message's parent. A parent it already has
+    // (most likely from a truncated References header elsewhere) is broken first, so when
+    // the new link would make a loop and is not made, the message is left without a parent.
+    unlink(own);
     if (previous && previous !== own) link(previous, own);
-    else if (!previous) unlink(own);
   });
 
   // Step 2: the root set is every container without a parent.
