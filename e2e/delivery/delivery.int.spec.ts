@@ -152,6 +152,7 @@ beforeAll(async () => {
   sinks.seven = new SmtpSink({ host: '127.0.0.9', port, no8bit: true });
   sinks.stall = new SmtpSink({ host: '127.0.0.10', port, stallFirstData: true });
   sinks.impatient = new SmtpSink({ host: '127.0.0.11', port, idleTimeoutMs: 300 });
+  sinks.slow = new SmtpSink({ host: '127.0.0.12', port, dataReplyDelayMs: 3000 });
   await Promise.all(Object.values(sinks).map((s) => s.start()));
   dropper = new DroppingServer('127.0.0.4', port);
   await dropper.start();
@@ -168,6 +169,8 @@ beforeAll(async () => {
   dns.set('mx-stall.test', { a: ['127.0.0.10'] });
   dns.set('seven.test', { mx: [[10, 'mx-seven.test']] });
   dns.set('stall.test', { mx: [[10, 'mx-stall.test']] });
+  dns.set('mx-slow.test', { a: ['127.0.0.12'] });
+  dns.set('slow.test', { mx: [[10, 'mx-slow.test']] });
   dns.set(OUR_HOST, { a: ['127.0.0.1'] });
   dns.set('good.test', { mx: [[10, 'mx-good.test']] });
   dns.set('fallback.test', { mx: [[30, 'mx-good.test'], [10, 'mx-down.test'], [20, 'mx-drop.test']] });
@@ -473,6 +476,31 @@ describe('outbound delivery over real SMTP, DNS, Redis and Postgres', () => {
     expect(done.status).toBe('delivered');
     expect(done.attempts).toBe(2);
     expect(sinks.stall!.received.map((m) => m.to)).toEqual([['vic@stall.test']]);
+  });
+
+  it('keeps a row through an attempt that outlasts its lease (the lease is renewed while it runs)', async () => {
+    await running.stop();
+    // a lease of 600 ms, an answer after 3 s: without renewal the reconciler would hand the
+    // row to a second attempt meanwhile and the remote would get the message twice
+    running = await startDeliveryWorker({ store, config, redis, log: quiet, prefix: 'dtest', leaseMs: 600, transfer: { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 8000 } });
+    worker = running.worker;
+    try {
+      const before = sinks.slow!.received.length;
+      const startedBefore = sinks.slow!.dataStarted;
+      const [id] = await queueMessage(ALICE, ['sam@slow.test'], sampleMessage(21, { from: ALICE }));
+      await waitFor('the slow transaction', async () => sinks.slow!.dataStarted > startedBefore);
+      // another worker (say, after a Redis failover, when the row's job is not known) tries to
+      // claim the row well after the first lease would have run out: it is still taken
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await store.outbound.claim(id!, 600)).toBeNull();
+      const done = await settled(id!);
+      expect(done.status).toBe('delivered');
+      expect(done.attempts).toBe(1);
+      expect(sinks.slow!.received.length - before).toBe(1);
+    } finally {
+      await running.stop();
+      await startWorker();
+    }
   });
 
   it('signs with the sender domain DKIM key, and the signature verifies', async () => {

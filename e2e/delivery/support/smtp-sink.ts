@@ -28,6 +28,8 @@ export interface SinkOptions {
   stallFirstData?: boolean;
   /** Close a session idle this long (smtp-server's socketTimeout: 421 and disconnect). */
   idleTimeoutMs?: number;
+  /** Answer the end of DATA only this long after it arrived (a slow remote). */
+  dataReplyDelayMs?: number;
 }
 
 function smtpError(reply: string): Error {
@@ -84,7 +86,9 @@ export class SmtpSink {
             secure: session.secure,
             clientHostname: session.hostNameAppearsAs,
           });
-          cb(null, 'Queued as sink-' + this.received.length);
+          const reply = 'Queued as sink-' + this.received.length;
+          if (options.dataReplyDelayMs) setTimeout(() => cb(null, reply), options.dataReplyDelayMs);
+          else cb(null, reply);
         });
       },
     });

@@ -165,6 +165,7 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_DELIVERY_TLS_VERIFY: { schema: bool(false), doc: 'Require a valid certificate when STARTTLS is used outbound (opportunistic TLS does not verify by default).', default: 'false' },
   MAILSTEAD_LIST_BOUNCE_THRESHOLD: { schema: z.coerce.number().int().min(0).default(5), doc: 'Bounces (failed list deliveries or DSNs to the list bounce address) after which a list member is disabled or removed; 0 = only count.', default: '5' },
   MAILSTEAD_LIST_BOUNCE_ACTION: { schema: z.enum(['disable', 'remove']).default('disable'), doc: 'What happens to a list member at the bounce threshold: disable (stays on the list, gets no list mail) or remove.', default: 'disable' },
+  MAILSTEAD_DELIVERY_LEASE: { schema: duration('60s'), doc: 'A worker holds a claimed outbound row this long, renewed every third of it while the attempt runs; a crashed worker\'s rows are handed out again after it.', default: '60s' },
   MAILSTEAD_DELIVERY_SCAN_INTERVAL: { schema: duration('2s'), doc: 'How often the worker scans Postgres for due outbound rows without a queued job.', default: '2s' },
 } as const;
 

@@ -77,6 +77,8 @@ export interface DeliveryConfig {
   delayWarning: number;
   tlsVerify: boolean;
   scanInterval: number;
+  /** ms a claimed outbound row stays the claiming worker's without a renewal */
+  lease: number;
   /** List bounce processing: bounces per member before `listBounceAction`; 0 = only count. */
   listBounceThreshold: number;
   listBounceAction: 'disable' | 'remove';
@@ -173,6 +175,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       delayWarning: c.MAILSTEAD_DELIVERY_DELAY_WARNING,
       tlsVerify: c.MAILSTEAD_DELIVERY_TLS_VERIFY,
       scanInterval: c.MAILSTEAD_DELIVERY_SCAN_INTERVAL,
+      lease: c.MAILSTEAD_DELIVERY_LEASE,
       listBounceThreshold: c.MAILSTEAD_LIST_BOUNCE_THRESHOLD,
       listBounceAction: c.MAILSTEAD_LIST_BOUNCE_ACTION,
     },

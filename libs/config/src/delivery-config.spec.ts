@@ -15,6 +15,7 @@ describe('delivery configuration', () => {
       delayWarning: 4 * 3_600_000,
       tlsVerify: false,
       scanInterval: 2000,
+      lease: 60_000,
       listBounceThreshold: 5,
       listBounceAction: 'disable',
     });

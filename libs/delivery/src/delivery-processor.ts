@@ -25,6 +25,7 @@ export interface DeliveryDeps {
   /** Puts new outbound rows (bounces to remote senders) on the queue at once. */
   enqueue(ids: bigint[]): Promise<void>;
   /** How long a claimed row stays ours before the reconciler may hand it to another worker. */
+  /** how long a claim lasts without renewal; renewed every third of it during the attempt */
   leaseMs: number;
   transfer?: Partial<TransferOptions>;
 }
@@ -43,6 +44,22 @@ export type DeliveryOutcome = 'skipped' | 'delivered' | 'deferred' | 'failed';
 export async function deliverOutbound(id: bigint, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const row = await deps.store.outbound.claim(id, deps.leaseMs);
   if (!row) return 'skipped';
+  // The lease is short (a crashed worker's row is handed out again soon) and renewed while the
+  // attempt runs, so a live worker never loses a row to a slow remote.
+  const heartbeat = setInterval(() => {
+    deps.store.outbound.renewLease(row.id, row.attempts, deps.leaseMs).then(
+      (ours) => ours || deps.log.warn({ outboundId: String(row.id) }, 'lost the lease of an outbound row mid-attempt'),
+      (error: unknown) => deps.log.warn({ err: error, outboundId: String(row.id) }, 'could not renew an outbound lease'),
+    );
+  }, Math.max(100, Math.floor(deps.leaseMs / 3)));
+  try {
+    return await attempt(row, deps);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function attempt(row: ClaimedOutbound, deps: DeliveryDeps): Promise<Exclude<DeliveryOutcome, 'skipped'>> {
   const waiting = row.recipients.filter((r) => r.status === 'pending' || r.status === 'deferred');
   const hostname = deps.config.hostname;
 

@@ -15,18 +15,17 @@ export interface DeliveryWorkerOptions {
   log: DeliveryLogger;
   /** BullMQ key prefix (tests isolate themselves with one). */
   prefix?: string;
-  /** A claimed row is ours for this long; then the reconciler hands it out again (crash recovery). */
+  /** A claimed row is ours for this long without renewal (default MAILSTEAD_DELIVERY_LEASE); then the reconciler hands it out again (crash recovery). */
   leaseMs?: number;
   dns?: DnsLookups;
   transfer?: Partial<TransferOptions>;
 }
 
 /**
- * How long a claimed row belongs to the worker that claimed it. Longer than any one attempt can
- * take (connect/greeting timeouts plus the socket timeout, per MX host), so a live worker never
- * loses its row; after a crash the row is handed out again this long after the claim.
+ * How long a claim lasts when nobody renews it (an operator's bounce, which takes no time).
+ * A delivery attempt's lease is MAILSTEAD_DELIVERY_LEASE, renewed while the attempt runs.
  */
-export const DEFAULT_LEASE_MS = 20 * 60_000;
+export const DEFAULT_LEASE_MS = 60_000;
 
 export type DeliveryCounters = Record<Exclude<DeliveryOutcome, 'skipped'> | 'attempts', number>;
 
@@ -70,7 +69,7 @@ export class DeliveryWorker {
           limiter: this.limiter,
           log,
           enqueue: (ids) => this.queue.enqueue(ids),
-          leaseMs: this.options.leaseMs ?? DEFAULT_LEASE_MS,
+          leaseMs: this.options.leaseMs ?? config.delivery.lease,
           transfer: { connectionCache: this.connections, ...this.options.transfer },
         });
         if (outcome !== 'skipped') {
@@ -100,6 +99,12 @@ export class DeliveryWorker {
     return this.scanning;
   }
 
+  /**
+   * Lets the attempts in progress finish (BullMQ's close waits for active jobs), so a graceful
+   * stop leaves no row claimed; a stop cut short (the shutdown bound) leaves rows whose short
+   * lease runs out within MAILSTEAD_DELIVERY_LEASE. Giving a row back while its transfer still
+   * runs would let a second worker deliver it twice.
+   */
   async stop(): Promise<void> {
     await this.scanning?.catch(() => 0);
     await this.worker?.close();

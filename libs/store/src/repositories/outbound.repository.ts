@@ -199,6 +199,17 @@ export class OutboundRepository {
   }
 
   /**
+   * Extends the lease of a row this worker still holds: still `sending` and claimed by the same
+   * attempt (`attempts` is the fencing token: a later claim by another worker raised it).
+   * False when the row is no longer ours.
+   */
+  async renewLease(id: bigint, attempts: number, leaseMs: number): Promise<boolean> {
+    const count = await this.db.$executeRaw`
+      UPDATE outbound SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}) WHERE id = ${id} AND status = 'sending' AND attempts = ${attempts}`;
+    return count === 1;
+  }
+
+  /**
    * Takes a waiting row (queued or deferred, due or not, paused or not) for an operator's
    * "bounce now": marks it `sending` under a lease so no worker attempts it meanwhile, without
    * counting an attempt. Null when the row is gone, finished, or being attempted right now.
