@@ -271,7 +271,7 @@ export class ImapMailStore implements MailStore {
 
   watchAccount(accountId: number, onChange: (change: AccountChange | null) => void): () => void {
     if (!this.feed) return () => undefined;
-    const offAccount = this.feed.onAccount(accountId, (change) => onChange({ mailboxId: change.mailboxId, kind: change.kind }));
+    const offAccount = this.feed.onAccount(accountId, (change) => onChange({ mailboxId: change.mailboxId, kind: change.kind, modseq: BigInt(change.modseq) }));
     const offResync = this.feed.onResync(() => onChange(null));
     return () => {
       offAccount();

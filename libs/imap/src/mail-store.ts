@@ -71,6 +71,8 @@ export interface AccountChange {
   mailboxId: number;
   /** `mailbox`: created, renamed, deleted or (un)subscribed */
   kind: 'append' | 'flags' | 'expunge' | 'mailbox';
+  /** the mailbox's MODSEQ after the change */
+  modseq: bigint;
 }
 
 export class MailStoreError extends Error {

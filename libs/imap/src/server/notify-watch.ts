@@ -34,6 +34,11 @@ interface KnownMailbox {
  */
 export class NotifyWatch {
   private known = new Map<number, KnownMailbox>();
+  /**
+   * Each mailbox's MODSEQ when NOTIFY SET took effect: a change at or below it happened before,
+   * and its notification arriving late must not become a STATUS the client did not ask for.
+   */
+  private startModseqs = new Map<number, bigint>();
   private readonly statusDue = new Set<number>();
   private listDue = false;
   private selectedDue = false;
@@ -48,7 +53,9 @@ export class NotifyWatch {
   static async start(session: ImapSession, spec: NotifySpec, accountId: number): Promise<NotifyWatch> {
     const watch = new NotifyWatch(session, spec, accountId);
     watch.unwatch = session.store.watchAccount(accountId, (change) => watch.onChange(change));
-    watch.known = watch.snapshot(await session.store.listMailboxes(accountId));
+    const boxes = await session.store.listMailboxes(accountId);
+    watch.known = watch.snapshot(boxes);
+    watch.startModseqs = new Map(boxes.map((b) => [b.id, b.highestModseq]));
     return watch;
   }
 
@@ -109,6 +116,7 @@ export class NotifyWatch {
       } else {
         const box = this.known.get(change.mailboxId);
         if (!box || !this.groupFor(box)?.events.has(event)) return;
+        if (change.modseq <= (this.startModseqs.get(change.mailboxId) ?? -1n)) return;
         this.statusDue.add(change.mailboxId);
       }
     }
