@@ -141,4 +141,18 @@ describe('auth and sessions', () => {
     expect(await html.text()).toMatch(/swagger/i);
     expect((await fetch(`${api.base}/api/health`)).status).toBe(200);
   });
+
+  it('health reports the data directory\'s free space, and 503 when it is below MAILSTEAD_MIN_FREE_SPACE', async () => {
+    const ok = (await (await fetch(`${api.base}/api/health`)).json()) as { disk: { ok: boolean; freeBytes: number; minFreeBytes: number } };
+    expect(ok.disk.ok).toBe(true);
+    expect(ok.disk.freeBytes).toBeGreaterThan(ok.disk.minFreeBytes);
+    const full = await startApi({ env: { MAILSTEAD_MIN_FREE_SPACE: String(Number.MAX_SAFE_INTEGER) } });
+    try {
+      const res = await fetch(`${full.base}/api/health`);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { status: string; disk: { ok: boolean } })).toMatchObject({ status: 'degraded', disk: { ok: false } });
+    } finally {
+      await full.stop();
+    }
+  });
 });

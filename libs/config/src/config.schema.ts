@@ -136,6 +136,7 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_ADMIN_ADDRESS: { schema: z.string().email().default('admin@mailstead.test'), doc: 'The first admin account, created on first run with its domain; also gets postmaster mail (bare `postmaster`, postmaster@ a domain without that address).', default: 'admin@mailstead.test' },
   MAILSTEAD_ADMIN_PASSWORD: { schema: optionalString, doc: 'Password for that first admin. Unset: one is generated and printed once.', default: '(generated)' },
   MAILSTEAD_INSECURE_AUTH: { schema: bool(false), doc: 'Development only: allow AUTH/LOGIN without TLS from any address.', default: 'false' },
+  MAILSTEAD_MIN_FREE_SPACE: { schema: z.coerce.number().int().min(0).optional(), doc: 'Free bytes the data directory\'s file system must keep: below it, new mail is refused at MAIL FROM with 452 4.3.1 and /api/health reports 503.', default: '(1.5 x MAILSTEAD_MAX_MESSAGE_SIZE)' },
   MAILSTEAD_MAX_MESSAGE_SIZE: { schema: positiveInt(50 * 1024 * 1024), doc: 'Largest message accepted, in bytes (SMTP SIZE, IMAP APPENDLIMIT).', default: '52428800' },
   MAILSTEAD_MAX_RECIPIENTS: { schema: positiveInt(100), doc: 'Most recipients per SMTP transaction.', default: '100' },
   MAILSTEAD_SMTP_MAX_CONNECTIONS: { schema: positiveInt(1000), doc: 'Most simultaneous SMTP connections per listener.', default: '1000' },

@@ -9,6 +9,8 @@ export interface ListenerConfig {
 export interface MailsteadConfig {
   roles: Role[];
   dataDir: string;
+  /** bytes the data dir's file system must keep free: below it new mail is refused (452 4.3.1) */
+  minFreeSpace: number;
   hostname: string;
   database: { url: string | undefined; embeddedPort: number; poolSize: number };
   redis: { url: string | undefined; embeddedPort: number };
@@ -106,6 +108,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
   return {
     roles: c.MAILSTEAD_ROLES,
     dataDir,
+    minFreeSpace: c.MAILSTEAD_MIN_FREE_SPACE ?? Math.round(1.5 * c.MAILSTEAD_MAX_MESSAGE_SIZE),
     hostname: c.MAILSTEAD_HOSTNAME,
     database: { url: c.DATABASE_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_PG_PORT, poolSize: c.MAILSTEAD_DATABASE_POOL_SIZE },
     redis: { url: c.REDIS_URL, embeddedPort: c.MAILSTEAD_EMBEDDED_REDIS_PORT },

@@ -20,3 +20,4 @@ export { normalizeLineEnds, splitMessage, joinMessage, prependFields, countField
 
 export { checkSender, removeForgedResults, senderAuthenticationStep, type DnsResolver, type SenderCheckResult } from './steps/sender-authentication.step';
 export { MAX_RECEIVED_HEADERS } from './steps/loop-detection.step';
+export { freeSpace } from './steps/storage-space.step';

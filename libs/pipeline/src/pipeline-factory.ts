@@ -13,6 +13,7 @@ import { receivedTraceStep } from './steps/received-trace.step';
 import { relayPolicyStep } from './steps/relay-policy.step';
 import { senderAuthenticationStep, type DnsResolver } from './steps/sender-authentication.step';
 import { senderOwnershipStep } from './steps/sender-ownership.step';
+import { storageSpaceStep } from './steps/storage-space.step';
 import { submissionHeadersStep } from './steps/submission-headers.step';
 
 /**
@@ -38,6 +39,8 @@ export interface PipelineOptions {
   listBouncePolicy?: ListBouncePolicy;
   logger: PipelineLogger;
   onOutbound?: (ids: bigint[]) => void;
+  /** the data directory and the free space it must keep (MAILSTEAD_MIN_FREE_SPACE); none: not checked */
+  storage?: { dir: string; minFree: number };
 }
 
 /**
@@ -47,6 +50,7 @@ export interface PipelineOptions {
 export function defaultSteps(opts: PipelineOptions): DeliveryStep[] {
   return [
     // sender
+    ...(opts.storage ? [storageSpaceStep(opts.storage.dir, opts.storage.minFree)] : []),
     senderOwnershipStep(opts.store),
     // recipient
     relayPolicyStep,

@@ -55,6 +55,8 @@ export interface SmtpContext {
   listLinks?: ListLinks;
   /** List bounce processing for DSNs sent to a list's bounce address (default: 5 bounces, disable). */
   listBouncePolicy?: ListBouncePolicy;
+  /** The data directory and the free space it must keep (MAILSTEAD_MIN_FREE_SPACE): 452 4.3.1 at MAIL FROM below it. */
+  storage?: { dir: string; minFree: number };
 }
 
 /** What AUTH leaves on the session. */

@@ -145,6 +145,7 @@ export class SmtpFrontEnd {
       listBouncePolicy: ctx.listBouncePolicy,
       logger: ctx.logger,
       onOutbound: ctx.onOutbound,
+      storage: ctx.storage,
     });
   }
 

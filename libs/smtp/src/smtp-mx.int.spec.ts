@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { hashPassword } from '@mailstead/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveModeratedPost, RecipientResolver, rejectModeratedPost, verifyUnsubscribeToken } from '@mailstead/pipeline';
@@ -339,6 +340,19 @@ describe('MX listener: durability and limits', () => {
     for (const who of ['alice', 'bob']) expect((await mailboxContents(h.db, `${who}@example.test`)).some((m) => m.includes('atomic'))).toBe(false);
     expect((await send('retry@remote.example', ['info@example.test'], message)).data).toMatch(/^250 /);
     for (const who of ['alice', 'bob']) expect((await mailboxContents(h.db, `${who}@example.test`)).filter((m) => m.includes('atomic'))).toHaveLength(1);
+  });
+
+  it('refuses MAIL FROM with 452 4.3.1 while the data directory lacks free space (Postfix queue_minfree), before any data is sent', async () => {
+    const ports = await h.extra({ storage: { dir: os.tmpdir(), minFree: Number.MAX_SAFE_INTEGER } });
+    const full = await SmtpTalk.connect(ports.mx);
+    await full.cmd('EHLO client.remote.example');
+    expect(await full.cmd('MAIL FROM:<someone@remote.example>')).toBe('452 4.3.1 Insufficient system storage, try again later');
+    full.close();
+    const room = await h.extra({ storage: { dir: os.tmpdir(), minFree: 1 } });
+    const c = await SmtpTalk.connect(room.mx);
+    await c.cmd('EHLO client.remote.example');
+    expect(await c.cmd('MAIL FROM:<someone@remote.example>')).toMatch(/^250 /);
+    c.close();
   });
 
   it('rejects early talkers with 421 when a greeting delay is set', async () => {

@@ -33,6 +33,7 @@ export class MessageSubmissionService {
       dmarcReject: config.smtp.dmarcReject,
       listLinks: listLinks(config),
       listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
+      storage: { dir: config.dataDir, minFree: config.minFreeSpace },
       logger,
     });
   }

@@ -54,6 +54,7 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
         dmarcReject: config.smtp.dmarcReject,
         listLinks: listLinks(config),
         listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
+        storage: { dir: config.dataDir, minFree: config.minFreeSpace },
         logger: {
           info: (obj, msg) => log.info(obj, msg),
           warn: (obj, msg) => log.warn(obj, msg),
