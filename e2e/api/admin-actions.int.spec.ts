@@ -309,3 +309,42 @@ describe('dashboard stats and user deletion', () => {
     expect(await api.db.store.accounts.findByAddress('ben@one.test')).toBeNull();
   });
 });
+
+describe('sender grants', () => {
+  it('lets an admin grant and revoke addresses a user may send as, scoped, validated and idempotent', async () => {
+    const sam = await addUser(api.db, 'sam@grant.test', 'sam-password');
+    await addUser(api.db, 'reader@grant.test', 'reader-password');
+    const plainId = (await api.db.store.accounts.findByAddress('plain@two.test'))!.id;
+    const senders = `/api/admin/users/${sam.id}/senders`;
+    const sending = new Client(api.base);
+    expect((await sending.login('sam@grant.test', 'sam-password')).status).toBe(200);
+    const send = () => sending.request('POST', '/api/send', { from: 'desk@grant.test', to: ['reader@grant.test'], subject: 'from the desk', text: 'x' });
+
+    expect(await admin.json('GET', senders)).toEqual({ addresses: [] });
+    expect((await send()).status).toBe(403);
+    expect(await admin.json('POST', senders, { address: 'Desk@Grant.test' })).toEqual({ addresses: ['desk@grant.test'] });
+    // granting it again is no error and changes nothing
+    expect(await admin.json('POST', senders, { address: 'desk@grant.test' })).toEqual({ addresses: ['desk@grant.test'] });
+    expect((await api.db.store.audit.recent()).filter((a) => a.action === 'user.sender.grant' && a.target === 'sam@grant.test')).toHaveLength(1);
+    const bad = await admin.request('POST', senders, { address: 'not an address' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { fields: Record<string, string[]> } }).error.fields.address).toHaveLength(1);
+
+    // the granted address passes the submission check the webmail's send makes (canSendAs)
+    expect((await send()).status).toBe(200);
+    expect(await inboxSubjects('reader@grant.test')).toContain('from the desk');
+
+    // a domain admin: not for accounts of other domains, and only addresses of their domains
+    expect((await tenant.request('GET', senders)).status).toBe(404);
+    expect((await tenant.request('POST', senders, { address: 'boss@two.test' })).status).toBe(404);
+    expect((await tenant.request('DELETE', `${senders}/desk%40grant.test`)).status).toBe(404);
+    expect((await tenant.request('POST', `/api/admin/users/${plainId}/senders`, { address: 'desk@grant.test' })).status).toBe(403);
+    expect(await tenant.json('POST', `/api/admin/users/${plainId}/senders`, { address: 'news@two.test' })).toEqual({ addresses: ['news@two.test'] });
+    expect(await tenant.json('DELETE', `/api/admin/users/${plainId}/senders/news%40two.test`)).toEqual({ addresses: [] });
+    expect((await user.request('GET', senders)).status).toBe(403);
+
+    expect(await admin.json('DELETE', `${senders}/DESK%40grant.test`)).toEqual({ addresses: [] });
+    expect((await admin.request('DELETE', `${senders}/desk%40grant.test`)).status).toBe(404);
+    expect((await send()).status).toBe(403);
+  });
+});

@@ -89,6 +89,14 @@ export const updateUserRequest = z.object({
   password: newPassword.optional(),
 });
 
+/**
+ * Addresses an account may send as besides its own and its aliases' (SMTP MAIL FROM and From:,
+ * the webmail's From), as an administrator granted them. Adding one it already has changes
+ * nothing (idempotent, 200); a domain admin grants addresses of their own domains only.
+ */
+export const senderGrantsDto = z.object({ addresses: z.array(z.string()) });
+export const senderGrantRequest = z.object({ address: z.string().trim().email().max(320) });
+
 export const aliasDto = z.object({ id: z.number().int(), source: z.string(), destinations: z.array(z.string()), enabled: z.boolean(), createdAt: z.string() });
 export const createAliasRequest = z.object({ source: z.string().trim().min(3).max(320), destinations: z.array(z.string().trim().email()).min(1).max(100) });
 export const updateAliasRequest = z.object({ destinations: z.array(z.string().trim().email()).min(1).max(100).optional(), enabled: z.boolean().optional() });

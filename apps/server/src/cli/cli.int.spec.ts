@@ -72,6 +72,34 @@ describe('mailstead CLI', () => {
     expect((await cli('domain', 'remove', 'third.test')).code).toBe(0);
   });
 
+  it('grants and revokes sender addresses, which SMTP and the webmail then accept as From (issue 16)', async () => {
+    expect((await cli('user', 'add', 'press@example.test', '--password', 'long-enough')).code).toBe(0);
+    const press = (await db.store.accounts.findByAddress('press@example.test'))!;
+    expect(await cli('user', 'senders', 'press@example.test')).toMatchObject({ code: 0, out: '' });
+    expect(await db.store.accounts.canSendAs(press.id, 'news@example.test')).toBe(false);
+    expect(await cli('user', 'grant-sender', 'press@example.test', 'News@Example.test')).toMatchObject({ code: 0, out: 'press@example.test may send as news@example.test' });
+    expect(await cli('user', 'grant-sender', 'press@example.test', 'news@example.test')).toMatchObject({ code: 0, out: 'press@example.test may send as news@example.test' });
+    expect(await cli('user', 'grant-sender', 'press@example.test', 'desk@elsewhere.test')).toMatchObject({ code: 0, out: 'press@example.test may send as desk@elsewhere.test, news@example.test' });
+    expect(await cli('user', 'senders', 'press@example.test')).toMatchObject({ code: 0, out: 'desk@elsewhere.test\nnews@example.test' });
+    expect(await db.store.accounts.canSendAs(press.id, 'news@example.test')).toBe(true);
+    expect(await cli('user', 'grant-sender', 'press@example.test', 'not an address')).toMatchObject({ code: 2, err: 'mailstead: "not an address" is not a valid address' });
+    expect(await cli('user', 'grant-sender', 'ghost@example.test', 'news@example.test')).toMatchObject({ code: 1, err: 'mailstead: account ghost@example.test not found' });
+
+    expect(await cli('user', 'revoke-sender', 'press@example.test', 'NEWS@example.test')).toMatchObject({ code: 0, out: 'press@example.test may send as desk@elsewhere.test' });
+    expect(await db.store.accounts.canSendAs(press.id, 'news@example.test')).toBe(false);
+    expect(await cli('user', 'revoke-sender', 'press@example.test', 'news@example.test')).toMatchObject({ code: 1, err: 'mailstead: news@example.test as a sender address of press@example.test not found' });
+    expect(await cli('user', 'revoke-sender', 'press@example.test', 'desk@elsewhere.test')).toMatchObject({ code: 0, out: 'press@example.test may send as no granted address' });
+    const actions = (await db.store.audit.recent()).filter((a) => a.action.startsWith('user.sender.')).map((a) => `${a.actor} ${a.action} ${a.target} ${String((a.details as { address?: string } | null)?.address)}`);
+    // one grant entry for news@ though it was granted twice
+    expect(actions.sort()).toEqual([
+      'cli user.sender.grant press@example.test desk@elsewhere.test',
+      'cli user.sender.grant press@example.test news@example.test',
+      'cli user.sender.revoke press@example.test desk@elsewhere.test',
+      'cli user.sender.revoke press@example.test news@example.test',
+    ]);
+    expect((await cli('user', 'remove', 'press@example.test')).code).toBe(0);
+  });
+
   it('removes a user with their mail and says how much went', async () => {
     expect((await cli('user', 'add', 'gone@example.test', '--password', 'long-enough')).code).toBe(0);
     expect(await cli('user', 'remove', 'GONE@example.test')).toMatchObject({ code: 0, out: 'removed gone@example.test and its mail (6 mailbox(es), 0 message(s))' });

@@ -1,6 +1,6 @@
 import { hashPassword } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
-import type { AccountRole, AdminPage, Store } from '@mailstead/store';
+import { splitAddress, type AccountRole, type AdminPage, type Store } from '@mailstead/store';
 import { audit, inScope, requireDomain, type AdminScope } from './admin-scope';
 import { forbidden, invalid, notFound } from './service-error';
 
@@ -141,6 +141,42 @@ export class UserService {
   async managedDomains(scope: AdminScope, ref: UserRef): Promise<string[]> {
     const user = await this.get(scope, ref);
     return (await this.store.admin.managedDomains(user.id, user.role)).map((d) => d.name);
+  }
+
+  /** Addresses an administrator let the account send as (besides its own and its aliases'). */
+  async senderGrants(scope: AdminScope, ref: UserRef): Promise<string[]> {
+    const user = await this.get(scope, ref);
+    return this.store.recipients.senderGrants(user.id);
+  }
+
+  /**
+   * Lets the account send as `address` (SMTP MAIL FROM and From:, the webmail's From). Granting
+   * an address the account already has changes nothing. A domain admin grants only addresses
+   * of the domains they administer (else they could let anyone send as anyone elsewhere).
+   */
+  async grantSender(scope: AdminScope, ref: UserRef, address: string): Promise<string[]> {
+    const user = await this.get(scope, ref);
+    checkTarget(scope, user, 'change');
+    const wanted = address.trim().toLowerCase();
+    if (!splitAddress(wanted)) throw invalid(`"${address.trim()}" is not a valid address`, { address: ['This is not a valid email address'] });
+    requireDomain(scope, wanted, 'address');
+    const before = await this.store.recipients.senderGrants(user.id);
+    if (!before.includes(wanted)) {
+      await this.store.recipients.grantSender(user.id, wanted);
+      await audit(this.store, scope, 'user.sender.grant', user.address, { address: wanted });
+    }
+    return this.store.recipients.senderGrants(user.id);
+  }
+
+  /** Takes a granted sender address away; not found when the account did not have it. */
+  async revokeSender(scope: AdminScope, ref: UserRef, address: string): Promise<string[]> {
+    const user = await this.get(scope, ref);
+    checkTarget(scope, user, 'change');
+    const wanted = address.trim().toLowerCase();
+    if (!(await this.store.recipients.senderGrants(user.id)).includes(wanted)) throw notFound(`${wanted} as a sender address of ${user.address}`);
+    await this.store.recipients.revokeSender(user.id, wanted);
+    await audit(this.store, scope, 'user.sender.revoke', user.address, { address: wanted });
+    return this.store.recipients.senderGrants(user.id);
   }
 
   private async domainsByName(scope: AdminScope, names: string[]): Promise<{ id: number; name: string }[]> {

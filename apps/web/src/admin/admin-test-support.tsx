@@ -76,6 +76,9 @@ export function fakeDataProvider(rows: Rows, extra: Partial<AdminDataProvider> =
     }),
     moderate: vi.fn(async () => undefined),
     resetTwoFactor: vi.fn(async () => undefined),
+    senderGrants: vi.fn(async (_userId: number | string): Promise<string[]> => []),
+    grantSender: vi.fn(async (_userId: number | string, address: string): Promise<string[]> => [address]),
+    revokeSender: vi.fn(async (_userId: number | string, _address: string): Promise<string[]> => []),
     resetMemberBounces: vi.fn(async (_listId: number | string, _address: string): Promise<void> => undefined),
   };
   Object.assign(dp, extra);

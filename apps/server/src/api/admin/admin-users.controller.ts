@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createUserRequest, updateUserRequest } from '@mailstead/contracts';
+import { createUserRequest, senderGrantRequest, updateUserRequest } from '@mailstead/contracts';
 import type { Store } from '@mailstead/store';
 import { STORE } from '../../app/tokens';
 import { UserService } from '../../services/user.service';
@@ -49,6 +49,27 @@ export class AdminUsersController {
   async resetTwoFactor(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest) {
     const scope = await adminScope(this.store, auth, request);
     return userDto(await this.users.resetTwoFactor(scope, intId(id, 'user')));
+  }
+
+  /** Addresses the user may send as that an administrator granted. */
+  @Get(':id/senders')
+  async senders(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
+    return { addresses: await this.users.senderGrants(await adminScope(this.store, auth), intId(id, 'user')) };
+  }
+
+  /** Idempotent: granting an address the user already has answers the same list. */
+  @Post(':id/senders')
+  @HttpCode(200)
+  async grantSender(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown, @Req() request: FastifyRequest) {
+    const scope = await adminScope(this.store, auth, request);
+    const userId = intId(id, 'user');
+    return { addresses: await this.users.grantSender(scope, userId, parseInput(senderGrantRequest, body).address) };
+  }
+
+  @Delete(':id/senders/:address')
+  async revokeSender(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('address') address: string, @Req() request: FastifyRequest) {
+    const scope = await adminScope(this.store, auth, request);
+    return { addresses: await this.users.revokeSender(scope, intId(id, 'user'), address) };
   }
 
   /** Deletes the account AND its mail; answers the user with what went (`removed`). */

@@ -84,6 +84,28 @@ export function userCommand(program: Command, ctx: CliContext): void {
       ctx.out(`${address.trim().toLowerCase()} administers ${left.length > 0 ? left.join(', ') : 'no domain'}`);
     });
   user
+    .command('grant-sender <address> <sender>')
+    .description('let an account send as another address (SMTP MAIL FROM and From:, the webmail)')
+    .action(async (address: string, sender: string) => {
+      const { users } = await userService(ctx);
+      ctx.out(`${address.trim().toLowerCase()} may send as ${(await users.grantSender(scope, address, sender)).join(', ')}`);
+    });
+  user
+    .command('revoke-sender <address> <sender>')
+    .description('take a granted sender address away')
+    .action(async (address: string, sender: string) => {
+      const { users } = await userService(ctx);
+      const left = await users.revokeSender(scope, address, sender);
+      ctx.out(`${address.trim().toLowerCase()} may send as ${left.length > 0 ? left.join(', ') : 'no granted address'}`);
+    });
+  user
+    .command('senders <address>')
+    .description('list the addresses an account was granted to send as (besides its own and its aliases)')
+    .action(async (address: string) => {
+      const { users } = await userService(ctx);
+      for (const sender of await users.senderGrants(scope, address)) ctx.out(sender);
+    });
+  user
     .command('remove <address>')
     .description('remove an account with all its mailboxes and mail')
     .action(async (address: string) => {

@@ -71,6 +71,10 @@ export interface AdminDataProvider extends DataProvider {
   /** POST /api/admin/lists/:id/members/:address/reset-bounces: clears the member's bounce count and re-enables it. */
   resetMemberBounces(listId: number | string, address: string): Promise<void>;
   resetTwoFactor(userId: number | string): Promise<void>;
+  /** GET/POST/DELETE /api/admin/users/:id/senders: addresses the user may send as besides its own and its aliases'. */
+  senderGrants(userId: number | string): Promise<string[]>;
+  grantSender(userId: number | string, address: string): Promise<string[]>;
+  revokeSender(userId: number | string, address: string): Promise<string[]>;
 }
 
 /**
@@ -126,6 +130,14 @@ export function createDataProvider(base = ADMIN_API): AdminDataProvider {
     },
     async resetTwoFactor(userId) {
       await post(`/users/${encodeURIComponent(String(userId))}/reset-2fa`);
+    },
+    async senderGrants(userId) {
+      return (await httpClient<{ addresses: string[] }>(`${base}/users/${encodeURIComponent(String(userId))}/senders`)).json.addresses;
+    },
+    grantSender: async (userId, address) => (await post<{ addresses: string[] }>(`/users/${encodeURIComponent(String(userId))}/senders`, { address })).addresses,
+    async revokeSender(userId, address) {
+      const url = `${base}/users/${encodeURIComponent(String(userId))}/senders/${encodeURIComponent(address)}`;
+      return (await httpClient<{ addresses: string[] }>(url, { method: 'DELETE' })).json.addresses;
     },
     async resetMemberBounces(listId, address) {
       await post(`/lists/${encodeURIComponent(String(listId))}/members/${encodeURIComponent(address)}/reset-bounces`);

@@ -84,6 +84,31 @@ describe('users', { timeout: 60_000 }, () => {
     expect(await screen.findByText('domain nope.test does not exist')).toBeTruthy();
   });
 
+  it('lists, adds and removes the addresses a user may also send as', async () => {
+    const { dp } = fakeDataProvider({ users: [user(1, 'alice@example.test')] });
+    dp.senderGrants.mockResolvedValueOnce(['desk@example.test']);
+    dp.grantSender.mockResolvedValueOnce(['desk@example.test', 'news@example.test']);
+    dp.revokeSender.mockResolvedValueOnce(['news@example.test']);
+    renderConsole('/admin/users/1', dp);
+    const grants = await screen.findByRole('table', { name: 'sender addresses' });
+    expect(await within(grants).findByText('desk@example.test')).toBeTruthy();
+    expect(dp.senderGrants).toHaveBeenCalledWith(1);
+
+    fireEvent.change(screen.getByLabelText('Sender address'), { target: { value: 'not an address' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Allow' }));
+    expect(await screen.findByText(/Enter a full address/)).toBeTruthy();
+    expect(dp.grantSender).not.toHaveBeenCalled();
+
+    fireEvent.change(screen.getByLabelText('Sender address'), { target: { value: 'News@example.test' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Allow' }));
+    expect(await within(grants).findByText('news@example.test')).toBeTruthy();
+    expect(dp.grantSender).toHaveBeenCalledWith(1, 'News@example.test');
+
+    fireEvent.click(within(grants).getByRole('button', { name: 'remove sender desk@example.test' }));
+    await waitFor(() => expect(within(grants).queryByText('desk@example.test')).toBeNull(), { timeout: 5000 });
+    expect(dp.revokeSender).toHaveBeenCalledWith(1, 'desk@example.test');
+  });
+
   it('says that deleting a user removes its mail', () => {
     expect(userDeleteWarning({ address: 'bob@example.test', usedBytes: 3 * MB })).toMatch(/all its mail \(3\.0 MB\) are removed.*disable the account instead/);
   });

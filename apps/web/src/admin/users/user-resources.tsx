@@ -1,5 +1,5 @@
 import LockResetIcon from '@mui/icons-material/LockReset';
-import { Chip, Stack, Switch, Tooltip, Typography } from '@mui/material';
+import { Box, Chip, Stack, Switch, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
 import {
   BooleanInput,
@@ -35,6 +35,7 @@ import { formatBytes, MB } from '../common/format';
 import { generatePassword } from '../common/password';
 import { QuotaBar } from '../common/quota-bar';
 import { SecretDialog } from '../common/secret-dialog';
+import { SenderGrants } from './sender-grants';
 
 const ROLE_LABELS: Record<UserRecord['role'], string> = { admin: 'Admin', domain_admin: 'Domain admin', user: 'User' };
 const roleChoices = (permissions: AdminPermissions | undefined) =>
@@ -232,15 +233,18 @@ export function UserEdit() {
   const { permissions } = usePermissions<AdminPermissions>();
   return (
     <Edit mutationMode="pessimistic">
-      <SimpleForm toolbar={<UserEditToolbar />}>
-        <TextInput source="address" disabled />
-        <TextInput source="displayName" label="Name" />
-        <SelectInput source="role" choices={roleChoices(permissions)} />
-        <QuotaInput />
-        <FunctionField label="In use" render={(r: UserRecord) => <QuotaBar used={r.usedBytes} quota={r.quotaBytes} />} />
-        <BooleanInput source="enabled" helperText="A disabled account keeps its mail but cannot log in" />
-        <FunctionField label="Security" render={() => <SecurityField />} />
-      </SimpleForm>
+      <Box>
+        <SimpleForm toolbar={<UserEditToolbar />}>
+          <TextInput source="address" disabled />
+          <TextInput source="displayName" label="Name" />
+          <SelectInput source="role" choices={roleChoices(permissions)} />
+          <QuotaInput />
+          <FunctionField label="In use" render={(r: UserRecord) => <QuotaBar used={r.usedBytes} quota={r.quotaBytes} />} />
+          <BooleanInput source="enabled" helperText="A disabled account keeps its mail but cannot log in" />
+          <FunctionField label="Security" render={() => <SecurityField />} />
+        </SimpleForm>
+        <SenderGrants />
+      </Box>
     </Edit>
   );
 }
