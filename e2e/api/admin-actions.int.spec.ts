@@ -212,6 +212,7 @@ describe('outbound queue actions', () => {
     const detail = await admin.json('GET', `/api/admin/queue/${id}`);
     expect(detail.attemptLog).toMatchObject([{ host: 'mx.slow.example', result: 'deferred', response: '451 4.7.1 greylisted, come back later' }]);
     expect(detail.size).toBeGreaterThan(0);
+    expect(Date.parse(detail.nextAttemptAt)).toBeGreaterThan(Date.now());
     expect((await tenant.get(`/api/admin/queue/${id}`)).status).toBe(404);
     expect((await tenant.request('POST', `/api/admin/queue/${id}/retry`)).status).toBe(404);
     expect((await user.request('POST', `/api/admin/queue/${id}/bounce`)).status).toBe(403);
@@ -222,6 +223,11 @@ describe('outbound queue actions', () => {
 
     const bounced = await admin.json('POST', `/api/admin/queue/${id}/bounce`);
     expect(bounced).toMatchObject({ status: 'failed', recipients: [{ address: 'bob@slow.example', status: 'failed' }] });
+    // a bounced (or delivered) entry has no next attempt to show, in the detail and the list
+    expect(bounced.nextAttemptAt).toBeNull();
+    expect((await admin.json('GET', `/api/admin/queue/${id}`)).nextAttemptAt).toBeNull();
+    const failedRows = await admin.json<{ id: string; nextAttemptAt: string | null }[]>('GET', `/api/admin/queue?filter=${enc({ status: 'failed' })}`);
+    expect(failedRows.find((r) => r.id === String(id))).toMatchObject({ nextAttemptAt: null });
     expect(bounced.attemptLog.at(-1).response).toMatch(/^bounced: returned to the sender by an administrator \(root@ops\.test\)/);
     const dsn = await inboxText('ann@one.test', /Undeliver|Delivery Status|failure/i);
     expect(dsn).toContain('multipart/report');

@@ -168,13 +168,17 @@ export const moderationDetailDto = moderationItemDto.extend({ headers: z.string(
 /** POST .../moderation/:itemId/reject; the sender is told, with the reason when given. */
 export const moderationRejectRequest = z.object({ reason: z.string().trim().max(2000).optional() });
 
+/** Only a queued or deferred entry has a next attempt; a delivered, failed or sending one has none to show. */
+export const awaitsAttempt = (status: string): boolean => status === 'queued' || status === 'deferred';
+
 export const queueDto = z.object({
   id: z.string(),
   sender: z.string(),
   domain: z.string(),
   status: z.enum(['queued', 'sending', 'deferred', 'delivered', 'failed']),
   attempts: z.number().int(),
-  nextAttemptAt: z.string(),
+  /** null unless the entry is queued or deferred (awaitsAttempt). */
+  nextAttemptAt: z.string().nullable(),
   lastError: z.string().nullable(),
   createdAt: z.string(),
   recipients: z.array(z.object({ address: z.string(), status: z.string(), response: z.string().nullable() })),

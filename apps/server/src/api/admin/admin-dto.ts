@@ -1,4 +1,5 @@
 import type { OutboundDetail } from '@mailstead/store';
+import { awaitsAttempt } from '@mailstead/contracts';
 import { expectedRecords } from './dns-check';
 
 type DomainRow = { id: number; name: string; enabled: boolean; requireTotp: boolean; createdAt: Date; dkimSelector?: string | null; dkimPrivateKey?: string | null; _count: { accounts: number; aliases: number; mailingLists: number } };
@@ -93,7 +94,7 @@ export function queueDto(o: {
     domain: o.domain,
     status: o.status,
     attempts: o.attempts,
-    nextAttemptAt: o.nextAttemptAt.toISOString(),
+    nextAttemptAt: awaitsAttempt(o.status) ? o.nextAttemptAt.toISOString() : null,
     lastError: o.lastError,
     createdAt: o.createdAt.toISOString(),
     recipients: o.recipients,

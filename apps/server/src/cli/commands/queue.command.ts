@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { DeliveryQueue, QueueService } from '@mailstead/delivery';
+import { awaitsAttempt } from '@mailstead/contracts';
 import type { OutboundStatus } from '@mailstead/store';
 import { QueueAdminService } from '../../services/queue-admin.service';
 import { UsageError, type CliContext } from '../cli-context';
@@ -57,7 +58,7 @@ export function queueCommand(program: Command, ctx: CliContext): void {
       ctx.out(
         table(
           ['ID', 'STATUS', 'DOMAIN', 'FROM', 'RCPTS', 'TRIES', 'NEXT ATTEMPT', 'LAST ERROR'],
-          rows.map((r) => [r.id, r.status, r.domain, r.sender || '<>', r.recipients.length, r.attempts, r.nextAttemptAt.toISOString(), r.lastError]),
+          rows.map((r) => [r.id, r.status, r.domain, r.sender || '<>', r.recipients.length, r.attempts, awaitsAttempt(r.status) ? r.nextAttemptAt.toISOString() : '', r.lastError]),
         ),
       );
     });
@@ -68,7 +69,7 @@ export function queueCommand(program: Command, ctx: CliContext): void {
       const row = await (await readOnly(ctx)).show(parseId(id));
       if (!row) throw new Error(`queue entry ${id} not found`);
       ctx.out(`id ${row.id}  status ${row.status}  domain ${row.domain}  from <${row.sender}>  size ${row.size}  tries ${row.attempts}`);
-      ctx.out(`queued ${row.createdAt.toISOString()}  next attempt ${row.nextAttemptAt.toISOString()}`);
+      ctx.out(`queued ${row.createdAt.toISOString()}${awaitsAttempt(row.status) ? `  next attempt ${row.nextAttemptAt.toISOString()}` : ''}`);
       ctx.out();
       ctx.out(table(['RECIPIENT', 'STATUS', 'CODE', 'REPLY'], row.recipientDetails.map((r) => [r.address, r.status, r.smtpCode, r.response])));
       if (row.attemptLog.length > 0) {

@@ -12,7 +12,8 @@ const entry = (id: string, status: string, createdAt: string, extra: Record<stri
   domain: 'remote.test',
   status,
   attempts: 2,
-  nextAttemptAt: '2026-11-22T12:00:00.000Z',
+  // as the API answers: a next attempt only for queued and deferred entries
+  nextAttemptAt: status === 'deferred' || status === 'queued' ? '2026-11-22T12:00:00.000Z' : null,
   lastError: status === 'deferred' ? '451 4.3.0 try later' : null,
   createdAt,
   recipients: [{ address: `r${id}@remote.test`, status: 'pending', response: '451 4.3.0 try later' }],
@@ -70,6 +71,18 @@ describe('queue', { timeout: 60_000 }, () => {
 
     fireEvent.click(screen.getByRole('tab', { name: 'delivered', hidden: true }));
     await waitFor(() => expect(dp.getList.mock.calls.some(([resource, params]) => resource === 'queue' && params.filter.status === 'delivered')).toBe(true), { timeout: 10_000 });
+  });
+
+  it('shows a next attempt only for an entry that is still waiting for one', async () => {
+    const { dp } = fakeDataProvider({ queue: rows });
+    renderConsole('/admin/queue/3/show', dp);
+    await screen.findByText('r3@remote.test', {}, { timeout: 8000 });
+    const nextAttempt = () => screen.getByText('Next attempt').closest('.ra-field')!;
+    expect(nextAttempt().textContent).toBe('Next attempt—');
+    cleanup();
+    renderConsole('/admin/queue/1/show', dp);
+    await screen.findByText('r1@remote.test', {}, { timeout: 8000 });
+    expect(nextAttempt().textContent).toMatch(/^Next attempt.*2026/);
   });
 
   it('shows an entry with its recipients and attempt log', async () => {

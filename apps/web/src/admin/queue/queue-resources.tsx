@@ -250,7 +250,7 @@ export function QueueList() {
         <FunctionField label="Recipients" render={(r: QueueRecord) => r.recipients.map((x) => x.address).join(', ')} />
         <FunctionField source="status" render={(r: QueueRecord) => <StatusChip status={r.status} />} />
         <NumberField source="attempts" />
-        <DateField source="nextAttemptAt" label="Next attempt" showTime />
+        <DateField source="nextAttemptAt" label="Next attempt" showTime emptyText="—" />
         <TextField source="lastError" label="Last error" emptyText="—" />
       </Datagrid>
     </List>
@@ -360,7 +360,7 @@ export function QueueShow() {
         <FunctionField source="status" render={(r: QueueRecord) => <StatusChip status={r.status} />} />
         <NumberField source="attempts" />
         <DateField source="createdAt" label="Queued" showTime />
-        <DateField source="nextAttemptAt" label="Next attempt" showTime />
+        <DateField source="nextAttemptAt" label="Next attempt" showTime emptyText="—" />
         <TextField source="lastError" label="Last error" emptyText="—" />
         <Box>
           <Typography variant="subtitle2" gutterBottom>
