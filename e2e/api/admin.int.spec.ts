@@ -52,10 +52,16 @@ describe('admin resources (ra-data-simple-rest)', () => {
     expect(Object.keys(((await bad.json()) as { error: { fields: object } }).error.fields).sort()).toEqual(['address', 'password']);
     // libs/contracts passwordProblem, on create and on reset
     const tab = await admin.request('POST', '/api/admin/users', { address: 'tab@one.test', password: 'tab\tseparated' });
-    expect(((await tab.json()) as { error: { fields: Record<string, string[]> } }).error.fields.password).toEqual(['password must not contain control characters (tabs, line breaks, NUL)']);
+    expect(((await tab.json()) as { error: { fields: Record<string, string[]> } }).error.fields.password).toEqual(['Password must not contain control characters (tabs, line breaks, NUL)']);
     const created = await admin.json('POST', '/api/admin/users', { address: 'new@one.test', password: 'new-password', quotaBytes: 1000 }, 201);
     expect(created).toMatchObject({ address: 'new@one.test', domain: 'one.test', role: 'user', quotaBytes: 1000, enabled: true });
     expect(await admin.json('GET', `/api/admin/users/${created.id}`)).toEqual(created);
+    // field messages and messages are sentences, not zod's text ("Too big: expected int to be <=9007199254740991")
+    const huge = (await (await admin.request('PUT', `/api/admin/users/${created.id}`, { quotaBytes: 1e20 })).json()) as { error: { message: string; fields: Record<string, string[]> } };
+    expect(huge.error).toMatchObject({ message: 'Quota is too large', fields: { quotaBytes: ['Quota is too large'] } });
+    const twice = await admin.request('POST', '/api/admin/users', { address: 'new@one.test', password: 'new-password' });
+    expect(twice.status).toBe(409);
+    expect(((await twice.json()) as { error: { message: string } }).error.message).toBe('Account new@one.test already exists');
     expect((await admin.request('PUT', `/api/admin/users/${created.id}`, { password: '🔑'.repeat(7) })).status).toBe(400);
     const updated = await admin.json('PUT', `/api/admin/users/${created.id}`, { enabled: false, quotaBytes: 5000, password: 'reset-password' });
     expect(updated).toMatchObject({ enabled: false, quotaBytes: 5000 });

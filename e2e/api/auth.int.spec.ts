@@ -99,6 +99,7 @@ describe('auth and sessions', () => {
     await b.login('carol@auth.test', 'carol-password');
     const wrong = await a.request('POST', '/api/auth/password', { currentPassword: 'nope', newPassword: 'carol-new-password' });
     expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: unknown }).error).toMatchObject({ message: 'The current password is wrong', fields: { currentPassword: ['The current password is wrong'] } });
     expect((await a.request('POST', '/api/auth/password', { currentPassword: 'carol-password', newPassword: 'short' })).status).toBe(400);
     // libs/contracts passwordProblem: characters, not UTF-16 units (7 emoji are 14 units), and no line breaks.
     for (const newPassword of ['🔑'.repeat(7), 'carol\nnew-password']) {

@@ -13,3 +13,12 @@ export const apiError = z.object({
   }),
 });
 export type ApiError = z.infer<typeof apiError>;
+
+/**
+ * What to show a person for an API error: the field messages as they are (the API words them as
+ * sentences), else the message; never the code or a field's name.
+ */
+export function apiErrorText(error: Pick<ApiError['error'], 'message' | 'fields'>): string {
+  const sentences = [...new Set(Object.values(error.fields ?? {}).flat())];
+  return sentences.length > 0 ? sentences.join('; ') : error.message;
+}

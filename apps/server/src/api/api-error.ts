@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { z } from 'zod';
+import { fieldMessages } from './field-messages';
 
 export type ApiErrorCode =
   | 'bad_request'
@@ -32,16 +33,15 @@ export const notFound = (what = 'resource') => new ApiException(404, 'not_found'
 export const forbidden = (message = 'not allowed') => new ApiException(403, 'forbidden', message);
 export const badRequest = (message: string, fields?: Record<string, string[]>) => new ApiException(400, 'validation', message, fields);
 
-/** Parses input with a contract schema; failures answer 400 with one message list per field. */
+/**
+ * Parses input with a contract schema; failures answer 400 with one list of sentences per field
+ * (field-messages.ts), and the sentences together as the message.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value ?? {});
+  const result = schema.safeParse(value ?? {}, { reportInput: true });
   if (result.success) return result.data;
-  const fields: Record<string, string[]> = {};
-  for (const issue of result.error.issues) {
-    const key = issue.path.length > 0 ? issue.path.join('.') : '_';
-    (fields[key] ??= []).push(issue.message);
-  }
-  throw badRequest('invalid request', fields);
+  const fields = fieldMessages(result.error.issues);
+  throw badRequest(Object.values(fields).flat().join('; '), fields);
 }
 
 /** Path ids: positive 31-bit integers, else 404 (an id that cannot exist is not found). */

@@ -6,6 +6,7 @@ import { ServiceError } from '../services/service-error';
 import type { Logger } from '../runtime/logger';
 import { LOGGER } from '../app/tokens';
 import { ApiException, type ApiErrorCode } from './api-error';
+import { asSentence } from './field-messages';
 
 const CODES: Record<number, ApiErrorCode> = {
   400: 'bad_request',
@@ -47,10 +48,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       body = { status: exception.getStatus(), code: exception.code, message: exception.message, ...(exception.fields ? { fields: exception.fields } : {}) };
     } else if (exception instanceof ServiceError) {
       const [status, code] = SERVICE_STATUS[exception.code];
-      body = { status, code, message: exception.message, ...(exception.fields ? { fields: exception.fields } : {}) };
+      body = { status, code, message: asSentence(exception.message), ...(exception.fields ? { fields: exception.fields } : {}) };
     } else if (exception instanceof StoreError) {
       const [status, code] = STORE_STATUS[exception.code];
-      body = { status, code, message: exception.message };
+      body = { status, code, message: asSentence(exception.message) };
     } else if (exception instanceof HttpException) {
       const status = exception.getStatus();
       body = { status, code: CODES[status] ?? (status >= 500 ? 'internal' : 'bad_request'), message: exception.message };

@@ -111,7 +111,7 @@ export class AuthController {
   async changePassword(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest): Promise<{ ok: true }> {
     const input = parseInput(changePasswordRequest, body);
     if (!(await verifyPassword(auth.account.passwordHash, input.currentPassword))) {
-      throw new ApiException(400, 'validation', 'invalid request', { currentPassword: ['wrong password'] });
+      throw new ApiException(400, 'validation', 'The current password is wrong', { currentPassword: ['The current password is wrong'] });
     }
     await this.store.accounts.setPassword(auth.account.address, await hashPassword(input.newPassword));
     await this.sessions.destroyOthers(auth.account.id, auth.token);
@@ -147,7 +147,7 @@ export class AuthController {
     const input = parseInput(totpVerifyRequest, body);
     if (auth.account.totpSecret) throw new ApiException(409, 'conflict', 'TOTP is already on');
     const recoveryCodes = await this.totp.finishEnrolment(auth.account.id, auth.account.address, input.code);
-    if (!recoveryCodes) throw new ApiException(400, 'validation', 'invalid request', { code: ['wrong code, or enrolment expired'] });
+    if (!recoveryCodes) throw new ApiException(400, 'validation', 'The code is wrong, or the enrolment has expired', { code: ['The code is wrong, or the enrolment has expired'] });
     await this.store.audit.record({ actor: auth.account.address, action: 'account.totp.enable', target: auth.account.address, ip: request.ip });
     return { recoveryCodes };
   }
@@ -159,7 +159,7 @@ export class AuthController {
     const input = parseInput(totpDisableRequest, body);
     if (await this.store.totp.requiredFor(auth.account.id)) throw new ApiException(403, 'totp_setup_required', 'your domain requires a second factor; it cannot be turned off');
     if (!(await verifyPassword(auth.account.passwordHash, input.password))) {
-      throw new ApiException(400, 'validation', 'invalid request', { password: ['wrong password'] });
+      throw new ApiException(400, 'validation', 'The password is wrong', { password: ['The password is wrong'] });
     }
     await this.store.totp.disable(auth.account.id);
     await this.store.audit.record({ actor: auth.account.address, action: 'account.totp.disable', target: auth.account.address, ip: request.ip });

@@ -44,4 +44,24 @@ describe('SettingsPage password change', () => {
     expect(await screen.findByText(/Password changed/)).toBeTruthy();
     expect(api.calls.find((c) => c.path === '/api/auth/password')?.body).toEqual({ currentPassword: 'old-password', newPassword: 'a long new password' });
   });
+
+  it('shows the API\'s field message as it is when the current password is wrong', async () => {
+    const wrong = { error: { status: 400, code: 'validation', message: 'The current password is wrong', fields: { currentPassword: ['The current password is wrong'] } } };
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) =>
+      String(input).endsWith('/api/auth/password') ? new Response(JSON.stringify(wrong), { status: 400 }) : new Response('[]', { status: 200 }),
+    );
+    renderWithTheme(
+      <MemoryRouter>
+        <SessionProvider initial={{ status: 'authenticated', info }}>
+          <SettingsPage />
+        </SessionProvider>
+      </MemoryRouter>,
+    );
+    const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(new RegExp(`^${label}`), { selector: 'input' }), { target: { value } });
+    fill('Current password', 'not-my-password');
+    fill('New password', 'a long new password');
+    fill('Repeat new password', 'a long new password');
+    fireEvent.click(screen.getByRole('button', { name: 'Change password' }));
+    expect(await screen.findByText('The current password is wrong')).toBeTruthy();
+  });
 });

@@ -57,13 +57,14 @@ describe('TotpSettings', () => {
     vi.stubGlobal('fetch', async (input: RequestInfo | URL) =>
       String(input).endsWith('/enroll')
         ? new Response(JSON.stringify({ secret: 'ABCD', otpauthUrl: 'otpauth://x', qrDataUrl: 'data:image/png;base64,AA' }), { status: 200 })
-        : new Response(JSON.stringify({ error: { status: 400, code: 'validation', message: 'invalid request', fields: { code: ['wrong code, or enrolment expired'] } } }), { status: 400 }),
+        : new Response(JSON.stringify({ error: { status: 400, code: 'validation', message: 'invalid request', fields: { code: ['The code is wrong, or the enrolment has expired'] } } }), { status: 400 }),
     );
     renderTotp(false);
     fireEvent.click(screen.getByRole('button', { name: 'Set up two-factor sign-in' }));
     fireEvent.change(await screen.findByLabelText(/Code from the app/), { target: { value: '000000' } });
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
-    expect((await screen.findByText(/wrong code, or enrolment expired/)).textContent).toBeTruthy();
+    // the field's sentence as the API words it, without "invalid request (code: ...)" around it
+    expect(await screen.findByText('The code is wrong, or the enrolment has expired')).toBeTruthy();
     expect(screen.getByLabelText(/Code from the app/)).toBeTruthy();
   });
 

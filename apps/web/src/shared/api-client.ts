@@ -1,4 +1,4 @@
-import type { ApiError } from '@mailstead/contracts';
+import { apiErrorText, type ApiError } from '@mailstead/contracts';
 
 /** An API failure with the contract's error shape (libs/contracts errors.ts). */
 export class ApiRequestError extends Error {
@@ -121,9 +121,6 @@ export function uploadWithProgress<T>(path: string, file: File, onProgress: (fra
 }
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiRequestError) {
-    const fields = error.fields ? Object.entries(error.fields).map(([k, v]) => `${k}: ${v.join(', ')}`) : [];
-    return fields.length > 0 ? `${error.message} (${fields.join('; ')})` : error.message;
-  }
+  if (error instanceof ApiRequestError) return apiErrorText(error);
   return error instanceof Error ? error.message : String(error);
 }

@@ -24,12 +24,15 @@ describe('request bodies', { timeout: 60_000 }, () => {
 });
 
 describe('errors', { timeout: 60_000 }, () => {
-  it('maps the API field errors to react-admin form errors', () => {
-    const error = toHttpError(400, 'Bad Request', JSON.stringify({ error: { status: 400, code: 'validation', message: 'invalid request', fields: { address: ['must be an address'], 'destinations.1': ['bad'] } } }));
+  it('maps the API field errors to react-admin form errors, and shows the field sentences as they are', () => {
+    const fields = { quotaBytes: ['Quota is too large'], 'destinations.1': ['"nope" is not a valid email address'] };
+    const error = toHttpError(400, 'Bad Request', JSON.stringify({ error: { status: 400, code: 'validation', message: 'invalid request', fields } }));
     expect(error).toBeInstanceOf(HttpError);
     expect(error.status).toBe(400);
-    expect(error.message).toBe('invalid request');
-    expect(error.body.errors).toEqual({ address: 'must be an address', 'destinations.1': 'bad', root: { serverError: 'invalid request' } });
+    // the notification shows the sentences, not "invalid request" or the field names
+    expect(error.message).toBe('Quota is too large; "nope" is not a valid email address');
+    expect(error.body.errors).toEqual({ quotaBytes: 'Quota is too large', 'destinations.1': '"nope" is not a valid email address', root: { serverError: error.message } });
+    expect(toHttpError(409, 'Conflict', JSON.stringify({ error: { status: 409, code: 'conflict', message: 'That address already exists' } })).message).toBe('That address already exists');
   });
 
   it('tells a missing endpoint from a missing record', () => {

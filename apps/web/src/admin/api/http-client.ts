@@ -1,5 +1,5 @@
 import { HttpError } from 'react-admin';
-import type { ApiError, SessionInfo } from '@mailstead/contracts';
+import { apiErrorText, type ApiError, type SessionInfo } from '@mailstead/contracts';
 
 /** The CSRF header the API checks on every POST/PUT/PATCH/DELETE (double submit). */
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -39,7 +39,7 @@ export function toHttpError(status: number, statusText: string, body: string): H
     parsed = undefined;
   }
   const error = parsed?.error;
-  const message = error?.message ?? (statusText || `HTTP ${status}`);
+  const message = error ? apiErrorText(error) : statusText || `HTTP ${status}`;
   const errors: Record<string, unknown> = {};
   for (const [path, messages] of Object.entries(error?.fields ?? {})) {
     if (messages.length > 0) errors[path === '' ? 'root' : path] = messages.join('; ');
