@@ -149,6 +149,13 @@ it('admin: domain, user, alias, list with two members, a list post over SMTP, DN
   await page.getByRole('cell', { name: 'dave@shop.test', exact: true }).waitFor();
   await page.screenshot({ path: path.join(shots, 'admin-users.png') });
 
+  // On the user's page: an address the user may also send as, which the submission check then takes.
+  await page.goto(`${base}/admin/users/${dave.id}`);
+  await page.getByLabel('Sender address', { exact: true }).fill('orders@shop.test');
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.getByRole('table', { name: 'sender addresses' }).getByText('orders@shop.test').waitFor();
+  expect(await db.store.accounts.canSendAs(dave.id, 'orders@shop.test')).toBe(true);
+
   // An alias forwarding to a local and an external address; a bad destination is refused first.
   await page.goto(`${base}/admin/aliases/create`);
   await page.getByLabel(/Alias address/).fill('sales@shop.test');
