@@ -56,9 +56,9 @@ export class ComposeController {
   async upload(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest) {
     if (!request.isMultipart()) throw badRequest('send multipart/form-data with a "file" field');
     const file = await request.file();
-    if (!file) throw badRequest('invalid request', { file: ['missing'] });
+    if (!file) throw badRequest('Choose a file to upload', { file: ['Choose a file to upload'] });
     const data = await file.toBuffer().catch((error: { code?: string }) => {
-      if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiException(413, 'payload_too_large', 'attachment too large');
+      if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiException(413, 'payload_too_large', 'The attachment is too large');
       throw error;
     });
     const filename = (file.filename || 'attachment').slice(0, 255);
@@ -70,7 +70,7 @@ export class ComposeController {
     const out: Mail.Attachment[] = [];
     for (const id of ids) {
       const upload = await this.uploads.get(auth.account.id, id);
-      if (!upload) throw badRequest('invalid request', { attachments: [`upload ${id} not found (expired?)`] });
+      if (!upload) throw badRequest('An attachment is no longer there (uploads are kept for a day): add it again', { attachments: [`Upload ${id} is no longer there (uploads are kept for a day): add it again`] });
       out.push({ filename: upload.filename, contentType: upload.contentType, content: upload.data });
     }
     return out;
@@ -79,7 +79,7 @@ export class ComposeController {
   private async ownMessage(auth: AuthContext, id: string | undefined, field: string): Promise<StoredMessage | undefined> {
     if (!id) return undefined;
     const message = await this.store.webmail.getMessage(auth.account.id, BigInt(id));
-    if (!message) throw new ApiException(404, 'not_found', 'message not found', { [field]: ['no such message'] });
+    if (!message) throw new ApiException(404, 'not_found', 'That message does not exist', { [field]: ['That message does not exist'] });
     return message;
   }
 
@@ -107,7 +107,7 @@ export class ComposeController {
     const mail = composer.compile();
     mail.keepBcc = keepBcc;
     const raw = await mail.build();
-    if (raw.length > this.config.smtp.maxMessageSize) throw new ApiException(413, 'payload_too_large', `message larger than ${this.config.smtp.maxMessageSize} bytes`);
+    if (raw.length > this.config.smtp.maxMessageSize) throw new ApiException(413, 'payload_too_large', `The message is larger than ${this.config.smtp.maxMessageSize} bytes`);
     return { raw, messageId, parent };
   }
 
@@ -127,12 +127,12 @@ export class ComposeController {
   async send(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest) {
     const input = parseInput(composeRequest, body);
     if (!(await this.store.accounts.canSendAs(auth.account.id, input.from))) {
-      throw new ApiException(403, 'forbidden', 'you may not send as this address', { from: [`not one of your addresses: ${input.from}`] });
+      throw new ApiException(403, 'forbidden', `You may not send as ${input.from}`, { from: [`You may not send as ${input.from}: it is not one of your addresses`] });
     }
     const recipients = [...input.to, ...input.cc, ...input.bcc].map(addressOf);
-    if (recipients.length === 0) throw badRequest('invalid request', { to: ['at least one recipient is needed'] });
-    if (recipients.length > this.config.smtp.maxRecipients) throw badRequest('invalid request', { to: [`at most ${this.config.smtp.maxRecipients} recipients`] });
-    if (!(await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Sent'))) throw forbidden('this account has no Sent mailbox');
+    if (recipients.length === 0) throw badRequest('Add at least one recipient', { to: ['Add at least one recipient'] });
+    if (recipients.length > this.config.smtp.maxRecipients) throw badRequest(`A message may have at most ${this.config.smtp.maxRecipients} recipients`, { to: [`A message may have at most ${this.config.smtp.maxRecipients} recipients`] });
+    if (!(await this.store.mailboxes.findSpecialUse(auth.account.id, '\\Sent'))) throw forbidden('This account has no Sent mailbox');
     // Bcc stays in the Sent copy only: the pipeline takes it out of every delivered copy
     const { raw, messageId, parent } = await this.build(auth, input, true);
     // The same pipeline as SMTP submission: every address resolved as an SMTP RCPT (refusals
@@ -140,9 +140,9 @@ export class ComposeController {
     // resolved refuses the send (over_quota, 409) with nothing stored, as SMTP's DATA does.
     const receipt = await this.submission.submit({ accountId: auth.account.id, address: auth.account.address }, input.from, recipients, raw).catch((error: unknown) => {
       if (!(error instanceof SubmissionRefused)) throw error;
-      if (error.kind === 'over_quota') throw new ApiException(409, 'conflict', 'a recipient\'s mailbox is full', { to: error.details });
-      if (error.kind === 'sender') throw new ApiException(403, 'forbidden', 'you may not send as this address', { from: error.details });
-      throw badRequest('invalid request', { to: error.details });
+      if (error.kind === 'over_quota') throw new ApiException(409, 'conflict', 'A recipient\'s mailbox is full', { to: error.details });
+      if (error.kind === 'sender') throw new ApiException(403, 'forbidden', 'You may not send as this address', { from: error.details });
+      throw badRequest(error.details.length === 1 ? `Not sent: ${error.details[0]}` : `Not sent: ${error.details.length} recipients were refused`, { to: error.details });
     });
     // On the delivery queue at once; the worker's reconciler would find the rows anyway.
     await this.delivery.enqueue(receipt.outboundIds);
