@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, screen, waitFor } from '@testing-library/react';
-import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import { fakeFetch, renderWithTheme, signedInSession } from '../shared/test-utils';
 import MailApp from './mail-app';
 
 afterEach(() => {
@@ -9,12 +9,7 @@ afterEach(() => {
 });
 
 // A session whose domain requires TOTP: /mail then shows the setup screen and loads no mail.
-const session = {
-  account: { id: 1, address: 'alice@example.test', displayName: null, role: 'user', quotaBytes: 0, usedBytes: 0, totpEnabled: false },
-  csrfToken: 'c',
-  adminDomains: [],
-  totpSetupRequired: true,
-};
+const session = signedInSession({}, { totpSetupRequired: true });
 
 describe('the login route when already logged in', () => {
   // Issue 19 item 4: this branch had its own check, which let "/\t/host" through (the URL parser drops the tab).

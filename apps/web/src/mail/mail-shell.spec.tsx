@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import type { MailboxDto, ReplyDraft, SessionInfo } from '@mailstead/contracts';
+import type { MailboxDto, ReplyDraft } from '@mailstead/contracts';
 import { SessionProvider } from '../shared/session';
-import { fakeFetch, messageDetail, messageSummary, renderWithTheme } from '../shared/test-utils';
+import { fakeFetch, messageDetail, messageSummary, renderWithTheme, signedInSession } from '../shared/test-utils';
 import { MailShell } from './mail-shell';
 
 afterEach(() => {
@@ -11,11 +11,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const info = {
-  account: { id: 1, address: 'alice@example.test', displayName: null, role: 'user', quotaBytes: 0, usedBytes: 0, totpEnabled: false },
-  csrfToken: 'c',
-  adminDomains: [],
-} as unknown as SessionInfo;
+const info = signedInSession();
 const inbox: MailboxDto = { id: 1, name: 'INBOX', specialUse: null, subscribed: true, total: 2, unread: 0, size: 0 };
 const rows = [messageSummary(4, { subject: 'Lunch on Friday?' }), messageSummary(3, { subject: 'Quarterly report' })];
 const replyForm: ReplyDraft = {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
-import type { SessionInfo } from '@mailstead/contracts';
 import { SessionProvider } from '../shared/session';
-import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import { fakeFetch, renderWithTheme, signedInSession } from '../shared/test-utils';
 import { SettingsPage } from './settings-page';
 
 afterEach(() => {
@@ -11,12 +10,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const info = {
-  account: { id: 1, address: 'alice@example.test', displayName: null, role: 'user', quotaBytes: 0, usedBytes: 0, totpEnabled: false },
-  csrfToken: 'c',
-  adminDomains: [],
-  totpSetupRequired: false,
-} as unknown as SessionInfo;
+const info = signedInSession();
 
 describe('SettingsPage password change', () => {
   it('checks the new password against the shared policy (libs/contracts passwordProblem) before sending it', async () => {

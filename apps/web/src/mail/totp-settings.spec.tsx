@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import type { SessionInfo } from '@mailstead/contracts';
 import { SessionProvider } from '../shared/session';
-import { fakeFetch, renderWithTheme } from '../shared/test-utils';
+import { fakeFetch, renderWithTheme, signedInSession } from '../shared/test-utils';
 import MailApp from './mail-app';
 import { groupSecret, TotpSettings } from './totp-settings';
 
@@ -11,13 +10,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const info = (totpEnabled: boolean) =>
-  ({
-    account: { id: 1, address: 'alice@example.test', displayName: null, role: 'user', quotaBytes: 0, usedBytes: 0, totpEnabled },
-    csrfToken: 'c',
-    adminDomains: [],
-    totpSetupRequired: false,
-  }) as unknown as SessionInfo;
+const info = (totpEnabled: boolean) => signedInSession({ totpEnabled });
 
 function renderTotp(totpEnabled: boolean) {
   renderWithTheme(

@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { LoginPage } from './login-page';
 import { SessionProvider } from './session';
-import { fakeFetch, renderWithTheme } from './test-utils';
+import { fakeFetch, renderWithTheme, signedInSession } from './test-utils';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-const session = { account: { id: 1, address: 'admin@example.test', displayName: null, role: 'admin', quotaBytes: 0, usedBytes: 0 }, csrfToken: 'c', adminDomains: [] };
+const session = signedInSession({ address: 'admin@example.test', role: 'admin' });
 
 describe('LoginPage', () => {
   function renderLogin(next: string | null, onLoggedIn = vi.fn()) {

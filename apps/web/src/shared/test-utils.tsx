@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import type { MessageDetailDto, MessageSummaryDto } from '@mailstead/contracts';
+import type { MessageDetailDto, MessageSummaryDto, SessionInfo } from '@mailstead/contracts';
 import { render } from '@testing-library/react';
 import { MailsteadThemeProvider } from './theme';
 
@@ -88,6 +88,17 @@ export function messageDetail(summary: MessageSummaryDto, extra: Partial<Message
     html: null,
     remoteImagesBlocked: false,
     attachments: [],
+    ...extra,
+  };
+}
+
+/** A signed-in session for specs: alice, a plain user without a second factor; `account` and `extra` override. */
+export function signedInSession(account: Partial<SessionInfo['account']> = {}, extra: Partial<Omit<SessionInfo, 'account'>> = {}): SessionInfo {
+  return {
+    account: { id: 1, address: 'alice@example.test', displayName: null, role: 'user', quotaBytes: 0, usedBytes: 0, totpEnabled: false, ...account },
+    csrfToken: 'c',
+    adminDomains: [],
+    totpSetupRequired: false,
     ...extra,
   };
 }
