@@ -68,7 +68,7 @@ describe('sending', () => {
   it('refuses a sender address the account does not own, but accepts its own aliases', async () => {
     const res = await alice.request('POST', '/api/send', { from: 'bob@compose.test', to: ['dave@compose.test'], subject: 'spoof', text: 'x' });
     expect(res.status).toBe(403);
-    expect(((await res.json()) as { error: { fields: Record<string, string[]> } }).error.fields.from).toBeDefined();
+    expect(((await res.json()) as { error: { fields: Record<string, string[]> } }).error.fields.from).toEqual(['You may not send as bob@compose.test: it is not one of your addresses']);
     await alice.json('POST', '/api/send', { from: 'sales@compose.test', to: ['dave@compose.test'], subject: 'from the alias', text: 'x' });
   });
 

@@ -156,8 +156,9 @@ export class DeliveryTransaction {
       copies.push(...members.local);
       outbound.push(...members.outbound);
     }
+    const copySteps = this.pipeline.stepsFor(source, 'copy');
     for (const copy of copies) {
-      for (const step of this.pipeline.stepsFor(source, 'copy')) {
+      for (const step of copySteps) {
         throwIf(await step.copy!(message, copy));
         if (copy.failed) break;
       }

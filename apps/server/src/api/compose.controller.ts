@@ -126,9 +126,6 @@ export class ComposeController {
   @HttpCode(200)
   async send(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @Req() request: FastifyRequest) {
     const input = parseInput(composeRequest, body);
-    if (!(await this.store.accounts.canSendAs(auth.account.id, input.from))) {
-      throw new ApiException(403, 'forbidden', `You may not send as ${input.from}`, { from: [`You may not send as ${input.from}: it is not one of your addresses`] });
-    }
     const recipients = [...input.to, ...input.cc, ...input.bcc].map(addressOf);
     if (recipients.length === 0) throw badRequest('Add at least one recipient', { to: ['Add at least one recipient'] });
     if (recipients.length > this.config.smtp.maxRecipients) throw badRequest(`A message may have at most ${this.config.smtp.maxRecipients} recipients`, { to: [`A message may have at most ${this.config.smtp.maxRecipients} recipients`] });
@@ -141,7 +138,8 @@ export class ComposeController {
     const receipt = await this.submission.submit({ accountId: auth.account.id, address: auth.account.address }, input.from, recipients, raw).catch((error: unknown) => {
       if (!(error instanceof SubmissionRefused)) throw error;
       if (error.kind === 'over_quota') throw new ApiException(409, 'conflict', 'A recipient\'s mailbox is full', { to: error.details });
-      if (error.kind === 'sender') throw new ApiException(403, 'forbidden', 'You may not send as this address', { from: error.details });
+      // the pipeline's sender-ownership step, the same rule as SMTP submission's MAIL FROM
+      if (error.kind === 'sender') throw new ApiException(403, 'forbidden', `You may not send as ${input.from}`, { from: [`You may not send as ${input.from}: it is not one of your addresses`] });
       throw badRequest(error.details.length === 1 ? `Not sent: ${error.details[0]}` : `Not sent: ${error.details.length} recipients were refused`, { to: error.details });
     });
     // On the delivery queue at once; the worker's reconciler would find the rows anyway.
