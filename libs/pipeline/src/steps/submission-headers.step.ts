@@ -1,7 +1,7 @@
 import { parseMessage } from '@mailstead/mime';
 import type { Store } from '@mailstead/store';
 import type { DeliveryStep } from '../delivery-step';
-import { hasField, joinMessage, newMessageId, removeFields, rfc5322Date, splitMessage } from '../message/message-headers';
+import { countFields, hasField, joinMessage, newMessageId, removeFields, rfc5322Date, splitMessage } from '../message/message-headers';
 import { REPLIES, smtpReply } from '../smtp-reply';
 
 // Something a reader takes for an address, inside a decoded display name (after NFKC, so a
@@ -36,7 +36,7 @@ export function submissionHeadersStep(store: Pick<Store, 'accounts'>, hostname: 
       if (!submitter) return REPLIES.authRequired();
       const { header, body } = splitMessage(message.raw);
       const parsed = parseMessage(Buffer.from(`${header}\r\n`, 'latin1'));
-      const fromFields = parsed.headers.filter((f) => f.key.toLowerCase() === 'from').length;
+      const fromFields = countFields(header, 'from');
       if (fromFields > 1) return smtpReply(550, '5.6.0', 'A message has one From: field (RFC 5322 3.6)');
       for (const address of claimedSenders(parsed.from)) if (!(await store.accounts.canSendAs(submitter.accountId, address))) return REPLIES.notOwner();
       if (fromFields === 1 && !parsed.from.some((a) => a.address)) return smtpReply(550, '5.6.0', 'The From: field has no address');
@@ -44,11 +44,11 @@ export function submissionHeadersStep(store: Pick<Store, 'accounts'>, hostname: 
       if (fromFields === 0) added.push(`From: <${message.envelope.sender}>`);
       if (!hasField(header, 'date')) added.push(`Date: ${rfc5322Date()}`);
       if (!hasField(header, 'message-id')) added.push(`Message-ID: ${newMessageId(hostname)}`);
-      const completed = added.length > 0 ? joinMessage(header + added.map((f) => `${f}\r\n`).join(''), body) : message.raw;
+      const completedHeader = header + added.map((f) => `${f}\r\n`).join('');
+      const completed = added.length > 0 ? joinMessage(completedHeader, body) : message.raw;
       message.sentCopy = completed;
-      const split = splitMessage(completed);
-      const withoutBcc = removeFields(split.header, ['bcc']);
-      message.raw = withoutBcc === split.header ? completed : joinMessage(withoutBcc, split.body);
+      const withoutBcc = removeFields(completedHeader, ['bcc']);
+      message.raw = withoutBcc === completedHeader ? completed : joinMessage(withoutBcc, body);
       return undefined;
     },
   };
