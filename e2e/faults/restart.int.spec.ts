@@ -76,11 +76,7 @@ describe('restarts', () => {
   }, 240_000);
 
   it('a second npm start on the same data dir refuses with one line and leaves the first untouched', async () => {
-    const dir = dataDir();
-    const env = await stackEnv(dir);
-    const first = npmStart(env);
-    try {
-      await waitForHealth(env.MAILSTEAD_HTTP_PORT!, first.output);
+    await withHealthyStack(async (first, env, dir) => {
       const [pg, redis] = [pgPid(dir), redisPid(dir)];
       // same data dir, ports of its own
       const second = npmStart({ ...(await stackEnv(dir)), MAILSTEAD_EMBEDDED_PG_PORT: env.MAILSTEAD_EMBEDDED_PG_PORT, MAILSTEAD_EMBEDDED_REDIS_PORT: env.MAILSTEAD_EMBEDDED_REDIS_PORT });
@@ -92,9 +88,7 @@ describe('restarts', () => {
       expect(health.status).toBe(200);
       expect((await runCli(env, ['user', 'list'])).code).toBe(0);
       await stopCleanly(first);
-    } finally {
-      killGroup(first.child);
-    }
+    });
   }, 180_000);
 
   it('stale pid files naming unrelated processes send them no signal; the stack starts anyway', async () => {
