@@ -13,7 +13,7 @@ export class SubmissionRefused extends Error {
   }
 }
 
-const describe = (reply: SmtpReply) => `${reply.text} (${reply.enhancedCode})`;
+const replyText = (reply: SmtpReply) => `${reply.text} (${reply.enhancedCode})`;
 
 /**
  * The webmail's send: the message goes through the same delivery pipeline as SMTP submission
@@ -47,7 +47,7 @@ export class MessageSubmissionService {
     const tx = await this.pipeline
       .begin({ source: 'webmail', sender, submitter, client: null, dsn: null, declaredSize: raw.length })
       .catch((error: unknown) => {
-        throw error instanceof SmtpReply ? new SubmissionRefused('sender', [describe(error)]) : error;
+        throw error instanceof SmtpReply ? new SubmissionRefused('sender', [replyText(error)]) : error;
       });
     const refused: string[] = [];
     for (const address of recipients) {
@@ -55,7 +55,7 @@ export class MessageSubmissionService {
         await tx.addRecipient(address);
       } catch (error) {
         if (!(error instanceof SmtpReply)) throw error;
-        refused.push(`${address}: ${describe(error)}`);
+        refused.push(`${address}: ${replyText(error)}`);
       }
     }
     if (refused.length > 0) throw new SubmissionRefused('recipients', refused);
@@ -63,7 +63,7 @@ export class MessageSubmissionService {
       return await tx.deliver(raw);
     } catch (error) {
       if (!(error instanceof SmtpReply)) throw error;
-      throw new SubmissionRefused(error.enhancedCode === '4.2.2' ? 'over_quota' : 'message', [describe(error)]);
+      throw new SubmissionRefused(error.enhancedCode === '4.2.2' ? 'over_quota' : 'message', [replyText(error)]);
     }
   }
 }

@@ -1,7 +1,6 @@
-import type { DeliveryPipeline, DeliveryTransaction, Envelope } from '@mailstead/pipeline';
+import { smtpReply, type DeliveryPipeline, type DeliveryTransaction, type Envelope } from '@mailstead/pipeline';
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import { type ListenerKind, sessionUser } from '../smtp-context';
-import { smtpReply } from '@mailstead/pipeline';
 
 /** The pipeline transaction of each SMTP transaction; smtp-server makes a new envelope object at every MAIL FROM reset. */
 export const transactions = new WeakMap<SMTPServerSession['envelope'], DeliveryTransaction>();
