@@ -51,3 +51,11 @@ export type { ImapSortRow, ImapThreadRow, SortAddressRow } from './repositories/
 export type { AccountQuotaUsage } from './repositories/imap-quota.repository';
 export { MetadataError, type MetadataDepthOption, type MetadataEntry, type MetadataLimits, type MetadataTarget } from './repositories/imap-metadata.repository';
 export type { AddressEntry, ModerationRecord } from './repositories/recipient.repository';
+export type {
+  SieveAdminOwner,
+  SieveDeleteResult,
+  SieveRenameResult,
+  SieveScriptPlace,
+  SieveScriptRecord,
+  SieveScriptSummary,
+} from './repositories/sieve.repository';

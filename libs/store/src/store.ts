@@ -21,6 +21,7 @@ import { OutboundRepository } from './repositories/outbound.repository';
 import { Pop3Repository } from './repositories/pop3.repository';
 import { RecipientRepository } from './repositories/recipient.repository';
 import { SearchIndexRepository } from './repositories/search-index.repository';
+import { SieveRepository } from './repositories/sieve.repository';
 
 /** Every repository over one connection pool. The only way the rest of Mailstead reaches Postgres. */
 export class Store {
@@ -51,6 +52,8 @@ export class Store {
   readonly recipients: RecipientRepository;
   /** The lazy search-text fill (delivery leaves the columns NULL): webmail vectors and IMAP SEARCH text. */
   readonly searchIndex: SearchIndexRepository;
+  /** Sieve scripts: personal (ManageSieve) and admin (before/after/include). */
+  readonly sieve: SieveRepository;
 
   private constructor(
     private readonly db: Db,
@@ -77,6 +80,7 @@ export class Store {
     this.totp = new TotpRepository(db);
     this.pop3 = new Pop3Repository(db);
     this.recipients = new RecipientRepository(db, pool);
+    this.sieve = new SieveRepository(db);
   }
 
   static async connect(url: string, options: { poolSize?: number } = {}): Promise<Store> {
