@@ -168,6 +168,11 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_LIST_BOUNCE_ACTION: { schema: z.enum(['disable', 'remove']).default('disable'), doc: 'What happens to a list member at the bounce threshold: disable (stays on the list, gets no list mail) or remove.', default: 'disable' },
   MAILSTEAD_DELIVERY_LEASE: { schema: duration('60s'), doc: 'A worker holds a claimed outbound row this long, renewed every third of it while the attempt runs; a crashed worker\'s rows are handed out again after it.', default: '60s' },
   MAILSTEAD_DELIVERY_SCAN_INTERVAL: { schema: duration('2s'), doc: 'How often the worker scans Postgres for due outbound rows without a queued job.', default: '2s' },
+  MAILSTEAD_CLIENT_PORTS: {
+    schema: optionalString,
+    doc: 'The ports mail clients are told to use (autoconfig, Autodiscover, the Apple profile, the DNS page\'s SRV records) when a proxy or port mapping puts the listeners elsewhere: `standard` (993, 143, 995, 110, 465, 587), or entries like `imaps=993,submissions=465` (imaps, imap, pop3s, pop3, submissions, submission). Unset: the listeners\' own ports.',
+    default: '(the listener ports)',
+  },
 } as const;
 
 type Vars = typeof CONFIG_VARIABLES;

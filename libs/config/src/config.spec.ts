@@ -51,4 +51,12 @@ describe('parseConfig', () => {
   it('requires the TLS certificate and key together', () => {
     expect(() => parseConfig({ MAILSTEAD_TLS_CERT: 'cert.pem' })).toThrow(/set together/);
   });
+
+  it('tells mail clients the listener ports unless MAILSTEAD_CLIENT_PORTS says otherwise', () => {
+    expect(parseConfig({ MAILSTEAD_IMAPS_PORT: '3993' }).clientPorts).toEqual({ imaps: 3993, imap: 2143, pop3s: 2995, pop3: 2110, submissions: 2465, submission: 2587 });
+    expect(parseConfig({ MAILSTEAD_CLIENT_PORTS: 'standard' }).clientPorts).toEqual({ imaps: 993, imap: 143, pop3s: 995, pop3: 110, submissions: 465, submission: 587 });
+    expect(parseConfig({ MAILSTEAD_CLIENT_PORTS: 'imaps=993, submissions=465' }).clientPorts).toMatchObject({ imaps: 993, submissions: 465, imap: 2143 });
+    expect(() => parseConfig({ MAILSTEAD_CLIENT_PORTS: 'imapx=993' })).toThrow(/imapx=993/);
+    expect(() => parseConfig({ MAILSTEAD_CLIENT_PORTS: 'imaps=99999' })).toThrow(ConfigError);
+  });
 });

@@ -59,7 +59,15 @@ export interface MailsteadConfig {
   search: { fillBudgetMs: number };
   log: { level: RawConfig['MAILSTEAD_LOG_LEVEL']; pretty: boolean };
   delivery: DeliveryConfig;
+  /** The ports mail clients are told (MAILSTEAD_CLIENT_PORTS), per service. */
+  clientPorts: ClientPorts;
 }
+
+/** Mail client services, as RFC 6186 / RFC 8314 name them. */
+export const CLIENT_SERVICES = ['imaps', 'imap', 'pop3s', 'pop3', 'submissions', 'submission'] as const;
+export type ClientService = (typeof CLIENT_SERVICES)[number];
+export type ClientPorts = Record<ClientService, number>;
+const STANDARD_CLIENT_PORTS: ClientPorts = { imaps: 993, imap: 143, pop3s: 995, pop3: 110, submissions: 465, submission: 587 };
 
 /** Outbound delivery (libs/delivery). Durations in milliseconds. */
 export interface DeliveryConfig {
@@ -182,7 +190,31 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       listBounceThreshold: c.MAILSTEAD_LIST_BOUNCE_THRESHOLD,
       listBounceAction: c.MAILSTEAD_LIST_BOUNCE_ACTION,
     },
+    clientPorts: parseClientPorts(c.MAILSTEAD_CLIENT_PORTS, {
+      imaps: c.MAILSTEAD_IMAPS_PORT,
+      imap: c.MAILSTEAD_IMAP_PORT,
+      pop3s: c.MAILSTEAD_POP3S_PORT,
+      pop3: c.MAILSTEAD_POP3_PORT,
+      submissions: c.MAILSTEAD_SUBMISSIONS_PORT,
+      submission: c.MAILSTEAD_SUBMISSION_PORT,
+    }),
   };
+}
+
+/** "standard", or "imaps=993,submission=587" over the listeners' ports. */
+function parseClientPorts(text: string | undefined, listeners: ClientPorts): ClientPorts {
+  if (text === undefined) return listeners;
+  if (text === 'standard') return { ...STANDARD_CLIENT_PORTS };
+  const ports = { ...listeners };
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [name = '', value = ''] = entry.split('=');
+    const port = Number(value);
+    if (!(CLIENT_SERVICES as readonly string[]).includes(name) || !/^\d+$/.test(value) || port < 1 || port > 65535) {
+      throw new ConfigError([`MAILSTEAD_CLIENT_PORTS: "${entry}" is not service=port (services: ${CLIENT_SERVICES.join(', ')}), nor is the value "standard"`]);
+    }
+    ports[name as ClientService] = port;
+  }
+  return ports;
 }
 
 /** "example.com=smtp://relay:25,other.org=smtps://relay2" -> { domain: url }. */

@@ -1,2 +1,2 @@
 export { CONFIG_VARIABLES, ROLES, type Role } from './config.schema';
-export { ConfigError, loadConfig, parseConfig, type DeliveryConfig, type ListenerConfig, type MailsteadConfig } from './config';
+export { CLIENT_SERVICES, ConfigError, loadConfig, parseConfig, type ClientPorts, type ClientService, type DeliveryConfig, type ListenerConfig, type MailsteadConfig } from './config';
