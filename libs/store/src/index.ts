@@ -20,6 +20,8 @@ export {
   type DeliveryOptions,
   type DeliveryResult,
   type DeliveryTarget,
+  type DeliveryRecords,
+  type VacationClaim,
   type FlagChange,
   type FlagState,
   type InsertLimits,

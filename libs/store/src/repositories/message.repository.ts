@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Db, Tx } from '../prisma';
 import { CHANGE_CHANNEL, encodeChange, type ChangeKind } from '../change-feed';
 import { notFound, StoreError } from '../errors';
+import { MAILBOX_DELIMITER, normalizeMailboxName } from './mailbox.repository';
 
 /** IMAP system flags stored as columns; anything else is a keyword. \Recent is per session, never stored. */
 const SYSTEM_FLAGS = { '\\seen': 'seen', '\\answered': 'answered', '\\flagged': 'flagged', '\\deleted': 'deleted', '\\draft': 'draft' } as const;
@@ -57,6 +58,28 @@ export interface InsertLimits {
 export interface DeliveryTarget {
   mailboxId: number;
   flags?: readonly string[];
+  /**
+   * The account's mailbox by this name instead of `mailboxId`, created in the delivery's own
+   * transaction when it does not exist yet (Sieve `fileinto :create`, RFC 5490 3.2).
+   */
+  create?: { accountId: number; name: string };
+}
+
+/**
+ * A vacation reply that may be sent only if none went to `sender` under `handle` for this
+ * account since `until` was last set (RFC 5230 4.2): recorded (or refreshed, once expired) in
+ * the delivery's transaction, and its part is left out when a current record already exists.
+ */
+export interface VacationClaim {
+  accountId: number;
+  handle: string;
+  sender: string;
+  until: Date;
+}
+
+/** Rows the delivery writes in its transaction besides the copies: Sieve's duplicate ids (RFC 7352 3). */
+export interface DeliveryRecords {
+  duplicates?: { accountId: number; key: string; until: Date }[];
 }
 
 export interface OutboundRecipientInput {
@@ -77,12 +100,16 @@ export interface DeliveryOptions {
    * member's copy, whose fullness must not hold up the post for the other members.
    */
   skipOverQuota?: boolean;
+  /** This part (a vacation reply) is delivered only when the claim is won; see VacationClaim. */
+  vacationClaim?: VacationClaim;
 }
 
 export interface DeliveryResult {
   stored: AppendedMessage[];
   outboundIds: bigint[];
   blobId: string;
+  /** its vacation claim was lost (a reply is still current): nothing of this part was written */
+  claimLost?: boolean;
 }
 
 export interface AppendedMessage {
@@ -180,6 +207,53 @@ function pgJson(value: unknown): string {
 }
 
 const INSERT_BLOB = 'INSERT INTO blob (id, size, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING';
+
+/** RFC 7352 3: a duplicate id seen by a delivered message, kept until the later of the two expiries. */
+const RECORD_DUPLICATE = `INSERT INTO sieve_duplicate (account_id, key, until) VALUES ($1, $2, $3)
+  ON CONFLICT (account_id, key) DO UPDATE SET until = GREATEST(sieve_duplicate.until, EXCLUDED.until)`;
+
+/**
+ * Records a vacation reply to `sender`, or refreshes an expired record; false when a current
+ * one exists (a reply went out within :days/:seconds). The row lock makes two deliveries racing
+ * for the same sender answer once: the second waits for the first's COMMIT and then loses.
+ */
+async function claimVacation(sql: Sql | pg.Pool, claim: VacationClaim): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    `INSERT INTO sieve_vacation_reply (account_id, handle, sender, until) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (account_id, handle, sender) DO UPDATE SET until = EXCLUDED.until WHERE sieve_vacation_reply.until <= now()`,
+    [claim.accountId, claim.handle, claim.sender.toLowerCase(), claim.until],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * The account's mailbox `name`, created when missing (Sieve fileinto :create), with its
+ * UIDVALIDITY from the account's high-water mark as MailboxRepository.create takes it, and a
+ * change notification (delivered at COMMIT, as NOTIFY is).
+ */
+async function findOrCreateMailbox(sql: Sql | pg.Pool, accountId: number, name: string): Promise<number> {
+  const normalized = normalizeMailboxName(name);
+  const existing = await sql.query<{ id: number }>('SELECT id FROM mailbox WHERE account_id = $1 AND name = $2', [accountId, normalized]);
+  if (existing.rows[0]) return existing.rows[0].id;
+  if (!normalized || normalized.length > 1000 || normalized.split(MAILBOX_DELIMITER).some((p) => p === '') || /[\x00-\x1f\x7f]/.test(normalized)) {
+    throw new StoreError('invalid', `invalid mailbox name "${name}"`);
+  }
+  const { rows } = await sql.query<{ id: number; highest_modseq: string }>(
+    `WITH a AS (UPDATE account SET uid_validity_high = GREATEST(uid_validity_high + 1, $3::bigint) WHERE id = $1 RETURNING uid_validity_high)
+     INSERT INTO mailbox (account_id, name, uid_validity) SELECT $1, $2, uid_validity_high FROM a
+     ON CONFLICT (account_id, name) DO NOTHING RETURNING id, highest_modseq::text`,
+    [accountId, normalized, Math.floor(Date.now() / 1000)],
+  );
+  const created = rows[0];
+  if (!created) {
+    // created by a concurrent delivery that committed meanwhile: a new statement sees it
+    const again = await sql.query<{ id: number }>('SELECT id FROM mailbox WHERE account_id = $1 AND name = $2', [accountId, normalized]);
+    if (!again.rows[0]) throw notFound(`mailbox ${name}`);
+    return again.rows[0].id;
+  }
+  await sql.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, encodeChange({ accountId, mailboxId: created.id, modseq: created.highest_modseq, kind: 'mailbox' })]);
+  return created.id;
+}
 
 /**
  * UID/MODSEQ allocation, counters, quota charge, the message rows of one mailbox, the NOTIFY
@@ -332,23 +406,51 @@ export class MessageRepository {
    * is left out and the rest commits. SMTP refuses full recipients at RCPT already (the count
    * comes with the recipient lookup), so this is the race between RCPT and DATA.
    */
-  async deliverBatch(parts: { raw: Buffer; parsed?: ParsedMessage; targets: DeliveryTarget[]; options?: DeliveryOptions }[]): Promise<DeliveryResult[]> {
+  async deliverBatch(
+    parts: { raw: Buffer; parsed?: ParsedMessage; targets: DeliveryTarget[]; options?: DeliveryOptions }[],
+    records: DeliveryRecords = {},
+  ): Promise<DeliveryResult[]> {
     const plans = await Promise.all(
       parts.map(async (p) => {
         const base = prepare({ raw: p.raw, parsed: p.parsed, internalDate: p.options?.internalDate });
-        // Lock mailboxes in id order so concurrent deliveries to overlapping sets cannot deadlock.
-        const ordered = [...p.targets].sort((a, b) => a.mailboxId - b.mailboxId);
         const threads = new Map<number, bigint | undefined>();
-        for (const t of ordered) if (!threads.has(t.mailboxId)) threads.set(t.mailboxId, (await this.threadsOf(this.pool, t.mailboxId, [base]))[0]);
-        return { part: p, base, ordered, threads, byDomain: byDestinationDomain(p.options?.outbound?.recipients ?? []) };
+        // a mailbox created in the transaction has no threads yet; an existing one by that name is looked up there
+        for (const t of p.targets) if (!t.create && !threads.has(t.mailboxId)) threads.set(t.mailboxId, (await this.threadsOf(this.pool, t.mailboxId, [base]))[0]);
+        return { part: p, base, threads, byDomain: byDestinationDomain(p.options?.outbound?.recipients ?? []) };
       }),
     );
-    const statements = plans.reduce((n, p) => n + p.ordered.length + p.byDomain.size, 0);
-    // Every local recipient's copy is a part of its own, so the mailboxes are locked in id order
-    // across all parts: ordered within each part only, two deliveries to A and B given in
-    // opposite RCPT order would each hold one mailbox (and account) and wait for the other.
-    const inserts = plans.flatMap((plan, index) => plan.ordered.map((target) => ({ plan, index, target }))).sort((a, b) => a.target.mailboxId - b.target.mailboxId);
+    const creates = plans.reduce((n, p) => n + p.part.targets.filter((t) => t.create).length, 0);
+    const claims = plans.filter((p) => p.part.options?.vacationClaim).length;
+    const duplicates = records.duplicates ?? [];
+    const statements = plans.reduce((n, p) => n + p.part.targets.length + p.byDomain.size, 0) + creates + claims + duplicates.length;
     const run = async (sql: Sql | pg.Pool, inTx: boolean): Promise<DeliveryResult[]> => {
+      // RFC 5230 4.2: a reply goes out only when this transaction wins its sender's record
+      const lost = new Set<number>();
+      for (const [index, { part }] of plans.entries()) {
+        const claim = part.options?.vacationClaim;
+        if (claim && !(await claimVacation(sql, claim))) lost.add(index);
+      }
+      const targetsOf = new Map<number, { mailboxId: number; flags?: readonly string[] }[]>();
+      for (const [index, { part, threads }] of plans.entries()) {
+        if (lost.has(index)) continue;
+        const resolved: { mailboxId: number; flags?: readonly string[] }[] = [];
+        for (const t of part.targets) {
+          if (!t.create) {
+            resolved.push(t);
+            continue;
+          }
+          const mailboxId = await findOrCreateMailbox(sql, t.create.accountId, t.create.name);
+          if (!threads.has(mailboxId)) threads.set(mailboxId, undefined);
+          resolved.push({ mailboxId, flags: t.flags });
+        }
+        targetsOf.set(index, resolved);
+      }
+      // Every local recipient's copy is a part of its own, so the mailboxes are locked in id order
+      // across all parts: ordered within each part only, two deliveries to A and B given in
+      // opposite RCPT order would each hold one mailbox (and account) and wait for the other.
+      const inserts = plans
+        .flatMap((plan, index) => (targetsOf.get(index) ?? []).map((target) => ({ plan, index, target })))
+        .sort((a, b) => a.target.mailboxId - b.target.mailboxId);
       const results: DeliveryResult[] = [];
       const blobsWritten = new Set<string>();
       const storedByPart = plans.map((): AppendedMessage[] => []);
@@ -367,6 +469,10 @@ export class MessageRepository {
         blobsWritten.add(base.blobId);
       }
       for (const [index, { part, base, byDomain }] of plans.entries()) {
+        if (lost.has(index)) {
+          results.push({ stored: [], outboundIds: [], blobId: base.blobId, claimLost: true });
+          continue;
+        }
         const stored = storedByPart[index]!;
         const outbound = part.options?.outbound;
         if (byDomain.size > 0 && !blobsWritten.has(base.blobId)) {
@@ -397,6 +503,7 @@ export class MessageRepository {
         }
         results.push({ stored, outboundIds, blobId: base.blobId });
       }
+      for (const d of duplicates) await sql.query(RECORD_DUPLICATE, [d.accountId, d.key, d.until]);
       return results;
     };
     if (statements === 0) return plans.map((p) => ({ stored: [], outboundIds: [], blobId: p.base.blobId }));

@@ -121,6 +121,32 @@ export class SieveRepository {
     return count === 1;
   }
 
+  // --- delivery-time tracking (RFC 5230 vacation, RFC 7352 duplicate) ---
+
+  /** Whether a delivered message recorded `key` for this account and the record has not expired (RFC 7352 3). */
+  async duplicateSeen(accountId: number, key: string): Promise<boolean> {
+    const row = await this.db.sieveDuplicate.findFirst({ where: { accountId, key, until: { gt: new Date() } }, select: { key: true } });
+    return row !== null;
+  }
+
+  /**
+   * Whether a vacation reply to `sender` under `handle` is still current (RFC 5230 4.2). Only a
+   * shortcut for not building a reply: the delivery's VacationClaim decides atomically.
+   */
+  async vacationReplied(accountId: number, handle: string, sender: string): Promise<boolean> {
+    const row = await this.db.sieveVacationReply.findFirst({ where: { accountId, handle, sender: sender.toLowerCase(), until: { gt: new Date() } }, select: { handle: true } });
+    return row !== null;
+  }
+
+  /** Drops expired vacation and duplicate records; answers how many of each. */
+  async pruneExpired(now = new Date()): Promise<{ vacation: number; duplicates: number }> {
+    const [vacation, duplicates] = await this.db.$transaction([
+      this.db.sieveVacationReply.deleteMany({ where: { until: { lte: now } } }),
+      this.db.sieveDuplicate.deleteMany({ where: { until: { lte: now } } }),
+    ]);
+    return { vacation: vacation.count, duplicates: duplicates.count };
+  }
+
   // --- admin scripts (global: domainId null) ---
 
   /**
