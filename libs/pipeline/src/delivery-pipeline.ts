@@ -1,5 +1,5 @@
 import { buildDsn, parseMessage, withPrependedFields } from '@mailstead/mime';
-import { StoreError, type Store } from '@mailstead/store';
+import { StoreError, type DeliveryRecords, type Store } from '@mailstead/store';
 import type { ClientInfo, DeliveryReceipt, DeliveryStep, Envelope, LocalCopy, MessageSource, MessageUnderCheck, StepResult } from './delivery-step';
 import { prependFields } from './message/message-headers';
 import { noticePart } from './notices/notice-part';
@@ -168,9 +168,13 @@ export class DeliveryTransaction {
     // Nobody can take it: refuse it (the sender may try again later) rather than accept and bounce.
     if (failed.length > 0 && delivered.length === 0 && outbound.length === 0 && held.length === 0) throw failed[0]!.failed!;
 
-    const parts: DeliveryPart[] = [...delivered.map((c) => copyPart(c, messageLimit)), ...outbound];
+    // a copy a step filed nowhere (Sieve discard) is delivered without a part; the parts it added (redirect, vacation) still go
+    const parts: DeliveryPart[] = [...delivered.filter((c) => c.into?.length !== 0).map((c) => copyPart(c, messageLimit)), ...outbound];
+    const added = delivered.flatMap((c) => c.parts ?? []);
+    const records: DeliveryRecords = { duplicates: delivered.flatMap((c) => c.records?.duplicates ?? []) };
     // what the recipients get, before the Sent copy and the DSN join the transaction
     const counts = { local: delivered.length, remote: outbound.reduce((n, p) => n + (p.options?.outbound?.recipients.length ?? 0), 0) };
+    parts.push(...added);
     // The failed recipients' DSN commits with the copies: a 250 never hides a lost recipient.
     const report = failed.length > 0 ? await this.failureReport(message, withTrace, failed) : null;
     if (report) parts.push(report);
@@ -179,7 +183,7 @@ export class DeliveryTransaction {
       sentMailboxId = await this.deps.store.recipients.mailboxId(envelope.submitter.accountId, { specialUse: '\\Sent' });
       if (sentMailboxId !== null) parts.push({ raw: message.sentCopy, targets: [{ mailboxId: sentMailboxId, flags: ['\\Seen'] }], options: { limits: { messageLimit } } });
     }
-    const receipt = await this.commit(parts, { held, sentMailboxId, counts, failed: failed.map((c) => c.mailbox.address) });
+    const receipt = await this.commit(parts, records, { held, sentMailboxId, counts, failed: failed.map((c) => c.mailbox.address) });
     // COMMITTED. Outbound rows exist in Postgres; the delivery worker picks them up.
     if (receipt.outboundIds.length > 0) this.deps.onOutbound?.(receipt.outboundIds);
     for (const step of this.pipeline.stepsFor(source, 'committed')) {
@@ -247,12 +251,12 @@ export class DeliveryTransaction {
     return part;
   }
 
-  private async commit(parts: DeliveryPart[], info: { held: string[]; sentMailboxId: number | null; counts: { local: number; remote: number }; failed: string[] }): Promise<DeliveryReceipt> {
+  private async commit(parts: DeliveryPart[], records: DeliveryRecords, info: { held: string[]; sentMailboxId: number | null; counts: { local: number; remote: number }; failed: string[] }): Promise<DeliveryReceipt> {
     let stored: DeliveryReceipt['stored'] = [];
     let outboundIds: bigint[] = [];
-    if (parts.length > 0) {
+    if (parts.length > 0 || (records.duplicates?.length ?? 0) > 0) {
       try {
-        const results = await this.deps.store.messages.deliverBatch(parts);
+        const results = await this.deps.store.messages.deliverBatch(parts, records);
         stored = results.flatMap((r) => r.stored.map((s) => ({ id: s.id, mailboxId: s.mailboxId, uid: s.uid })));
         outboundIds = results.flatMap((r) => r.outboundIds);
       } catch (error) {

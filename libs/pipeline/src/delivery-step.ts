@@ -1,6 +1,7 @@
 import type { ParsedMessage } from '@mailstead/mime';
 import type { ListInfo, LocalMailbox, Resolution } from './recipients/recipient-resolver';
-import type { Plan, RecipientInput } from './recipients/delivery-plan';
+import type { DeliveryRecords } from '@mailstead/store';
+import type { DeliveryPart, Plan, RecipientInput } from './recipients/delivery-plan';
 import type { SmtpReply } from './smtp-reply';
 
 /**
@@ -79,6 +80,9 @@ export function addSymbol(message: MessageUnderCheck, symbol: CheckSymbol): void
   message.score += symbol.score;
 }
 
+/** One place a local copy is filed: an existing mailbox, or one created in the delivery's transaction. */
+export type CopyTarget = { mailboxId: number; flags: string[] } | { create: { accountId: number; name: string }; flags: string[] };
+
 /** One local mailbox's copy, decided per recipient before COMMIT. */
 export interface LocalCopy {
   readonly mailbox: LocalMailbox;
@@ -90,6 +94,17 @@ export interface LocalCopy {
   /** where it is filed; steps may change it (Junk, later a Sieve fileinto) */
   mailboxId: number;
   flags: string[];
+  /**
+   * Where it is filed instead of `mailboxId`/`flags`, when a step decided several places or a
+   * mailbox to create (Sieve: each fileinto and keep is a copy, RFC 5228 4.1; `fileinto :create`,
+   * RFC 5490 3.2). An empty list stores nothing for this recipient (Sieve discard, or a redirect
+   * without keep): that is a delivery, not a failure.
+   */
+  into?: CopyTarget[];
+  /** Parts committed in the same transaction when this copy is delivered (Sieve redirect, vacation, notices). */
+  parts?: DeliveryPart[];
+  /** Rows committed in the same transaction (Sieve duplicate ids, RFC 7352). */
+  records?: DeliveryRecords;
   /**
    * Why this recipient cannot take the message after all (a copy step decided it after DATA):
    * the others still get it and the sender gets a DSN for this one (RFC 3464), as Postfix does

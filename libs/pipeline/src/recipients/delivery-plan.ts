@@ -13,7 +13,7 @@ export interface DeliveryPart {
   /** parseMessage(raw) when already known, so the store does not parse the copy again */
   parsed?: ParsedMessage;
   targets: DeliveryTarget[];
-  options?: Pick<DeliveryOptions, 'outbound' | 'limits' | 'skipOverQuota'>;
+  options?: Pick<DeliveryOptions, 'outbound' | 'limits' | 'skipOverQuota' | 'vacationClaim'>;
 }
 
 export interface RecipientInput {
@@ -105,10 +105,13 @@ export function listCopies(rawWithTrace: Buffer, delivery: ListDelivery, opts: {
  * list member's copy over a limit is left out rather than failing the transaction.
  */
 export function copyPart(copy: LocalCopy, messageLimit: number): DeliveryPart {
+  const targets: DeliveryTarget[] = copy.into
+    ? copy.into.map((t) => ('create' in t ? { mailboxId: 0, create: t.create, flags: t.flags } : { mailboxId: t.mailboxId, flags: t.flags }))
+    : [{ mailboxId: copy.mailboxId, ...(copy.flags.length > 0 ? { flags: copy.flags } : {}) }];
   return {
     raw: copy.raw,
     parsed: copy.parsed,
-    targets: [{ mailboxId: copy.mailboxId, ...(copy.flags.length > 0 ? { flags: copy.flags } : {}) }],
+    targets,
     options: { limits: { messageLimit }, ...(copy.list ? { skipOverQuota: true } : {}) },
   };
 }
