@@ -173,6 +173,12 @@ export const CONFIG_VARIABLES = {
     doc: 'The ports mail clients are told to use (autoconfig, Autodiscover, the Apple profile, the DNS page\'s SRV records) when a proxy or port mapping puts the listeners elsewhere: `standard` (993, 143, 995, 110, 465, 587), or entries like `imaps=993,submissions=465` (imaps, imap, pop3s, pop3, submissions, submission). Unset: the listeners\' own ports.',
     default: '(the listener ports)',
   },
+  MAILSTEAD_MANAGESIEVE_PORT: { schema: port(24190), doc: 'ManageSieve (RFC 5804) with STARTTLS, for Sieve script clients (production: 4190).', default: '24190' },
+  MAILSTEAD_MANAGESIEVE_MAX_LINE: { schema: positiveInt(65536), doc: 'Longest ManageSieve command line accepted, in bytes, literals not counted (Pigeonhole\'s managesieve_max_line_length).', default: '65536' },
+  MAILSTEAD_MANAGESIEVE_MAX_BAD_COMMANDS: { schema: positiveInt(10), doc: 'Unknown or malformed ManageSieve commands per session before BYE.', default: '10' },
+  MAILSTEAD_MANAGESIEVE_IDLE_TIMEOUT_SECONDS: { schema: positiveInt(1800), doc: 'Seconds a ManageSieve session may stay silent before BYE.', default: '1800' },
+  MAILSTEAD_SIEVE_MAX_SCRIPT_SIZE: { schema: positiveInt(1024 * 1024), doc: 'Largest Sieve script an account or admin may store, in bytes (ManageSieve QUOTA/MAXSIZE; Pigeonhole\'s sieve_max_script_size).', default: '1048576' },
+  MAILSTEAD_SIEVE_MAX_SCRIPTS: { schema: z.coerce.number().int().min(0).default(20), doc: 'Most Sieve scripts per account (ManageSieve QUOTA/MAXSCRIPTS; 0 = no limit, as Pigeonhole\'s sieve_quota_max_scripts).', default: '20' },
 } as const;
 
 type Vars = typeof CONFIG_VARIABLES;

@@ -61,6 +61,17 @@ export interface MailsteadConfig {
   delivery: DeliveryConfig;
   /** The ports mail clients are told (MAILSTEAD_CLIENT_PORTS), per service. */
   clientPorts: ClientPorts;
+  /** ManageSieve (RFC 5804) listener, and the Sieve script quotas every way of storing a script applies. */
+  managesieve: {
+    plain: ListenerConfig;
+    maxLineLength: number;
+    maxBadCommands: number;
+    idleTimeoutSeconds: number;
+    /** bytes per script (QUOTA/MAXSIZE) */
+    maxScriptSize: number;
+    /** scripts per account (QUOTA/MAXSCRIPTS); 0 = no limit */
+    maxScripts: number;
+  };
 }
 
 /** Mail client services, as RFC 6186 / RFC 8314 name them. */
@@ -198,6 +209,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       submissions: c.MAILSTEAD_SUBMISSIONS_PORT,
       submission: c.MAILSTEAD_SUBMISSION_PORT,
     }),
+    managesieve: {
+      plain: { host, port: c.MAILSTEAD_MANAGESIEVE_PORT },
+      maxLineLength: c.MAILSTEAD_MANAGESIEVE_MAX_LINE,
+      maxBadCommands: c.MAILSTEAD_MANAGESIEVE_MAX_BAD_COMMANDS,
+      idleTimeoutSeconds: c.MAILSTEAD_MANAGESIEVE_IDLE_TIMEOUT_SECONDS,
+      maxScriptSize: c.MAILSTEAD_SIEVE_MAX_SCRIPT_SIZE,
+      maxScripts: c.MAILSTEAD_SIEVE_MAX_SCRIPTS,
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import { MessageService } from '../services/message.service';
 import { QueueAdminService } from '../services/queue-admin.service';
 import { StatsService } from '../services/stats.service';
 import { UserService } from '../services/user.service';
+import { SieveScriptService } from '../services/sieve-script.service';
 import { SessionService } from './session.service';
 
 /**
@@ -30,6 +31,11 @@ export const API_SERVICE_PROVIDERS: Provider[] = [
     provide: MessageService,
     useFactory: (store: Store, config: MailsteadConfig, mailboxes: MailboxService) => new MessageService(store, config, mailboxes),
     inject: [STORE, CONFIG, MailboxService],
+  },
+  {
+    provide: SieveScriptService,
+    useFactory: (store: Store, config: MailsteadConfig) => new SieveScriptService(store, config.managesieve),
+    inject: [STORE, CONFIG],
   },
   {
     provide: UserService,

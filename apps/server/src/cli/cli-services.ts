@@ -3,6 +3,7 @@ import { CLI_SCOPE } from '../services/admin-scope';
 import { AliasService } from '../services/alias.service';
 import { DomainService } from '../services/domain.service';
 import { ListService } from '../services/list.service';
+import { SieveScriptService } from '../services/sieve-script.service';
 import { UserService } from '../services/user.service';
 import type { CliContext } from './cli-context';
 
@@ -30,4 +31,8 @@ export async function listService(ctx: CliContext): Promise<ListService> {
 
 export async function aliasService(ctx: CliContext): Promise<AliasService> {
   return new AliasService(await ctx.store());
+}
+
+export async function sieveScriptService(ctx: CliContext): Promise<SieveScriptService> {
+  return new SieveScriptService(await ctx.store(), ctx.config.managesieve);
 }
