@@ -22,6 +22,7 @@ import { Pop3Repository } from './repositories/pop3.repository';
 import { RecipientRepository } from './repositories/recipient.repository';
 import { SearchIndexRepository } from './repositories/search-index.repository';
 import { SieveRepository } from './repositories/sieve.repository';
+import { SpamRepository } from './repositories/spam.repository';
 
 /** Every repository over one connection pool. The only way the rest of Mailstead reaches Postgres. */
 export class Store {
@@ -54,6 +55,8 @@ export class Store {
   readonly searchIndex: SearchIndexRepository;
   /** Sieve scripts: personal (ManageSieve) and admin (before/after/include). */
   readonly sieve: SieveRepository;
+  /** Spam classifier models, quarantine, spam thresholds (libs/spam). */
+  readonly spam: SpamRepository;
 
   private constructor(
     private readonly db: Db,
@@ -81,6 +84,7 @@ export class Store {
     this.pop3 = new Pop3Repository(db);
     this.recipients = new RecipientRepository(db, pool);
     this.sieve = new SieveRepository(db);
+    this.spam = new SpamRepository(db, pool);
   }
 
   static async connect(url: string, options: { poolSize?: number } = {}): Promise<Store> {
