@@ -59,6 +59,8 @@ export interface MailsteadConfig {
   search: { fillBudgetMs: number };
   log: { level: RawConfig['MAILSTEAD_LOG_LEVEL']; pretty: boolean };
   delivery: DeliveryConfig;
+  /** Message scoring, quarantine, ClamAV and rspamd (libs/spam, issue 21 items 2-6). Durations in milliseconds. */
+  spam: SpamConfig;
   /** The ports mail clients are told (MAILSTEAD_CLIENT_PORTS), per service. */
   clientPorts: ClientPorts;
   /** ManageSieve (RFC 5804) listener, and the Sieve script quotas every way of storing a script applies. */
@@ -79,6 +81,18 @@ export const CLIENT_SERVICES = ['imaps', 'imap', 'pop3s', 'pop3', 'submissions',
 export type ClientService = (typeof CLIENT_SERVICES)[number];
 export type ClientPorts = Record<ClientService, number>;
 const STANDARD_CLIENT_PORTS: ClientPorts = { imaps: 993, imap: 143, pop3s: 995, pop3: 110, submissions: 465, submission: 587 };
+
+export interface SpamConfig {
+  /** the built-in rules and classifier on mail to the MX */
+  filter: boolean;
+  /** default levels: Junk, quarantine, 550 at DATA (domains and accounts may override them in the store) */
+  junkScore: number;
+  quarantineScore: number;
+  rejectScore: number;
+  autolearn: { enabled: boolean; spamScore: number; hamScore: number };
+  clamd: { address: string | undefined; failure: 'tempfail' | 'pass'; timeout: number };
+  rspamd: { url: string | undefined; password: string | undefined; timeout: number };
+}
 
 /** Outbound delivery (libs/delivery). Durations in milliseconds. */
 export interface DeliveryConfig {
@@ -200,6 +214,15 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       lease: c.MAILSTEAD_DELIVERY_LEASE,
       listBounceThreshold: c.MAILSTEAD_LIST_BOUNCE_THRESHOLD,
       listBounceAction: c.MAILSTEAD_LIST_BOUNCE_ACTION,
+    },
+    spam: {
+      filter: c.MAILSTEAD_SPAM_FILTER,
+      junkScore: c.MAILSTEAD_SPAM_JUNK_SCORE,
+      quarantineScore: c.MAILSTEAD_SPAM_QUARANTINE_SCORE,
+      rejectScore: c.MAILSTEAD_SPAM_REJECT_SCORE,
+      autolearn: { enabled: c.MAILSTEAD_SPAM_AUTOLEARN, spamScore: c.MAILSTEAD_SPAM_AUTOLEARN_SPAM_SCORE, hamScore: c.MAILSTEAD_SPAM_AUTOLEARN_HAM_SCORE },
+      clamd: { address: c.MAILSTEAD_CLAMD, failure: c.MAILSTEAD_CLAMD_FAILURE, timeout: c.MAILSTEAD_CLAMD_TIMEOUT },
+      rspamd: { url: c.MAILSTEAD_RSPAMD_URL?.replace(/\/+$/, ''), password: c.MAILSTEAD_RSPAMD_PASSWORD, timeout: c.MAILSTEAD_RSPAMD_TIMEOUT },
     },
     clientPorts: parseClientPorts(c.MAILSTEAD_CLIENT_PORTS, {
       imaps: c.MAILSTEAD_IMAPS_PORT,
