@@ -74,6 +74,13 @@ export interface MailsteadConfig {
     /** scripts per account (QUOTA/MAXSCRIPTS); 0 = no limit */
     maxScripts: number;
   };
+  /** Forwarded mail (libs/pipeline forwarding/): SRS envelope senders and how long bounces to them are taken. */
+  forwarding: {
+    /** MAILSTEAD_SRS_DOMAIN; null: the forwarding address's own domain */
+    srsDomain: string | null;
+    /** MAILSTEAD_SRS_MAX_AGE in milliseconds (whole days count) */
+    srsMaxAge: number;
+  };
 }
 
 /** Mail client services, as RFC 6186 / RFC 8314 name them. */
@@ -240,6 +247,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       maxScriptSize: c.MAILSTEAD_SIEVE_MAX_SCRIPT_SIZE,
       maxScripts: c.MAILSTEAD_SIEVE_MAX_SCRIPTS,
     },
+    forwarding: { srsDomain: c.MAILSTEAD_SRS_DOMAIN?.toLowerCase() ?? null, srsMaxAge: c.MAILSTEAD_SRS_MAX_AGE },
   };
 }
 

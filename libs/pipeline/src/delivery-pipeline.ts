@@ -3,7 +3,7 @@ import { StoreError, type DeliveryRecords, type Store } from '@mailstead/store';
 import type { ClientInfo, DeliveryReceipt, DeliveryStep, Envelope, LocalCopy, MessageSource, MessageUnderCheck, StepResult } from './delivery-step';
 import { prependFields } from './message/message-headers';
 import { noticePart } from './notices/notice-part';
-import { copyPart, listCopies, mergeRecipients, type DeliveryPart, type ListLinks, type RecipientInput } from './recipients/delivery-plan';
+import { copyPart, listCopies, mergeRecipients, remoteParts, type DeliveryPart, type ListLinks, type RecipientInput } from './recipients/delivery-plan';
 import type { RecipientResolver, Resolution } from './recipients/recipient-resolver';
 import { REPLIES } from './smtp-reply';
 
@@ -137,13 +137,8 @@ export class DeliveryTransaction {
       const raw = prependFields(withTrace, fields);
       copies.push({ mailbox: m, list: null, raw, parsed: withPrependedFields(traced!, fields, raw), mailboxId: m.mailboxId, flags: [] });
     }
-    if (plan.remote.length > 0) {
-      outbound.push({
-        raw: withTrace,
-        targets: [],
-        options: { outbound: { sender: envelope.sender, recipients: plan.remote, envelopeId: envelope.dsn?.envid ?? null, ret: envelope.dsn?.ret ?? null } },
-      });
-    }
+    // remote recipients named by the client keep the sender; forwarded ones get SRS and ARC
+    outbound.push(...(await remoteParts(withTrace, plan, envelope, this.deps.resolver.forwarding)));
     const held: string[] = [];
     for (const list of plan.lists) {
       if (list.held) {

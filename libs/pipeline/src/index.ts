@@ -6,7 +6,12 @@ export { SmtpReply, smtpReply, REPLIES } from './smtp-reply';
 
 /** Recipient resolution: accounts, plus-addressing, aliases, catch-all, lists with their policies, quotas. */
 export { RecipientResolver, quotaVerdict, MAX_EXPANSION_DEPTH, MAX_EXPANSION_SIZE, type Resolution, type ResolveOutcome, type ResolveContext, type LocalMailbox, type ListDelivery, type ListInfo, type ListMembership } from './recipients/recipient-resolver';
-export { mergeRecipients, listCopies, copyPart, type DeliveryPart, type ListLinks, type RecipientInput, type Plan } from './recipients/delivery-plan';
+export { mergeRecipients, listCopies, copyPart, remoteParts, type DeliveryPart, type ListLinks, type RecipientInput, type Plan, type ForwardedRecipients } from './recipients/delivery-plan';
+
+/** Forwarding (aliases to remote addresses, Sieve redirect): SRS envelope senders, the MX's check of bounces to them, the ARC seal. */
+export { Forwarding, forwardedPart, srsRefusal, type ForwardingSettings, type ForwardedPartInput } from './forwarding/forwarded-part';
+export { srsForward, srsReverse, srsHash, srsTimestamp, srsMaxAgeDays, isSrsLocalPart, SRS_HASH_LENGTH, type SrsKey, type SrsReversal } from './forwarding/srs';
+export { arcSeal, ourAuthenticationResults, type ArcKey } from './forwarding/arc-seal';
 
 /** Mailing lists: copies, one-click unsubscribe, moderation, bounce counting. */
 export { listBounceAddress, listFields, listCopy } from './lists/list-post';

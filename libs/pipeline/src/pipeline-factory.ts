@@ -5,6 +5,8 @@ import type { DeliveryStep } from './delivery-step';
 import type { ListBouncePolicy } from './lists/list-bounces';
 import type { ListLinks } from './recipients/delivery-plan';
 import { RecipientResolver } from './recipients/recipient-resolver';
+import { Forwarding } from './forwarding/forwarded-part';
+import { srsMaxAgeDays } from './forwarding/srs';
 import { junkFilingStep } from './steps/junk-filing.step';
 import { listBounceStep } from './steps/list-bounce.step';
 import { loopDetectionStep } from './steps/loop-detection.step';
@@ -21,8 +23,12 @@ import { submissionHeadersStep } from './steps/submission-headers.step';
  * console's moderation use it: the message quota (MAILSTEAD_IMAP_MESSAGE_QUOTA), and postmaster
  * mail nobody set up an address for going to the first admin (RFC 5321 4.5.1).
  */
-export function recipientResolverFor(store: Store, config: Pick<MailsteadConfig, 'imap' | 'admin'>): RecipientResolver {
-  return new RecipientResolver(store, { messageLimit: config.imap.messageQuota, postmaster: config.admin.address });
+export function recipientResolverFor(store: Store, config: Pick<MailsteadConfig, 'imap' | 'admin' | 'hostname' | 'forwarding'>, secret?: Buffer): RecipientResolver {
+  // with the server secret: SRS and ARC for forwarded mail, and the MX's check of bounces to SRS addresses
+  const forwarding = secret
+    ? new Forwarding(store, { secret, srsDomain: config.forwarding.srsDomain, maxAgeDays: srsMaxAgeDays(config.forwarding.srsMaxAge), hostname: config.hostname })
+    : undefined;
+  return new RecipientResolver(store, { messageLimit: config.imap.messageQuota, postmaster: config.admin.address, forwarding });
 }
 
 export interface PipelineOptions {

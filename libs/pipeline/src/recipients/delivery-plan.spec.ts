@@ -16,8 +16,24 @@ describe('mergeRecipients', () => {
       { resolution: res('alias@x.test', { mailboxes: [box(2)], remote: ['r@remote.test', 'other@remote.test'] }) },
     ]);
     expect(plan.mailboxes.map((m) => m.accountId)).toEqual([2]);
-    expect(plan.remote).toEqual([{ address: 'other@remote.test', notify: [], orcpt: 'rfc822;alias@x.test' }]);
+    // a remote destination of a local alias is forwarded mail, not a recipient the client named
+    expect(plan.remote).toEqual([]);
+    expect(plan.forwarded).toEqual([{ via: 'alias@x.test', recipients: [{ address: 'other@remote.test', notify: [], orcpt: 'rfc822;alias@x.test' }] }]);
     expect(plan.lists).toHaveLength(1);
+  });
+
+  it('groups forwarded destinations by the forwarding domain; one the client also names directly goes out once, unforwarded', () => {
+    const plan = mergeRecipients([
+      { resolution: res('a@x.test', { remote: ['r1@remote.test', 'both@remote.test'] }) },
+      { resolution: res('b@x.test', { remote: ['r2@remote.test'] }) },
+      { resolution: res('c@y.test', { remote: ['r3@remote.test'] }) },
+      { resolution: res('both@remote.test', { local: false, remote: ['both@remote.test'] }), orcpt: 'rfc822;both@remote.test' },
+    ]);
+    expect(plan.remote).toEqual([{ address: 'both@remote.test', notify: [], orcpt: 'rfc822;both@remote.test' }]);
+    expect(plan.forwarded.map((f) => [f.via, f.recipients.map((r) => r.address)])).toEqual([
+      ['a@x.test', ['r1@remote.test', 'r2@remote.test']],
+      ['c@y.test', ['r3@remote.test']],
+    ]);
   });
 
   it('keeps the direct copy when the list post is held for moderation', () => {

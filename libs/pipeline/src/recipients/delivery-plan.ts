@@ -6,6 +6,8 @@ import { quotaVerdict, viaKey } from './recipient-resolver';
 import { listBounceAddress, listCopy } from '../lists/list-post';
 import { unsubscribeUrl } from '../lists/unsubscribe-token';
 import { prependFields } from '../message/message-headers';
+import type { Forwarding } from '../forwarding/forwarded-part';
+import type { Envelope } from '../delivery-step';
 
 /** One version of the message and where it goes: the unit of MessageRepository.deliverBatch. */
 export interface DeliveryPart {
@@ -26,8 +28,17 @@ export interface RecipientInput {
 /** What the accepted recipients add up to, deduplicated. */
 export interface Plan {
   mailboxes: LocalMailbox[];
+  /** remote recipients the client named */
   remote: OutboundRecipientInput[];
+  /** remote destinations of local addresses (aliases, catch-alls, SRS bounces going back), by the local address's domain */
+  forwarded: ForwardedRecipients[];
   lists: ListDelivery[];
+}
+
+export interface ForwardedRecipients {
+  /** the local address that forwards (the first RCPT that led to these destinations) */
+  via: string;
+  recipients: OutboundRecipientInput[];
 }
 
 /**
@@ -52,6 +63,7 @@ export function mergeRecipients(recipients: RecipientInput[]): Plan {
   }
   const mailboxes = new Map<number, LocalMailbox>();
   const remote = new Map<string, OutboundRecipientInput>();
+  const forwarded = new Map<string, { via: string; recipient: OutboundRecipientInput }>();
   for (const r of recipients) {
     for (const m of r.resolution.mailboxes) if (!onLists.has(m.accountId) && !mailboxes.has(m.accountId)) mailboxes.set(m.accountId, m);
     for (const a of r.resolution.remote) {
@@ -59,10 +71,42 @@ export function mergeRecipients(recipients: RecipientInput[]): Plan {
       if (remoteOnLists.has(key) || remote.has(key)) continue;
       // DSN ORCPT belongs to the address the client named; alias destinations keep its NOTIFY
       const named = addressKey(r.resolution.address) === key;
-      remote.set(key, { address: a, notify: r.notify ?? [], orcpt: named ? (r.orcpt ?? null) : (r.orcpt ?? `rfc822;${r.resolution.address}`) });
+      const recipient = { address: a, notify: r.notify ?? [], orcpt: named ? (r.orcpt ?? null) : (r.orcpt ?? `rfc822;${r.resolution.address}`) };
+      // a remote address reached through a local one is forwarded mail (SRS, ARC); named directly, it is not
+      if (r.resolution.local) {
+        if (!forwarded.has(key)) forwarded.set(key, { via: r.resolution.address, recipient });
+      } else {
+        remote.set(key, recipient);
+        forwarded.delete(key);
+      }
     }
   }
-  return { mailboxes: [...mailboxes.values()], remote: [...remote.values()], lists: [...lists.values()] };
+  const byDomain = new Map<string, ForwardedRecipients>();
+  for (const [key, f] of forwarded) {
+    if (remote.has(key)) continue;
+    const domain = f.via.slice(f.via.lastIndexOf('@') + 1).toLowerCase();
+    const group = byDomain.get(domain) ?? { via: f.via, recipients: [] };
+    group.recipients.push(f.recipient);
+    byDomain.set(domain, group);
+  }
+  return { mailboxes: [...mailboxes.values()], remote: [...remote.values()], forwarded: [...byDomain.values()], lists: [...lists.values()] };
+}
+
+/**
+ * The outbound parts for the plan's remote recipients: those the client named, with its envelope
+ * sender; forwarded ones through `forwarding` (SRS sender, ARC seal: forwarding/forwarded-part.ts),
+ * one part per forwarding domain. Without forwarding, they all go in one part with the sender as given.
+ */
+export async function remoteParts(rawWithTrace: Buffer, plan: Plan, envelope: Envelope, forwarding: Forwarding | null): Promise<DeliveryPart[]> {
+  const dsn = { envelopeId: envelope.dsn?.envid ?? null, ret: envelope.dsn?.ret ?? null };
+  const direct = forwarding ? plan.remote : [...plan.remote, ...plan.forwarded.flatMap((f) => f.recipients)];
+  const parts: DeliveryPart[] = direct.length > 0 ? [{ raw: rawWithTrace, targets: [], options: { outbound: { sender: envelope.sender, recipients: direct, ...dsn } } }] : [];
+  if (forwarding) {
+    for (const group of plan.forwarded) {
+      parts.push(await forwarding.forwardedPart({ raw: rawWithTrace, originalSender: envelope.sender, recipients: group.recipients, forwardingAddress: group.via, dsn: envelope.dsn }));
+    }
+  }
+  return parts;
 }
 
 /** What list copies need to carry working one-click unsubscribe links (RFC 8058). */

@@ -1,5 +1,7 @@
 import { addressKey, splitAddress, type AddressEntry, type Store } from '@mailstead/store';
 import { REPLIES, smtpReply, type SmtpReply } from '../smtp-reply';
+import { srsRefusal, type Forwarding } from '../forwarding/forwarded-part';
+import { isSrsLocalPart } from '../forwarding/srs';
 
 /** Alias and list nesting deeper than this is treated as a loop and cut off. */
 export const MAX_EXPANSION_DEPTH = 10;
@@ -95,11 +97,15 @@ export class RecipientResolver {
 
   constructor(
     private readonly store: Store,
-    options: { messageLimit?: number; postmaster?: string } = {},
+    options: { messageLimit?: number; postmaster?: string; forwarding?: Forwarding } = {},
   ) {
     this.messageLimit = options.messageLimit ?? 0;
     this.postmaster = options.postmaster;
+    this.forwarding = options.forwarding ?? null;
   }
+
+  /** SRS and ARC for forwarded mail (forwarding/); null: forwarded mail keeps its sender and bounces to SRS addresses are unknown users. */
+  readonly forwarding: Forwarding | null;
 
   /** Where postmaster mail goes when no address of that name exists (the first admin's). */
   private readonly postmaster: string | undefined;
@@ -130,7 +136,13 @@ export class RecipientResolver {
 
   private async resolveAddress(address: string, ctx: ResolveContext): Promise<ResolveOutcome> {
     const parts = splitAddress(address);
-    if (!parts) return { ok: false, reply: smtpReply(501, '5.1.3', 'Bad recipient address syntax') };
+    if (!parts) {
+      // an SRS local part holds a whole address and may pass RFC 5321's 64 octets (4.5.3.1.1), as libsrs2's do
+      const at = address.lastIndexOf('@');
+      const domain = address.slice(at + 1);
+      if (this.forwarding && at > 0 && isSrsLocalPart(address) && splitAddress(`srs@${domain}`) && (await this.isLocalDomain(domain))) return this.resolveSrs(address, ctx);
+      return { ok: false, reply: smtpReply(501, '5.1.3', 'Bad recipient address syntax') };
+    }
     // one round trip tells the domain and what the address is (used by expand below)
     const entry = await this.lookup(address);
     const domain = entry.domain;
@@ -138,6 +150,7 @@ export class RecipientResolver {
     if (!domain.enabled) return { ok: false, reply: REPLIES.disabled() };
     const listBounce = await this.store.listBounces.listForBounceAddress(address);
     if (listBounce) return { ok: true, resolution: { address, local: true, mailboxes: [], remote: [], lists: [], listBounce } };
+    if (this.forwarding && isSrsLocalPart(parts.local) && !entry.account && !entry.alias && !entry.list) return this.resolveSrs(address, ctx);
 
     const out = newCollected();
     out.domains.set(parts.domain, true);
@@ -162,6 +175,23 @@ export class RecipientResolver {
       if (verdict) return { ok: false, reply: verdict };
     }
     return { ok: true, resolution };
+  }
+
+  /**
+   * The reverse path of mail we forwarded (forwarding/srs.ts): an SRS address whose hash we made
+   * and whose age is within the limit goes back to the address it encodes, relayed even for an
+   * unauthenticated client (it is our own address); anything else is refused, so nobody can use
+   * the forwarder to reach arbitrary addresses.
+   */
+  private async resolveSrs(address: string, ctx: ResolveContext): Promise<ResolveOutcome> {
+    const forwarding = this.forwarding!;
+    const reversal = forwarding.reverse(address);
+    if (!reversal.ok) return { ok: false, reply: srsRefusal(reversal.reason, forwarding.settings.maxAgeDays) };
+    if (await this.isLocalDomain(reversal.address.slice(reversal.address.lastIndexOf('@') + 1))) {
+      const inner = await this.resolveAddress(reversal.address, ctx);
+      return inner.ok ? { ok: true, resolution: { ...inner.resolution, address } } : inner;
+    }
+    return { ok: true, resolution: { address, local: true, mailboxes: [], remote: [reversal.address], lists: [] } };
   }
 
   /** Members of a list expanded to final addresses (EXPN for authenticated users). */
