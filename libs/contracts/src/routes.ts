@@ -128,6 +128,7 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/api/auth/app-passwords', tag: 'auth', summary: 'App passwords for mail clients', response: z.array(appPassword) },
   { method: 'post', path: '/api/auth/app-passwords', tag: 'auth', summary: 'Create an app password (shown once)', body: createAppPasswordRequest, response: createdAppPassword, status: 201 },
   { method: 'delete', path: '/api/auth/app-passwords/{id}', tag: 'auth', summary: 'Revoke an app password', response: ok },
+  { method: 'post', path: '/api/client-setup/apple-profile', tag: 'auth', summary: 'An Apple configuration profile (.mobileconfig) for Mail, with a new app password in it', produces: 'application/x-apple-aspen-config' },
 
   { method: 'post', path: '/api/auth/totp/enroll', tag: 'auth', summary: 'Start TOTP enrolment (secret and QR code)', response: totpEnrollment },
   { method: 'post', path: '/api/auth/totp/verify', tag: 'auth', summary: 'Confirm TOTP with a code; answers the recovery codes once', body: totpVerifyRequest, response: totpEnabled },

@@ -5,6 +5,7 @@ import { CONFIG, STORE } from '../app/tokens';
 import { AdminMailService } from './admin/admin-mail.service';
 import { AliasService } from '../services/alias.service';
 import { AuditLogService } from '../services/audit-log.service';
+import { ClientSetupService } from '../services/client-setup.service';
 import { DomainService } from '../services/domain.service';
 import { ListService } from '../services/list.service';
 import { MailboxService } from '../services/mailbox.service';
@@ -26,6 +27,7 @@ export const API_SERVICE_PROVIDERS: Provider[] = [
   { provide: QueueAdminService, useFactory: (store: Store, mail: AdminMailService) => new QueueAdminService(store, () => mail.queueService()), inject: [STORE, AdminMailService] },
   { provide: AuditLogService, useFactory: (store: Store) => new AuditLogService(store), inject: [STORE] },
   { provide: StatsService, useFactory: (store: Store) => new StatsService(store), inject: [STORE] },
+  { provide: ClientSetupService, useFactory: (store: Store, config: MailsteadConfig) => new ClientSetupService(store, config), inject: [STORE, CONFIG] },
   { provide: MailboxService, useFactory: (store: Store) => new MailboxService(store), inject: [STORE] },
   {
     provide: MessageService,

@@ -14,6 +14,8 @@ import type { Logger } from './logger';
 import { createHttpAdapter } from './http-adapter';
 import { loadTls } from './tls';
 import { builtWebApp, serveWebApp, type WebApp } from './web-static';
+import { registerClientSetupRoutes } from '../api/client-setup.routes';
+import { ClientSetupService } from '../services/client-setup.service';
 
 export interface RunningServer {
   app: INestApplicationContext;
@@ -79,6 +81,7 @@ export async function startServer(config: MailsteadConfig, log: Logger, options:
       const http = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(config), { logger: ['error', 'warn'] });
       http.setGlobalPrefix('api');
       await configureHttp(http);
+      await registerClientSetupRoutes(http, new ClientSetupService(store, config), config.publicUrl);
       webApp = await (options.webApp ?? builtWebApp());
       await serveWebApp(http, webApp);
       http.enableShutdownHooks([]);

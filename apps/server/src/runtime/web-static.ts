@@ -19,6 +19,13 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Path prefixes that are never the webmail: the API, well-known URIs (RFC 8615) and Outlook's
+ * Autodiscover. An unknown path under them answers 404, not the webmail page, so a client
+ * probing for autoconfig or an API route gets a real "not here".
+ */
+const NON_WEBMAIL_PREFIXES = ['/api', '/.well-known', '/autodiscover'];
+
 /** Where `vite build` puts the web app (apps/web/vite.config.ts), found from the source tree or the bundle. */
 export function webDistDir(): string | undefined {
   for (let dir = import.meta.dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -58,8 +65,10 @@ export async function serveWebApp(app: NestFastifyApplication, webApp: WebApp = 
   // A catch-all GET route rather than a not-found handler: Nest owns the latter. Fastify
   // matches the API's own routes (and the static files above) before this wildcard.
   fastify.get('/*', (request, reply) => {
-    if (request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?')) {
-      return reply.code(404).type('application/json').send({ statusCode: 404, error: 'Not Found', message: `Cannot GET ${request.url.split('?')[0]}` });
+    const urlPath = request.url.split('?')[0]!;
+    const lower = urlPath.toLowerCase();
+    if (NON_WEBMAIL_PREFIXES.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`))) {
+      return reply.code(404).type('application/json').send({ statusCode: 404, error: 'Not Found', message: `Cannot GET ${urlPath}` });
     }
     return reply
       .type('text/html; charset=utf-8')

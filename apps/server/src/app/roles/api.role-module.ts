@@ -12,6 +12,7 @@ import { ApiExceptionFilter } from '../../api/api-exception.filter';
 import { API_SERVICE_PROVIDERS } from '../../api/api-services';
 import { AuthController } from '../../api/auth.controller';
 import { SessionGuard } from '../../api/auth.guard';
+import { ClientSetupController } from '../../api/client-setup.controller';
 import { ComposeController } from '../../api/compose.controller';
 import { EventsController } from '../../api/events.controller';
 import { HealthController } from '../../api/health.controller';
@@ -43,6 +44,7 @@ class ApiRole implements OnApplicationBootstrap {
   controllers: [
     HealthController, AuthController, MailboxController, MessageController, ComposeController,
     EventsController,
+    ClientSetupController,
     ListUnsubscribeController,
     AdminDomainsController,
     AdminUsersController,
