@@ -56,6 +56,7 @@ export type { AddressEntry, ModerationRecord } from './repositories/recipient.re
 export type {
   SieveAdminOwner,
   SieveDeleteResult,
+  SieveDeliveryScripts,
   SieveRenameResult,
   SieveScriptPlace,
   SieveScriptRecord,

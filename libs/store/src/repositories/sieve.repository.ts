@@ -26,6 +26,15 @@ export interface SieveAdminOwner {
   domainId: number | null;
 }
 
+/** The scripts a delivery to one account runs, and the account's own addresses. */
+export interface SieveDeliveryScripts {
+  domainId: number;
+  addresses: string[];
+  personal: SieveScriptRecord | null;
+  before: SieveScriptRecord[];
+  after: SieveScriptRecord[];
+}
+
 export type SieveDeleteResult = 'deleted' | 'missing' | 'active';
 export type SieveRenameResult = 'renamed' | 'missing' | 'exists';
 
@@ -122,6 +131,25 @@ export class SieveRepository {
   }
 
   // --- delivery-time tracking (RFC 5230 vacation, RFC 7352 duplicate) ---
+
+  /**
+   * What a delivery to the account runs: its active script, its domain's and the global admin
+   * scripts around it (as aroundUser orders them), and the addresses that are the user's own
+   * (its address and the enabled aliases that deliver to it: vacation answers only mail sent to
+   * one of them, RFC 5230 4.5). Null when the account is gone.
+   */
+  async forDelivery(accountId: number): Promise<SieveDeliveryScripts | null> {
+    const account = await this.db.account.findUnique({ where: { id: accountId }, select: { domainId: true, address: true, addressKey: true } });
+    if (!account) return null;
+    const [personal, around, aliases] = await Promise.all([
+      this.active(accountId),
+      this.aroundUser(account.domainId),
+      this.db.alias.findMany({ where: { enabled: true, destinations: { hasSome: [...new Set([account.address, account.addressKey])] } }, select: { source: true } }),
+    ]);
+    // a catch-all (@domain) is no address of anyone's
+    const addresses = [account.address, ...aliases.map((a) => a.source).filter((s) => !s.startsWith('@'))];
+    return { domainId: account.domainId, addresses, personal, before: around.before, after: around.after };
+  }
 
   /** Whether a delivered message recorded `key` for this account and the record has not expired (RFC 7352 3). */
   async duplicateSeen(accountId: number, key: string): Promise<boolean> {

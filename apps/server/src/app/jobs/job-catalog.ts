@@ -14,6 +14,8 @@ export interface JobPayloads {
   'expunge-history.prune': { retentionDays: number };
   /** Puts every due outbound row on the delivery queue (libs/delivery DeliveryWorker.reconcile). */
   'delivery.reconcile': Record<string, never>;
+  /** Drops expired Sieve vacation-reply and duplicate records (roles/sieve-tracking-prune.job.ts). */
+  'sieve-tracking.prune': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -30,12 +32,14 @@ export const SEARCH_INDEX_EVERY_MS = 30_000;
 /** One search fill stops after this long even if vectors remain (the next one goes on). */
 export const SEARCH_INDEX_BUDGET_MS = 20_000;
 export const EXPUNGE_PRUNE_EVERY_MS = 60 * 60_000;
+export const SIEVE_TRACKING_PRUNE_EVERY_MS = 60 * 60_000;
 
 export function jobSchedules(config: Pick<MailsteadConfig, 'imap' | 'delivery'>): JobSchedules {
   return {
     'search-index.fill': { everyMs: SEARCH_INDEX_EVERY_MS, payload: { budgetMs: SEARCH_INDEX_BUDGET_MS } },
     'expunge-history.prune': { everyMs: EXPUNGE_PRUNE_EVERY_MS, payload: { retentionDays: config.imap.expungedRetentionDays } },
     'delivery.reconcile': { everyMs: config.delivery.scanInterval, payload: {} },
+    'sieve-tracking.prune': { everyMs: SIEVE_TRACKING_PRUNE_EVERY_MS, payload: {} },
   };
 }
 

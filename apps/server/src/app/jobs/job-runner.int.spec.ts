@@ -16,6 +16,7 @@ const schedules: JobSchedules = {
   'search-index.fill': { everyMs: HOUR, payload: { budgetMs: 1 } },
   'expunge-history.prune': { everyMs: HOUR, payload: { retentionDays: 7 } },
   'delivery.reconcile': { everyMs: RECONCILE_EVERY, payload: {} },
+  'sieve-tracking.prune': { everyMs: HOUR, payload: {} },
 };
 const quiet = { error: (obj: object, msg: string) => console.error(msg, obj) };
 
@@ -78,7 +79,7 @@ describe('repeatable jobs on one Redis', () => {
       await events.close();
       connection.disconnect();
     }
-    expect((await stale.getJobSchedulers()).map((j) => j.key).sort()).toEqual(['delivery.reconcile', 'expunge-history.prune', 'search-index.fill']);
+    expect((await stale.getJobSchedulers()).map((j) => j.key).sort()).toEqual(['delivery.reconcile', 'expunge-history.prune', 'search-index.fill', 'sieve-tracking.prune']);
     await stale.close();
     // The hourly jobs ran once at start, though both processes registered them; the reconciler
     // ran several periods meanwhile, so a second registration that ran them again would show.
@@ -90,7 +91,7 @@ describe('repeatable jobs on one Redis', () => {
     expect(new Set(slots).size).toBe(slots.length);
     const gaps = slots.slice(1).map((slot, i) => slot - slots[i]!);
     expect(gaps.every((gap) => gap >= RECONCILE_EVERY && gap % RECONCILE_EVERY === 0), `gaps ${gaps.join(', ')}`).toBe(true);
-    expect(completed.every((id) => /^repeat:(search-index\.fill|expunge-history\.prune|delivery\.reconcile):\d+$/.test(id))).toBe(true);
+    expect(completed.every((id) => /^repeat:(search-index\.fill|expunge-history\.prune|delivery\.reconcile|sieve-tracking\.prune):\d+$/.test(id))).toBe(true);
     // every run was a completed BullMQ job (none ran outside the queue)
     expect(runs.filter((r) => r.job === 'delivery.reconcile').length).toBeGreaterThanOrEqual(slots.length);
     expect(runs.filter((r) => r.job === 'delivery.reconcile').length).toBeLessThanOrEqual(slots.length + 2);
