@@ -32,7 +32,7 @@ export class AdminDomainsController {
   @Get(':id')
   async get(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
     const domain = await this.domains.get(await adminScope(this.store, auth), intId(id, 'domain'));
-    return { ...domainDto(domain), dns: suggestedDns(domain, this.config.hostname) };
+    return { ...domainDto(domain), dns: suggestedDns(domain, this.config) };
   }
 
   /** What the domain should publish and what DNS answers for each record right now. */
@@ -50,7 +50,7 @@ export class AdminDomainsController {
   }
 
   private report(domain: { name: string; dkimSelector: string | null; dkimPrivateKey: string | null }) {
-    return domainDnsReport(domain, this.config.hostname, dnsCheckResolver(this.config.delivery.dnsServers));
+    return domainDnsReport(domain, this.config, dnsCheckResolver(this.config.delivery.dnsServers));
   }
 
   @Post()

@@ -1,6 +1,6 @@
 import type { OutboundDetail } from '@mailstead/store';
 import { awaitsAttempt } from '@mailstead/contracts';
-import { expectedRecords } from './dns-check';
+import { expectedRecords, type DnsServerIdentity } from './dns-check';
 
 type DomainRow = { id: number; name: string; enabled: boolean; requireTotp: boolean; createdAt: Date; dkimSelector?: string | null; dkimPrivateKey?: string | null; _count: { accounts: number; aliases: number; mailingLists: number } };
 
@@ -9,9 +9,9 @@ export function domainDto(d: DomainRow) {
 }
 
 /** The DNS records a domain should publish (see dns-check.ts), without looking them up. */
-export function suggestedDns(d: DomainRow, hostname: string) {
+export function suggestedDns(d: DomainRow, server: DnsServerIdentity) {
   const dkim = d.dkimPrivateKey && d.dkimSelector ? { selector: d.dkimSelector, privateKey: d.dkimPrivateKey } : null;
-  return expectedRecords(d.name, hostname, dkim)
+  return expectedRecords(d.name, server, dkim)
     .filter((r) => r.note === undefined)
     .map(({ type, name, value }) => ({ type, name, value }));
 }

@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
+import type { ClientService, MailsteadConfig } from '@mailstead/config';
 
 export type DnsStatus = 'ok' | 'missing' | 'wrong' | 'error';
 
@@ -45,15 +46,18 @@ export function hostnameProblem(hostname: string): string | undefined {
   return `MAILSTEAD_HOSTNAME is "${hostname}", which ${why}: other servers and mail clients cannot reach this server by it. Set MAILSTEAD_HOSTNAME to the server's public name (e.g. mail.example.com, with an A/AAAA record) and restart; until then the MX, SRV and autoconfig records are not shown.`;
 }
 
-/** RFC 6186 service records, with the implicit-TLS ones preferred (RFC 8314 5.1); the public standard ports. */
-const SERVICES: { service: string; port: number; priority: number; purpose: string }[] = [
-  { service: '_imaps', port: 993, priority: 0, purpose: 'IMAP over TLS (RFC 6186)' },
-  { service: '_imap', port: 143, priority: 10, purpose: 'IMAP with STARTTLS (RFC 6186)' },
-  { service: '_pop3s', port: 995, priority: 0, purpose: 'POP3 over TLS (RFC 6186)' },
-  { service: '_pop3', port: 110, priority: 10, purpose: 'POP3 with STARTTLS (RFC 6186)' },
-  { service: '_submissions', port: 465, priority: 0, purpose: 'Submission over TLS (RFC 8314)' },
-  { service: '_submission', port: 587, priority: 10, purpose: 'Submission with STARTTLS (RFC 6186)' },
+/** RFC 6186 service records, with the implicit-TLS ones preferred (RFC 8314 5.1), at the ports clients are told (MAILSTEAD_CLIENT_PORTS). */
+const SERVICES: { service: ClientService; priority: number; purpose: string }[] = [
+  { service: 'imaps', priority: 0, purpose: 'IMAP over TLS (RFC 6186)' },
+  { service: 'imap', priority: 10, purpose: 'IMAP with STARTTLS (RFC 6186)' },
+  { service: 'pop3s', priority: 0, purpose: 'POP3 over TLS (RFC 6186)' },
+  { service: 'pop3', priority: 10, purpose: 'POP3 with STARTTLS (RFC 6186)' },
+  { service: 'submissions', priority: 0, purpose: 'Submission over TLS (RFC 8314)' },
+  { service: 'submission', priority: 10, purpose: 'Submission with STARTTLS (RFC 6186)' },
 ];
+
+/** What the records name: the host (MAILSTEAD_HOSTNAME) and the ports mail clients are told. */
+export type DnsServerIdentity = Pick<MailsteadConfig, 'hostname' | 'clientPorts'>;
 
 /** Shown for a domain without a DKIM key: nothing to publish yet, so it reads as missing. */
 export const NO_DKIM_KEY = 'This domain has no DKIM key yet: generate one here (or run "mailstead dkim generate <domain>"), then publish its record.';
@@ -65,9 +69,9 @@ export const NO_DKIM_KEY = 'This domain has no DKIM key yet: generate one here (
  * autodiscover CNAMEs, and the RFC 6186 SRV records). The records naming the host are left
  * out while the host name is not one others can use (see hostnameProblem).
  */
-export function expectedRecords(domain: string, hostname: string, dkim: { selector: string; privateKey: string } | null): ExpectedRecord[] {
-  const host = `${hostname.replace(/\.$/, '')}.`;
-  const hosted = hostnameProblem(hostname) === undefined;
+export function expectedRecords(domain: string, server: DnsServerIdentity, dkim: { selector: string; privateKey: string } | null): ExpectedRecord[] {
+  const host = `${server.hostname.replace(/\.$/, '')}.`;
+  const hosted = hostnameProblem(server.hostname) === undefined;
   const records: ExpectedRecord[] = [];
   if (hosted) records.push({ purpose: 'Mail exchanger (MX)', type: 'MX', name: domain, value: `10 ${host}` });
   records.push({ purpose: 'SPF: who may send for the domain', type: 'TXT', name: domain, value: 'v=spf1 mx -all' });
@@ -79,7 +83,7 @@ export function expectedRecords(domain: string, hostname: string, dkim: { select
     records.push(
       { purpose: 'Thunderbird autoconfig', type: 'CNAME', name: `autoconfig.${domain}`, value: host },
       { purpose: 'Outlook autodiscover', type: 'CNAME', name: `autodiscover.${domain}`, value: host },
-      ...SERVICES.map((s): ExpectedRecord => ({ purpose: s.purpose, type: 'SRV', name: `${s.service}._tcp.${domain}`, value: `${s.priority} 1 ${s.port} ${host}` })),
+      ...SERVICES.map((s): ExpectedRecord => ({ purpose: s.purpose, type: 'SRV', name: `_${s.service}._tcp.${domain}`, value: `${s.priority} 1 ${server.clientPorts[s.service]} ${host}` })),
     );
   }
   return records;
@@ -88,12 +92,12 @@ export function expectedRecords(domain: string, hostname: string, dkim: { select
 /** GET /api/admin/domains/:id/dns: every record checked live, and the host name's problem if it has one. */
 export async function domainDnsReport(
   domain: { name: string; dkimSelector: string | null; dkimPrivateKey: string | null },
-  hostname: string,
+  server: DnsServerIdentity,
   dns: DnsCheckLookups,
 ): Promise<{ hostname: string; hostnameProblem?: string; records: CheckedRecord[]; checkedAt: string }> {
   const dkim = domain.dkimSelector && domain.dkimPrivateKey ? { selector: domain.dkimSelector, privateKey: domain.dkimPrivateKey } : null;
-  const records = await checkRecords(expectedRecords(domain.name, hostname, dkim), dns);
-  return { hostname, hostnameProblem: hostnameProblem(hostname), records, checkedAt: new Date().toISOString() };
+  const records = await checkRecords(expectedRecords(domain.name, server, dkim), dns);
+  return { hostname: server.hostname, hostnameProblem: hostnameProblem(server.hostname), records, checkedAt: new Date().toISOString() };
 }
 
 /** The lookups the check needs; `dnsCheckResolver` builds them on node:dns. */
