@@ -1,5 +1,5 @@
 import type { ComposeRequest, MailboxDto, MessageDetailDto, MessagePage, ReplyDraft, ReplyMode, SessionInfo } from '@mailstead/contracts';
-import { api, uploadWithProgress } from '../shared/api-client';
+import { api, apiFile, uploadWithProgress } from '../shared/api-client';
 
 /** The webmail's calls, one per contract route (libs/contracts routes.ts). */
 export const mailApi = {
@@ -34,6 +34,8 @@ export const mailApi = {
   createAppPassword: (label: string) =>
     api<{ id: number; label: string; createdAt: string; lastUsedAt: string | null; password: string }>('POST', '/api/auth/app-passwords', { body: { label } }),
   revokeAppPassword: (id: number) => api<{ ok: true }>('DELETE', `/api/auth/app-passwords/${id}`),
+  /** An Apple Mail profile (.mobileconfig) with a new app password in it. */
+  appleProfile: () => apiFile('POST', '/api/client-setup/apple-profile'),
   updateProfile: (displayName: string) => api<SessionInfo>('PATCH', '/api/auth/profile', { body: { displayName } }),
   totpEnroll: () => api<{ secret: string; otpauthUrl: string; qrDataUrl: string }>('POST', '/api/auth/totp/enroll'),
   totpVerify: (code: string) => api<{ recoveryCodes: string[] }>('POST', '/api/auth/totp/verify', { body: { code } }),

@@ -141,6 +141,18 @@ function AppPasswordsSection() {
       setError(errorMessage(err));
     }
   };
+  const downloadAppleProfile = async () => {
+    try {
+      const { blob, filename } = await mailApi.appleProfile();
+      const url = URL.createObjectURL(blob);
+      const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+      link.click();
+      URL.revokeObjectURL(url);
+      await load();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
   return (
     <Section title="App passwords">
       <Typography variant="body2" color="text.secondary" gutterBottom>
@@ -175,6 +187,12 @@ function AppPasswordsSection() {
           Create
         </Button>
       </Stack>
+      <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
+        iPhone, iPad or Mac: download a profile and open it on the device. It sets up Mail with an app password made for it (listed above, revocable).
+      </Typography>
+      <Button variant="outlined" sx={{ mt: 1 }} onClick={() => void downloadAppleProfile()}>
+        Download Apple Mail profile
+      </Button>
     </Section>
   );
 }

@@ -87,6 +87,25 @@ export async function api<T>(method: string, path: string, options: RequestOptio
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** A file the API answers (a download), with the name its Content-Disposition gives. */
+export async function apiFile(method: string, path: string): Promise<{ blob: Blob; filename: string }> {
+  const headers: Record<string, string> = {};
+  if (UNSAFE.has(method)) {
+    const token = csrfToken ?? readCsrfCookie();
+    if (token) headers['x-csrf-token'] = token;
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin' });
+  } catch {
+    throw new ApiRequestError(0, 'network', 'cannot reach the server');
+  }
+  if (res.status === 401) for (const l of unauthorizedListeners) l();
+  if (!res.ok) throw await toError(res);
+  const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  return { blob: await res.blob(), filename };
+}
+
 /** Uploads one file with progress (fetch has no upload progress; XMLHttpRequest does). */
 export function uploadWithProgress<T>(path: string, file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
