@@ -3,6 +3,7 @@ export * from './errors';
 export * from './auth';
 export * from './webmail';
 export * from './admin';
+export * from './sieve-rules';
 export { apiRoutes, type ApiRoute } from './routes';
 export * from './flags';
 export * from './password-policy';
