@@ -155,11 +155,11 @@ export class DeliveryTransaction {
     for (const copy of copies) {
       for (const step of copySteps) {
         throwIf(await step.copy!(message, copy));
-        if (copy.failed) break;
+        if (copy.failed || copy.held) break;
       }
     }
     const failed = copies.filter((c) => c.failed);
-    const delivered = copies.filter((c) => !c.failed);
+    const delivered = copies.filter((c) => !c.failed && !c.held);
     // Nobody can take it: refuse it (the sender may try again later) rather than accept and bounce.
     if (failed.length > 0 && delivered.length === 0 && outbound.length === 0 && held.length === 0) throw failed[0]!.failed!;
 

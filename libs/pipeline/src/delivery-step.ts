@@ -111,6 +111,8 @@ export interface LocalCopy {
    * with an LMTP recipient refused at DATA. When nobody can take it, the reply refuses the message.
    */
   failed?: SmtpReply;
+  /** Why this copy is kept out of the recipient's mailboxes, accepted all the same: the spam quarantine holds it (no DSN). */
+  held?: string;
 }
 
 /**

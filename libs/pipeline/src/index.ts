@@ -26,3 +26,5 @@ export { normalizeLineEnds, splitMessage, joinMessage, prependFields, countField
 export { checkSender, removeForgedResults, senderAuthenticationStep, type DnsResolver, type SenderCheckResult } from './steps/sender-authentication.step';
 export { MAX_RECEIVED_HEADERS } from './steps/loop-detection.step';
 export { freeSpace } from './steps/storage-space.step';
+export { spamScoreStep, spamPipelineOptions, spamVerdictFor, spamStateOf, type AutolearnPolicy, type MessageSpamState, type SpamPipelineOptions } from './steps/spam-score.step';
+export { spamVerdictStep } from './steps/spam-verdict.step';

@@ -17,6 +17,8 @@ import { senderAuthenticationStep, type DnsResolver } from './steps/sender-authe
 import { senderOwnershipStep } from './steps/sender-ownership.step';
 import { storageSpaceStep } from './steps/storage-space.step';
 import { submissionHeadersStep } from './steps/submission-headers.step';
+import { spamScoreStep, type SpamPipelineOptions } from './steps/spam-score.step';
+import { spamVerdictStep } from './steps/spam-verdict.step';
 
 /**
  * The one recipient resolver of a running server, as SMTP RCPT, the webmail's send and the admin
@@ -47,6 +49,8 @@ export interface PipelineOptions {
   onOutbound?: (ids: bigint[]) => void;
   /** the data directory and the free space it must keep (MAILSTEAD_MIN_FREE_SPACE); none: not checked */
   storage?: { dir: string; minFree: number };
+  /** spam scoring on the MX (spamPipelineOptions: MAILSTEAD_SPAM_*); none: not scored */
+  spam?: SpamPipelineOptions;
 }
 
 /**
@@ -65,8 +69,10 @@ export function defaultSteps(opts: PipelineOptions): DeliveryStep[] {
     submissionHeadersStep(opts.store, opts.hostname),
     receivedTraceStep(opts.hostname),
     ...(opts.senderChecks ? [senderAuthenticationStep({ hostname: opts.hostname, dmarcReject: opts.dmarcReject, resolver: opts.dnsResolver })] : []),
+    ...(opts.spam ? [spamScoreStep(opts.store, { hostname: opts.hostname, logger: opts.logger, ...opts.spam })] : []),
     // copy
     mailboxQuotaStep(opts.resolver.messageLimit),
+    ...(opts.spam ? [spamVerdictStep(opts.store)] : []),
     junkFilingStep(opts.store),
     // committed
     listBounceStep(opts.store, opts.listBouncePolicy ?? { threshold: 5, action: 'disable' }, opts.logger),

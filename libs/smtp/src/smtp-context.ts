@@ -1,5 +1,5 @@
 import { passwordsAllowed, type Authenticator } from '@mailstead/auth';
-import type { DnsResolver, ListBouncePolicy, ListLinks, RecipientResolver } from '@mailstead/pipeline';
+import type { DnsResolver, ListBouncePolicy, ListLinks, RecipientResolver, SpamPipelineOptions } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
 import type { SMTPServerSession } from 'smtp-server';
 
@@ -57,6 +57,8 @@ export interface SmtpContext {
   listBouncePolicy?: ListBouncePolicy;
   /** The data directory and the free space it must keep (MAILSTEAD_MIN_FREE_SPACE): 452 4.3.1 at MAIL FROM below it. */
   storage?: { dir: string; minFree: number };
+  /** Spam scoring, quarantine and Junk filing on the MX (libs/pipeline spamPipelineOptions); none: off. */
+  spam?: SpamPipelineOptions;
 }
 
 /** What AUTH leaves on the session. */

@@ -146,6 +146,7 @@ export class SmtpFrontEnd {
       logger: ctx.logger,
       onOutbound: ctx.onOutbound,
       storage: ctx.storage,
+      spam: ctx.spam,
     });
   }
 

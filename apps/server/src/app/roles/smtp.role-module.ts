@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Authenticator } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
 import { DeliveryQueue } from '@mailstead/delivery';
-import { recipientResolverFor } from '@mailstead/pipeline';
+import { recipientResolverFor, spamPipelineOptions } from '@mailstead/pipeline';
 import { SmtpFrontEnd } from '@mailstead/smtp';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
@@ -55,6 +55,7 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
         listLinks: listLinks(config),
         listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
         storage: { dir: config.dataDir, minFree: config.minFreeSpace },
+        spam: spamPipelineOptions(this.store, config),
         logger: {
           info: (obj, msg) => log.info(obj, msg),
           warn: (obj, msg) => log.warn(obj, msg),
