@@ -20,3 +20,18 @@ export type {
   Section,
   SectionKind,
 } from './types';
+export {
+  crlfToLf,
+  lfToCrlf,
+  maildirFileFlags,
+  maildirFolderDir,
+  maildirFolderName,
+  maildirInfo,
+  mboxEntry,
+  mboxFromLine,
+  mboxFromLineDate,
+  mboxStatusFlags,
+  parseDovecotKeywords,
+  readMbox,
+  type MboxEntry,
+} from './mailbox-files';
