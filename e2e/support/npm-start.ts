@@ -26,7 +26,7 @@ export async function stackEnv(dataDir: string, extra: Record<string, string> = 
   delete env.MAILSTEAD_ADMIN_PASSWORD;
   // bind(0) may hand out the same port twice in a row: keep them distinct
   const taken = new Set<number>();
-  for (const name of ['HTTP', 'EMBEDDED_PG', 'EMBEDDED_REDIS', 'SMTP', 'SUBMISSION', 'SUBMISSIONS', 'IMAP', 'IMAPS', 'POP3', 'POP3S']) {
+  for (const name of ['HTTP', 'EMBEDDED_PG', 'EMBEDDED_REDIS', 'SMTP', 'SUBMISSION', 'SUBMISSIONS', 'IMAP', 'IMAPS', 'POP3', 'POP3S', 'MANAGESIEVE']) {
     let port = await freePort();
     while (taken.has(port)) port = await freePort();
     taken.add(port);

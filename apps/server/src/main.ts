@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   if (web?.problem) lines.push(`  WEB APP ${web.dir ? 'OUT OF DATE' : 'NOT AVAILABLE'}: ${web.problem}`);
   if (web) lines.push(`  API:            ${base}/api   (health: /api/health, docs: /api/docs)`);
   lines.push(
-    `  SMTP ${config.smtp.mx.port}, submission ${config.smtp.submission.port}/${config.smtp.submissions.port}, IMAP ${config.imap.plain.port}/${config.imap.tls.port}, POP3 ${config.pop3.plain.port}/${config.pop3.tls.port}`,
+    `  SMTP ${config.smtp.mx.port}, submission ${config.smtp.submission.port}/${config.smtp.submissions.port}, IMAP ${config.imap.plain.port}/${config.imap.tls.port}, POP3 ${config.pop3.plain.port}/${config.pop3.tls.port}, ManageSieve ${config.managesieve.plain.port}`,
   );
   if (server.firstAdmin) {
     lines.push(`  First run: created the admin account ${server.firstAdmin.address}`);

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-export const ROLES = ['api', 'smtp', 'imap', 'pop3', 'worker'] as const;
+export const ROLES = ['api', 'smtp', 'imap', 'pop3', 'worker', 'managesieve'] as const;
 export type Role = (typeof ROLES)[number];
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -92,7 +92,7 @@ export const CONFIG_VARIABLES = {
         }
         return [...new Set(roles)] as Role[];
       }),
-    doc: 'Comma-separated roles this process runs: api, smtp, imap, pop3, worker.',
+    doc: 'Comma-separated roles this process runs: api, smtp, imap, pop3, worker, managesieve.',
     default: ROLES.join(','),
   },
   MAILSTEAD_DATA_DIR: { schema: z.string().default('.mailstead'), doc: 'Where the embedded Postgres, Redis and TLS files live.', default: '.mailstead' },

@@ -4,7 +4,8 @@ import { ConfigError, parseConfig } from './config';
 describe('parseConfig', () => {
   it('gives the dev defaults (docs/architecture.md, ports) when nothing is set', () => {
     const c = parseConfig({}, '/srv');
-    expect(c.roles).toEqual(['api', 'smtp', 'imap', 'pop3', 'worker']);
+    expect(c.roles).toEqual(['api', 'smtp', 'imap', 'pop3', 'worker', 'managesieve']);
+    expect(c.managesieve.plain.port).toBe(24190);
     expect(c.http.port).toBe(8080);
     expect(c.smtp.mx.port).toBe(2525);
     expect(c.smtp.submission.port).toBe(2587);

@@ -12,7 +12,7 @@ export const healthReport = z.object({
   status: z.enum(['ok', 'degraded']),
   postgres: probe,
   redis: probe,
-  roles: z.partialRecord(z.enum(['api', 'smtp', 'imap', 'pop3', 'worker']), roleStatus),
+  roles: z.partialRecord(z.enum(['api', 'smtp', 'imap', 'pop3', 'worker', 'managesieve']), roleStatus),
   /** The webmail and console at /mail and /admin: not served when they could not be built (`detail` says why). */
   web: z.object({ served: z.boolean(), detail: z.string().optional() }),
   /** Free space of the data directory's file system; below `minFreeBytes` new mail is refused (452 4.3.1). */

@@ -5,7 +5,7 @@ import { parseConfig, type MailsteadConfig } from '@mailstead/config';
 import { freePort } from './ports';
 import { redisUrl } from './test-database';
 
-const LISTENER_PORTS = ['HTTP', 'SMTP', 'SUBMISSION', 'SUBMISSIONS', 'IMAP', 'IMAPS', 'POP3', 'POP3S'] as const;
+const LISTENER_PORTS = ['HTTP', 'SMTP', 'SUBMISSION', 'SUBMISSIONS', 'IMAP', 'IMAPS', 'POP3', 'POP3S', 'MANAGESIEVE'] as const;
 
 /**
  * The runtime config of a test, through the real parser: the run's Redis, the api role only, a

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { Role } from '@mailstead/config';
 import { ApiRoleModule } from './api.role-module';
 import { ImapRoleModule } from './imap.role-module';
+import { ManageSieveRoleModule } from './managesieve.role-module';
 import { Pop3RoleModule } from './pop3.role-module';
 import { SmtpRoleModule } from './smtp.role-module';
 import { WorkerRoleModule } from './worker.role-module';
@@ -13,4 +14,5 @@ export const ROLE_MODULES: Record<Role, Type> = {
   imap: ImapRoleModule,
   pop3: Pop3RoleModule,
   worker: WorkerRoleModule,
+  managesieve: ManageSieveRoleModule,
 };
