@@ -5,7 +5,7 @@ import { buildDsn, headerBlock, type DsnRecipient } from '@mailstead/mime';
 import type { DomainLimiter } from './domain-limiter';
 import { nextAttemptAt } from './retry-schedule';
 import { resolveRoute, type DnsLookups } from './routing';
-import { countListBounces, noticePart } from '@mailstead/pipeline';
+import { countListBounces, noticePart, type Forwarding } from '@mailstead/pipeline';
 import { enhancedStatus } from './smtp-reply';
 import { transferMessage, type RecipientReply, type TransferOptions, type TransferResult } from './smtp-transfer';
 
@@ -28,10 +28,12 @@ export interface DeliveryDeps {
   /** how long a claim lasts without renewal; renewed every third of it during the attempt */
   leaseMs: number;
   transfer?: Partial<TransferOptions>;
+  /** SRS reversal: a DSN for a forwarded row (its sender an SRS address of ours) goes where that address leads */
+  forwarding?: Pick<Forwarding, 'reverse'> | null;
 }
 
 /** What reporting failures (DSNs, list bounce counts) needs. */
-export type ReportDeps = Pick<DeliveryDeps, 'store' | 'config' | 'log' | 'enqueue'>;
+export type ReportDeps = Pick<DeliveryDeps, 'store' | 'config' | 'log' | 'enqueue' | 'forwarding'>;
 
 export type DeliveryOutcome = 'skipped' | 'delivered' | 'deferred' | 'failed';
 
@@ -236,7 +238,7 @@ async function notifySender(row: ClaimedOutbound, recipients: DsnRecipient[], de
     original: row.raw,
     recipients,
   });
-  const part = await noticePart(deps.store, row.sender, dsn);
+  const part = await noticePart(deps.store, row.sender, dsn, deps.forwarding);
   if (!part) {
     deps.log.warn({ outboundId: String(row.id), sender: row.sender }, 'bounce for a local sender without a mailbox dropped');
     return;

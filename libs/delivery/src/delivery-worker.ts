@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MailsteadConfig } from '@mailstead/config';
+import type { Forwarding } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
 import { deliverOutbound, type DeliveryLogger, type DeliveryOutcome } from './delivery-processor';
 import { DELIVERY_QUEUE, DeliveryQueue, type DeliveryJobData } from './delivery-queue';
@@ -19,6 +20,8 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   dns?: DnsLookups;
   transfer?: Partial<TransferOptions>;
+  /** SRS reversal for DSNs of forwarded rows (forwardingFor in libs/pipeline); none: such DSNs are dropped and logged */
+  forwarding?: Pick<Forwarding, 'reverse'> | null;
 }
 
 /**
@@ -71,6 +74,7 @@ export class DeliveryWorker {
           enqueue: (ids) => this.queue.enqueue(ids),
           leaseMs: this.options.leaseMs ?? config.delivery.lease,
           transfer: { connectionCache: this.connections, ...this.options.transfer },
+          forwarding: this.options.forwarding,
         });
         if (outcome !== 'skipped') {
           this.counters.attempts += 1;

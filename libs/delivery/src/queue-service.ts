@@ -1,6 +1,6 @@
 import type { MailsteadConfig } from '@mailstead/config';
 import { StoreError, type OutboundDetail, type OutboundStatus, type OutboundSummary, type RecipientResult, type RecipientStatus, type Store } from '@mailstead/store';
-import { reportFailures, type DeliveryLogger, type FailedRecipient } from './delivery-processor';
+import { reportFailures, type DeliveryLogger, type FailedRecipient, type ReportDeps } from './delivery-processor';
 import { DEFAULT_LEASE_MS } from './delivery-worker';
 
 /** The part of DeliveryQueue the service uses (null: no Redis; the reconciler acts on the rows). */
@@ -43,6 +43,8 @@ export interface QueueServiceOptions {
   /** A DeliveryQueue (or null without Redis: Postgres changes are still made). */
   queue: QueueProducer | null;
   log?: DeliveryLogger;
+  /** SRS reversal for the DSN of a forwarded entry (see DeliveryWorkerOptions.forwarding) */
+  forwarding?: ReportDeps['forwarding'];
 }
 
 const quiet: DeliveryLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -110,7 +112,7 @@ export class QueueService {
     const waiting = row.recipients.filter((r) => r.status === 'pending' || r.status === 'deferred');
     const failed: FailedRecipient[] = waiting.map((r) => ({ reply: { address: r.address, outcome: 'failed', code: null, text }, orcpt: r.orcpt, notify: r.notify, expired: false }));
     try {
-      await reportFailures(row, failed, null, { store, config, log: this.log, enqueue: async (ids) => queue?.enqueue(ids) });
+      await reportFailures(row, failed, null, { store, config, log: this.log, enqueue: async (ids) => queue?.enqueue(ids), forwarding: this.options.forwarding });
     } catch (error) {
       this.log.error({ err: error, outboundId: String(id) }, 'could not store the bounce');
     }

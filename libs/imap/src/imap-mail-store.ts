@@ -1,3 +1,4 @@
+import { filingVerdict, MAX_TRAINED_PER_ACTION } from '@mailstead/spam';
 import { MetadataError, StoreError, type ChangeFeed, type InsertLimits, type MailboxInfo, type Store } from '@mailstead/store';
 import {
   MailStoreError,
@@ -52,11 +53,23 @@ export interface ImapMailStoreOptions {
    * count as it is); ImapServer's own `messageQuota` option reports it and pre-checks APPEND.
    */
   messageQuota?: number;
+  /**
+   * Trains the spam classifier when messages are copied or moved into Junk (spam) or out of it
+   * into anything but Trash (ham): libs/spam's SpamTrainer, passed by the imap role.
+   */
+  spamTrainer?: ImapSpamTrainer;
+}
+
+/** The part of libs/spam's SpamTrainer the IMAP store calls. */
+export interface ImapSpamTrainer {
+  filed(accountId: number, messages: readonly Buffer[], spam: boolean): Promise<number>;
 }
 
 /** The IMAP server's MailStore on Postgres: the shared repositories plus the IMAP queries, and the change feed for live updates. */
 export class ImapMailStore implements MailStore {
   private readonly limits: InsertLimits;
+
+  private readonly spamTrainer: ImapSpamTrainer | undefined;
 
   constructor(
     private readonly store: Store,
@@ -64,6 +77,7 @@ export class ImapMailStore implements MailStore {
     options: ImapMailStoreOptions = {},
   ) {
     this.limits = { messageLimit: options.messageQuota ?? 0 };
+    this.spamTrainer = options.spamTrainer;
   }
 
   /** UIDVALIDITY per mailbox id: fixed for a mailbox's lifetime (a recreated mailbox has a new id). */
@@ -251,8 +265,21 @@ export class ImapMailStore implements MailStore {
     return mapped(() => this.store.messages.expunge(mailboxId, uids));
   }
 
-  copy(fromMailboxId: number, uids: number[], toMailboxId: number, move: boolean): Promise<{ uidValidity: number; pairs: [number, number][] }> {
-    return mapped(() => this.store.messages.copy(fromMailboxId, uids, toMailboxId, move, this.limits));
+  async copy(fromMailboxId: number, uids: number[], toMailboxId: number, move: boolean): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+    const result = await mapped(() => this.store.messages.copy(fromMailboxId, uids, toMailboxId, move, this.limits));
+    if (this.spamTrainer && result.pairs.length > 0) await this.trainFiled(fromMailboxId, toMailboxId, result.pairs.map(([, to]) => to));
+    return result;
+  }
+
+  /** The copied messages as the user filed them (read from where they went: a MOVE's sources are gone). */
+  private async trainFiled(fromMailboxId: number, toMailboxId: number, uids: number[]): Promise<void> {
+    const [from, to] = await Promise.all([this.store.mailboxes.findById(fromMailboxId), this.store.mailboxes.findById(toMailboxId)]);
+    if (!from || !to) return;
+    const spam = filingVerdict(from.specialUse, to.specialUse);
+    if (spam === null) return;
+    const raws: Buffer[] = [];
+    for (const uid of uids.slice(0, MAX_TRAINED_PER_ACTION)) raws.push(await this.store.messages.raw(toMailboxId, uid));
+    await this.spamTrainer!.filed(to.accountId, raws, spam);
   }
 
   search(mailboxId: number, key: SearchKey): Promise<number[]> {

@@ -1,7 +1,7 @@
 /** The delivery pipeline: one contract for every step a message takes from MAIL FROM to COMMIT. */
 export { DeliveryPipeline, DeliveryTransaction, type PipelineDeps, type PipelineLogger } from './delivery-pipeline';
 export { addSymbol, addTrace, type CheckSymbol, type ClientInfo, type DeliveryReceipt, type DeliveryStep, type Envelope, type LocalCopy, type MessageSource, type MessageUnderCheck, type StepResult, type Submitter } from './delivery-step';
-export { createDeliveryPipeline, defaultSteps, recipientResolverFor, type PipelineOptions } from './pipeline-factory';
+export { createDeliveryPipeline, defaultSteps, forwardingFor, recipientResolverFor, type PipelineOptions } from './pipeline-factory';
 export { SmtpReply, smtpReply, REPLIES } from './smtp-reply';
 
 /** Recipient resolution: accounts, plus-addressing, aliases, catch-all, lists with their policies, quotas. */

@@ -27,10 +27,13 @@ import { spamVerdictStep } from './steps/spam-verdict.step';
  */
 export function recipientResolverFor(store: Store, config: Pick<MailsteadConfig, 'imap' | 'admin' | 'hostname' | 'forwarding'>, secret?: Buffer): RecipientResolver {
   // with the server secret: SRS and ARC for forwarded mail, and the MX's check of bounces to SRS addresses
-  const forwarding = secret
-    ? new Forwarding(store, { secret, srsDomain: config.forwarding.srsDomain, maxAgeDays: srsMaxAgeDays(config.forwarding.srsMaxAge), hostname: config.hostname })
-    : undefined;
+  const forwarding = secret ? forwardingFor(store, config, secret) : undefined;
   return new RecipientResolver(store, { messageLimit: config.imap.messageQuota, postmaster: config.admin.address, forwarding });
+}
+
+/** SRS and ARC settings from config (MAILSTEAD_SRS_DOMAIN, MAILSTEAD_SRS_MAX_AGE) and the server secret (MAILSTEAD_SECRET). */
+export function forwardingFor(store: Store, config: Pick<MailsteadConfig, 'hostname' | 'forwarding'>, secret: Buffer): Forwarding {
+  return new Forwarding(store, { secret, srsDomain: config.forwarding.srsDomain, maxAgeDays: srsMaxAgeDays(config.forwarding.srsMaxAge), hostname: config.hostname });
 }
 
 export interface PipelineOptions {

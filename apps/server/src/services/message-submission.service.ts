@@ -1,7 +1,7 @@
 import type { MailsteadConfig } from '@mailstead/config';
 import { createDeliveryPipeline, recipientResolverFor, SmtpReply, type DeliveryPipeline, type DeliveryReceipt, type PipelineLogger, type Submitter } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
-import { listLinks } from '../runtime/secret';
+import { listLinks, serverSecret } from '../runtime/secret';
 
 /** Why a submission was refused, in the terms the API answers with. */
 export class SubmissionRefused extends Error {
@@ -27,7 +27,7 @@ export class MessageSubmissionService {
   constructor(store: Store, config: MailsteadConfig, logger: PipelineLogger) {
     this.pipeline = createDeliveryPipeline({
       store,
-      resolver: recipientResolverFor(store, config),
+      resolver: recipientResolverFor(store, config, serverSecret(config)),
       hostname: config.hostname,
       senderChecks: config.smtp.senderChecks,
       dmarcReject: config.smtp.dmarcReject,

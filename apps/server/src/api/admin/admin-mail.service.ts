@@ -7,7 +7,7 @@ import { parseMessage } from '@mailstead/mime';
 import { approveModeratedPost, noticePart, recipientResolverFor, type RecipientResolver } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
 import { CONFIG, REDIS, STORE } from '../../app/tokens';
-import { listLinks } from '../../runtime/secret';
+import { listLinks, serverSecret } from '../../runtime/secret';
 
 /**
  * What the admin console does to mail beyond reading rows: puts outbound rows on the BullMQ
@@ -28,7 +28,7 @@ export class AdminMailService implements OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: MailsteadConfig,
   ) {
     // an approved list post skips members at the message quota, as SMTP delivery does
-    this.resolver = recipientResolverFor(store, config);
+    this.resolver = recipientResolverFor(store, config, serverSecret(config));
   }
 
   /** Tests point the service at a queue with their own key prefix. */
@@ -61,7 +61,7 @@ export class AdminMailService implements OnApplicationShutdown {
   /** libs/delivery's queue operations (retry, delete, bounce with DSN) on this service's BullMQ queue. */
   queueService(): QueueService {
     this.queue ??= new DeliveryQueue(this.redis);
-    this.service ??= new QueueService({ store: this.store, config: this.config, queue: this.queue });
+    this.service ??= new QueueService({ store: this.store, config: this.config, queue: this.queue, forwarding: this.resolver.forwarding });
     return this.service;
   }
 

@@ -7,7 +7,7 @@ import { recipientResolverFor, spamPipelineOptions } from '@mailstead/pipeline';
 import { SmtpFrontEnd } from '@mailstead/smtp';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
-import { listLinks } from '../../runtime/secret';
+import { listLinks, serverSecret } from '../../runtime/secret';
 import type { TlsMaterial } from '../../runtime/tls';
 import { AUTHENTICATOR, CONFIG, LOGGER, REDIS, STORE, TLS } from '../tokens';
 import { RoleRegistry } from './role-registry';
@@ -37,7 +37,7 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
     this.frontEnd = new SmtpFrontEnd(
       {
         store: this.store,
-        resolver: recipientResolverFor(this.store, config),
+        resolver: recipientResolverFor(this.store, config, serverSecret(config)),
         authenticator: this.authenticator,
         hostname: config.hostname,
         limits: {

@@ -2,8 +2,10 @@ import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplica
 import type { Redis } from 'ioredis';
 import type { MailsteadConfig } from '@mailstead/config';
 import { DeliveryWorker } from '@mailstead/delivery';
+import { forwardingFor } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
+import { serverSecret } from '../../runtime/secret';
 import { jobSchedules } from '../jobs/job-catalog';
 import { JobRunner } from '../jobs/job-runner';
 import { workerJobHandlers } from '../jobs/worker-jobs';
@@ -36,6 +38,8 @@ class WorkerRole implements OnApplicationBootstrap, OnApplicationShutdown {
       store: this.store,
       config: this.config,
       redis: this.redis,
+      // a DSN for a forwarded message goes to its SRS sender, reversed as the MX would
+      forwarding: forwardingFor(this.store, this.config, serverSecret(this.config)),
       log: {
         info: (obj, msg) => log.info(obj, msg),
         warn: (obj, msg) => log.warn(obj, msg),
