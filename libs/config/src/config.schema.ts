@@ -71,6 +71,37 @@ const cidrList = z
     return entries;
   });
 
+/** A DNS list entry: zone=reject, or zone=score:N (N may be negative). */
+export interface DnsListEntry {
+  zone: string;
+  action: 'reject' | 'score';
+  score: number;
+}
+
+/**
+ * "zen.spamhaus.org=reject,bl.spamcop.net=score:3" -> entries; a zone without "=..." gets
+ * `bare` (reject for blocklists, score 0 for allowlists).
+ */
+const dnsListSchema = (bare: 'reject' | 'score', allowReject: boolean) =>
+  z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const entries: DnsListEntry[] = [];
+      for (const item of v.split(',').map((e) => e.trim()).filter(Boolean)) {
+        const [zone = '', action] = item.split('=', 2).map((p) => p.trim());
+        const score = action?.startsWith('score:') ? Number(action.slice(6)) : 0;
+        const okZone = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/i.test(zone);
+        const okAction = action === undefined || (action === 'reject' && allowReject) || (action.startsWith('score:') && Number.isFinite(score) && action.length > 6);
+        if (!okZone || !okAction) {
+          ctx.addIssue({ code: 'custom', message: `"${item}" is not zone${allowReject ? '=reject or zone' : ''}=score:N` });
+          continue;
+        }
+        entries.push({ zone: zone.toLowerCase(), action: action === undefined ? bare : action === 'reject' ? 'reject' : 'score', score });
+      }
+      return entries;
+    });
+
 /**
  * Every environment variable Mailstead reads, with its default and a one-line meaning.
  * README.md's configuration table is checked against this list by a test.
@@ -179,6 +210,22 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_MANAGESIEVE_IDLE_TIMEOUT_SECONDS: { schema: positiveInt(1800), doc: 'Seconds a ManageSieve session may stay silent before BYE.', default: '1800' },
   MAILSTEAD_SIEVE_MAX_SCRIPT_SIZE: { schema: positiveInt(1024 * 1024), doc: 'Largest Sieve script an account or admin may store, in bytes (ManageSieve QUOTA/MAXSIZE; Pigeonhole\'s sieve_max_script_size).', default: '1048576' },
   MAILSTEAD_SIEVE_MAX_SCRIPTS: { schema: z.coerce.number().int().min(0).default(20), doc: 'Most Sieve scripts per account (ManageSieve QUOTA/MAXSCRIPTS; 0 = no limit, as Pigeonhole\'s sieve_quota_max_scripts).', default: '20' },
+  MAILSTEAD_TRUSTED_NETWORKS: { schema: z.preprocess((v) => v ?? '127.0.0.0/8,::1', cidrList), doc: 'Comma-separated addresses or CIDRs of SMTP clients exempt from the MX connection checks (DNS lists, greylisting, HELO/FCrDNS checks, per-IP rates). Empty: none.', default: '127.0.0.0/8,::1' },
+  MAILSTEAD_DNSBL: { schema: dnsListSchema('reject', true), doc: 'DNS blocklists for the client IP on the MX: comma-separated zone=reject (554 5.7.1 at RCPT, naming the list) or zone=score:N (a spam score symbol), e.g. zen.spamhaus.org=reject,bl.spamcop.net=score:3. Empty by default: public lists refuse queries from public resolvers or without a key, and their terms are the operator\'s to accept.', default: '(none)' },
+  MAILSTEAD_DNSBL_DOMAINS: { schema: dnsListSchema('reject', true), doc: 'Domain blocklists (RHSBL, e.g. dbl.spamhaus.org=reject) checked for the HELO name and the MAIL FROM domain, same syntax as MAILSTEAD_DNSBL.', default: '(none)' },
+  MAILSTEAD_DNSWL: { schema: dnsListSchema('score', false), doc: 'DNS allowlists for the client IP: comma-separated zone or zone=score:N (e.g. list.dnswl.org=score:-1). A listed client is not greylisted and not refused by a blocklist (its hits only score).', default: '(none)' },
+  MAILSTEAD_DNSBL_TIMEOUT: { schema: duration('1500ms'), doc: 'Bound on the DNS list and reverse-DNS lookups of one SMTP session: they run in parallel from the connection on, and what has not answered by then counts as not listed.', default: '1500ms' },
+  MAILSTEAD_GREYLIST: { schema: bool(true), doc: 'Greylist the MX: a first attempt from a (client /24 or /64, sender, recipient) triplet gets 451 4.7.1 and passes when retried after MAILSTEAD_GREYLIST_DELAY. Never for authenticated submission, the webmail, trusted networks, DNSWL-listed clients, or SPF-pass mail from a domain the recipient has sent mail to.', default: 'true' },
+  MAILSTEAD_GREYLIST_DELAY: { schema: duration('5m'), doc: 'How long a greylisted sender must wait before a retry passes.', default: '5m' },
+  MAILSTEAD_GREYLIST_WINDOW: { schema: duration('36h'), doc: 'How long after the first attempt a retry still passes; later ones start over.', default: '36h' },
+  MAILSTEAD_GREYLIST_AUTO_ALLOW: { schema: z.coerce.number().int().min(0).default(5), doc: 'Greylisting passes after which a client network (/24, /64) is no longer greylisted (0 = never).', default: '5' },
+  MAILSTEAD_SMTP_RATE_CONNECTIONS: { schema: z.coerce.number().int().min(0).default(60), doc: 'Most MX connections per client IP per minute (421 4.7.0 beyond; 0 = no limit).', default: '60' },
+  MAILSTEAD_SMTP_RATE_MESSAGES: { schema: z.coerce.number().int().min(0).default(120), doc: 'Most MX transactions (MAIL FROM) per client IP per minute (451 4.7.1 beyond; 0 = no limit).', default: '120' },
+  MAILSTEAD_SMTP_MAX_REFUSED_RECIPIENTS: { schema: z.coerce.number().int().min(0).default(10), doc: 'Unknown recipients (550 5.1.1) one SMTP session may try before 421 4.7.0 and disconnect, against dictionary attacks (0 = no limit).', default: '10' },
+  MAILSTEAD_SUBMISSION_RATE_MESSAGES: { schema: z.coerce.number().int().min(0).default(200), doc: 'Most messages an account may send per hour through submission and the webmail (451 4.7.1 beyond, and one audit log entry per hour; 0 = no limit).', default: '200' },
+  MAILSTEAD_SUBMISSION_RATE_RECIPIENTS: { schema: z.coerce.number().int().min(0).default(1000), doc: 'Most recipients an account may send to per hour (0 = no limit).', default: '1000' },
+  MAILSTEAD_SUBMISSION_RATE_DOMAIN_MESSAGES: { schema: z.coerce.number().int().min(0).default(2000), doc: 'Most messages all accounts of one domain may send per hour together (0 = no limit).', default: '2000' },
+  MAILSTEAD_SUBMISSION_RATE_DOMAIN_RECIPIENTS: { schema: z.coerce.number().int().min(0).default(10000), doc: 'Most recipients all accounts of one domain may send to per hour together (0 = no limit).', default: '10000' },
   MAILSTEAD_SRS_DOMAIN: { schema: optionalString, doc: 'Domain of the SRS envelope senders of forwarded mail (aliases to remote addresses, Sieve redirect), e.g. one domain whose SPF record names this server. Unset: the forwarding address\'s own domain.', default: '(the forwarding address\'s domain)' },
   MAILSTEAD_SRS_MAX_AGE: { schema: duration('21d').refine((ms) => ms >= 86_400_000 && ms < 1024 * 86_400_000, 'must be between 1d and 1023d (the SRS timestamp counts days modulo 1024)'), doc: 'How long a bounce to an SRS address is accepted after the forwarded message went out (whole days; postsrsd\'s max-age, 21 days); older ones are refused with 550 5.7.1.', default: '21d' },
   MAILSTEAD_SPAM_FILTER: { schema: bool(true), doc: 'Score mail to the MX with the built-in rules and statistical classifier: X-Spam-Score/X-Spam-Status on each copy, Junk, quarantine or 550 5.7.1 by the thresholds below (per domain and account in the store). Replaced by rspamd when MAILSTEAD_RSPAMD_URL is set.', default: 'true' },

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { configSchema, type RawConfig, type Role } from './config.schema';
+import { configSchema, type DnsListEntry, type RawConfig, type Role } from './config.schema';
 
 export interface ListenerConfig {
   host: string;
@@ -59,10 +59,10 @@ export interface MailsteadConfig {
   search: { fillBudgetMs: number };
   log: { level: RawConfig['MAILSTEAD_LOG_LEVEL']; pretty: boolean };
   delivery: DeliveryConfig;
-  /** Message scoring, quarantine, ClamAV and rspamd (libs/spam, issue 21 items 2-6). Durations in milliseconds. */
-  spam: SpamConfig;
   /** The ports mail clients are told (MAILSTEAD_CLIENT_PORTS), per service. */
   clientPorts: ClientPorts;
+  /** MX connection and envelope checks, and submission rate limits (issue 21 items 1 and 7). */
+  smtpDefence: SmtpDefenceConfig;
   /** ManageSieve (RFC 5804) listener, and the Sieve script quotas every way of storing a script applies. */
   managesieve: {
     plain: ListenerConfig;
@@ -81,13 +81,9 @@ export interface MailsteadConfig {
     /** MAILSTEAD_SRS_MAX_AGE in milliseconds (whole days count) */
     srsMaxAge: number;
   };
+  /** Message scoring, quarantine, ClamAV and rspamd (libs/spam, issue 21 items 2-6). Durations in milliseconds. */
+  spam: SpamConfig;
 }
-
-/** Mail client services, as RFC 6186 / RFC 8314 name them. */
-export const CLIENT_SERVICES = ['imaps', 'imap', 'pop3s', 'pop3', 'submissions', 'submission'] as const;
-export type ClientService = (typeof CLIENT_SERVICES)[number];
-export type ClientPorts = Record<ClientService, number>;
-const STANDARD_CLIENT_PORTS: ClientPorts = { imaps: 993, imap: 143, pop3s: 995, pop3: 110, submissions: 465, submission: 587 };
 
 export interface SpamConfig {
   /** the built-in rules and classifier on mail to the MX */
@@ -100,6 +96,29 @@ export interface SpamConfig {
   clamd: { address: string | undefined; failure: 'tempfail' | 'pass'; timeout: number };
   rspamd: { url: string | undefined; password: string | undefined; timeout: number };
 }
+
+/** Connection and envelope checks on the MX, outbound rates on submission. Durations in milliseconds; 0 = no limit. */
+export interface SmtpDefenceConfig {
+  /** clients exempt from the MX checks (CIDRs) */
+  trustedNetworks: string[];
+  dnsbl: DnsListEntry[];
+  dnsblDomains: DnsListEntry[];
+  dnswl: DnsListEntry[];
+  /** bound on one session's DNS list and reverse-DNS lookups */
+  dnsTimeout: number;
+  greylist: { enabled: boolean; delay: number; window: number; autoAllow: number };
+  /** per client IP per minute */
+  rates: { connections: number; messages: number };
+  maxRefusedRecipients: number;
+  /** per hour: per account and per domain of the account */
+  submission: { messages: number; recipients: number; domainMessages: number; domainRecipients: number };
+}
+
+/** Mail client services, as RFC 6186 / RFC 8314 name them. */
+export const CLIENT_SERVICES = ['imaps', 'imap', 'pop3s', 'pop3', 'submissions', 'submission'] as const;
+export type ClientService = (typeof CLIENT_SERVICES)[number];
+export type ClientPorts = Record<ClientService, number>;
+const STANDARD_CLIENT_PORTS: ClientPorts = { imaps: 993, imap: 143, pop3s: 995, pop3: 110, submissions: 465, submission: 587 };
 
 /** Outbound delivery (libs/delivery). Durations in milliseconds. */
 export interface DeliveryConfig {
@@ -222,15 +241,6 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       listBounceThreshold: c.MAILSTEAD_LIST_BOUNCE_THRESHOLD,
       listBounceAction: c.MAILSTEAD_LIST_BOUNCE_ACTION,
     },
-    spam: {
-      filter: c.MAILSTEAD_SPAM_FILTER,
-      junkScore: c.MAILSTEAD_SPAM_JUNK_SCORE,
-      quarantineScore: c.MAILSTEAD_SPAM_QUARANTINE_SCORE,
-      rejectScore: c.MAILSTEAD_SPAM_REJECT_SCORE,
-      autolearn: { enabled: c.MAILSTEAD_SPAM_AUTOLEARN, spamScore: c.MAILSTEAD_SPAM_AUTOLEARN_SPAM_SCORE, hamScore: c.MAILSTEAD_SPAM_AUTOLEARN_HAM_SCORE },
-      clamd: { address: c.MAILSTEAD_CLAMD, failure: c.MAILSTEAD_CLAMD_FAILURE, timeout: c.MAILSTEAD_CLAMD_TIMEOUT },
-      rspamd: { url: c.MAILSTEAD_RSPAMD_URL?.replace(/\/+$/, ''), password: c.MAILSTEAD_RSPAMD_PASSWORD, timeout: c.MAILSTEAD_RSPAMD_TIMEOUT },
-    },
     clientPorts: parseClientPorts(c.MAILSTEAD_CLIENT_PORTS, {
       imaps: c.MAILSTEAD_IMAPS_PORT,
       imap: c.MAILSTEAD_IMAP_PORT,
@@ -247,7 +257,32 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       maxScriptSize: c.MAILSTEAD_SIEVE_MAX_SCRIPT_SIZE,
       maxScripts: c.MAILSTEAD_SIEVE_MAX_SCRIPTS,
     },
+    smtpDefence: {
+      trustedNetworks: c.MAILSTEAD_TRUSTED_NETWORKS,
+      dnsbl: c.MAILSTEAD_DNSBL,
+      dnsblDomains: c.MAILSTEAD_DNSBL_DOMAINS,
+      dnswl: c.MAILSTEAD_DNSWL,
+      dnsTimeout: c.MAILSTEAD_DNSBL_TIMEOUT,
+      greylist: { enabled: c.MAILSTEAD_GREYLIST, delay: c.MAILSTEAD_GREYLIST_DELAY, window: c.MAILSTEAD_GREYLIST_WINDOW, autoAllow: c.MAILSTEAD_GREYLIST_AUTO_ALLOW },
+      rates: { connections: c.MAILSTEAD_SMTP_RATE_CONNECTIONS, messages: c.MAILSTEAD_SMTP_RATE_MESSAGES },
+      maxRefusedRecipients: c.MAILSTEAD_SMTP_MAX_REFUSED_RECIPIENTS,
+      submission: {
+        messages: c.MAILSTEAD_SUBMISSION_RATE_MESSAGES,
+        recipients: c.MAILSTEAD_SUBMISSION_RATE_RECIPIENTS,
+        domainMessages: c.MAILSTEAD_SUBMISSION_RATE_DOMAIN_MESSAGES,
+        domainRecipients: c.MAILSTEAD_SUBMISSION_RATE_DOMAIN_RECIPIENTS,
+      },
+    },
     forwarding: { srsDomain: c.MAILSTEAD_SRS_DOMAIN?.toLowerCase() ?? null, srsMaxAge: c.MAILSTEAD_SRS_MAX_AGE },
+    spam: {
+      filter: c.MAILSTEAD_SPAM_FILTER,
+      junkScore: c.MAILSTEAD_SPAM_JUNK_SCORE,
+      quarantineScore: c.MAILSTEAD_SPAM_QUARANTINE_SCORE,
+      rejectScore: c.MAILSTEAD_SPAM_REJECT_SCORE,
+      autolearn: { enabled: c.MAILSTEAD_SPAM_AUTOLEARN, spamScore: c.MAILSTEAD_SPAM_AUTOLEARN_SPAM_SCORE, hamScore: c.MAILSTEAD_SPAM_AUTOLEARN_HAM_SCORE },
+      clamd: { address: c.MAILSTEAD_CLAMD, failure: c.MAILSTEAD_CLAMD_FAILURE, timeout: c.MAILSTEAD_CLAMD_TIMEOUT },
+      rspamd: { url: c.MAILSTEAD_RSPAMD_URL?.replace(/\/+$/, ''), password: c.MAILSTEAD_RSPAMD_PASSWORD, timeout: c.MAILSTEAD_RSPAMD_TIMEOUT },
+    },
   };
 }
 

@@ -11,10 +11,17 @@ import type { SmtpReply } from './smtp-reply';
  */
 export type MessageSource = 'mx' | 'submission' | 'webmail';
 
-/** The SMTP client, for connection checks and the Received field; null for the webmail. */
+/**
+ * The SMTP client, for connection checks and the Received field; null for the webmail. SMTP
+ * hands the steps one object per session from connect to DATA (helo and tls filled in as the
+ * session goes), so a step may keep per-session state keyed by it (the DNS lists started at
+ * connect, answered at RCPT).
+ */
 export interface ClientInfo {
   sessionId: string;
   ip: string;
+  /** our address the client connected to (the "is it us" HELO check); absent when unknown */
+  localIp?: string;
   /** what the client said in HELO/EHLO */
   helo: string;
   /** its reverse DNS name, or '' / '[ip]' when unknown */

@@ -28,3 +28,7 @@ export { MAX_RECEIVED_HEADERS } from './steps/loop-detection.step';
 export { freeSpace } from './steps/storage-space.step';
 export { spamScoreStep, spamPipelineOptions, spamVerdictFor, spamStateOf, type AutolearnPolicy, type MessageSpamState, type SpamPipelineOptions } from './steps/spam-score.step';
 export { spamVerdictStep } from './steps/spam-verdict.step';
+
+/** Connection and envelope checks, greylisting, outbound rate limits (issue 21 items 1 and 7). */
+export { defenceSteps, type SmtpDefence } from './steps/smtp-defence';
+export { claimsToBeUs, heloForm, HYGIENE_SCORES, type HeloForm } from './steps/smtp-hygiene.step';

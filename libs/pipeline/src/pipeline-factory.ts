@@ -15,6 +15,7 @@ import { receivedTraceStep } from './steps/received-trace.step';
 import { relayPolicyStep } from './steps/relay-policy.step';
 import { senderAuthenticationStep, type DnsResolver } from './steps/sender-authentication.step';
 import { senderOwnershipStep } from './steps/sender-ownership.step';
+import { defenceSteps, type SmtpDefence } from './steps/smtp-defence';
 import { storageSpaceStep } from './steps/storage-space.step';
 import { submissionHeadersStep } from './steps/submission-headers.step';
 import { spamScoreStep, type SpamPipelineOptions } from './steps/spam-score.step';
@@ -52,6 +53,8 @@ export interface PipelineOptions {
   onOutbound?: (ids: bigint[]) => void;
   /** the data directory and the free space it must keep (MAILSTEAD_MIN_FREE_SPACE); none: not checked */
   storage?: { dir: string; minFree: number };
+  /** MX connection checks (DNS lists, HELO, FCrDNS, greylisting, per-IP rates) and submission rate limits; none: off */
+  defence?: SmtpDefence;
   /** spam scoring on the MX (spamPipelineOptions: MAILSTEAD_SPAM_*); none: not scored */
   spam?: SpamPipelineOptions;
 }
@@ -61,12 +64,17 @@ export interface PipelineOptions {
  * scoring, malware, Sieve) are steps added here; see docs/architecture.md.
  */
 export function defaultSteps(opts: PipelineOptions): DeliveryStep[] {
+  const defence = opts.defence ? defenceSteps(opts.defence, opts) : { early: [], envelope: [] };
   return [
     // sender
     ...(opts.storage ? [storageSpaceStep(opts.storage.dir, opts.storage.minFree)] : []),
     senderOwnershipStep(opts.store),
+    // connect, sender and recipient: smtp-hygiene, dns-lists
+    ...defence.early,
     // recipient
     relayPolicyStep,
+    // outbound-rate (also sender, committed), greylisting
+    ...defence.envelope,
     // message
     loopDetectionStep,
     submissionHeadersStep(opts.store, opts.hostname),

@@ -1,5 +1,5 @@
 import { passwordsAllowed, type Authenticator } from '@mailstead/auth';
-import type { DnsResolver, ListBouncePolicy, ListLinks, RecipientResolver, SpamPipelineOptions } from '@mailstead/pipeline';
+import type { DnsResolver, ListBouncePolicy, ListLinks, RecipientResolver, SmtpDefence, SpamPipelineOptions } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
 import type { SMTPServerSession } from 'smtp-server';
 
@@ -21,6 +21,8 @@ export interface SmtpLimits {
   idleTimeoutSeconds: number;
   /** MX only: pause before the greeting; early talkers are refused (421) */
   greetingDelayMs: number;
+  /** unknown recipients (550 5.1.1) a session may try before 421 and disconnect (MAILSTEAD_SMTP_MAX_REFUSED_RECIPIENTS); 0 or absent = no limit */
+  maxRefusedRecipients?: number;
 }
 
 /**
@@ -57,6 +59,8 @@ export interface SmtpContext {
   listBouncePolicy?: ListBouncePolicy;
   /** The data directory and the free space it must keep (MAILSTEAD_MIN_FREE_SPACE): 452 4.3.1 at MAIL FROM below it. */
   storage?: { dir: string; minFree: number };
+  /** MX connection checks (DNS lists, HELO, FCrDNS, greylisting, per-IP rates) and submission rate limits; none: off. */
+  defence?: SmtpDefence;
   /** Spam scoring, quarantine and Junk filing on the MX (libs/pipeline spamPipelineOptions); none: off. */
   spam?: SpamPipelineOptions;
 }

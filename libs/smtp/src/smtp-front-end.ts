@@ -146,6 +146,7 @@ export class SmtpFrontEnd {
       logger: ctx.logger,
       onOutbound: ctx.onOutbound,
       storage: ctx.storage,
+      defence: ctx.defence,
       spam: ctx.spam,
     });
   }
@@ -182,7 +183,7 @@ export class SmtpFrontEnd {
       onAuth: (auth, session, callback) =>
         settle(ctx, session, () => handleAuth(ctx, auth, session), (error, response) => (error ? callback(error) : callback(null, response))),
       onMailFrom: (address, session, callback: Callback) => settle(ctx, session, () => handleMailFrom(this.pipeline, kind, address, session), callback),
-      onRcptTo: (address, session, callback: Callback) => settle(ctx, session, () => handleRcptTo(address, session), callback),
+      onRcptTo: (address, session, callback: Callback) => settle(ctx, session, () => handleRcptTo(ctx, address, session), callback),
       onData: (stream, session, callback) => {
         handleData(ctx, stream, session).then(
           (message) => callback(null, message),

@@ -31,7 +31,7 @@ export class ComposeController {
     @Inject(AdminMailService) private readonly delivery: AdminMailService,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.submission = new MessageSubmissionService(store, config, logger.child({ role: 'api', part: 'send' }));
+    this.submission = new MessageSubmissionService(store, config, logger.child({ role: 'api', part: 'send' }), redis);
     this.uploads = new UploadStore(redis);
     this.replyDrafts = new ReplyDraftService(store, this.uploads);
   }
@@ -137,6 +137,7 @@ export class ComposeController {
     // resolved refuses the send (over_quota, 409) with nothing stored, as SMTP's DATA does.
     const receipt = await this.submission.submit({ accountId: auth.account.id, address: auth.account.address }, input.from, recipients, raw).catch((error: unknown) => {
       if (!(error instanceof SubmissionRefused)) throw error;
+      if (error.kind === 'rate_limited') throw new ApiException(429, 'too_many_requests', error.details[0] ?? 'Sending limit reached');
       if (error.kind === 'over_quota') throw new ApiException(409, 'conflict', 'A recipient\'s mailbox is full', { to: error.details });
       // the pipeline's sender-ownership step, the same rule as SMTP submission's MAIL FROM
       if (error.kind === 'sender') throw new ApiException(403, 'forbidden', `You may not send as ${input.from}`, { from: [`You may not send as ${input.from}: it is not one of your addresses`] });

@@ -1,12 +1,13 @@
 import type { MailsteadConfig } from '@mailstead/config';
 import { createDeliveryPipeline, recipientResolverFor, SmtpReply, type DeliveryPipeline, type DeliveryReceipt, type PipelineLogger, type Submitter } from '@mailstead/pipeline';
 import type { Store } from '@mailstead/store';
+import type { Redis } from 'ioredis';
 import { listLinks, serverSecret } from '../runtime/secret';
 
 /** Why a submission was refused, in the terms the API answers with. */
 export class SubmissionRefused extends Error {
   constructor(
-    readonly kind: 'sender' | 'recipients' | 'over_quota' | 'message',
+    readonly kind: 'sender' | 'recipients' | 'over_quota' | 'message' | 'rate_limited',
     readonly details: string[],
   ) {
     super(details.join('; '));
@@ -14,6 +15,8 @@ export class SubmissionRefused extends Error {
 }
 
 const replyText = (reply: SmtpReply) => `${reply.text} (${reply.enhancedCode})`;
+/** The outbound rate limit's refusal (libs/pipeline outbound-rate.step: 451 4.7.1). */
+const rateLimited = (reply: SmtpReply) => reply.responseCode === 451 && reply.enhancedCode === '4.7.1';
 
 /**
  * The webmail's send: the message goes through the same delivery pipeline as SMTP submission
@@ -24,7 +27,8 @@ const replyText = (reply: SmtpReply) => `${reply.text} (${reply.enhancedCode})`;
 export class MessageSubmissionService {
   private readonly pipeline: DeliveryPipeline;
 
-  constructor(store: Store, config: MailsteadConfig, logger: PipelineLogger) {
+  /** `redis`: the outbound rate limits' counters (MAILSTEAD_SUBMISSION_RATE_*); without it the webmail's send is not rate-limited. */
+  constructor(store: Store, config: MailsteadConfig, logger: PipelineLogger, redis?: Redis) {
     this.pipeline = createDeliveryPipeline({
       store,
       resolver: recipientResolverFor(store, config, serverSecret(config)),
@@ -34,6 +38,7 @@ export class MessageSubmissionService {
       listLinks: listLinks(config),
       listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
       storage: { dir: config.dataDir, minFree: config.minFreeSpace },
+      ...(redis ? { defence: { settings: config.smtpDefence, redis, dnsServers: config.delivery.dnsServers } } : {}),
       logger,
     });
   }
@@ -47,7 +52,7 @@ export class MessageSubmissionService {
     const tx = await this.pipeline
       .begin({ source: 'webmail', sender, submitter, client: null, dsn: null, declaredSize: raw.length })
       .catch((error: unknown) => {
-        throw error instanceof SmtpReply ? new SubmissionRefused('sender', [replyText(error)]) : error;
+        throw error instanceof SmtpReply ? new SubmissionRefused(rateLimited(error) ? 'rate_limited' : 'sender', [replyText(error)]) : error;
       });
     const refused: string[] = [];
     for (const address of recipients) {
@@ -55,6 +60,7 @@ export class MessageSubmissionService {
         await tx.addRecipient(address);
       } catch (error) {
         if (!(error instanceof SmtpReply)) throw error;
+        if (rateLimited(error)) throw new SubmissionRefused('rate_limited', [replyText(error)]);
         refused.push(`${address}: ${replyText(error)}`);
       }
     }

@@ -1,6 +1,7 @@
 import { smtpReply, type DeliveryPipeline } from '@mailstead/pipeline';
 import type { SMTPServerSession } from 'smtp-server';
 import type { ListenerKind, SmtpContext } from '../smtp-context';
+import { sessionClient } from '../session-client';
 
 /** Open connections per client IP, shared by the three listeners of this process. */
 export class ConnectionCounter {
@@ -34,14 +35,7 @@ export async function handleConnect(ctx: SmtpContext, pipeline: DeliveryPipeline
     ctx.logger.warn({ session: session.id, ip: session.remoteAddress, listener }, 'smtp connection refused: per-IP limit');
     throw smtpReply(421, '4.7.0', 'Too many connections from your address, try again later');
   }
-  await pipeline.connect(listener === 'mx' ? 'mx' : 'submission', {
-    sessionId: session.id,
-    ip: session.remoteAddress,
-    helo: '',
-    hostname: session.clientHostname,
-    protocol: 'ESMTP',
-    tls: false,
-  });
+  await pipeline.connect(listener === 'mx' ? 'mx' : 'submission', sessionClient(session));
   if (listener === 'mx' && ctx.limits.greetingDelayMs > 0) {
     await new Promise((resolve) => setTimeout(resolve, ctx.limits.greetingDelayMs));
   }

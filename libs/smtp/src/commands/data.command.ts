@@ -1,6 +1,7 @@
-import { normalizeLineEnds, REPLIES, SmtpReply, type ClientInfo } from '@mailstead/pipeline';
+import { normalizeLineEnds, REPLIES, SmtpReply } from '@mailstead/pipeline';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { SmtpContext } from '../smtp-context';
+import { sessionClient } from '../session-client';
 import { transactions } from './mail-from.command';
 
 /** Reads the DATA stream; smtp-server has already undone dot-stuffing and stops counting past SIZE. */
@@ -15,18 +16,6 @@ async function readMessage(stream: SMTPServerDataStream, limit: number): Promise
   return stream.sizeExceeded || size > limit ? null : Buffer.concat(chunks, size);
 }
 
-function clientOf(session: SMTPServerSession): ClientInfo {
-  const tls = session.secure && session.tlsOptions ? { version: session.tlsOptions.version ?? session.tlsOptions.standardName ?? 'TLS', cipher: session.tlsOptions.name } : false;
-  return {
-    sessionId: session.id,
-    ip: session.remoteAddress,
-    helo: session.hostNameAppearsAs,
-    hostname: session.clientHostname,
-    protocol: session.transmissionType || 'ESMTP',
-    tls,
-  };
-}
-
 /**
  * DATA (RFC 5321 4.1.1.4): read within SIZE, then the pipeline (libs/pipeline) checks the
  * message and stores every copy and outbound row in ONE transaction. The 250 goes out (the
@@ -38,7 +27,7 @@ export async function handleData(ctx: SmtpContext, stream: SMTPServerDataStream,
   if (!received) return undefined; // smtp-server answers 552 5.3.4 itself (rejectOversized)
   const tx = transactions.get(session.envelope);
   if (!tx) throw REPLIES.localError();
-  tx.envelope.client = clientOf(session);
+  tx.envelope.client = sessionClient(session);
   const receipt = await tx.deliver(normalizeLineEnds(received));
   const note = receipt.held.length > 0 ? `; the post to ${receipt.held.join(', ')} is held for moderation` : '';
   return `2.0.0 Ok: stored${note}`;

@@ -1,6 +1,7 @@
 import { smtpReply, type DeliveryPipeline, type DeliveryTransaction, type Envelope } from '@mailstead/pipeline';
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import { type ListenerKind, sessionUser } from '../smtp-context';
+import { sessionClient } from '../session-client';
 
 /** The pipeline transaction of each SMTP transaction; smtp-server makes a new envelope object at every MAIL FROM reset. */
 export const transactions = new WeakMap<SMTPServerSession['envelope'], DeliveryTransaction>();
@@ -22,7 +23,8 @@ export async function handleMailFrom(pipeline: DeliveryPipeline, listener: Liste
     source: listener === 'mx' ? 'mx' : 'submission',
     sender: address.address,
     submitter: user,
-    client: null, // filled in at DATA, when HELO and TLS are final
+    // the session's one ClientInfo (HELO and TLS as they are now; DATA brings it up to date)
+    client: sessionClient(session),
     dsn: { envid: typeof envid === 'string' ? envid : null, ret },
     declaredSize: Number.isFinite(declared) ? declared : 0,
   };

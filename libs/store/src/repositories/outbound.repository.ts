@@ -290,6 +290,20 @@ export class OutboundRepository {
     await this.db.outboundRecipient.updateMany({ where: { outboundId: id, status: 'failed' }, data: { status: 'pending' } });
   }
 
+  /**
+   * Whether mail from any of `senders` (MAIL FROM, compared case-insensitively) was ever queued to
+   * `domain`: greylisting lets SPF-pass mail from a domain a recipient has written to through. One
+   * read on the domain index, stopping at the first match.
+   */
+  async hasSentToDomain(senders: string[], domain: string): Promise<boolean> {
+    if (senders.length === 0) return false;
+    const row = await this.db.outbound.findFirst({
+      where: { domain: domain.toLowerCase(), OR: senders.map((s) => ({ sender: { equals: s, mode: 'insensitive' as const } })) },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
   /** Makes every waiting row for a destination domain due now; returns their ids. */
   async retryDomain(domain: string): Promise<bigint[]> {
     const rows = await this.db.outbound.findMany({ where: { domain: domain.toLowerCase(), status: { in: ['queued', 'deferred'] } }, select: { id: true } });

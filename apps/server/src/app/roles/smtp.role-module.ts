@@ -47,6 +47,7 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
           maxConnectionsPerIp: config.smtp.maxConnectionsPerIp,
           idleTimeoutSeconds: config.smtp.idleTimeoutSeconds,
           greetingDelayMs: config.smtp.greetingDelayMs,
+          maxRefusedRecipients: config.smtpDefence.maxRefusedRecipients,
         },
         insecureAuth: config.auth.insecure,
         allowExpn: config.smtp.allowExpn,
@@ -55,6 +56,8 @@ class SmtpRole implements OnApplicationBootstrap, OnApplicationShutdown {
         listLinks: listLinks(config),
         listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
         storage: { dir: config.dataDir, minFree: config.minFreeSpace },
+        // MX connection checks and submission rate limits (greylist and counters in the shared Redis)
+        defence: { settings: config.smtpDefence, redis: this.redis, dnsServers: config.delivery.dnsServers },
         spam: spamPipelineOptions(this.store, config),
         logger: {
           info: (obj, msg) => log.info(obj, msg),
