@@ -36,6 +36,18 @@ import {
   uploadResult,
 } from './webmail';
 import {
+  previewRuleRequest,
+  previewRuleResult,
+  ruleApplyRequest,
+  ruleApplyRun,
+  ruleSetDto,
+  ruleTestRequest,
+  ruleTestResult,
+  saveRulesRequest,
+  saveScriptRequest,
+  saveVacationRequest,
+} from './sieve-rules';
+import {
   aliasDto,
   adminStatsDto,
   auditDto,
@@ -153,6 +165,16 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'post', path: '/api/send', tag: 'compose', summary: 'Send a message (copy to Sent, local and remote delivery)', body: composeRequest, response: sendResult },
   { method: 'post', path: '/api/drafts', tag: 'compose', summary: 'Save (or replace) a draft in Drafts', body: composeRequest, response: draftResult },
   { method: 'get', path: '/api/events', tag: 'events', summary: 'Server-Sent Events: mailbox changes of the logged-in account', produces: 'text/event-stream' },
+
+  { method: 'get', path: '/api/sieve/rules', tag: 'rules', summary: "The active Sieve script with its rules, raw blocks and vacation settings", response: ruleSetDto },
+  { method: 'put', path: '/api/sieve/rules', tag: 'rules', summary: 'Replace the rules (vacation and raw blocks kept); compiled, saved and activated (400 with line/column on a compile error)', body: saveRulesRequest, response: ruleSetDto },
+  { method: 'put', path: '/api/sieve/vacation', tag: 'rules', summary: 'Set or remove the vacation auto-reply in the active script', body: saveVacationRequest, response: ruleSetDto },
+  { method: 'put', path: '/api/sieve/script', tag: 'rules', summary: 'Replace the whole active script with raw Sieve (400 with line/column on a compile error)', body: saveScriptRequest, response: ruleSetDto },
+  { method: 'post', path: '/api/sieve/preview', tag: 'rules', summary: 'The Sieve a rule becomes (nothing saved)', body: previewRuleRequest, response: previewRuleResult },
+  { method: 'post', path: '/api/sieve/test', tag: 'rules', summary: 'Dry run of a rule, or of the saved script, over the newest messages of a folder', body: ruleTestRequest, response: ruleTestResult },
+  { method: 'post', path: '/api/sieve/apply', tag: 'rules', summary: 'Run a rule (or the saved script) once over a folder in the background; answers the run to poll', body: ruleApplyRequest, response: ruleApplyRun, status: 201 },
+  { method: 'get', path: '/api/sieve/apply/{id}', tag: 'rules', summary: 'Progress of an apply run', response: ruleApplyRun },
+  { method: 'post', path: '/api/sieve/apply/{id}/undo', tag: 'rules', summary: "Revert an apply run's moves, copies and flag changes", response: ruleApplyRun },
 
   ...crud('domains', 'admin', domainDto, createDomainRequest, updateDomainRequest, { detail: domainDetailDto }),
   ...crud('users', 'admin', userDto, createUserRequest, updateUserRequest, { removed: userRemoved }),

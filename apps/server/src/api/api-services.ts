@@ -13,6 +13,7 @@ import { MessageService } from '../services/message.service';
 import { QueueAdminService } from '../services/queue-admin.service';
 import { StatsService } from '../services/stats.service';
 import { UserService } from '../services/user.service';
+import { SieveRulesService } from '../services/sieve-rules.service';
 import { SieveScriptService } from '../services/sieve-script.service';
 import { SessionService } from './session.service';
 
@@ -38,6 +39,11 @@ export const API_SERVICE_PROVIDERS: Provider[] = [
     provide: SieveScriptService,
     useFactory: (store: Store, config: MailsteadConfig) => new SieveScriptService(store, config.managesieve),
     inject: [STORE, CONFIG],
+  },
+  {
+    provide: SieveRulesService,
+    useFactory: (store: Store, scripts: SieveScriptService, mailboxes: MailboxService, config: MailsteadConfig) => new SieveRulesService(store, scripts, mailboxes, config),
+    inject: [STORE, SieveScriptService, MailboxService, CONFIG],
   },
   {
     provide: UserService,

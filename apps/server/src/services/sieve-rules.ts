@@ -652,7 +652,7 @@ export function sieveToRules(script: string): ParsedRules {
       entries.push({ kind: 'rule', rule });
       continue;
     }
-    const v = vacation ? null : readVacation(seg);
+    const v: VacationSettings | null = vacation ? null : readVacation(seg);
     if (v) {
       if (comments.length > 1) raw(ownComments(1).join('\n'));
       vacation = v;

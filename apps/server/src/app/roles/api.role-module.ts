@@ -20,6 +20,7 @@ import { ListUnsubscribeController } from '../../api/list-unsubscribe.controller
 import { MailboxController } from '../../api/mailbox.controller';
 import { MessageController } from '../../api/message.controller';
 import { SessionService } from '../../api/session.service';
+import { SieveRulesController } from '../../api/sieve-rules.controller';
 import { TotpService } from '../../api/totp.service';
 import { CONFIG } from '../tokens';
 import { RoleRegistry } from './role-registry';
@@ -52,6 +53,7 @@ class ApiRole implements OnApplicationBootstrap {
     AdminListsController,
     AdminQueueController,
     AdminStatsController,
+    SieveRulesController,
   ],
   providers: [ApiRole, SessionService, SessionGuard, TotpService, AdminMailService, ...API_SERVICE_PROVIDERS, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
