@@ -23,6 +23,7 @@ export type {
 export {
   crlfToLf,
   lfToCrlf,
+  MailboxFileError,
   maildirFileFlags,
   maildirFolderDir,
   maildirFolderName,

@@ -7,6 +7,11 @@
 
 const FROM_LINE = /^From \S*/;
 
+/** A file that is not what its format says (not mbox, a message over the size limit). */
+export class MailboxFileError extends Error {
+  override name = 'MailboxFileError';
+}
+
 const CRLF = Buffer.from('\r\n');
 
 /** LF line ends to CRLF (bare LF only), as a message is stored. */
@@ -136,7 +141,7 @@ export async function* readMbox(
   options: { maxMessageSize: number; startOffset?: number; ownStatus?: boolean },
 ): AsyncGenerator<MboxEntry> {
   let offset = options.startOffset ?? 0;
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let fromLine: string | undefined;
   let lines: Buffer[] = [];
   let size = 0;
@@ -151,9 +156,9 @@ export async function* readMbox(
     } else if (fromLine !== undefined) {
       lines.push(line);
       size += line.length;
-      if (size > options.maxMessageSize) throw new Error(`the message after byte ${lineEnd - size} is larger than ${options.maxMessageSize} bytes`);
+      if (size > options.maxMessageSize) throw new MailboxFileError(`the message after byte ${lineEnd - size} is larger than ${options.maxMessageSize} bytes`);
     } else if (line.toString('latin1').trim() !== '') {
-      throw new Error('this is not an mbox file: it does not begin with a "From " line');
+      throw new MailboxFileError('this is not an mbox file: it does not begin with a "From " line');
     }
     previousBlank = line.length === 1 || (line.length === 2 && line[0] === 0x0d);
   };
@@ -167,7 +172,7 @@ export async function* readMbox(
       start = nl + 1;
     }
     pending = pending.subarray(start);
-    if (pending.length > options.maxMessageSize + 1024) throw new Error(`a line longer than ${options.maxMessageSize} bytes at byte ${offset}`);
+    if (pending.length > options.maxMessageSize + 1024) throw new MailboxFileError(`a line longer than ${options.maxMessageSize} bytes at byte ${offset}`);
   }
   if (pending.length) {
     offset += pending.length;

@@ -63,3 +63,4 @@ export type {
   SieveScriptSummary,
 } from './repositories/sieve.repository';
 export { TOTALS_HASH, type NewQuarantineItem, type QuarantineItem, type SpamLearnResult, type SpamModelCounts, type SpamModelRef, type SpamModelStats, type SpamSymbolRow, type SpamThresholds, type SpamTokenCounts } from './repositories/spam.repository';
+export type { ExportedMessage } from './repositories/mail-transfer.repository';

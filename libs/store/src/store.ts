@@ -22,6 +22,7 @@ import { Pop3Repository } from './repositories/pop3.repository';
 import { RecipientRepository } from './repositories/recipient.repository';
 import { SearchIndexRepository } from './repositories/search-index.repository';
 import { SieveRepository } from './repositories/sieve.repository';
+import { MailTransferRepository } from './repositories/mail-transfer.repository';
 import { SpamRepository } from './repositories/spam.repository';
 
 /** Every repository over one connection pool. The only way the rest of Mailstead reaches Postgres. */
@@ -55,6 +56,8 @@ export class Store {
   readonly searchIndex: SearchIndexRepository;
   /** Sieve scripts: personal (ManageSieve) and admin (before/after/include). */
   readonly sieve: SieveRepository;
+  /** Bulk reads of mailbox import/export (the CLI's import and export). */
+  readonly mailTransfer: MailTransferRepository;
   /** Spam classifier models, quarantine, spam thresholds (libs/spam). */
   readonly spam: SpamRepository;
 
@@ -84,6 +87,7 @@ export class Store {
     this.pop3 = new Pop3Repository(db);
     this.recipients = new RecipientRepository(db, pool);
     this.sieve = new SieveRepository(db);
+    this.mailTransfer = new MailTransferRepository(db);
     this.spam = new SpamRepository(db, pool);
   }
 

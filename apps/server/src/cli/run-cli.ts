@@ -5,6 +5,7 @@ import { dkimCommand } from './commands/dkim.command';
 import { domainCommand } from './commands/domain.command';
 import { listCommand } from './commands/list.command';
 import { queueCommand } from './commands/queue.command';
+import { transferCommand } from './commands/transfer.command';
 import { userCommand } from './commands/user.command';
 import { createCliContext, describeError } from './cli-context';
 
@@ -37,6 +38,7 @@ export async function runCli(
   listCommand(program, ctx);
   queueCommand(program, ctx);
   dkimCommand(program, ctx);
+  transferCommand(program, ctx);
   program.commands.forEach(function exitOverrideAll(c: Command) {
     c.exitOverride();
     c.commands.forEach(exitOverrideAll);
