@@ -197,10 +197,11 @@ describe('forwarding with SRS and ARC', () => {
   });
 
   it('a forged SRS address, one with a changed original, and an expired one are refused with 550 5.7.1', async () => {
-    const forged = srsAddress.replace(/^SRS0=[^=]{4}=/, (m) => (m === 'SRS0=AAAA=' ? 'SRS0=BBBB=' : 'SRS0=AAAA='));
+    const genuine = srsForward('alice@orig.test', OURS, { secret: Buffer.from(SECRET) }, new Date());
+    const forged = genuine.replace(/^SRS0=[^=]{4}=/, (m) => (m.toUpperCase() === 'SRS0=AAAA=' ? 'SRS0=BBBB=' : 'SRS0=AAAA='));
     const refusedForged = await swaks(['--from', '<>', '--to', forged, '--quit-after', 'RCPT']);
     expect(refusedForged.out).toMatch(/<\*\* 550 5\.7\.1 Invalid SRS address: its signature is not ours/);
-    const retargeted = srsAddress.replace('=alice@', '=mallory@');
+    const retargeted = genuine.replace('=alice@', '=mallory@');
     expect((await swaks(['--from', '<>', '--to', retargeted, '--quit-after', 'RCPT'])).out).toMatch(/<\*\* 550 5\.7\.1 Invalid SRS address/);
     // made with our secret 30 days ago: past MAILSTEAD_SRS_MAX_AGE (21 days)
     const old = srsForward('alice@orig.test', OURS, { secret: Buffer.from(SECRET) }, new Date(Date.now() - 30 * 86_400_000));
