@@ -12,3 +12,17 @@ export type { CompiledSieve, SieveCompileError, SieveCompileOptions, SieveCompil
 export { SIEVE_EXTENSIONS } from './extensions';
 export { sieveLimits } from './limits';
 export type { SieveLimits } from './limits';
+export { sieveMessage } from './message';
+export type { SieveHeaderField, SieveMessage } from './message';
+export { runSieve } from './run';
+export type {
+  SieveAction,
+  SieveDuplicateRecord,
+  SieveEnvelope,
+  SieveHost,
+  SieveIncludeLocation,
+  SieveInput,
+  SieveOutcome,
+  SieveRuntimeError,
+  SieveVacationAction,
+} from './outcome';
