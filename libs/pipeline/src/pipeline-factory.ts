@@ -15,6 +15,8 @@ import { receivedTraceStep } from './steps/received-trace.step';
 import { relayPolicyStep } from './steps/relay-policy.step';
 import { senderAuthenticationStep, type DnsResolver } from './steps/sender-authentication.step';
 import { senderOwnershipStep } from './steps/sender-ownership.step';
+import { sieveStep } from './steps/sieve.step';
+import { libSieveEngine } from './sieve/sieve-default-engine';
 import { defenceSteps, type SmtpDefence } from './steps/smtp-defence';
 import { storageSpaceStep } from './steps/storage-space.step';
 import { submissionHeadersStep } from './steps/submission-headers.step';
@@ -85,6 +87,8 @@ export function defaultSteps(opts: PipelineOptions): DeliveryStep[] {
     mailboxQuotaStep(opts.resolver.messageLimit),
     ...(opts.spam ? [spamVerdictStep(opts.store)] : []),
     junkFilingStep(opts.store),
+    // last of the copy steps: keep means where the others filed the copy (INBOX, a plus folder, Junk)
+    sieveStep({ store: opts.store, engine: libSieveEngine, hostname: opts.hostname, logger: opts.logger, forwarding: opts.resolver.forwarding ?? undefined }),
     // committed
     listBounceStep(opts.store, opts.listBouncePolicy ?? { threshold: 5, action: 'disable' }, opts.logger),
   ];

@@ -15,6 +15,7 @@ export type SieveCompiled<S> = { ok: true; script: S } | { ok: false; errors: Si
 export interface SieveRunInput {
   envelope: { from: string; to: string; auth?: string | null };
   environment: Partial<Record<string, string>>;
+  /** a percentage (spamtestplus :percent); absent when no check scored the message */
   spamScore?: number;
   now: Date;
   userAddresses: string[];
@@ -37,6 +38,8 @@ export interface SieveVacationAction {
   reason: string;
   /** the reason is a MIME entity (headers and body), RFC 5230 4.4 */
   mime: boolean;
+  /** the user's address the message was addressed to: the reply's From unless :from (RFC 5230 5.4) */
+  recipient?: string;
 }
 
 export type SieveAction =
@@ -48,15 +51,11 @@ export type SieveAction =
   | SieveVacationAction;
 
 /** A header edit of RFC 5293, in the order the script made them. */
-export type SieveHeaderEdit =
-  | { type: 'add'; name: string; value: string; last: boolean }
-  | { type: 'delete'; name: string; /** the values to delete (all when null), as the interpreter matched them */ values: string[] | null; index: number | null; last: boolean };
-
 export interface SieveRunResult {
   /** the actions to perform; an implicit keep is among them as a keep */
   actions: SieveAction[];
-  /** the message's header fields after editheader, in order (null: unchanged) */
-  headers: { name: string; value: string }[] | null;
+  /** the message's header fields after editheader, in order (null: unchanged); `raw` is a kept field as written */
+  headers: { name: string; value: string; raw?: string }[] | null;
   /** duplicate ids to record when the delivery commits, with their lifetime (RFC 7352 3) */
   duplicates: { key: string; seconds: number }[];
   /** a run-time error: the caller keeps the message (RFC 5228 2.10.6) */
@@ -66,4 +65,14 @@ export interface SieveRunResult {
 export interface SieveEngine<S = unknown> {
   compile(source: string): SieveCompiled<S>;
   run(scripts: readonly S[], raw: Buffer, input: SieveRunInput, host: SieveRunHost): Promise<SieveRunResult>;
+}
+
+/**
+ * Scores are sums of symbol weights (rspamd's scale, where 15 is its default reject level);
+ * spamtest wants a percentage (RFC 5235 spamtestplus :percent), so 15 or more is 100 %.
+ */
+export const SPAMTEST_MAX_SCORE = 15;
+
+export function spamtestPercent(score: number): number {
+  return Math.max(0, Math.min(100, Math.round((score * 100) / SPAMTEST_MAX_SCORE)));
 }

@@ -8,9 +8,9 @@ import { noticePart } from '../notices/notice-part';
 import type { DeliveryPart } from '../recipients/delivery-plan';
 import { smtpReply } from '../smtp-reply';
 import { CompiledScriptCache } from '../sieve/script-cache';
-import type { SieveAction, SieveEngine, SieveRunHost, SieveRunResult, SieveScriptError, SieveVacationAction } from '../sieve/sieve-engine';
+import { spamtestPercent, type SieveAction, type SieveEngine, type SieveRunHost, type SieveRunResult, type SieveScriptError, type SieveVacationAction } from '../sieve/sieve-engine';
 import { rejectionNotice, scriptErrorNotice } from '../sieve/sieve-notices';
-import { buildVacationReply, vacationFromAddress, vacationRefusal } from '../sieve/vacation-reply';
+import { buildVacationReply, encodeWord, vacationFromAddress, vacationRefusal } from '../sieve/vacation-reply';
 
 /** What a redirect needs of the forwarding code (libs/pipeline/src/forwarding: SRS sender, ARC seal). */
 export interface RedirectForwarder {
@@ -131,7 +131,7 @@ class SieveDelivery<S> {
         name: 'Mailstead',
         ...(client ? { 'remote-host': client.hostname || client.ip, 'remote-ip': client.ip } : {}),
       },
-      spamScore: this.message.score,
+      ...(this.message.symbols.length > 0 ? { spamScore: spamtestPercent(this.message.score) } : {}),
       now: this.now,
       userAddresses: this.scripts.addresses,
     };
@@ -255,7 +255,8 @@ class SieveDelivery<S> {
     }
     if (await this.deps.store.sieve.vacationReplied(this.accountId, action.handle, sender)) return;
     const wanted = action.from ? vacationFromAddress(action.from) : null;
-    const from = wanted && (await this.deps.store.accounts.canSendAs(this.accountId, wanted)) ? action.from!.replace(/[\r\n]+/g, ' ') : `<${this.copy.mailbox.address}>`;
+    const own = action.recipient && (await this.deps.store.accounts.canSendAs(this.accountId, action.recipient)) ? action.recipient : this.copy.mailbox.address;
+    const from = wanted && (await this.deps.store.accounts.canSendAs(this.accountId, wanted)) ? action.from!.replace(/[\r\n]+/g, ' ') : `<${own}>`;
     const reply = buildVacationReply({ action, to: sender, from, original: this.copy.raw, hostname: this.deps.hostname, now: this.now });
     // RFC 5230 5.1: from the null sender, so nothing answers the answer
     const part = await noticePart(this.deps.store, sender, reply);
@@ -287,8 +288,9 @@ function validFlags(flags: readonly string[]): string[] {
 }
 
 /** The copy with its header replaced by the fields editheader left (RFC 5293), the body untouched. */
-function withHeader(raw: Buffer, fields: readonly { name: string; value: string }[]): Buffer {
+function withHeader(raw: Buffer, fields: readonly { name: string; value: string; raw?: string }[]): Buffer {
   const { body } = splitMessage(raw);
-  const header = fields.map((f) => `${f.name}: ${f.value.replace(/\r?\n(?![ \t])/g, '\r\n ')}\r\n`).join('');
+  // a kept field as it was written; an added one unfolded, RFC 2047-encoded when not ASCII (RFC 5293 4)
+  const header = fields.map((f) => `${f.raw ?? `${f.name}: ${encodeWord(f.value)}`}\r\n`).join('');
   return joinMessage(Buffer.from(header, 'utf8').toString('latin1'), body);
 }
