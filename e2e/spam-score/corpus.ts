@@ -38,10 +38,10 @@ function sentence(random: () => number, own: Pools, other: Pools, borrow: number
 }
 
 /** One message of a class; `borrow` is the share of sentences taken from the other class. */
-export function generateMessage(random: () => number, spam: boolean, index: number, to = 'user@corpus.test'): Buffer {
+export function generateMessage(random: () => number, spam: boolean, index: number, to = 'user@corpus.test', options: { borrow?: number } = {}): Buffer {
   const own = spam ? SPAM : HAM;
   const other = spam ? HAM : SPAM;
-  const borrow = random() < 0.2 ? 0.4 : 0.1;
+  const borrow = options.borrow ?? (random() < 0.2 ? 0.4 : 0.1);
   const domain = pick(random, own.domains);
   const lines = Array.from({ length: 3 + Math.floor(random() * 5) }, () => sentence(random, own, other, borrow));
   if (random() < 0.6) lines.push(pick(random, random() < borrow ? other.links : own.links));
@@ -71,7 +71,7 @@ export function cryptoOffer(random: () => number, index: number, to: string): Bu
   const lines = [
     `double your ${pick(random, coins)} with our trading robot`,
     'invest in the new token presale and watch your wallet grow',
-    `portfolio returns of ${200 + Math.floor(random() * 800)} percent guaranteed`,
+    `portfolio returns of ${200 + Math.floor(random() * 800)} percent a year`,
     'connect your wallet at the link to join the whitelist',
   ];
   return Buffer.from(
