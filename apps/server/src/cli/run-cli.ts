@@ -5,6 +5,7 @@ import { dkimCommand } from './commands/dkim.command';
 import { domainCommand } from './commands/domain.command';
 import { listCommand } from './commands/list.command';
 import { queueCommand } from './commands/queue.command';
+import { sieveCommand } from './commands/sieve.command';
 import { transferCommand } from './commands/transfer.command';
 import { userCommand } from './commands/user.command';
 import { createCliContext, describeError } from './cli-context';
@@ -39,6 +40,7 @@ export async function runCli(
   queueCommand(program, ctx);
   dkimCommand(program, ctx);
   transferCommand(program, ctx);
+  sieveCommand(program, ctx);
   program.commands.forEach(function exitOverrideAll(c: Command) {
     c.exitOverride();
     c.commands.forEach(exitOverrideAll);
