@@ -9,6 +9,8 @@ import { MailShell } from './mail-shell';
 import { TotpSettings } from './totp-settings';
 
 const SettingsPage = lazy(() => import('./settings-page').then((m) => ({ default: m.SettingsPage })));
+const RulesPage = lazy(() => import('./rules/rules-page').then((m) => ({ default: m.RulesPage })));
+const VacationPage = lazy(() => import('./vacation/vacation-page').then((m) => ({ default: m.VacationPage })));
 
 function Loading() {
   return (
@@ -94,6 +96,26 @@ export default function MailApp() {
                 <RequireSession>
                   <Suspense fallback={<Loading />}>
                     <SettingsPage />
+                  </Suspense>
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/mail/settings/rules"
+              element={
+                <RequireSession>
+                  <Suspense fallback={<Loading />}>
+                    <RulesPage />
+                  </Suspense>
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/mail/settings/vacation"
+              element={
+                <RequireSession>
+                  <Suspense fallback={<Loading />}>
+                    <VacationPage />
                   </Suspense>
                 </RequireSession>
               }

@@ -220,6 +220,19 @@ export function SettingsPage() {
       </AppBar>
       <Stack spacing={2} sx={{ p: 2, maxWidth: 800, mx: 'auto' }}>
         <ProfileSection />
+        <Section title="Mail rules">
+          <Typography variant="body2" color="text.secondary" gutterBottom>
+            Sort, flag or forward arriving mail, and answer automatically while you are away.
+          </Typography>
+          <Stack direction="row" spacing={1}>
+            <Button variant="outlined" onClick={() => void navigate('/mail/settings/rules')}>
+              Rules
+            </Button>
+            <Button variant="outlined" onClick={() => void navigate('/mail/settings/vacation')}>
+              Vacation reply
+            </Button>
+          </Stack>
+        </Section>
         <Section title="Appearance">
           <ToggleButtonGroup exclusive value={mode} onChange={(_, v: ColorMode | null) => v && setMode(v)} aria-label="Theme">
             <ToggleButton value="light">Light</ToggleButton>
