@@ -1,6 +1,7 @@
 // sieve-connect (Debian's ManageSieve client) against the server as it runs (runtime/server.ts
-// with the managesieve role, its port given only as configuration): it upgrades with STARTTLS,
-// logs in with PLAIN, uploads, activates, lists, downloads, checks, deactivates and deletes.
+// with the managesieve and smtp roles, ports given only as configuration): it upgrades with
+// STARTTLS, logs in with PLAIN, uploads and activates a script that then files a message
+// delivered over SMTP; lists, downloads, checks, deactivates and deletes.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '@mailstead/auth';
 import { createTestDatabase, freePort, runtimeConfig, type TestDatabase } from '@mailstead/testing';
+import { mail, mailboxContents, SmtpTalk } from '../../libs/smtp/src/test-support/smtp-harness';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
 
@@ -16,17 +18,21 @@ const ADDRESS = 'filter@connect.test';
 let db: TestDatabase;
 let server: RunningServer;
 let port: number;
+let smtpPort: number;
 let accountId: number;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mailstead-sieve-connect-'));
 
 beforeAll(async () => {
   db = await createTestDatabase();
   port = await freePort();
+  smtpPort = await freePort();
   const config = await runtimeConfig({
     DATABASE_URL: db.url,
-    MAILSTEAD_ROLES: 'managesieve',
+    MAILSTEAD_ROLES: 'smtp,managesieve',
     MAILSTEAD_HOSTNAME: 'mail.connect.test',
     MAILSTEAD_MANAGESIEVE_PORT: String(port),
+    MAILSTEAD_SMTP_PORT: String(smtpPort),
+    MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
     MAILSTEAD_ADMIN_ADDRESS: 'postmaster@connect.test',
   });
   server = await startServer(config, createLogger(config));
@@ -69,6 +75,23 @@ describe('sieve-connect', () => {
     const activate = await sieveConnect(['--activate', '--remotesieve', 'main']);
     expect(activate.code, activate.output).toBe(0);
     expect(await db.store.sieve.active(accountId)).toMatchObject({ name: 'main', content: SCRIPT });
+  });
+
+  it('has the uploaded script file a message delivered over SMTP, and leave the others in INBOX', async () => {
+    const c = await SmtpTalk.connect(smtpPort);
+    expect(await c.cmd('EHLO client.remote.example')).toMatch(/^250/);
+    for (const subject of ['[sorted] monthly report', 'hello']) {
+      expect(await c.cmd('MAIL FROM:<sender@remote.example>')).toMatch(/^250 /);
+      expect(await c.cmd(`RCPT TO:<${ADDRESS}>`)).toMatch(/^250 /);
+      expect(await c.data(mail({ From: 'sender@remote.example', To: ADDRESS, Subject: subject }))).toMatch(/^250 /);
+    }
+    await c.cmd('QUIT');
+    const sorted = await mailboxContents(db, ADDRESS, 'Sorted');
+    expect(sorted).toHaveLength(1);
+    expect(sorted[0]).toContain('Subject: [sorted] monthly report');
+    const inbox = await mailboxContents(db, ADDRESS);
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toContain('Subject: hello');
   });
 
   it('lists the scripts with the active one marked, and downloads it byte for byte', async () => {
