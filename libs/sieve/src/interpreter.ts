@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { htmlToText, partText } from '@mailstead/mime';
+import { decodePartBody, partText } from '@mailstead/mime';
 import type { BodyPart } from '@mailstead/mime';
 import { parseAddressList, splitAddress, subaddress } from './address';
 import type { ParsedAddress } from './address';
@@ -219,7 +219,7 @@ export class Interpreter implements WorkMeter {
         const address = addrSpec(raw);
         this.checkReject('redirect');
         const copy = has(cmd, 'copy');
-        const existing = s.pending.find((p): p is Extract<Pending, { kind: 'redirect' }> => p.kind === 'redirect' && p.address.toLowerCase() === address.toLowerCase());
+        const existing = s.pending.find((p): p is Extract<Pending, { kind: 'redirect' }> => p.kind === 'redirect' && sameAddress(p.address, address));
         if (existing) {
           // RFC 5228 4.2: the same address twice is one redirect
           existing.copy = existing.copy && copy;
@@ -548,12 +548,12 @@ export class Interpreter implements WorkMeter {
           const p = Math.min(100, Math.max(0, score));
           value = has(t, 'percent') ? String(Math.round(p)) : String(1 + Math.round((p * 9) / 100));
         }
-        return this.matchValues(this.matcher(t), [value], [this.text(str(t, 'value')!)], true);
+        return this.matchValues(this.matcher(t), [value], [this.text(str(t, 'key')!)], true);
       }
       case 'virustest': {
         const score = this.state.input.virusScore;
         const value = score === undefined ? '0' : String(Math.min(5, Math.max(1, Math.round(score))));
-        return this.matchValues(this.matcher(t), [value], [this.text(str(t, 'value')!)], true);
+        return this.matchValues(this.matcher(t), [value], [this.text(str(t, 'key')!)], true);
       }
       case 'environment': {
         const item = this.text(str(t, 'name')!).toLowerCase();
@@ -642,13 +642,14 @@ export class Interpreter implements WorkMeter {
       if (types === null) {
         // :text: the text parts, HTML as text
         if (part.type.toLowerCase() !== 'text') continue;
-        const text = partText(msg.raw, part);
-        out.push((part.subtype.toLowerCase() === 'html' ? htmlToText(text) : text).slice(0, max));
+        // partText decodes transfer encoding and charset, and reads HTML as text
+        out.push(partText(msg.raw, part).slice(0, max));
         continue;
       }
       const wanted = types.some((c) => c === '' || c === type || (!c.includes('/') && c === part.type.toLowerCase()));
       if (!wanted) continue;
-      out.push((part.type.toLowerCase() === 'text' ? partText(msg.raw, part) : bodyOf(msg, part)).slice(0, max));
+      // RFC 5173 5.2: :content parts are transfer-decoded, text ones charset-decoded too
+      out.push(decodedContent(msg, part).slice(0, max));
     }
     return out;
   }
@@ -713,8 +714,21 @@ function leaves(part: BodyPart): BodyPart[] {
   return part.children.flatMap(leaves);
 }
 
-function bodyOf(msg: SieveMessage, part: BodyPart): string {
-  return msg.raw.subarray(part.bodyStart, part.bodyEnd).toString('utf8');
+function decodedContent(msg: SieveMessage, part: BodyPart): string {
+  const bytes = decodePartBody(msg.raw, part);
+  if (part.type.toLowerCase() !== 'text') return bytes.toString('latin1');
+  try {
+    return new TextDecoder(part.params['charset'] ?? 'utf-8').decode(bytes);
+  } catch {
+    return bytes.toString('utf8');
+  }
+}
+
+/** Local parts are case-sensitive, domains are not (RFC 5321 2.4). */
+function sameAddress(a: string, b: string): boolean {
+  const x = splitAddress(a);
+  const y = splitAddress(b);
+  return x.localpart === y.localpart && (x.domain ?? '').toLowerCase() === (y.domain ?? '').toLowerCase();
 }
 
 /** The addr-spec inside "Name <a@b>" or "<a@b>". */

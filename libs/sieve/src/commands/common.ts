@@ -16,6 +16,11 @@ export function checkMatch(node: CompiledNode, ctx: ValidationContext): void {
     else if (name.toLowerCase() === 'i;ascii-numeric' && !ctx.required.has('comparator-i;ascii-numeric'))
       ctx.error(comparator, 'comparator "i;ascii-numeric" needs require "comparator-i;ascii-numeric"');
   }
+  // RFC 4790 9.1: i;ascii-numeric has equality and ordering, no substring match
+  if (constant(comparator)?.toLowerCase() === 'i;ascii-numeric') {
+    for (const tag of ['contains', 'matches'] as const)
+      if (node.tags[tag] !== undefined) ctx.error(node.tagPositions[tag]!, `comparator "i;ascii-numeric" does not support :${tag}`);
+  }
   for (const tag of ['value', 'count'] as const) {
     const op = str(node, tag);
     if (op === undefined) continue;

@@ -29,7 +29,7 @@ export const miscSpecs: CommandSpec[] = [
     kind: 'test',
     extension: ['spamtest', 'spamtestplus'],
     tags: [{ name: 'percent', extension: 'spamtestplus' }, COMPARATOR_TAG, ...MATCH_TAGS],
-    positionals: [{ name: 'value', type: 'string' }],
+    positionals: [{ name: 'key', type: 'string' }],
     validate: checkMatch,
   },
   {
@@ -37,7 +37,7 @@ export const miscSpecs: CommandSpec[] = [
     kind: 'test',
     extension: 'virustest',
     tags: [COMPARATOR_TAG, ...MATCH_TAGS],
-    positionals: [{ name: 'value', type: 'string' }],
+    positionals: [{ name: 'key', type: 'string' }],
     validate: checkMatch,
   },
   {
