@@ -26,8 +26,9 @@ export { normalizeLineEnds, splitMessage, joinMessage, prependFields, countField
 export { checkSender, removeForgedResults, senderAuthenticationStep, type DnsResolver, type SenderCheckResult } from './steps/sender-authentication.step';
 export { MAX_RECEIVED_HEADERS } from './steps/loop-detection.step';
 export { freeSpace } from './steps/storage-space.step';
-export { spamScoreStep, spamPipelineOptions, spamVerdictFor, spamStateOf, type AutolearnPolicy, type MessageSpamState, type SpamPipelineOptions } from './steps/spam-score.step';
+export { spamScoreStep, spamPipelineOptions, spamVerdictFor, spamStateOf, type AutolearnPolicy, type MessageSpamState, type SpamPipelineOptions, type SpamScoringOptions } from './steps/spam-score.step';
 export { spamVerdictStep } from './steps/spam-verdict.step';
+export { malwareScanStep, type MalwareScanOptions } from './steps/malware-scan.step';
 
 /** Connection and envelope checks, greylisting, outbound rate limits (issue 21 items 1 and 7). */
 export { defenceSteps, type SmtpDefence } from './steps/smtp-defence';

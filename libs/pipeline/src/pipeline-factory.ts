@@ -22,6 +22,7 @@ import { storageSpaceStep } from './steps/storage-space.step';
 import { submissionHeadersStep } from './steps/submission-headers.step';
 import { spamScoreStep, type SpamPipelineOptions } from './steps/spam-score.step';
 import { spamVerdictStep } from './steps/spam-verdict.step';
+import { malwareScanStep } from './steps/malware-scan.step';
 
 /**
  * The one recipient resolver of a running server, as SMTP RCPT, the webmail's send and the admin
@@ -82,10 +83,11 @@ export function defaultSteps(opts: PipelineOptions): DeliveryStep[] {
     submissionHeadersStep(opts.store, opts.hostname),
     receivedTraceStep(opts.hostname),
     ...(opts.senderChecks ? [senderAuthenticationStep({ hostname: opts.hostname, dmarcReject: opts.dmarcReject, resolver: opts.dnsResolver })] : []),
-    ...(opts.spam ? [spamScoreStep(opts.store, { hostname: opts.hostname, logger: opts.logger, ...opts.spam })] : []),
+    ...(opts.spam?.malware ? [malwareScanStep(opts.spam.malware, opts.logger)] : []),
+    ...(opts.spam?.scoring ? [spamScoreStep(opts.store, { hostname: opts.hostname, logger: opts.logger, ...opts.spam.scoring })] : []),
     // copy
     mailboxQuotaStep(opts.resolver.messageLimit),
-    ...(opts.spam ? [spamVerdictStep(opts.store)] : []),
+    ...(opts.spam?.scoring ? [spamVerdictStep(opts.store)] : []),
     junkFilingStep(opts.store),
     // last of the copy steps: keep means where the others filed the copy (INBOX, a plus folder, Junk)
     sieveStep({ store: opts.store, engine: libSieveEngine, hostname: opts.hostname, logger: opts.logger, forwarding: opts.resolver.forwarding ?? undefined }),

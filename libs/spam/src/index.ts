@@ -19,3 +19,4 @@ export { messageTokens, tokenHash, tokensDigest, MAX_TOKENS } from './classifier
 export { SpamClassifier, tokensOf, type AccountClassification, type MessageTokens, type TrainTarget } from './classifier/spam-classifier';
 export { levelsFor, spamAction, spamFields, SPAM_FIELDS, type SpamAction, type SpamLevels, type SpamVerdict } from './verdict/spam-verdict';
 export { filingVerdict, SpamTrainer, MAX_TRAINED_PER_ACTION, type ExternalLearner, type TrainingLogger } from './training/spam-trainer';
+export { ClamdClient, parseScanAnswer, ScannerUnavailableError, type MalwareScanner, type MalwareVerdict } from './clamd/clamd-client';

@@ -12,6 +12,7 @@ import {
   tokensOf,
   addressDomain,
   SpamClassifier,
+  ClamdClient,
   type AuthVerdict,
   type MessageTokens,
   type SpamLevels,
@@ -22,6 +23,7 @@ import { addSymbol, addTrace, type DeliveryStep, type MessageUnderCheck } from '
 import type { PipelineLogger } from '../delivery-pipeline';
 import { joinMessage, removeFields, splitMessage } from '../message/message-headers';
 import { smtpReply } from '../smtp-reply';
+import type { MalwareScanOptions } from './malware-scan.step';
 
 export interface AutolearnPolicy {
   enabled: boolean;
@@ -151,20 +153,26 @@ export function spamScoreStep(store: Pick<Store, 'spam' | 'recipients'>, opts: S
   };
 }
 
-/** What the MX's spam steps need (PipelineOptions.spam). */
-export interface SpamPipelineOptions {
+/** The built-in scoring's settings. */
+export interface SpamScoringOptions {
   levels: SpamLevels;
   classifier: SpamClassifier;
   autolearn: AutolearnPolicy;
 }
 
-/** The spam steps' settings from config (MAILSTEAD_SPAM_*); undefined when the built-in filter is off. */
-export function spamPipelineOptions(store: Pick<Store, 'spam'>, config: Pick<MailsteadConfig, 'spam'>): SpamPipelineOptions | undefined {
+/** What the MX's spam and malware steps need (PipelineOptions.spam); a part left out is off. */
+export interface SpamPipelineOptions {
+  scoring?: SpamScoringOptions;
+  malware?: MalwareScanOptions;
+}
+
+/** The spam and malware steps' settings from config (MAILSTEAD_SPAM_*, MAILSTEAD_CLAMD*). */
+export function spamPipelineOptions(store: Pick<Store, 'spam'>, config: Pick<MailsteadConfig, 'spam'>): SpamPipelineOptions {
   const { spam } = config;
-  if (!spam.filter) return undefined;
   return {
-    levels: { junk: spam.junkScore, quarantine: spam.quarantineScore, reject: spam.rejectScore },
-    classifier: new SpamClassifier(store),
-    autolearn: spam.autolearn,
+    ...(spam.filter
+      ? { scoring: { levels: { junk: spam.junkScore, quarantine: spam.quarantineScore, reject: spam.rejectScore }, classifier: new SpamClassifier(store), autolearn: spam.autolearn } }
+      : {}),
+    ...(spam.clamd.address ? { malware: { scanner: new ClamdClient(spam.clamd.address, spam.clamd.timeout), failure: spam.clamd.failure } } : {}),
   };
 }
