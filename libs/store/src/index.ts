@@ -64,3 +64,4 @@ export type {
 } from './repositories/sieve.repository';
 export { TOTALS_HASH, type NewQuarantineItem, type QuarantineItem, type SpamLearnResult, type SpamModelCounts, type SpamModelRef, type SpamModelStats, type SpamSymbolRow, type SpamThresholds, type SpamTokenCounts } from './repositories/spam.repository';
 export type { ExportedMessage } from './repositories/mail-transfer.repository';
+export type { RestoreSource, StoreProblem, StoreSnapshot } from './repositories/backup.repository';

@@ -23,6 +23,7 @@ import { RecipientRepository } from './repositories/recipient.repository';
 import { SearchIndexRepository } from './repositories/search-index.repository';
 import { SieveRepository } from './repositories/sieve.repository';
 import { MailTransferRepository } from './repositories/mail-transfer.repository';
+import { BackupRepository } from './repositories/backup.repository';
 import { SpamRepository } from './repositories/spam.repository';
 
 /** Every repository over one connection pool. The only way the rest of Mailstead reaches Postgres. */
@@ -58,6 +59,8 @@ export class Store {
   readonly sieve: SieveRepository;
   /** Bulk reads of mailbox import/export (the CLI's import and export). */
   readonly mailTransfer: MailTransferRepository;
+  /** Whole-store backup (one snapshot), restore into an empty database, consistency checks. */
+  readonly backup: BackupRepository;
   /** Spam classifier models, quarantine, spam thresholds (libs/spam). */
   readonly spam: SpamRepository;
 
@@ -88,6 +91,7 @@ export class Store {
     this.recipients = new RecipientRepository(db, pool);
     this.sieve = new SieveRepository(db);
     this.mailTransfer = new MailTransferRepository(db);
+    this.backup = new BackupRepository(pool);
     this.spam = new SpamRepository(db, pool);
   }
 

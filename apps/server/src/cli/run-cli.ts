@@ -7,6 +7,7 @@ import { listCommand } from './commands/list.command';
 import { queueCommand } from './commands/queue.command';
 import { sieveCommand } from './commands/sieve.command';
 import { transferCommand } from './commands/transfer.command';
+import { backupCommand } from './commands/backup.command';
 import { userCommand } from './commands/user.command';
 import { createCliContext, describeError } from './cli-context';
 
@@ -40,6 +41,7 @@ export async function runCli(
   queueCommand(program, ctx);
   dkimCommand(program, ctx);
   transferCommand(program, ctx);
+  backupCommand(program, ctx);
   sieveCommand(program, ctx);
   program.commands.forEach(function exitOverrideAll(c: Command) {
     c.exitOverride();
