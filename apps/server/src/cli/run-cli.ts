@@ -6,6 +6,7 @@ import { domainCommand } from './commands/domain.command';
 import { listCommand } from './commands/list.command';
 import { queueCommand } from './commands/queue.command';
 import { sieveCommand } from './commands/sieve.command';
+import { spamCommand } from './commands/spam.command';
 import { transferCommand } from './commands/transfer.command';
 import { backupCommand } from './commands/backup.command';
 import { userCommand } from './commands/user.command';
@@ -43,6 +44,7 @@ export async function runCli(
   transferCommand(program, ctx);
   backupCommand(program, ctx);
   sieveCommand(program, ctx);
+  spamCommand(program, ctx);
   program.commands.forEach(function exitOverrideAll(c: Command) {
     c.exitOverride();
     c.commands.forEach(exitOverrideAll);
