@@ -6,9 +6,11 @@ export interface TestDnsRecords {
   mx?: [number, string][];
   a?: string[];
   txt?: string[];
+  /** PTR names (for reverse names such as 1.0.0.127.in-addr.arpa) */
+  ptr?: string[];
 }
 
-const TYPE = { A: 1, MX: 15, TXT: 16, AAAA: 28 } as const;
+const TYPE = { A: 1, PTR: 12, MX: 15, TXT: 16, AAAA: 28 } as const;
 
 function encodeName(name: string): Buffer {
   const labels = name.replace(/\.$/, '').split('.').filter(Boolean);
@@ -41,21 +43,32 @@ function answer(type: number, ttl: number, rdata: Buffer): Buffer {
 
 /**
  * A tiny authoritative DNS server on 127.0.0.1 (UDP) for delivery tests: hand-encoded RFC 1035
- * answers for MX, A and TXT; NXDOMAIN for unknown names; empty answers (NODATA) otherwise.
+ * answers for MX, A, TXT and PTR; NXDOMAIN for unknown names; empty answers (NODATA) otherwise.
+ * Names under a `silence`d suffix get no answer at all (a DNS list that never answers).
  */
 export class TestDnsServer {
   private readonly socket = dgram.createSocket('udp4');
   readonly zone = new Map<string, TestDnsRecords>();
+  private readonly silent = new Set<string>();
+  /** every question asked, "TYPE name" (type as a number) */
+  readonly queries: string[] = [];
   port = 0;
 
   set(name: string, records: TestDnsRecords): void {
     this.zone.set(name.toLowerCase(), records);
   }
 
+  /** Queries for `suffix` and the names under it are dropped unanswered. */
+  silence(suffix: string): void {
+    this.silent.add(suffix.toLowerCase());
+  }
+
   async start(): Promise<void> {
     this.socket.on('message', (msg, rinfo) => {
       const q = readQuestion(msg);
       if (!q) return;
+      this.queries.push(`${q.type} ${q.name}`);
+      if ([...this.silent].some((s) => q.name === s || q.name.endsWith(`.${s}`))) return;
       const records = this.zone.get(q.name);
       const answers: Buffer[] = [];
       if (records) {
@@ -67,6 +80,8 @@ export class TestDnsServer {
           }
         } else if (q.type === TYPE.A) {
           for (const ip of records.a ?? []) answers.push(answer(TYPE.A, 60, Buffer.from(ip.split('.').map(Number))));
+        } else if (q.type === TYPE.PTR) {
+          for (const name of records.ptr ?? []) answers.push(answer(TYPE.PTR, 60, encodeName(name)));
         } else if (q.type === TYPE.TXT) {
           for (const text of records.txt ?? []) {
             const chunks = text.match(/.{1,255}/g) ?? [''];

@@ -27,8 +27,8 @@ const rateLimited = (reply: SmtpReply) => reply.responseCode === 451 && reply.en
 export class MessageSubmissionService {
   private readonly pipeline: DeliveryPipeline;
 
-  /** `redis`: the outbound rate limits' counters (MAILSTEAD_SUBMISSION_RATE_*); without it the webmail's send is not rate-limited. */
-  constructor(store: Store, config: MailsteadConfig, logger: PipelineLogger, redis?: Redis) {
+  /** `redis`: the outbound rate limits' counters (MAILSTEAD_SUBMISSION_RATE_*); without it the webmail's send is not rate-limited. `clock`: their time (tests move it). */
+  constructor(store: Store, config: MailsteadConfig, logger: PipelineLogger, redis?: Redis, clock?: () => number) {
     this.pipeline = createDeliveryPipeline({
       store,
       resolver: recipientResolverFor(store, config, serverSecret(config)),
@@ -38,7 +38,7 @@ export class MessageSubmissionService {
       listLinks: listLinks(config),
       listBouncePolicy: { threshold: config.delivery.listBounceThreshold, action: config.delivery.listBounceAction },
       storage: { dir: config.dataDir, minFree: config.minFreeSpace },
-      ...(redis ? { defence: { settings: config.smtpDefence, redis, dnsServers: config.delivery.dnsServers } } : {}),
+      ...(redis ? { defence: { settings: config.smtpDefence, redis, dnsServers: config.delivery.dnsServers, clock } } : {}),
       logger,
     });
   }

@@ -24,7 +24,10 @@ async function spfResult(input: { ip: string; helo: string; sender: string; host
   return String(result?.status?.result ?? 'none');
 }
 
-const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+const minutes = (ms: number) => {
+  const n = Math.max(1, Math.ceil(ms / 60_000));
+  return n === 1 ? '1 minute' : `${n} minutes`;
+};
 
 /**
  * Greylisting on the MX (RFC 6647): a recipient of a (client network, sender, recipient) triplet
@@ -53,7 +56,7 @@ export function greylistingStep(settings: GreylistingSettings): DeliveryStep {
       const verdict = await settings.greylist.check({ ip: client.ip, sender: envelope.sender, recipient: recipient.resolution.address, clientDomain: await confirmedHostDomain(client) });
       if (verdict.pass) return undefined;
       settings.logger.info({ session: client.sessionId, ip: client.ip, sender: envelope.sender, recipient: recipient.resolution.address, reason: verdict.reason }, 'greylisted');
-      return smtpReply(451, '4.7.1', `Greylisted: your server is new to us for this sender and recipient; please try again in ${minutes(verdict.retryAfterMs)} minutes`);
+      return smtpReply(451, '4.7.1', `Greylisted: your server is new to us for this sender and recipient; please try again in ${minutes(verdict.retryAfterMs)}`);
     },
   };
 }

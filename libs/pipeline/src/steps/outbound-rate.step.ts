@@ -20,14 +20,16 @@ export interface OutboundRateSettings {
   logger: PipelineLogger;
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const domainOf = (s: Submitter) => s.address.slice(s.address.lastIndexOf('@') + 1).toLowerCase();
 
 /** The counter names, limits and wording of one submitter's account and domain. */
 function scopes(submitter: Submitter, limits: OutboundRateLimits) {
   const domain = domainOf(submitter);
+  const account = submitter.address.toLowerCase();
   return [
-    { scope: 'account' as const, who: submitter.address, messagesKey: `out:acct:${submitter.accountId}:messages`, recipientsKey: `out:acct:${submitter.accountId}:recipients`, messages: limits.messages, recipients: limits.recipients },
-    { scope: 'domain' as const, who: domain, messagesKey: `out:domain:${domain}:messages`, recipientsKey: `out:domain:${domain}:recipients`, messages: limits.domainMessages, recipients: limits.domainRecipients },
+    { scope: 'account' as const, messagesKey: `out:acct:${account}:messages`, recipientsKey: `out:acct:${account}:recipients`, messages: limits.messages, recipients: limits.recipients },
+    { scope: 'domain' as const, messagesKey: `out:domain:${domain}:messages`, recipientsKey: `out:domain:${domain}:recipients`, messages: limits.domainMessages, recipients: limits.domainRecipients },
   ];
 }
 
@@ -43,14 +45,14 @@ export function outboundRateStep(settings: OutboundRateSettings): DeliveryStep {
   /** recipients accepted so far in each transaction (not counted until it commits) */
   const pending = new WeakMap<Envelope, number>();
   const refuse = async (submitter: Submitter, scope: 'account' | 'domain', kind: 'messages' | 'recipients', limit: number) => {
-    const windowKey = `out:${scope}:${scope === 'account' ? submitter.accountId : domainOf(submitter)}:${kind}`;
+    const windowKey = `out:${scope}:${scope === 'account' ? submitter.address.toLowerCase() : domainOf(submitter)}:${kind}`;
     if (await counter.firstInWindow(windowKey)) {
       await settings.store.audit.record({ actor: 'system', action: 'submission.rate_limited', target: scope === 'account' ? submitter.address : domainOf(submitter), details: { scope, kind, limit, account: submitter.address, window: 'hour' } });
       settings.logger.warn({ account: submitter.address, scope, kind, limit }, 'outbound rate limit reached');
     }
     const whose = scope === 'account' ? 'this account' : `the domain ${domainOf(submitter)}`;
     const minutes = Math.max(1, Math.ceil(counter.window().endsInMs / 60_000));
-    return smtpReply(451, '4.7.1', `Sending limit reached: ${whose} may send ${kind === 'messages' ? `${limit} messages` : `to ${limit} recipients`} per hour; try again in ${minutes} minutes`);
+    return smtpReply(451, '4.7.1', `Sending limit reached: ${whose} may send ${kind === 'messages' ? plural(limit, 'message') : `to ${plural(limit, 'recipient')}`} per hour; try again in ${plural(minutes, 'minute')}`);
   };
   return {
     name: 'outbound-rate',
