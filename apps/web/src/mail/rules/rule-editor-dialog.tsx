@@ -179,7 +179,7 @@ function ActionRow({ index, action, folders, onChange, onRemove }: { index: numb
   const folderOptions = [...new Set([...folders, ...('mailbox' in a ? [a.mailbox] : [])])].map((f) => [f, f] as const);
   return (
     <Stack direction="row" spacing={1} alignItems="center" role="group" aria-label={`Action ${n}`} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
-      <Choice label={`Action ${n}`} value={a.type} options={ACTIONS} onChange={(t) => onChange(newAction(t, folders[0] ?? 'INBOX'))} width={200} />
+      <Choice label={`Action ${n} type`} value={a.type} options={ACTIONS} onChange={(t) => onChange(newAction(t, folders[0] ?? 'INBOX'))} width={200} />
       {(a.type === 'move' || a.type === 'copy') && <Choice label={`Action ${n} folder`} value={a.mailbox} options={folderOptions} onChange={(mailbox) => onChange({ ...a, mailbox })} width={200} />}
       {a.type === 'addKeyword' && <TextField size="small" label={`Action ${n} keyword`} value={a.keyword} onChange={(e) => onChange({ ...a, keyword: e.target.value })} />}
       {a.type === 'forward' && (

@@ -148,12 +148,16 @@ export function RulesPage() {
     mailApi.mailboxes().then(setMailboxes, (e: unknown) => setError(errorMessage(e)));
   }, []);
 
+  /** Shows the change at once (a switch flips, a dragged rule stays where it was dropped); put back if the save fails. */
   const saveEntries = async (entries: RuleEntry[], what: string) => {
     setError(undefined);
+    const before = set;
+    if (before) setSet({ ...before, entries });
     try {
       setSet(await rulesApi.saveRules(entries));
       setStatus(what);
     } catch (e) {
+      setSet(before);
       setError(errorMessage(e));
       throw e;
     }
