@@ -106,10 +106,11 @@ describe('the API', () => {
     api = await startApi({ env: { MAILSTEAD_SUBMISSION_RATE_MESSAGES: '1' } });
     await addUser(api.db, 'erin@rate.test', 'erin-password');
     await addUser(api.db, 'frank@rate.test', 'frank-password');
+    await addUser(api.db, 'boss@rate.test', 'boss-password', 'admin');
   });
   afterAll(async () => api?.stop());
 
-  it('answers a rate-limited send with 429 and the sentence', async () => {
+  it('answers a rate-limited send with 429 and the sentence, and the admin audit log shows the alert', async () => {
     const erin = new Client(api.base);
     await erin.login('erin@rate.test', 'erin-password');
     // the wall clock runs here: with a limit of 1, the second send is refused, or the third when
@@ -122,5 +123,11 @@ describe('the API', () => {
     }
     expect(refusal).not.toBeNull();
     expect(await refusal!.json()).toMatchObject({ error: { status: 429, code: 'too_many_requests', message: expect.stringMatching(/^Sending limit reached: this account may send 1 message per hour; try again in \d+ minutes? \(4\.7\.1\)$/) } });
+
+    // the console's audit log page reads this list: the alert is there, once
+    const admin = new Client(api.base);
+    await admin.login('boss@rate.test', 'boss-password');
+    const entries = await admin.json('GET', `/api/admin/audit?filter=${encodeURIComponent(JSON.stringify({ q: 'rate_limited' }))}`);
+    expect(entries).toMatchObject([{ actor: 'system', action: 'submission.rate_limited', target: 'erin@rate.test', details: { scope: 'account', kind: 'messages', limit: 1 } }]);
   });
 });
