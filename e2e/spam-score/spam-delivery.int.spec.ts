@@ -12,12 +12,14 @@ import { createTestDatabase, freePort, runtimeConfig, seededRandom, testSeed, ty
 import { SmtpTalk } from '../../libs/smtp/src/test-support/smtp-harness';
 import { createLogger } from '../../apps/server/src/runtime/logger';
 import { startServer, type RunningServer } from '../../apps/server/src/runtime/server';
+import { Client } from '../api/api-harness';
 import { cryptoOffer, generateCorpus, generateMessage } from './corpus';
 
 const DOMAIN = 'spam.test';
 let db: TestDatabase;
 let server: RunningServer;
 let smtpPort: number;
+let base: string;
 let imapPort: number;
 let random: () => number;
 let n = 0;
@@ -61,6 +63,7 @@ beforeAll(async () => {
     MAILSTEAD_SPAM_AUTOLEARN: 'false',
   });
   server = await startServer(config, createLogger(config));
+  base = `http://127.0.0.1:${config.http.port}`;
   for (const local of ['alice', 'bob', 'carol', 'dave']) {
     ids[local] = (await db.store.accounts.create({ address: `${local}@${DOMAIN}`, passwordHash: await hashPassword(`${local}-password`), role: 'user' })).id;
   }
@@ -170,5 +173,47 @@ describe('spam scoring on the MX', () => {
     const boxes = await db.store.mailboxes.list(ids.dave!);
     expect(boxes.reduce((sum, b) => sum + b.messageCount, 0)).toBe(0);
     expect(await db.store.spam.quarantined(ids.dave!)).toEqual([]);
+  });
+
+  it('the webmail lists the quarantine with why, releases a message into INBOX (learned as ham) and deletes another', async () => {
+    const web = new Client(base);
+    expect((await web.login(`carol@${DOMAIN}`, 'carol-password')).status).toBe(200);
+    await send([`carol@${DOMAIN}`], Buffer.from(`From: a@remote.example\r\nTo: carol@${DOMAIN}\r\nSubject: SECOND NOTICE FOR YOU\r\nContent-Type: text/html\r\n\r\n<a href="https://t.co/x">open</a> verify your payment details immediately\r\n`));
+    const listed = (await (await web.request('GET', '/api/quarantine')).json()) as { items: { id: string; subject: string; symbols: { name: string; detail?: string }[]; probability: number | null; score: number }[] };
+    expect(listed.items.map((i) => i.subject)).toEqual(['SECOND NOTICE FOR YOU', 'VERIFY YOUR ACCOUNT NOW']);
+    const verify = listed.items[1]!;
+    expect(verify.symbols.map((s) => s.name)).toContain('URL_SHORTENER');
+    expect(verify.score).toBeGreaterThanOrEqual(6);
+
+    const released = await web.request('POST', `/api/quarantine/${verify.id}/release`);
+    expect(released.status).toBe(200);
+    const inbox = await messagesIn('carol', 'INBOX');
+    expect(inbox).toHaveLength(1);
+    expect(field(inbox[0]!, 'Subject')).toBe('VERIFY YOUR ACCOUNT NOW');
+    expect(await db.store.spam.stats({ accountId: ids.carol! })).toMatchObject({ spamLearned: 0, hamLearned: 1 });
+    expect((await web.request('POST', `/api/quarantine/${verify.id}/release`)).status).toBe(404);
+
+    expect((await web.request('DELETE', `/api/quarantine/${listed.items[0]!.id}`)).status).toBe(200);
+    expect((await (await web.request('GET', '/api/quarantine')).json()) as unknown).toEqual({ items: [] });
+    expect((await web.request('DELETE', '/api/quarantine/not-a-number')).status).toBe(400);
+  });
+
+  it("the webmail's Not junk (a move out of Junk) trains ham, and its Junk (a move into Junk) trains spam", async () => {
+    const web = new Client(base);
+    expect((await web.login(`alice@${DOMAIN}`, 'alice-password')).status).toBe(200);
+    const junk = (await db.store.mailboxes.findByName(ids.alice!, 'Junk'))!;
+    const inbox = (await db.store.mailboxes.findByName(ids.alice!, 'INBOX'))!;
+    const before = await db.store.spam.stats({ accountId: ids.alice! });
+    const page = (await (await web.request('GET', `/api/mailboxes/${junk.id}/messages`)).json()) as { items: { id: string; from: { address: string } }[] };
+    // the first crypto offer, which the IMAP MOVE above had alice's model learn as spam
+    const one = page.items.find((i) => i.from.address === 'desk1@token-presale.example')!.id;
+    expect(await (await web.request('POST', '/api/messages/move', { ids: [one], mailboxId: inbox.id })).json()).toEqual({ count: 1 });
+    const after = await db.store.spam.stats({ accountId: ids.alice! });
+    // the message was learned as spam when it was moved into Junk over IMAP: now it moves to ham
+    expect(after.hamLearned).toBe(before.hamLearned + 1);
+    expect(after.spamLearned).toBe(before.spamLearned - 1);
+    const inboxPage = (await (await web.request('GET', `/api/mailboxes/${inbox.id}/messages`)).json()) as { items: { id: string }[] };
+    expect(await (await web.request('POST', '/api/messages/move', { ids: inboxPage.items.map((i) => i.id), mailboxId: junk.id })).json()).toMatchObject({ count: inboxPage.items.length });
+    expect((await db.store.spam.stats({ accountId: ids.alice! })).spamLearned).toBeGreaterThanOrEqual(after.spamLearned + 1);
   });
 });

@@ -47,6 +47,7 @@ import {
   saveScriptRequest,
   saveVacationRequest,
 } from './sieve-rules';
+import { quarantineList, quarantineRelease } from './quarantine';
 import {
   aliasDto,
   adminStatsDto,
@@ -165,6 +166,9 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'post', path: '/api/send', tag: 'compose', summary: 'Send a message (copy to Sent, local and remote delivery)', body: composeRequest, response: sendResult },
   { method: 'post', path: '/api/drafts', tag: 'compose', summary: 'Save (or replace) a draft in Drafts', body: composeRequest, response: draftResult },
   { method: 'get', path: '/api/events', tag: 'events', summary: 'Server-Sent Events: mailbox changes of the logged-in account', produces: 'text/event-stream' },
+  { method: 'get', path: '/api/quarantine', tag: 'quarantine', summary: 'Mail held as spam instead of delivered, with why (checks that fired, classifier probability)', response: quarantineList },
+  { method: 'post', path: '/api/quarantine/{id}/release', tag: 'quarantine', summary: 'Deliver a held message into INBOX; the classifier learns it as not spam', response: quarantineRelease },
+  { method: 'delete', path: '/api/quarantine/{id}', tag: 'quarantine', summary: 'Delete a held message', response: ok },
 
   { method: 'get', path: '/api/sieve/rules', tag: 'rules', summary: "The active Sieve script with its rules, raw blocks and vacation settings", response: ruleSetDto },
   { method: 'put', path: '/api/sieve/rules', tag: 'rules', summary: 'Replace the rules (vacation and raw blocks kept); compiled, saved and activated (400 with line/column on a compile error)', body: saveRulesRequest, response: ruleSetDto },

@@ -15,6 +15,8 @@ import { StatsService } from '../services/stats.service';
 import { UserService } from '../services/user.service';
 import { SieveRulesService } from '../services/sieve-rules.service';
 import { SieveScriptService } from '../services/sieve-script.service';
+import { QuarantineService } from '../services/quarantine.service';
+import { SpamTrainer } from '@mailstead/spam';
 import { SessionService } from './session.service';
 
 /**
@@ -31,8 +33,13 @@ export const API_SERVICE_PROVIDERS: Provider[] = [
   { provide: ClientSetupService, useFactory: (store: Store, config: MailsteadConfig) => new ClientSetupService(store, config), inject: [STORE, CONFIG] },
   { provide: MailboxService, useFactory: (store: Store) => new MailboxService(store), inject: [STORE] },
   {
+    provide: QuarantineService,
+    useFactory: (store: Store, config: MailsteadConfig) => new QuarantineService(store, new SpamTrainer(store), config.imap.messageQuota),
+    inject: [STORE, CONFIG],
+  },
+  {
     provide: MessageService,
-    useFactory: (store: Store, config: MailsteadConfig, mailboxes: MailboxService) => new MessageService(store, config, mailboxes),
+    useFactory: (store: Store, config: MailsteadConfig, mailboxes: MailboxService) => new MessageService(store, config, mailboxes, new SpamTrainer(store)),
     inject: [STORE, CONFIG, MailboxService],
   },
   {

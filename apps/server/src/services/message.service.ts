@@ -1,4 +1,5 @@
 import type { MailsteadConfig } from '@mailstead/config';
+import { filingVerdict, MAX_TRAINED_PER_ACTION, type SpamTrainer } from '@mailstead/spam';
 import type { MessageRef, Store, StoredMessage, WebmailSearch } from '@mailstead/store';
 import type { MailboxService } from './mailbox.service';
 import { notFound } from './service-error';
@@ -20,6 +21,8 @@ export class MessageService {
     private readonly store: Store,
     private readonly config: MailsteadConfig,
     private readonly mailboxes: MailboxService,
+    /** trains the spam classifier when mail is moved or copied into Junk or out of it (libs/spam) */
+    private readonly spamTrainer?: Pick<SpamTrainer, 'filed'>,
   ) {}
 
   async get(accountId: number, id: bigint, options: { markSeen?: boolean } = {}): Promise<StoredMessage> {
@@ -56,9 +59,21 @@ export class MessageService {
     for (const [mailboxId, uids] of groupByMailbox(refs)) {
       if (move && mailboxId === target.id) continue;
       // a copy adds messages, so it is held to the message quota as IMAP COPY is (a move is not)
-      count += (await this.store.messages.copy(mailboxId, uids, target.id, move, { messageLimit: this.config.imap.messageQuota })).pairs.length;
+      const { pairs } = await this.store.messages.copy(mailboxId, uids, target.id, move, { messageLimit: this.config.imap.messageQuota });
+      count += pairs.length;
+      if (this.spamTrainer && pairs.length > 0) await this.trainFiled(accountId, mailboxId, target.id, target.specialUse, pairs.map(([, to]) => to));
     }
     return count;
+  }
+
+  /** The webmail's Junk and Not junk are moves: into Junk learns spam, out of it (but to Trash) ham, as IMAP MOVE does. */
+  private async trainFiled(accountId: number, fromMailboxId: number, toMailboxId: number, toSpecialUse: string | null, uids: number[]): Promise<void> {
+    const from = await this.store.mailboxes.findById(fromMailboxId);
+    const spam = filingVerdict(from?.specialUse ?? null, toSpecialUse);
+    if (spam === null) return;
+    const raws: Buffer[] = [];
+    for (const uid of uids.slice(0, MAX_TRAINED_PER_ACTION)) raws.push(await this.store.messages.raw(toMailboxId, uid));
+    await this.spamTrainer!.filed(accountId, raws, spam);
   }
 
   /** To Trash; messages already in Trash (or with `permanent`, or without a Trash) are expunged. */

@@ -21,6 +21,7 @@ import { MailboxController } from '../../api/mailbox.controller';
 import { MessageController } from '../../api/message.controller';
 import { SessionService } from '../../api/session.service';
 import { SieveRulesController } from '../../api/sieve-rules.controller';
+import { QuarantineController } from '../../api/quarantine.controller';
 import { TotpService } from '../../api/totp.service';
 import { CONFIG } from '../tokens';
 import { RoleRegistry } from './role-registry';
@@ -54,6 +55,7 @@ class ApiRole implements OnApplicationBootstrap {
     AdminQueueController,
     AdminStatsController,
     SieveRulesController,
+    QuarantineController,
   ],
   providers: [ApiRole, SessionService, SessionGuard, TotpService, AdminMailService, ...API_SERVICE_PROVIDERS, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
