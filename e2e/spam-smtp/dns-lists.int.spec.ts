@@ -5,6 +5,7 @@
 // name, an allowlisted client is neither refused nor greylisted, and a list that never answers
 // delays the session by no more than MAILSTEAD_DNSBL_TIMEOUT. Clients connect from 127.0.0.1
 // (1.0.0.127.<zone>), so these front ends run with MAILSTEAD_TRUSTED_NETWORKS empty.
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { spamPipelineOptions } from '@mailstead/pipeline';
@@ -96,5 +97,28 @@ describe('DNS lists on the MX', () => {
     expect(elapsed).toBeLessThan(BOUND_MS + 300);
     expect(await talk.data(mail({ From: 'someone@sender.example', To: 'alice@example.test', Subject: 'past a silent list' }))).toMatch(/^250 /);
     talk.close();
+  });
+
+  it('answers RCPT within the bound when the DNS server itself never answers (lists and reverse DNS alike)', async () => {
+    const mute = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => mute.bind(0, '127.0.0.1', resolve));
+    const asked: string[] = [];
+    mute.on('message', (msg) => asked.push(msg.toString('latin1')));
+    try {
+      const env = { ...noGreylist, MAILSTEAD_DNSBL: 'block.test=reject,score.test=score:3', MAILSTEAD_DNSBL_DOMAINS: 'dbl.test=reject', MAILSTEAD_DNSBL_TIMEOUT: `${BOUND_MS}ms` };
+      const port = (await harness.extra({ defence: await defenceFor(env, { clock, dnsPort: mute.address().port, redis }) })).mx;
+      const started = performance.now();
+      const talk = await SmtpTalk.connect(port);
+      await talk.cmd('EHLO client.sender.example');
+      expect(await talk.cmd('MAIL FROM:<someone@sender.example>')).toMatch(/^250 /);
+      expect(await talk.cmd('RCPT TO:<alice@example.test>')).toMatch(/^250 /);
+      const elapsed = performance.now() - started;
+      expect(asked.length).toBeGreaterThan(0);
+      // IP lookups from connect, domain lookups from MAIL FROM: RCPT waits at most one bound for the later ones
+      expect(elapsed).toBeLessThan(BOUND_MS + 300);
+      talk.close();
+    } finally {
+      mute.close();
+    }
   });
 });
