@@ -15,7 +15,7 @@ export interface DeliveryPart {
   /** parseMessage(raw) when already known, so the store does not parse the copy again */
   parsed?: ParsedMessage;
   targets: DeliveryTarget[];
-  options?: Pick<DeliveryOptions, 'outbound' | 'limits' | 'skipOverQuota' | 'vacationClaim'>;
+  options?: Pick<DeliveryOptions, 'outbound' | 'limits' | 'skipOverQuota' | 'vacationClaim' | 'scriptErrorClaim'>;
 }
 
 export interface RecipientInput {

@@ -16,21 +16,13 @@ function script(overrides: Partial<SieveScriptRecord> = {}): SieveScriptRecord {
 
 /** A store with just what the step reads: scripts, mailboxes by name, tracking lookups. */
 function fakeStore(opts: { scripts?: Partial<SieveDeliveryScripts> | null; mailboxes?: Record<string, number>; replied?: boolean; owned?: string[] } = {}) {
-  const reported = new Set<string>();
-  const calls = { forDelivery: 0, markReported: 0 };
+  const calls = { forDelivery: 0 };
   const boxes = { INBOX: 10, ...opts.mailboxes };
   const store = {
     sieve: {
       forDelivery: async () => {
         calls.forDelivery++;
         return opts.scripts === null ? null : { domainId: 1, addresses: ['user1@local.test', 'alias1@local.test'], personal: null, before: [], after: [], ...opts.scripts };
-      },
-      markReported: async (id: number, version: number) => {
-        calls.markReported++;
-        const key = `${id}:${version}`;
-        if (reported.has(key)) return false;
-        reported.add(key);
-        return true;
       },
       get: async () => null,
       globalInclude: async () => null,
@@ -206,8 +198,9 @@ describe('sieve step', () => {
     expect(no.copy.parts).toHaveLength(1);
   });
 
-  it('a script that does not compile changes nothing and tells the user once per version', async () => {
-    const { store, calls } = fakeStore({ scripts: { personal: script({ content: 'broken' }) } });
+  it('a script that does not compile changes nothing and tells the user, with a claim on the version (none once it was reported)', async () => {
+    const scripts: Partial<SieveDeliveryScripts> = { personal: script({ id: 4, version: 3, content: 'broken' }) };
+    const { store } = fakeStore({ scripts });
     const { engine } = fakeEngine({ actions: [{ type: 'discard' }] }, { broken: 'unexpected end' });
     const step = sieveStep({ store: store as never, engine, hostname: 'mx.local.test', logger: quiet });
     const first = copyOf();
@@ -215,12 +208,14 @@ describe('sieve step', () => {
     expect(first.into).toBeUndefined();
     expect(first.parts).toHaveLength(1);
     expect(first.parts![0]!.targets).toEqual([{ mailboxId: 10 }]);
+    expect(first.parts![0]!.options?.scriptErrorClaim).toEqual({ scriptId: 4, version: 3 });
     expect(text(first.parts![0]!)).toMatch(/^Return-Path: <>\r\n/);
     expect(text(first.parts![0]!)).toMatch(/line 1, column 2: unexpected end/);
+    scripts.personal = script({ id: 4, version: 3, reportedVersion: 3, content: 'broken' });
     const second = copyOf();
     await step.copy!(messageUnderCheck(RAW), second);
+    expect(second.into).toBeUndefined();
     expect(second.parts).toBeUndefined();
-    expect(calls.markReported).toBe(2);
   });
 
   it('a run-time error keeps the copy unchanged (RFC 5228 2.10.6) and reports a user script’s error; an admin script’s is only logged', async () => {

@@ -265,15 +265,18 @@ class SieveDelivery<S> {
     this.parts.push(part);
   }
 
-  /** The user's one notice per script version (SieveRepository.markReported decides which delivery sends it). */
+  /**
+   * The user's one notice per script version: the delivery's transaction marks the version
+   * reported and commits the notice only if it is the one that did (scriptErrorClaim).
+   */
   private async reportUserError(errors: SieveScriptError[] | string): Promise<void> {
     const script = this.scripts.personal!;
-    if (!(await this.deps.store.sieve.markReported(script.id, script.version))) return;
+    if (script.reportedVersion !== null && script.reportedVersion >= script.version) return;
     const inbox = await this.deps.store.mailboxes.findByName(this.accountId, 'INBOX');
     if (!inbox) return;
     const subject = fieldValue(splitMessage(this.copy.raw).header, 'Subject') ?? '';
     const notice = scriptErrorNotice({ hostname: this.deps.hostname, to: this.copy.mailbox.address, scriptName: script.name, version: script.version, errors, subject, now: this.now });
-    this.parts.push({ raw: Buffer.concat([Buffer.from('Return-Path: <>\r\n'), notice]), targets: [{ mailboxId: inbox.id }] });
+    this.parts.push({ raw: Buffer.concat([Buffer.from('Return-Path: <>\r\n'), notice]), targets: [{ mailboxId: inbox.id }], options: { scriptErrorClaim: { scriptId: script.id, version: script.version } } });
   }
 }
 

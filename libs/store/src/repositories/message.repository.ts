@@ -102,6 +102,11 @@ export interface DeliveryOptions {
   skipOverQuota?: boolean;
   /** This part (a vacation reply) is delivered only when the claim is won; see VacationClaim. */
   vacationClaim?: VacationClaim;
+  /**
+   * This part (the notice of a Sieve script's error) is delivered only if this transaction is
+   * the one that marks the script version's error as reported: one notice per version.
+   */
+  scriptErrorClaim?: { scriptId: number; version: number };
 }
 
 export interface DeliveryResult {
@@ -223,6 +228,12 @@ async function claimVacation(sql: Sql | pg.Pool, claim: VacationClaim): Promise<
      ON CONFLICT (account_id, handle, sender) DO UPDATE SET until = EXCLUDED.until WHERE sieve_vacation_reply.until <= now()`,
     [claim.accountId, claim.handle, claim.sender.toLowerCase(), claim.until],
   );
+  return rowCount === 1;
+}
+
+/** Marks a script version's error as reported; false when it already was (or the script changed since). */
+async function claimScriptReport(sql: Sql | pg.Pool, claim: { scriptId: number; version: number }): Promise<boolean> {
+  const { rowCount } = await sql.query('UPDATE sieve_script SET reported_version = $2 WHERE id = $1 AND version = $2 AND (reported_version IS NULL OR reported_version < $2)', [claim.scriptId, claim.version]);
   return rowCount === 1;
 }
 
@@ -420,7 +431,7 @@ export class MessageRepository {
       }),
     );
     const creates = plans.reduce((n, p) => n + p.part.targets.filter((t) => t.create).length, 0);
-    const claims = plans.filter((p) => p.part.options?.vacationClaim).length;
+    const claims = plans.filter((p) => p.part.options?.vacationClaim || p.part.options?.scriptErrorClaim).length;
     const duplicates = records.duplicates ?? [];
     const statements = plans.reduce((n, p) => n + p.part.targets.length + p.byDomain.size, 0) + creates + claims + duplicates.length;
     const run = async (sql: Sql | pg.Pool, inTx: boolean): Promise<DeliveryResult[]> => {
@@ -429,6 +440,8 @@ export class MessageRepository {
       for (const [index, { part }] of plans.entries()) {
         const claim = part.options?.vacationClaim;
         if (claim && !(await claimVacation(sql, claim))) lost.add(index);
+        const report = part.options?.scriptErrorClaim;
+        if (report && !lost.has(index) && !(await claimScriptReport(sql, report))) lost.add(index);
       }
       const targetsOf = new Map<number, { mailboxId: number; flags?: readonly string[] }[]>();
       for (const [index, { part, threads }] of plans.entries()) {

@@ -70,6 +70,20 @@ describe('deliverBatch and Sieve', () => {
     expect(results.filter(([, reply]) => !reply!.claimLost)).toHaveLength(1);
   });
 
+  it('a script error notice is written by the one delivery that marks the version reported', async () => {
+    const script = await db.store.sieve.put(alice, 'broken', 'x');
+    const notice = () => ({ raw: sampleMessage(++n), targets: [{ mailboxId: inbox }], options: { scriptErrorClaim: { scriptId: script.id, version: script.version } } });
+    const results = await Promise.all([1, 2, 3].map(() => db.store.messages.deliverBatch([{ raw: sampleMessage(++n), targets: [{ mailboxId: inbox }] }, notice()])));
+    expect(results.filter(([, r]) => !r!.claimLost)).toHaveLength(1);
+    expect(results.every(([message]) => message!.stored.length === 1)).toBe(true);
+    expect((await db.store.sieve.get(alice, 'broken'))!.reportedVersion).toBe(script.version);
+    // a new version is reported again
+    const next = await db.store.sieve.put(alice, 'broken', 'y');
+    const [, again] = await db.store.messages.deliverBatch([{ raw: sampleMessage(++n), targets: [{ mailboxId: inbox }] }, { ...notice(), options: { scriptErrorClaim: { scriptId: next.id, version: next.version } } }]);
+    expect(again!.claimLost).toBeUndefined();
+    expect(again!.stored).toHaveLength(1);
+  });
+
   it('records duplicate ids with the delivery, keeps the later expiry, and prunes what expired', async () => {
     await db.store.messages.deliverBatch([{ raw: sampleMessage(++n), targets: [{ mailboxId: inbox }] }], { duplicates: [{ accountId: alice, key: 'k1', until: new Date(Date.now() + 60_000) }] });
     expect(await db.store.sieve.duplicateSeen(alice, 'k1')).toBe(true);
@@ -96,5 +110,11 @@ describe('deliverBatch and Sieve', () => {
     expect(scripts).toMatchObject({ domainId, personal: { name: 'mine' }, before: [{ name: 'd-before' }], after: [{ name: 'g-after' }] });
     expect(scripts!.addresses.sort()).toEqual(['al@example.test', 'alice@example.test']);
     expect(await db.store.sieve.forDelivery(999_999)).toBeNull();
+    // an account of another domain without a script of its own: nothing to run (the admin scripts are example.test's and global after)
+    await db.store.domains.create('other.test');
+    const carol = (await db.store.accounts.create({ address: 'carol@other.test', passwordHash: 'x' })).id;
+    expect(await db.store.sieve.forDelivery(carol)).toMatchObject({ personal: null, before: [], after: [{ name: 'g-after' }] });
+    await db.store.sieve.removeAdmin({ domainId: null }, 'g-after');
+    expect(await db.store.sieve.forDelivery(carol)).toEqual({ domainId: expect.any(Number), addresses: ['carol@other.test'], personal: null, before: [], after: [] });
   });
 });

@@ -139,8 +139,17 @@ export class SieveRepository {
    * one of them, RFC 5230 4.5). Null when the account is gone.
    */
   async forDelivery(accountId: number): Promise<SieveDeliveryScripts | null> {
-    const account = await this.db.account.findUnique({ where: { id: accountId }, select: { domainId: true, address: true, addressKey: true } });
+    // one query for the common case of nothing to run (every local copy of every delivery asks)
+    const [account] = await this.db.$queryRawUnsafe<{ domainId: number; address: string; addressKey: string; scripts: boolean }[]>(
+      `SELECT a.domain_id AS "domainId", a.address, a.address_key AS "addressKey",
+              EXISTS (SELECT 1 FROM sieve_script s
+                      WHERE (s.account_id = a.id AND s.place = 'personal' AND s.active)
+                         OR (s.account_id IS NULL AND s.place IN ('before', 'after') AND (s.domain_id IS NULL OR s.domain_id = a.domain_id))) AS scripts
+       FROM account a WHERE a.id = $1`,
+      accountId,
+    );
     if (!account) return null;
+    if (!account.scripts) return { domainId: account.domainId, addresses: [account.address], personal: null, before: [], after: [] };
     const [personal, around, aliases] = await Promise.all([
       this.active(accountId),
       this.aroundUser(account.domainId),
