@@ -22,6 +22,7 @@ let dns: TestDnsServer;
 let sink: SmtpSink;
 let smtpPort: number;
 let imapPort: number;
+let submissionPort: number;
 let dkimTxt: { name: string; value: string };
 let n = 0;
 
@@ -105,12 +106,14 @@ beforeAll(async () => {
   dns.set('remote.test', { mx: [[10, 'mx.remote.test']] });
   smtpPort = await freePort();
   imapPort = await freePort();
+  submissionPort = await freePort();
   const config = await runtimeConfig({
     DATABASE_URL: db.url,
     MAILSTEAD_ROLES: 'smtp,imap,worker',
     MAILSTEAD_HOSTNAME: `mx.${DOMAIN}`,
     MAILSTEAD_SMTP_PORT: String(smtpPort),
     MAILSTEAD_IMAP_PORT: String(imapPort),
+    MAILSTEAD_SUBMISSION_PORT: String(submissionPort),
     MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
     MAILSTEAD_SECRET: 'sieve-delivery-test-secret-0123456789',
     MAILSTEAD_DNS_SERVERS: `127.0.0.1:${dns.port}`,
@@ -279,6 +282,22 @@ describe('Sieve at delivery', () => {
     } finally {
       await client.logout();
     }
+  });
+
+  it('submission: the local recipient’s script runs, the submitter’s Sent copy is not filtered', async () => {
+    await addUser('writer', 'discard;');
+    await addUser('reader', 'require ["fileinto", "imap4flags"]; if header :contains "subject" "minutes" { fileinto :flags "\\\\Seen" "Archive"; }');
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: submissionPort, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: `writer@${DOMAIN}`, pass: password('writer') } });
+    try {
+      const info = await transport.sendMail({ from: `writer@${DOMAIN}`, to: `reader@${DOMAIN}`, subject: 'meeting minutes', text: 'Notes.\r\n' });
+      expect(info.response).toMatch(/^250 /);
+    } finally {
+      transport.close();
+    }
+    expect(await subjectsIn('reader', 'Archive')).toEqual(['meeting minutes']);
+    const archive = await db.store.mailboxes.findByName(await accountId('reader'), 'Archive');
+    expect((await db.store.messages.list(archive!.id))[0]!.seen).toBe(true);
+    expect(await subjectsIn('writer', 'Sent')).toEqual(['meeting minutes']);
   });
 
   it('a list member’s copy runs the member’s script (the list expands before Sieve)', async () => {
