@@ -18,5 +18,6 @@ export { bayesSymbol, chi2Q, classify, tokenProbability, CLASSIFIER_DEFAULTS, ty
 export { messageTokens, tokenHash, tokensDigest, MAX_TOKENS } from './classifier/tokenizer';
 export { SpamClassifier, tokensOf, type AccountClassification, type MessageTokens, type TrainTarget } from './classifier/spam-classifier';
 export { levelsFor, spamAction, spamFields, SPAM_FIELDS, type SpamAction, type SpamLevels, type SpamVerdict } from './verdict/spam-verdict';
-export { filingVerdict, SpamTrainer, MAX_TRAINED_PER_ACTION, type ExternalLearner, type TrainingLogger } from './training/spam-trainer';
+export { filingVerdict, SpamTrainer, spamTrainerFor, MAX_TRAINED_PER_ACTION, type ExternalLearner, type TrainingLogger } from './training/spam-trainer';
 export { ClamdClient, parseScanAnswer, ScannerUnavailableError, type MalwareScanner, type MalwareVerdict } from './clamd/clamd-client';
+export { RspamdClient, RspamdUnavailableError, rspamdAction, type RspamdEnvelope, type RspamdVerdict } from './rspamd/rspamd-client';

@@ -16,7 +16,7 @@ import { UserService } from '../services/user.service';
 import { SieveRulesService } from '../services/sieve-rules.service';
 import { SieveScriptService } from '../services/sieve-script.service';
 import { QuarantineService } from '../services/quarantine.service';
-import { SpamTrainer } from '@mailstead/spam';
+import { spamTrainerFor } from '@mailstead/spam';
 import { SessionService } from './session.service';
 
 /**
@@ -34,12 +34,12 @@ export const API_SERVICE_PROVIDERS: Provider[] = [
   { provide: MailboxService, useFactory: (store: Store) => new MailboxService(store), inject: [STORE] },
   {
     provide: QuarantineService,
-    useFactory: (store: Store, config: MailsteadConfig) => new QuarantineService(store, new SpamTrainer(store), config.imap.messageQuota),
+    useFactory: (store: Store, config: MailsteadConfig) => new QuarantineService(store, spamTrainerFor(store, config), config.imap.messageQuota),
     inject: [STORE, CONFIG],
   },
   {
     provide: MessageService,
-    useFactory: (store: Store, config: MailsteadConfig, mailboxes: MailboxService) => new MessageService(store, config, mailboxes, new SpamTrainer(store)),
+    useFactory: (store: Store, config: MailsteadConfig, mailboxes: MailboxService) => new MessageService(store, config, mailboxes, spamTrainerFor(store, config)),
     inject: [STORE, CONFIG, MailboxService],
   },
   {

@@ -13,13 +13,17 @@ import {
   addressDomain,
   SpamClassifier,
   ClamdClient,
+  NO_AUTH_VERDICT,
+  RspamdClient,
+  RspamdUnavailableError,
+  rspamdAction,
   type AuthVerdict,
   type MessageTokens,
   type SpamLevels,
   type SpamVerdict,
 } from '@mailstead/spam';
 import type { Store } from '@mailstead/store';
-import { addSymbol, addTrace, type DeliveryStep, type MessageUnderCheck } from '../delivery-step';
+import { addSymbol, addTrace, type DeliveryStep, type MessageUnderCheck, type StepResult } from '../delivery-step';
 import type { PipelineLogger } from '../delivery-pipeline';
 import { joinMessage, removeFields, splitMessage } from '../message/message-headers';
 import { smtpReply } from '../smtp-reply';
@@ -35,6 +39,8 @@ export interface AutolearnPolicy {
 
 export interface SpamScoreOptions {
   hostname: string;
+  /** MAILSTEAD_RSPAMD_URL: its score and action replace the rules and the classifier (which take over when it cannot be reached) */
+  rspamd?: RspamdClient;
   levels: SpamLevels;
   classifier: SpamClassifier;
   autolearn: AutolearnPolicy;
@@ -44,7 +50,8 @@ export interface SpamScoreOptions {
 
 /** What the spam-score step decided for a message, per recipient account; the spam-verdict copy step acts on it. */
 export interface MessageSpamState {
-  tokens: MessageTokens;
+  /** null when rspamd scored the message (it learns by itself) */
+  tokens: MessageTokens | null;
   auth: AuthVerdict;
   /** the score of every symbol but the classifier's (rules, DNS lists): what auto-learning looks at */
   ruleScore: number;
@@ -90,7 +97,7 @@ function recipientAccounts(message: MessageUnderCheck): number[] {
  */
 export function spamScoreStep(store: Pick<Store, 'spam' | 'recipients'>, opts: SpamScoreOptions): DeliveryStep {
   const autolearn = async (state: MessageSpamState, session: string | undefined) => {
-    if (!opts.autolearn.enabled) return;
+    if (!opts.autolearn.enabled || !state.tokens) return;
     const authenticated = state.auth.dmarc === 'pass' || state.auth.dkim.includes('pass');
     const spam = state.ruleScore >= opts.autolearn.spamScore ? true : state.ruleScore <= opts.autolearn.hamScore && authenticated ? false : null;
     if (spam === null) return;
@@ -100,6 +107,49 @@ export function spamScoreStep(store: Pick<Store, 'spam' | 'recipients'>, opts: S
       opts.logger?.warn({ session, err: error }, 'spam auto-learn failed');
     }
   };
+  /**
+   * rspamd's verdict instead of ours: its symbols and score on the message, its action for every
+   * recipient (reject: 550 at DATA; add header / rewrite subject: Junk, or the quarantine from the
+   * account's quarantine level on; soft reject: 451). Undefined when it answered and the message
+   * goes on, null when it could not be asked (the built-in scoring then runs).
+   */
+  const checkWithRspamd = async (rspamd: RspamdClient, message: MessageUnderCheck, subject: string, fromAddress: string): Promise<StepResult | null> => {
+    const client = message.envelope.client;
+    let verdict;
+    try {
+      verdict = await rspamd.check(message.raw, {
+        from: message.envelope.sender,
+        recipients: message.recipients.map((r) => r.resolution.address),
+        ip: client?.ip ?? null,
+        helo: client?.helo || null,
+        hostname: client?.hostname && !client.hostname.startsWith('[') ? client.hostname : null,
+        user: message.envelope.submitter?.address ?? null,
+        queueId: client?.sessionId,
+      });
+    } catch (error) {
+      if (!(error instanceof RspamdUnavailableError)) throw error;
+      opts.logger?.warn({ session: client?.sessionId, err: error }, 'rspamd unavailable: built-in spam scoring used');
+      return null;
+    }
+    for (const symbol of verdict.symbols) addSymbol(message, symbol);
+    message.score = verdict.score;
+    const action = rspamdAction(verdict.action);
+    if (action === 'tempfail') return smtpReply(451, '4.7.1', 'Message deferred by the spam filter, try again later');
+    if (action === 'reject') return smtpReply(550, '5.7.1', `Message refused as spam (score ${verdict.score.toFixed(1)})`);
+    const accountIds = recipientAccounts(message);
+    const thresholds = await store.spam.thresholds(accountIds);
+    const accounts = new Map<number, SpamVerdict>();
+    for (const id of accountIds) {
+      const levels = levelsFor(opts.levels, thresholds.get(id));
+      const filed: SpamVerdict['action'] = action === 'junk' ? (verdict.score >= levels.quarantine ? 'quarantine' : 'junk') : 'inbox';
+      accounts.set(id, { score: verdict.score, spam: action === 'junk', symbols: [...message.symbols], probability: null, levels, action: filed });
+    }
+    const fields = [...accounts.values()].map((v) => spamFields(v).join('\r\n'));
+    const fieldsInTrace = fields.length > 0 && fields.every((f) => f === fields[0]);
+    if (fieldsInTrace) addTrace(message, spamFields(accounts.values().next().value!));
+    states.set(message, { tokens: null, auth: NO_AUTH_VERDICT, ruleScore: verdict.score, accounts, fieldsInTrace, subject, fromAddress });
+    return undefined;
+  };
   return {
     name: 'spam-score',
     sources: ['mx'],
@@ -108,6 +158,10 @@ export function spamScoreStep(store: Pick<Store, 'spam' | 'recipients'>, opts: S
       const cleaned = removeFields(header, SPAM_FIELDS);
       if (cleaned !== header) message.raw = joinMessage(cleaned, body);
       const features = messageFeatures(message.raw, parseMessage(message.raw));
+      if (opts.rspamd) {
+        const external = await checkWithRspamd(opts.rspamd, message, features.parsed.subject, features.parsed.from[0]?.address ?? '');
+        if (external !== null) return external;
+      }
       const auth = authVerdict(traceValues(message.trace, 'Authentication-Results'), opts.hostname);
       const fromDomain = addressDomain(features.parsed.from[0]?.address);
       const localDomains = new Set<string>();
@@ -155,6 +209,7 @@ export function spamScoreStep(store: Pick<Store, 'spam' | 'recipients'>, opts: S
 
 /** The built-in scoring's settings. */
 export interface SpamScoringOptions {
+  rspamd?: RspamdClient;
   levels: SpamLevels;
   classifier: SpamClassifier;
   autolearn: AutolearnPolicy;
@@ -171,7 +226,14 @@ export function spamPipelineOptions(store: Pick<Store, 'spam'>, config: Pick<Mai
   const { spam } = config;
   return {
     ...(spam.filter
-      ? { scoring: { levels: { junk: spam.junkScore, quarantine: spam.quarantineScore, reject: spam.rejectScore }, classifier: new SpamClassifier(store), autolearn: spam.autolearn } }
+      ? {
+          scoring: {
+            levels: { junk: spam.junkScore, quarantine: spam.quarantineScore, reject: spam.rejectScore },
+            classifier: new SpamClassifier(store),
+            autolearn: spam.autolearn,
+            ...(spam.rspamd.url ? { rspamd: new RspamdClient(spam.rspamd.url, { password: spam.rspamd.password, timeoutMs: spam.rspamd.timeout }) } : {}),
+          },
+        }
       : {}),
     ...(spam.clamd.address ? { malware: { scanner: new ClamdClient(spam.clamd.address, spam.clamd.timeout), failure: spam.clamd.failure } } : {}),
   };

@@ -1,4 +1,6 @@
+import type { MailsteadConfig } from '@mailstead/config';
 import type { Store } from '@mailstead/store';
+import { RspamdClient } from '../rspamd/rspamd-client';
 import { SpamClassifier } from '../classifier/spam-classifier';
 
 /** Where training also goes when rspamd does the scoring (its /learnspam and /learnham). */
@@ -54,4 +56,11 @@ export class SpamTrainer {
     }
     return trained;
   }
+}
+
+/** The trainer a running server uses: our models, and rspamd's when MAILSTEAD_RSPAMD_URL is set. */
+export function spamTrainerFor(store: Pick<Store, 'spam'>, config: Pick<MailsteadConfig, 'spam'>, logger?: TrainingLogger): SpamTrainer {
+  const { rspamd } = config.spam;
+  const external = rspamd.url ? new RspamdClient(rspamd.url, { password: rspamd.password, timeoutMs: rspamd.timeout }) : undefined;
+  return new SpamTrainer(store, { external, logger });
 }

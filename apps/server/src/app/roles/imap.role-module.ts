@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplica
 import type { Authenticator } from '@mailstead/auth';
 import type { MailsteadConfig } from '@mailstead/config';
 import { ImapMailStore, ImapServer, type ImapAuthenticator } from '@mailstead/imap';
-import { SpamTrainer } from '@mailstead/spam';
+import { spamTrainerFor } from '@mailstead/spam';
 import type { ChangeFeed, Store } from '@mailstead/store';
 import type { Logger } from '../../runtime/logger';
 import type { TlsMaterial } from '../../runtime/tls';
@@ -42,7 +42,7 @@ class ImapRole implements OnApplicationBootstrap, OnApplicationShutdown {
       hostname: this.config.hostname,
       // the same limit twice: the server reports it (GETQUOTA) and pre-checks APPEND, the store enforces it atomically
       // moving mail into or out of Junk trains the spam classifier (libs/spam)
-      store: new ImapMailStore(this.store, this.changeFeed, { messageQuota: imap.messageQuota, spamTrainer: new SpamTrainer(this.store, { logger: this.logger.child({ role: 'imap' }) }) }),
+      store: new ImapMailStore(this.store, this.changeFeed, { messageQuota: imap.messageQuota, spamTrainer: spamTrainerFor(this.store, this.config, this.logger.child({ role: 'imap' })) }),
       authenticator: imapAuthenticator(this.authenticator),
       tls: { cert: this.tls.cert, key: this.tls.key },
       insecureAuth: this.config.auth.insecure,
