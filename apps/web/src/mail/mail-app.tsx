@@ -11,6 +11,7 @@ import { TotpSettings } from './totp-settings';
 const SettingsPage = lazy(() => import('./settings-page').then((m) => ({ default: m.SettingsPage })));
 const RulesPage = lazy(() => import('./rules/rules-page').then((m) => ({ default: m.RulesPage })));
 const VacationPage = lazy(() => import('./vacation/vacation-page').then((m) => ({ default: m.VacationPage })));
+const QuarantinePage = lazy(() => import('./quarantine/quarantine-page').then((m) => ({ default: m.QuarantinePage })));
 
 function Loading() {
   return (
@@ -116,6 +117,16 @@ export default function MailApp() {
                 <RequireSession>
                   <Suspense fallback={<Loading />}>
                     <VacationPage />
+                  </Suspense>
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/mail/quarantine"
+              element={
+                <RequireSession>
+                  <Suspense fallback={<Loading />}>
+                    <QuarantinePage />
                   </Suspense>
                 </RequireSession>
               }

@@ -231,6 +231,9 @@ export function SettingsPage() {
             <Button variant="outlined" onClick={() => void navigate('/mail/settings/vacation')}>
               Vacation reply
             </Button>
+            <Button variant="outlined" onClick={() => void navigate('/mail/quarantine')}>
+              Spam quarantine
+            </Button>
           </Stack>
         </Section>
         <Section title="Appearance">
