@@ -60,4 +60,17 @@ describe('mailstead spam', () => {
     expect((await cli('spam', 'train', '--spam', path.join(dir, 'missing'))).code).toBe(2);
     expect((await cli('spam', 'train', '--spam', path.join(dir, 'spam'), '--user', 'nobody@cli.test')).err).toBe('mailstead: no account nobody@cli.test');
   });
+
+  it('sets, shows and unsets a domain\'s and an account\'s thresholds; the account\'s win', async () => {
+    expect((await cli('spam', 'thresholds', '--domain', 'cli.test', '--junk', '4', '--quarantine', '8')).out).toBe('cli.test: junk 4, quarantine 8, reject default');
+    expect((await cli('spam', 'thresholds', '--user', 'ann@cli.test', '--junk', '2')).out).toBe('ann@cli.test: junk 2, quarantine default, reject default');
+    const ann = (await db.store.accounts.findByAddress('ann@cli.test'))!;
+    expect((await db.store.spam.thresholds([ann.id])).get(ann.id)).toEqual({ junk: 2, quarantine: 8, reject: null });
+    expect((await cli('spam', 'thresholds', '--user', 'ann@cli.test', '--junk', 'default')).out).toBe('ann@cli.test: junk default, quarantine default, reject default');
+    expect((await db.store.spam.thresholds([ann.id])).get(ann.id)).toEqual({ junk: 4, quarantine: 8, reject: null });
+    expect((await cli('spam', 'thresholds', '--domain', 'cli.test')).out).toBe('cli.test: junk 4, quarantine 8, reject default');
+    expect(await cli('spam', 'thresholds', '--domain', 'cli.test', '--reject', '5')).toMatchObject({ code: 2, err: 'mailstead: --quarantine must not be above --reject' });
+    expect((await cli('spam', 'thresholds', '--domain', 'cli.test', '--junk', 'lots')).code).toBe(2);
+    expect((await cli('spam', 'thresholds')).err).toBe('mailstead: give --domain or --user');
+  });
 });

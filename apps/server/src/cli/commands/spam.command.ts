@@ -66,6 +66,43 @@ export function spamCommand(program: Command, ctx: CliContext): void {
       ctx.out(`${model} now holds ${stats.spamLearned} spam and ${stats.hamLearned} ham messages, ${stats.tokens} tokens`);
     });
   spam
+    .command('thresholds')
+    .description("show or set a domain's or an account's spam thresholds (junk, quarantine, reject); unset ones fall back to the domain's, then MAILSTEAD_SPAM_*_SCORE")
+    .option('--domain <name>', 'the domain')
+    .option('--user <address>', 'the account (wins over its domain)')
+    .option('--junk <score>', 'score from which mail goes to Junk ("default" to unset)')
+    .option('--quarantine <score>', 'score from which mail is held in the quarantine ("default" to unset)')
+    .option('--reject <score>', 'score from which mail is refused at DATA ("default" to unset)')
+    .action(async (opts: { domain?: string; user?: string; junk?: string; quarantine?: string; reject?: string }) => {
+      if (Boolean(opts.domain) === Boolean(opts.user)) throw new UsageError('give --domain or --user');
+      const store = await ctx.store();
+      let owner: { accountId: number } | { domainId: number };
+      if (opts.user) {
+        const account = await store.accounts.findByAddress(opts.user.trim());
+        if (!account) throw new UsageError(`no account ${opts.user}`);
+        owner = { accountId: account.id };
+      } else {
+        const domain = await store.recipients.localDomain(opts.domain!.trim().toLowerCase());
+        if (!domain) throw new UsageError(`no domain ${opts.domain}`);
+        owner = { domainId: domain.id };
+      }
+      const current = await store.spam.ownThresholds(owner);
+      const parse = (name: 'junk' | 'quarantine' | 'reject'): number | null => {
+        const given = opts[name];
+        if (given === undefined) return current[name];
+        if (given === 'default') return null;
+        const n = Number(given);
+        if (given.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number or "default"`);
+        return n;
+      };
+      const next = { junk: parse('junk'), quarantine: parse('quarantine'), reject: parse('reject') };
+      if (next.junk !== null && next.quarantine !== null && next.junk > next.quarantine) throw new UsageError('--junk must not be above --quarantine');
+      if (next.quarantine !== null && next.reject !== null && next.quarantine > next.reject) throw new UsageError('--quarantine must not be above --reject');
+      if (opts.junk !== undefined || opts.quarantine !== undefined || opts.reject !== undefined) await store.spam.setThresholds(owner, next);
+      const show = (v: number | null) => (v === null ? 'default' : String(v));
+      ctx.out(`${opts.user ?? opts.domain}: junk ${show(next.junk)}, quarantine ${show(next.quarantine)}, reject ${show(next.reject)}`);
+    });
+  spam
     .command('stats')
     .description('what the global model and the accounts\' own models learned, and what the quarantine holds')
     .action(async () => {
