@@ -4,6 +4,7 @@ export * from './auth';
 export * from './webmail';
 export * from './admin';
 export * from './sieve-rules';
+export * from './admin-sieve';
 export * from './quarantine';
 export { apiRoutes, type ApiRoute } from './routes';
 export * from './flags';

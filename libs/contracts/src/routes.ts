@@ -47,6 +47,7 @@ import {
   saveScriptRequest,
   saveVacationRequest,
 } from './sieve-rules';
+import { createSieveAdminScriptRequest, sieveAdminScriptDto, updateSieveAdminScriptRequest } from './admin-sieve';
 import { quarantineList, quarantineRelease } from './quarantine';
 import {
   aliasDto,
@@ -184,6 +185,7 @@ export const apiRoutes: ApiRoute[] = [
   ...crud('users', 'admin', userDto, createUserRequest, updateUserRequest, { removed: userRemoved }),
   ...crud('aliases', 'admin', aliasDto, createAliasRequest, updateAliasRequest),
   ...crud('lists', 'admin', mailingListDto, createListRequest, updateListRequest),
+  ...crud('sieve-scripts', 'admin', sieveAdminScriptDto, createSieveAdminScriptRequest, updateSieveAdminScriptRequest),
   { method: 'get', path: '/api/admin/queue', tag: 'admin', summary: 'Outbound queue (sort, range, filter)', query: listQuery, response: z.array(queueDto) },
   { method: 'get', path: '/api/admin/queue/{id}', tag: 'admin', summary: 'One outbound entry with its attempt log (remote replies)', response: queueDetailDto },
   { method: 'post', path: '/api/admin/queue/{id}/retry', tag: 'admin', summary: 'Make an outbound entry due now and put it on the delivery queue', response: queueDetailDto },

@@ -55,6 +55,7 @@ export { MetadataError, type MetadataDepthOption, type MetadataEntry, type Metad
 export type { AddressEntry, ModerationRecord } from './repositories/recipient.repository';
 export type {
   SieveAdminOwner,
+  SieveAdminScriptRow,
   SieveDeleteResult,
   SieveDeliveryScripts,
   SieveRenameResult,

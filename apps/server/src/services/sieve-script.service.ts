@@ -1,7 +1,7 @@
-import type { SieveScriptPlace, SieveScriptRecord, SieveScriptSummary, Store } from '@mailstead/store';
+import type { SieveAdminScriptRow, SieveScriptPlace, SieveScriptRecord, SieveScriptSummary, Store } from '@mailstead/store';
 import { audit, inScope, requireFullAdmin, type AdminScope } from './admin-scope';
 import { checkSieveSource, type SieveCheckResult, type SieveScriptProblem } from './sieve-compiler';
-import { ServiceError } from './service-error';
+import { conflict, ServiceError } from './service-error';
 
 /** The script quotas (MAILSTEAD_SIEVE_MAX_SCRIPT_SIZE, MAILSTEAD_SIEVE_MAX_SCRIPTS). */
 export interface SieveScriptLimits {
@@ -154,6 +154,43 @@ export class SieveScriptService {
     const domainId = await this.ownerId(scope, owner);
     if (!(await this.store.sieve.removeAdmin({ domainId }, name))) throw nonexistent(name);
     await audit(this.store, scope, 'sieve.delete', scriptTarget(owner, name));
+  }
+
+  // --- the console's view: admin scripts by id, every one the scope reaches ---
+
+  /** The server-wide scripts (server administrators only) and those of the domains in the scope. */
+  adminScripts(scope: AdminScope): Promise<SieveAdminScriptRow[]> {
+    return this.store.sieve.listAllAdmin({ domainIds: scope.domainIds, global: scope.isAdmin });
+  }
+
+  /** An admin script by id; not found when it is outside the scope (a domain admin never learns of global ones). */
+  async adminScript(scope: AdminScope, id: number): Promise<SieveAdminScriptRow> {
+    const script = await this.store.sieve.adminById(id);
+    const visible = script && (script.domainId === null ? scope.isAdmin : inScope(scope, script.domainId));
+    if (!visible) throw new ServiceError('not_found', 'script not found');
+    return script;
+  }
+
+  /** A new admin script; a name the owner already uses is a conflict (PUT changes an existing one). */
+  async createAdmin(scope: AdminScope, input: { domain: string | null; place: SieveAdminPlace; name: string; content: string }): Promise<SieveAdminScriptRow> {
+    const owner = { domain: input.domain };
+    const domainId = await this.ownerId(scope, owner);
+    if (await this.store.sieve.getAdmin({ domainId }, input.name)) throw conflict(`A ${input.domain === null ? 'global' : input.domain} script named "${input.name}" already exists`);
+    const script = await this.putAdmin(scope, owner, input.place, input.name, input.content);
+    return (await this.store.sieve.adminById(script.id))!;
+  }
+
+  async updateAdmin(scope: AdminScope, id: number, input: { place?: SieveAdminPlace; content?: string }): Promise<SieveAdminScriptRow> {
+    const script = await this.adminScript(scope, id);
+    await this.putAdmin(scope, { domain: script.domainName }, input.place ?? (script.place as SieveAdminPlace), script.name, input.content ?? script.content);
+    return (await this.store.sieve.adminById(id))!;
+  }
+
+  /** Deletes it; answers it as it was. */
+  async removeAdminById(scope: AdminScope, id: number): Promise<SieveAdminScriptRow> {
+    const script = await this.adminScript(scope, id);
+    await this.removeAdmin(scope, { domain: script.domainName }, script.name);
+    return script;
   }
 
   /** The owner's domain id (null: global, for server administrators only); not found outside the scope. */

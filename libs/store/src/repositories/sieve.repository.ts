@@ -35,6 +35,12 @@ export interface SieveDeliveryScripts {
   after: SieveScriptRecord[];
 }
 
+/** An admin script as the console lists it: its domain's name (null: global) and last change. */
+export interface SieveAdminScriptRow extends SieveScriptRecord {
+  domainName: string | null;
+  updatedAt: Date;
+}
+
 export type SieveDeleteResult = 'deleted' | 'missing' | 'active';
 export type SieveRenameResult = 'renamed' | 'missing' | 'exists';
 
@@ -228,4 +234,25 @@ export class SieveRepository {
     const { count } = await this.db.sieveScript.deleteMany({ where: { accountId: null, domainId: owner.domainId, name } });
     return count > 0;
   }
+
+  /** Every admin script of `domainIds` (undefined: every domain) and, with `global`, the server-wide ones, for the console. */
+  async listAllAdmin(filter: { domainIds?: number[]; global: boolean }): Promise<SieveAdminScriptRow[]> {
+    const domains = filter.domainIds ? { domainId: { in: filter.domainIds } } : { domainId: { not: null } };
+    const rows = await this.db.sieveScript.findMany({
+      where: { accountId: null, OR: filter.global ? [domains, { domainId: null }] : [domains] },
+      select: adminRowSelect,
+      orderBy: [{ place: 'asc' }, { name: 'asc' }],
+    });
+    return rows.map(adminRow);
+  }
+
+  adminById(id: number): Promise<SieveAdminScriptRow | null> {
+    return this.db.sieveScript.findFirst({ where: { id, accountId: null }, select: adminRowSelect }).then((row) => (row ? adminRow(row) : null));
+  }
+}
+
+const adminRowSelect = { ...select, updatedAt: true, domain: { select: { name: true } } } as const;
+
+function adminRow({ domain, ...row }: SieveScriptRecord & { updatedAt: Date; domain: { name: string } | null }): SieveAdminScriptRow {
+  return { ...row, domainName: domain?.name ?? null };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs
 import { APP_FILTER } from '@nestjs/core';
 import type { MailsteadConfig } from '@mailstead/config';
 import { AdminAliasesController } from '../../api/admin/admin-aliases.controller';
+import { AdminSieveController } from '../../api/admin/admin-sieve.controller';
 import { AdminDomainsController } from '../../api/admin/admin-domains.controller';
 import { AdminListsController } from '../../api/admin/admin-lists.controller';
 import { AdminMailService } from '../../api/admin/admin-mail.service';
@@ -51,6 +52,7 @@ class ApiRole implements OnApplicationBootstrap {
     AdminDomainsController,
     AdminUsersController,
     AdminAliasesController,
+    AdminSieveController,
     AdminListsController,
     AdminQueueController,
     AdminStatsController,
