@@ -9,7 +9,8 @@ const admin: AdminScope = { actor: 'root@one.test', isAdmin: true, domains: [] }
 const tenant: AdminScope = { actor: 'boss@two.test', isAdmin: false, domains: [{ id: 2, name: 'two.test' }], domainIds: [2] };
 
 /** The sieve repository as an in-memory list of one account's scripts. */
-function setup(limits = { maxScriptSize: 100, maxScripts: 2 }, compile?: (source: string) => SieveCheckResult) {
+/** The compiler is libs/sieve's by default; here every script compiles unless a test says otherwise. */
+function setup(limits = { maxScriptSize: 100, maxScripts: 2 }, compile: (source: string) => SieveCheckResult = () => ({ ok: true })) {
   const scripts: (SieveScriptSummary & { content: string })[] = [];
   const store = {
     sieve: {
