@@ -3,6 +3,7 @@ import DomainIcon from '@mui/icons-material/Domain';
 import ForumIcon from '@mui/icons-material/Forum';
 import HistoryIcon from '@mui/icons-material/History';
 import OutboxIcon from '@mui/icons-material/Outbox';
+import FilterAltIcon from '@mui/icons-material/FilterAlt';
 import PeopleIcon from '@mui/icons-material/People';
 import { Alert, Box, Button, CircularProgress, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
@@ -20,6 +21,7 @@ import { DomainCreate, DomainEdit, DomainList } from './domains/domain-resources
 import { AdminLayout } from './layout/admin-layout';
 import { MailingListCreate, MailingListEdit, MailingListList } from './lists/list-resources';
 import { QueueList, QueueShow } from './queue/queue-resources';
+import { SieveScriptCreate, SieveScriptEdit, SieveScriptList } from './sieve/sieve-resources';
 import { UserCreate, UserEdit, UserList } from './users/user-resources';
 
 /**
@@ -36,6 +38,7 @@ export function AdminConsole({ dataProvider, authProvider }: { dataProvider: Dat
         <Resource name="users" list={UserList} create={UserCreate} edit={UserEdit} icon={PeopleIcon} recordRepresentation="address" />
         <Resource name="aliases" list={AliasList} create={AliasCreate} edit={AliasEdit} icon={AlternateEmailIcon} recordRepresentation="source" />
         <Resource name="lists" list={MailingListList} create={MailingListCreate} edit={MailingListEdit} icon={ForumIcon} options={{ label: 'Mailing lists' }} recordRepresentation="address" />
+        <Resource name="sieve-scripts" list={SieveScriptList} create={SieveScriptCreate} edit={SieveScriptEdit} icon={FilterAltIcon} options={{ label: 'Sieve scripts' }} recordRepresentation="name" />
         <Resource name="queue" list={QueueList} show={QueueShow} icon={OutboxIcon} options={{ label: 'Queue' }} />
         <Resource name="audit" list={AuditList} icon={HistoryIcon} options={{ label: 'Audit log' }} />
         <CustomRoutes>
