@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MailRule, RuleEntry, VacationSettings } from '@mailstead/contracts';
+import { compileSieve, runSieve, sieveMessage, type SieveHost } from '@mailstead/sieve';
 import { canonicalActions, HEADER_COMMENT, readRules, rulesToSieve, sieveString, sieveToRules, type ParsedRules } from './sieve-rules';
 
 const rule = (over: Partial<MailRule>): MailRule => ({ name: 'A rule', enabled: true, match: 'all', conditions: [], actions: [{ type: 'stop' }], ...over });
@@ -163,5 +164,59 @@ describe('what the rules view does not recognise', () => {
   it('a script that is not Sieve syntax at all is one raw block', () => {
     expect(readRules('if "unterminated { ').entries).toEqual([{ kind: 'raw', sieve: 'if "unterminated {' }]);
     expect(readRules('')).toEqual({ entries: [], vacation: null, extensions: [] });
+  });
+});
+
+describe('what the generated Sieve does (libs/sieve)', () => {
+  const host: SieveHost = { include: () => Promise.resolve(null), duplicateSeen: () => Promise.resolve(false), mailboxExists: () => Promise.resolve(true) };
+  const message = (headers: string[], body = 'Hello.') => sieveMessage(Buffer.from([...headers, '', body, ''].join('\r\n')));
+  const run = async (model: ParsedRules, headers: string[], extra: { spamScore?: number; now?: Date } = {}) => {
+    const compiled = compileSieve(rulesToSieve(model));
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    return runSieve([compiled.script], { message: message(headers), envelope: { from: 'sender@remote.test', to: 'alice@example.com' }, userAddresses: ['alice@example.com'], ...extra }, host);
+  };
+
+  it('compiles every kind of rule and the vacation reply, plain and HTML', () => {
+    for (const v of [vacation, { ...vacation, html: true, message: '<p>Away</p>' }, { ...vacation, enabled: false }]) {
+      const result = compileSieve(rulesToSieve({ entries: entries(...everyKind), vacation: v, extensions: [] }));
+      expect(result.ok ? [] : result.errors).toEqual([]);
+    }
+  });
+
+  it('files, flags and stops as the rules say; a disabled rule never matches', async () => {
+    const model: ParsedRules = { entries: entries(everyKind[0]!, everyKind[4]!), vacation: null, extensions: [] };
+    const list = await run(model, ['From: Shop <deals@shop.test>', 'To: alice@example.com', 'Subject: Sale', 'List-Id: <news.example.com>']);
+    expect(list.actions).toEqual([{ type: 'fileinto', mailbox: 'Lists/News', flags: ['\\Seen', '$Newsletter'], create: false, copy: false }]);
+    // not a list: the disabled discard-everything rule does nothing, the message is kept
+    const other = await run(model, ['From: carol@friends.test', 'To: alice@example.com', 'Subject: Hi', 'X-Mailer: Bulk Mailer 2']);
+    expect(other.actions).toEqual([{ type: 'keep', flags: [] }]);
+  });
+
+  it('tests To/Cc, size, attachments and the spam score', async () => {
+    const model: ParsedRules = { entries: entries(everyKind[1]!, { ...everyKind[2]!, enabled: true }), vacation: null, extensions: [] };
+    const boss = await run(model, ['From: boss@example.com', 'To: someone@example.com', 'Cc: team@example.com', 'Subject: Report', 'Content-Type: multipart/mixed; boundary=x']);
+    expect(boss.actions).toEqual(
+      expect.arrayContaining([
+        { type: 'fileinto', mailbox: 'Important', flags: ['\\Flagged'], create: false, copy: true },
+        { type: 'redirect', address: 'me@elsewhere.test', copy: true },
+        { type: 'keep', flags: ['\\Flagged'] },
+      ]),
+    );
+    // spam score over 6 (of 10), no attachment, but not over 10 MB: the reject rule does not hold
+    const spam = await run(model, ['From: x@spam.test', 'To: alice@example.com', 'Subject: Win'], { spamScore: 90 });
+    expect(spam.actions).toEqual([{ type: 'keep', flags: [] }]);
+    const spamOnly: ParsedRules = { entries: entries(rule({ conditions: [{ field: 'spamScore', score: 6 }], actions: [{ type: 'move', mailbox: 'Junk' }] })), vacation: null, extensions: [] };
+    expect((await run(spamOnly, ['From: x@spam.test', 'Subject: Win'], { spamScore: 90 })).actions).toEqual([{ type: 'fileinto', mailbox: 'Junk', flags: [], create: false, copy: false }]);
+    expect((await run(spamOnly, ['From: x@spam.test', 'Subject: Win'], { spamScore: 30 })).actions).toEqual([{ type: 'keep', flags: [] }]);
+  });
+
+  it('answers with the vacation reply only between its first and last day', async () => {
+    const model: ParsedRules = { entries: [], vacation, extensions: [] };
+    const headers = ['From: friend@remote.test', 'To: alice@example.com', 'Subject: Hi', 'Message-ID: <hi@remote.test>'];
+    const during = await run(model, headers, { now: new Date('2026-12-24T12:00:00Z') });
+    expect(during.actions).toContainEqual(expect.objectContaining({ type: 'vacation', subject: 'Away until "Monday"', reason: vacation.message, addresses: vacation.addresses, days: 5 }));
+    for (const now of [new Date('2026-12-19T12:00:00Z'), new Date('2027-01-05T12:00:00Z')]) {
+      expect((await run(model, headers, { now })).actions.map((a) => a.type)).toEqual(['keep']);
+    }
   });
 });
