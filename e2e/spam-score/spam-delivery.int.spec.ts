@@ -216,4 +216,17 @@ describe('spam scoring on the MX', () => {
     expect(await (await web.request('POST', '/api/messages/move', { ids: inboxPage.items.map((i) => i.id), mailboxId: junk.id })).json()).toMatchObject({ count: inboxPage.items.length });
     expect((await db.store.spam.stats({ accountId: ids.alice! })).spamLearned).toBeGreaterThanOrEqual(after.spamLearned + 1);
   });
+
+  it("the webmail's spam settings set the account's own thresholds, which the next delivery applies", async () => {
+    const web = new Client(base);
+    expect((await web.login(`bob@${DOMAIN}`, 'bob-password')).status).toBe(200);
+    expect(await (await web.request('GET', '/api/spam/settings')).json()).toEqual({ own: { junk: null, quarantine: null, reject: null }, effective: { junk: 5, quarantine: 10, reject: 15 } });
+    const bad = await web.request('PUT', '/api/spam/settings', { junk: 12, quarantine: null, reject: null });
+    expect(bad.status).toBe(400);
+    const set = await web.request('PUT', '/api/spam/settings', { junk: -10, quarantine: null, reject: null });
+    expect(await set.json()).toEqual({ own: { junk: -10, quarantine: null, reject: null }, effective: { junk: -10, quarantine: 10, reject: 15 } });
+    await send([`bob@${DOMAIN}`], generateMessage(random, false, 2000, `bob@${DOMAIN}`, { borrow: 0 }));
+    const filed = (await messagesIn('bob', 'Junk')).find((m) => m.includes('corpus-2000-h@'));
+    expect(filed && field(filed, 'X-Spam-Status')).toMatch(/^Yes, score=-?\d+\.\d required=-10\.0 /);
+  });
 });

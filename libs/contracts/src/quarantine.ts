@@ -23,3 +23,16 @@ export const quarantineList = z.object({ items: z.array(quarantineItemDto) });
 
 /** POST /api/quarantine/:id/release: where the message went (INBOX). */
 export const quarantineRelease = z.object({ ok: z.literal(true), mailboxId: z.number().int() });
+
+const level = z.number().min(-100).max(1000).nullable();
+
+/** PUT /api/spam/settings: the account's own thresholds; null falls back to the domain's, then the server's. */
+export const spamSettingsRequest = z.object({ junk: level, quarantine: level, reject: level });
+export type SpamSettingsRequest = z.infer<typeof spamSettingsRequest>;
+
+/** GET /api/spam/settings: the account's own thresholds and the ones in force. */
+export const spamSettingsDto = z.object({
+  own: spamSettingsRequest,
+  effective: z.object({ junk: z.number(), quarantine: z.number(), reject: z.number() }),
+});
+export type SpamSettingsDto = z.infer<typeof spamSettingsDto>;

@@ -48,7 +48,7 @@ import {
   saveVacationRequest,
 } from './sieve-rules';
 import { createSieveAdminScriptRequest, sieveAdminScriptDto, updateSieveAdminScriptRequest } from './admin-sieve';
-import { quarantineList, quarantineRelease } from './quarantine';
+import { quarantineList, quarantineRelease, spamSettingsDto, spamSettingsRequest } from './quarantine';
 import {
   aliasDto,
   adminStatsDto,
@@ -170,6 +170,8 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/api/quarantine', tag: 'quarantine', summary: 'Mail held as spam instead of delivered, with why (checks that fired, classifier probability)', response: quarantineList },
   { method: 'post', path: '/api/quarantine/{id}/release', tag: 'quarantine', summary: 'Deliver a held message into INBOX; the classifier learns it as not spam', response: quarantineRelease },
   { method: 'delete', path: '/api/quarantine/{id}', tag: 'quarantine', summary: 'Delete a held message', response: ok },
+  { method: 'get', path: '/api/spam/settings', tag: 'quarantine', summary: "The account's spam thresholds (junk, quarantine, reject): its own and the ones in force", response: spamSettingsDto },
+  { method: 'put', path: '/api/spam/settings', tag: 'quarantine', summary: "Set the account's own spam thresholds (null: the domain's or the server's)", body: spamSettingsRequest, response: spamSettingsDto },
 
   { method: 'get', path: '/api/sieve/rules', tag: 'rules', summary: "The active Sieve script with its rules, raw blocks and vacation settings", response: ruleSetDto },
   { method: 'put', path: '/api/sieve/rules', tag: 'rules', summary: 'Replace the rules (vacation and raw blocks kept); compiled, saved and activated (400 with line/column on a compile error)', body: saveRulesRequest, response: ruleSetDto },

@@ -15,7 +15,7 @@ import { StatsService } from '../services/stats.service';
 import { UserService } from '../services/user.service';
 import { SieveRulesService } from '../services/sieve-rules.service';
 import { SieveScriptService } from '../services/sieve-script.service';
-import { QuarantineService } from '../services/quarantine.service';
+import { QuarantineService, SpamSettingsService } from '../services/quarantine.service';
 import { spamTrainerFor } from '@mailstead/spam';
 import { SessionService } from './session.service';
 
@@ -35,6 +35,11 @@ export const API_SERVICE_PROVIDERS: Provider[] = [
   {
     provide: QuarantineService,
     useFactory: (store: Store, config: MailsteadConfig) => new QuarantineService(store, spamTrainerFor(store, config), config.imap.messageQuota),
+    inject: [STORE, CONFIG],
+  },
+  {
+    provide: SpamSettingsService,
+    useFactory: (store: Store, config: MailsteadConfig) => new SpamSettingsService(store, { junk: config.spam.junkScore, quarantine: config.spam.quarantineScore, reject: config.spam.rejectScore }),
     inject: [STORE, CONFIG],
   },
   {

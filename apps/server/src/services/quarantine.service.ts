@@ -1,4 +1,4 @@
-import type { QuarantineItemDto } from '@mailstead/contracts';
+import type { QuarantineItemDto, SpamSettingsDto, SpamSettingsRequest } from '@mailstead/contracts';
 import type { SpamTrainer } from '@mailstead/spam';
 import type { QuarantineItem, Store } from '@mailstead/store';
 import { invalid, notFound } from './service-error';
@@ -52,5 +52,35 @@ export class QuarantineService {
 
   async remove(accountId: number, id: string): Promise<void> {
     if (!(await this.store.spam.removeQuarantined(accountId, idOf(id)))) throw notFound('Quarantined message');
+  }
+}
+
+/** An account's own spam thresholds, over its domain's and the server's (MAILSTEAD_SPAM_*_SCORE). */
+export class SpamSettingsService {
+  constructor(
+    private readonly store: Store,
+    private readonly defaults: { junk: number; quarantine: number; reject: number },
+  ) {}
+
+  async get(accountId: number): Promise<SpamSettingsDto> {
+    const own = await this.store.spam.ownThresholds({ accountId });
+    const merged = (await this.store.spam.thresholds([accountId])).get(accountId);
+    return {
+      own,
+      effective: { junk: merged?.junk ?? this.defaults.junk, quarantine: merged?.quarantine ?? this.defaults.quarantine, reject: merged?.reject ?? this.defaults.reject },
+    };
+  }
+
+  async set(accountId: number, own: SpamSettingsRequest): Promise<SpamSettingsDto> {
+    const account = await this.store.accounts.findById(accountId);
+    if (!account) throw notFound('Account');
+    // what would be in force: the account's values, else its domain's, else the server's
+    const domain = await this.store.spam.ownThresholds({ domainId: account.domainId });
+    const pick = (k: 'junk' | 'quarantine' | 'reject') => own[k] ?? domain[k] ?? this.defaults[k];
+    const effective = { junk: pick('junk'), quarantine: pick('quarantine'), reject: pick('reject') };
+    if (effective.junk > effective.quarantine) throw invalid('The Junk level must not be above the quarantine level', { junk: ['Must not be above the quarantine level'] });
+    if (effective.quarantine > effective.reject) throw invalid('The quarantine level must not be above the refusal level', { quarantine: ['Must not be above the refusal level'] });
+    await this.store.spam.setThresholds({ accountId }, own);
+    return this.get(accountId);
   }
 }

@@ -26,6 +26,7 @@ import { useColorMode, type ColorMode } from '../shared/theme';
 import { mailApi } from './mail-api';
 import { TotpSettings } from './totp-settings';
 import { loadSettings, saveSettings } from './user-settings';
+import { SpamSettings } from './quarantine/spam-settings';
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -235,6 +236,9 @@ export function SettingsPage() {
               Spam quarantine
             </Button>
           </Stack>
+        </Section>
+        <Section title="Spam filter">
+          <SpamSettings />
         </Section>
         <Section title="Appearance">
           <ToggleButtonGroup exclusive value={mode} onChange={(_, v: ColorMode | null) => v && setMode(v)} aria-label="Theme">

@@ -22,7 +22,7 @@ import { MailboxController } from '../../api/mailbox.controller';
 import { MessageController } from '../../api/message.controller';
 import { SessionService } from '../../api/session.service';
 import { SieveRulesController } from '../../api/sieve-rules.controller';
-import { QuarantineController } from '../../api/quarantine.controller';
+import { QuarantineController, SpamSettingsController } from '../../api/quarantine.controller';
 import { TotpService } from '../../api/totp.service';
 import { CONFIG } from '../tokens';
 import { RoleRegistry } from './role-registry';
@@ -58,6 +58,7 @@ class ApiRole implements OnApplicationBootstrap {
     AdminStatsController,
     SieveRulesController,
     QuarantineController,
+    SpamSettingsController,
   ],
   providers: [ApiRole, SessionService, SessionGuard, TotpService, AdminMailService, ...API_SERVICE_PROVIDERS, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })

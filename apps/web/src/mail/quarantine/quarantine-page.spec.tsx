@@ -3,6 +3,7 @@ import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { fakeFetch, renderWithTheme } from '../../shared/test-utils';
 import { QuarantinePage } from './quarantine-page';
+import { SpamSettings } from './spam-settings';
 
 afterEach(() => {
   cleanup();
@@ -41,5 +42,21 @@ describe('QuarantinePage', () => {
     expect(await screen.findByText('Released “VERIFY YOUR ACCOUNT” to your inbox')).toBeTruthy();
     expect(api.calls.some((c) => c.path === '/api/quarantine/7/release')).toBe(true);
     expect(screen.queryByRole('article')).toBeNull();
+  });
+});
+
+describe('SpamSettings', () => {
+  it('shows the thresholds in force as placeholders and saves the account\'s own (empty: default)', async () => {
+    const settings = { own: { junk: null, quarantine: null, reject: null }, effective: { junk: 5, quarantine: 10, reject: 15 } };
+    const api = fakeFetch({ 'GET /api/spam/settings': () => settings, 'PUT /api/spam/settings': () => ({ own: { junk: 3, quarantine: null, reject: null }, effective: { junk: 3, quarantine: 10, reject: 15 } }) });
+    vi.stubGlobal('fetch', api.fn);
+    renderWithTheme(<SpamSettings />);
+    const junk = (await screen.findByLabelText('Move to Junk from score')) as HTMLInputElement;
+    await screen.findByPlaceholderText('10');
+    expect(junk.placeholder).toBe('5');
+    fireEvent.change(junk, { target: { value: '3' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save spam thresholds' }));
+    expect(await screen.findByText('Spam thresholds saved')).toBeTruthy();
+    expect(api.calls.find((c) => c.path === '/api/spam/settings' && c.method === 'PUT')?.body).toEqual({ junk: 3, quarantine: null, reject: null });
   });
 });
