@@ -203,6 +203,12 @@ it('builds a rule, tests and applies it to stored mail, reorders rules, shows a 
   await page.getByRole('status').getByText('Moved “Flag Carol” to position 1').waitFor();
   const script = (await db.store.sieve.active(aliceId))!.content;
   expect(script.indexOf('"name":"Flag Carol"')).toBeLessThan(script.indexOf('"name":"Digests"'));
+  // the whole saved script over INBOX: Carol's message would be flagged
+  const whole = page.getByRole('region', { name: 'All rules on existing mail' });
+  await whole.getByRole('button', { name: 'Test on existing mail' }).click();
+  const wholeResults = whole.getByRole('table', { name: 'Test results' });
+  await wholeResults.getByText('Dinner plans').waitFor();
+  expect(await wholeResults.getByRole('row').filter({ hasText: 'Dinner plans' }).getByRole('cell').nth(1).textContent()).toBe('Flag');
   // the switch turns a rule off (kept in the script, never true)
   await page.getByLabel('Enable Flag Carol').uncheck();
   await page.getByRole('status').getByText('Flag Carol disabled').waitFor();

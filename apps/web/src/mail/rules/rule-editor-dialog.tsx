@@ -198,8 +198,11 @@ function ActionRow({ index, action, folders, onChange, onRemove }: { index: numb
   );
 }
 
-/** "Test on existing mail" and "Apply to existing mail" for the rule being edited. */
-function ExistingMail({ rule, mailboxes }: { rule: MailRule | null; mailboxes: MailboxDto[] }) {
+/**
+ * "Test on existing mail" and "Apply to existing mail": for the rule being edited (null while it
+ * is incomplete), or with `wholeScript` for the saved active script.
+ */
+export function ExistingMail({ rule, mailboxes, wholeScript = false }: { rule: MailRule | null; mailboxes: MailboxDto[]; wholeScript?: boolean }) {
   const inbox = mailboxes.find((m) => m.name === 'INBOX') ?? mailboxes[0];
   const [folderId, setFolderId] = useState<number | undefined>(inbox?.id);
   const [limit, setLimit] = useState(20);
@@ -213,13 +216,14 @@ function ExistingMail({ rule, mailboxes }: { rule: MailRule | null; mailboxes: M
     if (folderId === undefined && inbox) setFolderId(inbox.id);
   }, [folderId, inbox]);
   const folder = mailboxes.find((m) => m.id === folderId);
+  const ready = wholeScript || rule !== null;
 
   const test = async () => {
-    if (!rule || folderId === undefined) return;
+    if (!ready || folderId === undefined) return;
     setError(undefined);
     setBusy(true);
     try {
-      setResults((await rulesApi.test(folderId, limit, rule)).items);
+      setResults((await rulesApi.test(folderId, limit, rule ?? undefined)).items);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -239,10 +243,10 @@ function ExistingMail({ rule, mailboxes }: { rule: MailRule | null; mailboxes: M
     }, 400);
   };
   const apply = async () => {
-    if (!rule || folderId === undefined) return;
+    if (!ready || folderId === undefined) return;
     setError(undefined);
     try {
-      const r = await rulesApi.apply(folderId, rule);
+      const r = await rulesApi.apply(folderId, rule ?? undefined);
       setRun(r);
       if (r.state === 'running') poll(r.id);
     } catch (e) {
@@ -259,21 +263,21 @@ function ExistingMail({ rule, mailboxes }: { rule: MailRule | null; mailboxes: M
   };
 
   return (
-    <Box component="section" aria-label="Existing mail" sx={{ borderTop: 1, borderColor: 'divider', pt: 2 }}>
+    <Box component="section" aria-label={wholeScript ? 'All rules on existing mail' : 'Existing mail'} sx={{ borderTop: 1, borderColor: 'divider', pt: 2 }}>
       <Typography variant="subtitle1" component="h3" gutterBottom>
-        Existing mail
+        {wholeScript ? 'All rules on existing mail' : 'Existing mail'}
       </Typography>
       <Stack direction="row" spacing={1} alignItems="center" sx={{ flexWrap: 'wrap', rowGap: 1 }}>
         <Choice label="Folder" value={String(folderId ?? '')} options={mailboxes.map((m) => [String(m.id), m.name] as const)} onChange={(v) => setFolderId(Number(v))} width={200} />
         <TextField size="small" type="number" label="Newest messages" value={limit} onChange={(e) => setLimit(Math.min(200, Math.max(1, Math.trunc(Number(e.target.value) || 1))))} sx={{ width: 150 }} />
-        <Button variant="outlined" disabled={!rule || busy} onClick={() => void test()}>
+        <Button variant="outlined" disabled={!ready || busy} onClick={() => void test()}>
           Test on existing mail
         </Button>
-        <Button variant="outlined" color="warning" disabled={!rule || run?.state === 'running' || run?.state === 'undoing'} onClick={() => void apply()}>
+        <Button variant="outlined" color="warning" disabled={!ready || run?.state === 'running' || run?.state === 'undoing'} onClick={() => void apply()}>
           Apply to existing mail
         </Button>
       </Stack>
-      {!rule && (
+      {!ready && (
         <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
           Complete the rule to test it.
         </Typography>

@@ -33,7 +33,7 @@ import EditIcon from '@mui/icons-material/Edit';
 import { ApiRequestError, errorMessage } from '../../shared/api-client';
 import { mailApi } from '../mail-api';
 import { ruleText } from './rule-describe';
-import { RuleEditorDialog } from './rule-editor-dialog';
+import { ExistingMail, RuleEditorDialog } from './rule-editor-dialog';
 import { rulesApi } from './rules-api';
 
 const entryName = (e: RuleEntry) => (e.kind === 'rule' ? e.rule.name : 'Custom Sieve');
@@ -309,6 +309,11 @@ export function RulesPage() {
                     </Typography>
                   )}
                 </Stack>
+                {set.exists && entries.length > 0 && (
+                  <Box sx={{ mt: 3 }}>
+                    <ExistingMail rule={null} wholeScript mailboxes={mailboxes} />
+                  </Box>
+                )}
               </Box>
             )}
             {tab === 'raw' && (
