@@ -64,6 +64,8 @@ export class RunState {
   redirects = 0;
   actionCount = 0;
   vacationSeen = false;
+  /** the imap4flags internal variable: the message's, so it carries over includes and into the next script (as Pigeonhole) */
+  flags = '';
 
   constructor(
     readonly input: SieveInput,
@@ -299,7 +301,7 @@ export class Interpreter implements WorkMeter {
   }
 
   private internalFlags(): string[] {
-    return this.flagList([this.frame.locals.get('\0flags') ?? '']);
+    return this.flagList([this.state.flags]);
   }
 
   /** Flags are space-separated and case-insensitive (RFC 5232 3). */
@@ -313,9 +315,11 @@ export class Interpreter implements WorkMeter {
 
   private flagCommand(cmd: CompiledCommand): void {
     const variable = str(cmd, 'variable');
-    const name = variable === undefined ? '\0flags' : variable.text;
-    const read = () => (variable === undefined ? (this.frame.locals.get('\0flags') ?? '') : (this.getVariable(name) ?? ''));
-    const write = (flags: string[]) => (variable === undefined ? this.frame.locals.set('\0flags', flags.join(' ')) : this.setVariable(name, flags.join(' ')));
+    const read = () => (variable === undefined ? this.state.flags : (this.getVariable(variable.text) ?? ''));
+    const write = (flags: string[]) => {
+      if (variable === undefined) this.state.flags = flags.join(' ');
+      else this.setVariable(variable.text, flags.join(' '));
+    };
     const given = this.flagList(this.texts(list(cmd, 'flags')));
     const current = this.flagList([read()]);
     if (cmd.name === 'setflag') write(given);
@@ -403,18 +407,13 @@ export class Interpreter implements WorkMeter {
     const outer = this.frame;
     const outerPos = this.current;
     this.frame = { name: key, script, locals: new Map(), globalNames: new Set(), matches: [], stack: [...outer.stack, key] };
-    // the internal flags variable is the message's, shared with the included script
-    const flags = outer.locals.get('\0flags');
-    if (flags !== undefined) this.frame.locals.set('\0flags', flags);
     try {
       await this.block(script.commands);
     } catch (e) {
       if (!(e instanceof ReturnSignal)) throw e;
     } finally {
-      const innerFlags = this.frame.locals.get('\0flags');
       this.frame = outer;
       this.current = outerPos;
-      if (innerFlags !== undefined) outer.locals.set('\0flags', innerFlags);
     }
   }
 
@@ -527,7 +526,7 @@ export class Interpreter implements WorkMeter {
       }
       case 'hasflag': {
         const variables = list(t, 'variable');
-        const raw = variables === undefined ? [this.frame.locals.get('\0flags') ?? ''] : variables.map((v) => this.getVariable(v.text) ?? '');
+        const raw = variables === undefined ? [this.state.flags] : variables.map((v) => this.getVariable(v.text) ?? '');
         return this.matchValues(this.matcher(t), this.flagList(raw), this.texts(list(t, 'flags')), true);
       }
       case 'body':

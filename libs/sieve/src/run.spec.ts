@@ -260,6 +260,11 @@ describe('runSieve: multiple scripts (sieve_before / sieve_after)', () => {
     expect((await run([before, user], spam)).actions).toMatchObject([{ type: 'fileinto', mailbox: 'Junk' }]);
     expect((await run(['keep;', 'discard;'], plain)).actions).toEqual([{ type: 'discard' }]);
   });
+
+  it('carries the internal flags into the next script, which need not require imap4flags', async () => {
+    const r = await run(['require "imap4flags"; addflag "\\\\Seen";', 'require "fileinto"; fileinto "UserScript";'], plain);
+    expect(r.actions).toEqual([{ type: 'fileinto', mailbox: 'UserScript', flags: ['\\Seen'], create: false, copy: false }]);
+  });
 });
 
 describe('runSieve: editheader (RFC 5293)', () => {
