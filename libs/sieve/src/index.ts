@@ -26,3 +26,4 @@ export type {
   SieveRuntimeError,
   SieveVacationAction,
 } from './outcome';
+export { describeSieveAction, describeSieveOutcome } from './describe-outcome';
