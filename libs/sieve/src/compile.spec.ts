@@ -88,6 +88,8 @@ describe('compileSieve', () => {
     expect(errors('else { keep; }')).toEqual(['line 1, column 1: else must follow an if or elsif command']);
     expect(errors('if true keep;')).toEqual(['line 1, column 9: the true test takes no test']);
     expect(errors('if true { keep }')).toEqual(['line 1, column 16: expected ";" or "{" after the keep command but found "}"']);
+    expect(errors('if address :is ["to", "Subject"] "x" {}')).toEqual(['line 1, column 23: the address test does not apply to the Subject header, which holds no addresses']);
+    expect(errors('if address :is ["Resent-To", "X-Original-To", "x-mine"] "x" {}')).toEqual([]);
     expect(errors('if header :comparator "i;bogus" "a" "b" {}')).toEqual(['line 1, column 23: unknown comparator "i;bogus"']);
     expect(errors('require "relational";\nif header :value "gt" :comparator "i;ascii-numeric" "a" "1" {}')).toEqual([
       'line 2, column 35: comparator "i;ascii-numeric" needs require "comparator-i;ascii-numeric"',

@@ -4,6 +4,14 @@ import { checkMatch, isValidHeaderName } from './common';
 
 export const ENVELOPE_PARTS = ['from', 'to', 'auth'];
 
+/** Headers that hold addresses (RFC 5228 5.1: address applies to them only); the list Pigeonhole allows, plus any X- field. */
+export const ADDRESS_HEADERS = new Set([
+  'from', 'to', 'cc', 'bcc', 'sender', 'resent-from', 'resent-to', 'reply-to', 'resent-reply-to', 'resent-sender', 'resent-cc',
+  'resent-bcc', 'for-approval', 'for-handling', 'for-comment', 'apparently-to', 'errors-to', 'delivered-to', 'return-receipt-to',
+  'read-receipt-to', 'return-receipt-requested', 'registered-mail-reply-requested-by', 'mail-followup-to', 'mail-reply-to',
+  'abuse-reports-to', 'return-path', 'disposition-notification-to', 'original-from', 'original-recipient',
+]);
+
 export const testSpecs: CommandSpec[] = [
   {
     name: 'address',
@@ -18,6 +26,8 @@ export const testSpecs: CommandSpec[] = [
       for (const s of list(node, 'headers')!) {
         const name = constant(s);
         if (name !== null && !isValidHeaderName(name)) ctx.error(s, `invalid header name "${name}"`);
+        else if (name !== null && !ADDRESS_HEADERS.has(name.toLowerCase()) && !name.toLowerCase().startsWith('x-'))
+          ctx.error(s, `the address test does not apply to the ${name} header, which holds no addresses`);
       }
     },
   },
