@@ -501,7 +501,7 @@ export class Interpreter implements WorkMeter {
       }
       case 'address': {
         const fields = this.selectFields(t, this.texts(list(t, 'headers')));
-        const addresses = fields.flatMap((h) => parseAddressList(decodedValue(h)));
+        const addresses = fields.flatMap((h) => parseAddressList(h.value));
         return this.matchAddresses(t, addresses);
       }
       case 'envelope': {

@@ -103,6 +103,10 @@ else { fileinto "personal"; }`;
     const t = async (test: string, env?: { from: string; to: string }) =>
       (await run(`require ["fileinto", "envelope", "subaddress", "relational", "comparator-i;ascii-numeric"]; if ${test} { fileinto "y"; }`, m, env ? { envelope: env } : {})).actions[0]!.type;
     expect(await t('address :localpart "from" "jane+lists"')).toBe('fileinto');
+    // addresses are read before RFC 2047 decoding, so an encoded comma in a name splits nothing
+    const encoded = message({ From: '=?UTF-8?Q?Doe=2C_Jane?= <jane@example.org>' });
+    const one = await run('require ["fileinto", "relational", "comparator-i;ascii-numeric"]; if address :count "eq" :comparator "i;ascii-numeric" "from" "1" { fileinto "one"; }', encoded);
+    expect(one.actions).toMatchObject([{ mailbox: 'one' }]);
     expect(await t('address :domain "from" "example.org"')).toBe('fileinto');
     expect(await t('address :user "from" "jane"')).toBe('fileinto');
     expect(await t('address :detail "from" "lists"')).toBe('fileinto');

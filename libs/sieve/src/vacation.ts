@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { parseAddressList } from './address';
 import { asciiLower } from './match';
 import type { SieveHeaderField } from './message';
-import { decodedValue } from './message';
 
 const LIST_HEADERS = ['list-id', 'list-help', 'list-subscribe', 'list-unsubscribe', 'list-post', 'list-owner', 'list-archive'];
 const RECIPIENT_HEADERS = ['to', 'cc', 'bcc', 'resent-to', 'resent-cc', 'resent-bcc'];
@@ -47,7 +46,7 @@ export function vacationRecipient(
   if (mine.includes(sender.toLowerCase())) return { skip: 'vacation: no reply to the user\'s own address' };
   for (const key of RECIPIENT_HEADERS) {
     for (const h of field(key)) {
-      for (const a of parseAddressList(decodedValue(h))) {
+      for (const a of parseAddressList(h.value)) {
         const found = mine.find((m) => m === a.all.toLowerCase());
         if (found !== undefined) return { recipient: found };
       }
