@@ -479,3 +479,14 @@ describe('sieveMessage', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('runSieve: memory bounds', () => {
+  it('cuts variables at the length limit, even when one string refers to them many times', async () => {
+    const refs = '${a}'.repeat(50_000);
+    const script = `require ["variables", "fileinto"]; set "a" "${'x'.repeat(4000)}"; set "b" "${refs}"; set :length "n" "\${b}"; fileinto "\${n}";`;
+    const started = Date.now();
+    const r = await run(script, plain);
+    expect(r.actions).toMatchObject([{ mailbox: '4096' }]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});

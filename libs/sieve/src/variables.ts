@@ -10,10 +10,14 @@ export interface VariableScope {
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[0-9]+)\}/g;
 
 /** RFC 5229 3: `${name}` and `${N}` expand; unknown variables are empty; anything else stays as written. */
-export function expandVariables(text: string, scope: VariableScope): string {
+export function expandVariables(text: string, scope: VariableScope, maxLength = 1024 * 1024): string {
+  // a string of many references to long variables is cut at maxLength instead of growing without bound
+  let added = 0;
   return text.replace(REFERENCE, (_whole, name: string) => {
-    if (/^[0-9]+$/.test(name)) return scope.match(Number(name)) ?? '';
-    return scope.get(asciiLower(name)) ?? '';
+    const value = /^[0-9]+$/.test(name) ? (scope.match(Number(name)) ?? '') : (scope.get(asciiLower(name)) ?? '');
+    if (added + value.length > maxLength) return '';
+    added += value.length;
+    return value;
   });
 }
 
