@@ -36,7 +36,7 @@ async function cli(db: TestDatabase, ...args: string[]): Promise<{ code: number;
 }
 
 interface BoxState {
-  uidValidity: bigint;
+  uidValidity: string;
   messages: { uid: number; raw: string; flags: string[] }[];
 }
 
@@ -47,7 +47,7 @@ async function mailboxes(db: TestDatabase): Promise<Map<string, BoxState>> {
     for (const box of await db.store.mailboxes.list(account.id)) {
       const rows = await db.store.messages.list(box.id);
       out.set(`${user}/${box.name}`, {
-        uidValidity: box.uidValidity,
+        uidValidity: String(box.uidValidity),
         messages: await Promise.all(rows.map(async (r) => ({ uid: r.uid, raw: (await db.store.messages.raw(box.id, r.uid)).toString('latin1'), flags: flagList(r).sort() }))),
       });
     }
