@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const lib = (name: string) => fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url));
 const alias = Object.fromEntries(
-  ['config', 'store', 'mime', 'auth', 'smtp', 'imap', 'pop3', 'delivery', 'pipeline', 'sieve', 'managesieve', 'spam', 'contracts', 'html-policy', 'testing'].map((name) => [
+  ['config', 'store', 'mime', 'auth', 'smtp', 'imap', 'pop3', 'delivery', 'pipeline', 'sieve', 'managesieve', 'spam', 'metrics', 'contracts', 'html-policy', 'testing'].map((name) => [
     `@mailstead/${name}`,
     lib(name),
   ]),

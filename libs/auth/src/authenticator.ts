@@ -2,6 +2,7 @@ import type { AccountRecord, Store } from '@mailstead/store';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import { VerifiedCredentialCache } from './verified-credential-cache';
+import { metrics } from '@mailstead/metrics';
 
 export type AuthProtocol = 'imap' | 'pop3' | 'smtp' | 'web';
 
@@ -49,6 +50,12 @@ export class Authenticator {
   }
 
   async authenticate(attempt: AuthAttempt): Promise<AuthResult> {
+    const result = await this.check(attempt);
+    if (!result.ok) metrics.loginFailures.inc({ protocol: attempt.protocol, reason: result.reason });
+    return result;
+  }
+
+  private async check(attempt: AuthAttempt): Promise<AuthResult> {
     const username = attempt.username.trim();
     const verdict = await this.throttle.check(attempt.ip, username);
     if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };

@@ -241,6 +241,8 @@ export const CONFIG_VARIABLES = {
   MAILSTEAD_RSPAMD_URL: { schema: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/]+/.test(v), 'must be an http(s):// URL'), doc: 'rspamd to check mail to the MX with (POST /checkv2 with the envelope); its score and action replace the built-in scoring, and Junk/Not junk training goes to its /learnspam and /learnham (give the controller\'s URL, port 11334, for training). Unset: the built-in filter.', default: '(none)' },
   MAILSTEAD_RSPAMD_PASSWORD: { schema: optionalString, doc: 'Password rspamd\'s controller asks for on /learnspam and /learnham.', default: '(none)' },
   MAILSTEAD_RSPAMD_TIMEOUT: { schema: duration('15s'), doc: 'Longest an rspamd check may take; after it the message is scored by the built-in filter.', default: '15s' },
+  MAILSTEAD_METRICS_PORT: { schema: port(0), doc: 'Port of this process\'s Prometheus endpoint (GET /metrics, text format), a listener of its own apart from the web port; 0 = off. Every process (whatever its roles) serves its own.', default: '0' },
+  MAILSTEAD_METRICS_BIND: { schema: z.string().min(1).default('127.0.0.1'), doc: 'Address the metrics listener binds to: keep it on loopback or a private network (it has no login).', default: '127.0.0.1' },
 } as const;
 
 type Vars = typeof CONFIG_VARIABLES;

@@ -61,6 +61,8 @@ export interface MailsteadConfig {
   delivery: DeliveryConfig;
   /** The ports mail clients are told (MAILSTEAD_CLIENT_PORTS), per service. */
   clientPorts: ClientPorts;
+  /** The Prometheus listener (MAILSTEAD_METRICS_PORT, 0 = off). */
+  metrics: ListenerConfig;
   /** MX connection and envelope checks, and submission rate limits (issue 21 items 1 and 7). */
   smtpDefence: SmtpDefenceConfig;
   /** ManageSieve (RFC 5804) listener, and the Sieve script quotas every way of storing a script applies. */
@@ -241,6 +243,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
       listBounceThreshold: c.MAILSTEAD_LIST_BOUNCE_THRESHOLD,
       listBounceAction: c.MAILSTEAD_LIST_BOUNCE_ACTION,
     },
+    metrics: { host: c.MAILSTEAD_METRICS_BIND, port: c.MAILSTEAD_METRICS_PORT },
     clientPorts: parseClientPorts(c.MAILSTEAD_CLIENT_PORTS, {
       imaps: c.MAILSTEAD_IMAPS_PORT,
       imap: c.MAILSTEAD_IMAP_PORT,

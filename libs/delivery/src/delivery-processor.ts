@@ -8,6 +8,7 @@ import { resolveRoute, type DnsLookups } from './routing';
 import { countListBounces, noticePart, type Forwarding } from '@mailstead/pipeline';
 import { enhancedStatus } from './smtp-reply';
 import { transferMessage, type RecipientReply, type TransferOptions, type TransferResult } from './smtp-transfer';
+import { metrics } from '@mailstead/metrics';
 
 /** The pino methods we use; any pino logger fits. */
 export interface DeliveryLogger {
@@ -140,6 +141,7 @@ async function attempt(row: ClaimedOutbound, deps: DeliveryDeps): Promise<Exclud
         : { status: 'delivered' },
   );
   deps.log.info({ outboundId: String(row.id), domain: row.domain, attempt: row.attempts, outcome: rowOutcome, host: result.host, reply: result.summary }, 'outbound attempt');
+  metrics.deliveryAttempts.inc({ result: rowOutcome, domain: row.domain });
   return rowOutcome;
 }
 

@@ -6,6 +6,7 @@ import { noticePart } from './notices/notice-part';
 import { copyPart, listCopies, mergeRecipients, remoteParts, type DeliveryPart, type ListLinks, type RecipientInput } from './recipients/delivery-plan';
 import type { RecipientResolver, Resolution } from './recipients/recipient-resolver';
 import { REPLIES } from './smtp-reply';
+import { metrics } from '@mailstead/metrics';
 
 export interface PipelineLogger {
   info(obj: object, msg: string): void;
@@ -180,6 +181,7 @@ export class DeliveryTransaction {
     }
     const receipt = await this.commit(parts, records, { held, sentMailboxId, counts, failed: failed.map((c) => c.mailbox.address) });
     // COMMITTED. Outbound rows exist in Postgres; the delivery worker picks them up.
+    if (receipt.local > 0) metrics.localDeliveries.inc({ source }, receipt.local);
     if (receipt.outboundIds.length > 0) this.deps.onOutbound?.(receipt.outboundIds);
     for (const step of this.pipeline.stepsFor(source, 'committed')) {
       try {

@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Pop3Logger, Pop3Services } from './command';
 import { Pop3Session, type Pop3Limits } from './session';
+import { metrics } from '@mailstead/metrics';
 
 export interface Pop3ServerOptions extends Pop3Services {
   limits: Pop3Limits;
@@ -53,7 +54,11 @@ export class Pop3Server {
     socket.setNoDelay(true);
     const session = new Pop3Session(socket, this.options, this.options.limits, this.secureContext, this.logger, implicitTls);
     this.sessions.add(session);
-    socket.once('close', () => this.sessions.delete(session));
+    metrics.connections.inc({ protocol: 'pop3' });
+    metrics.openConnections.inc({ protocol: 'pop3' });
+    socket.once('close', () => {
+      if (this.sessions.delete(session)) metrics.openConnections.dec({ protocol: 'pop3' });
+    });
     session.run().catch((error: unknown) => {
       this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'pop3 session failed');
       void session.destroy();

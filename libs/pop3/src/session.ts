@@ -8,6 +8,7 @@ import { LineReader, parseCommandLine, type ReadLine } from './line-reader';
 import { errLine, okLine, type ResponseCode } from './responses';
 import type { Pop3State } from './session-state';
 import { dotStuff } from './wire';
+import { metrics, startTimer } from '@mailstead/metrics';
 
 export interface Pop3Limits {
   /** Longest command line, CRLF excluded. */
@@ -162,6 +163,9 @@ export class Pop3Session implements CommandContext {
     return new Promise((resolve) => (this.waiter = resolve));
   }
 
+  /** The status of the reply the current command gave (for the commands metric). */
+  private lastStatus: '+OK' | '-ERR' = '+OK';
+
   private async dispatch(item: ReadLine): Promise<void> {
     if (item.kind === 'too-long') return this.bad('Command line too long');
     const line = parseCommandLine(item.text);
@@ -173,12 +177,16 @@ export class Pop3Session implements CommandContext {
     if (line.args.length < command.args.min || line.args.length > command.args.max) {
       return this.bad(`Wrong number of arguments for ${line.verb}`);
     }
+    const elapsed = startTimer();
+    this.lastStatus = '+OK';
     try {
       await command.handle(this, this.current, line);
     } catch (error) {
       this.log.warn({ err: error instanceof Error ? error.message : String(error), verb: line.verb }, 'pop3 command failed');
       await this.err('Internal error; try again later', 'SYS/TEMP');
     }
+    metrics.commands.inc({ protocol: 'pop3', command: line.verb, status: this.lastStatus });
+    metrics.commandSeconds.observe({ protocol: 'pop3', command: line.verb }, elapsed());
   }
 
   private async bad(text: string): Promise<void> {
@@ -200,6 +208,7 @@ export class Pop3Session implements CommandContext {
   }
 
   err(text: string, code?: ResponseCode): Promise<void> {
+    this.lastStatus = '-ERR';
     return this.write(`${errLine(text, code)}\r\n`);
   }
 

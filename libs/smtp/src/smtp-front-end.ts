@@ -9,6 +9,7 @@ import { handleExpn } from './commands/expn.command';
 import { handleMailFrom } from './commands/mail-from.command';
 import { handleRcptTo } from './commands/rcpt-to.command';
 import { authAllowed, type ListenerKind, type SmtpContext } from './smtp-context';
+import { metrics, startTimer } from '@mailstead/metrics';
 
 export interface ListenerAddress {
   kind: ListenerKind;
@@ -120,6 +121,13 @@ function settle<T>(ctx: SmtpContext, session: SMTPServerSession, work: () => Pro
   );
 }
 
+const protocolOf = (kind: ListenerKind) => (kind === 'mx' ? 'smtp' : 'submission');
+
+/** The enhanced status of an SMTP error reply (RFC 3463), else its reply code, for the metrics' status label. */
+function replyStatus(error: Error): string {
+  return /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(error.message)?.[1] ?? String((error as { responseCode?: number }).responseCode ?? 'unknown');
+}
+
 /**
  * The SMTP front end: MX on the SMTP port (no AUTH), submission with STARTTLS + AUTH,
  * submission over implicit TLS. Mail goes through the delivery pipeline (libs/pipeline), the
@@ -179,22 +187,42 @@ export class SmtpFrontEnd {
       hidePIPELINING: false,
       hide8BITMIME: false,
       hideSMTPUTF8: false,
-      onConnect: (session, callback: Callback) => settle(ctx, session, () => handleConnect(ctx, this.pipeline, kind, this.counter, session), callback),
+      onConnect: (session, callback: Callback) => {
+        metrics.connections.inc({ protocol: protocolOf(kind) });
+        metrics.openConnections.inc({ protocol: protocolOf(kind) });
+        settle(ctx, session, () => handleConnect(ctx, this.pipeline, kind, this.counter, session), callback);
+      },
       onAuth: (auth, session, callback) =>
         settle(ctx, session, () => handleAuth(ctx, auth, session), (error, response) => (error ? callback(error) : callback(null, response))),
       onMailFrom: (address, session, callback: Callback) => settle(ctx, session, () => handleMailFrom(this.pipeline, kind, address, session), callback),
-      onRcptTo: (address, session, callback: Callback) => settle(ctx, session, () => handleRcptTo(ctx, address, session), callback),
+      onRcptTo: (address, session, callback: Callback) =>
+        settle(ctx, session, () => handleRcptTo(ctx, address, session), (error?: Error | null) => {
+          metrics.smtpRecipients.inc({ listener: kind, result: error ? 'refused' : 'accepted', status: error ? replyStatus(error) : '2.1.5' });
+          callback(error);
+        }),
       onData: (stream, session, callback) => {
+        // From the first byte of the message to the reply: reading, checks, Sieve, commit.
+        const elapsed = startTimer();
         handleData(ctx, stream, session).then(
-          (message) => callback(null, message),
+          (message) => {
+            metrics.smtpDataSeconds.observe({ listener: kind }, elapsed());
+            metrics.smtpMessages.inc({ listener: kind, result: 'accepted', status: '2.0.0' });
+            callback(null, message);
+          },
           (error: unknown) => {
             // drain what is left so smtp-server can answer once the client has sent the final dot
             stream.resume();
-            callback(dataFailure(ctx, session, error));
+            const failure = dataFailure(ctx, session, error);
+            metrics.smtpDataSeconds.observe({ listener: kind }, elapsed());
+            metrics.smtpMessages.inc({ listener: kind, result: replyStatus(failure).startsWith('4') ? 'tempfail' : 'refused', status: replyStatus(failure) });
+            callback(failure);
           },
         );
       },
-      onClose: (session) => this.counter.remove(session.id, session.remoteAddress),
+      onClose: (session) => {
+        metrics.openConnections.dec({ protocol: protocolOf(kind) });
+        this.counter.remove(session.id, session.remoteAddress);
+      },
     };
     return new MailsteadSmtpServer(options, ctx, kind);
   }

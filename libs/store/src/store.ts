@@ -66,7 +66,7 @@ export class Store {
 
   private constructor(
     private readonly db: Db,
-    pool: pg.Pool,
+    private readonly pool: pg.Pool,
   ) {
     this.domains = new DomainRepository(db);
     this.accounts = new AccountRepository(db);
@@ -106,6 +106,11 @@ export class Store {
     const started = performance.now();
     await this.db.$queryRawUnsafe('SELECT 1');
     return performance.now() - started;
+  }
+
+  /** Connections of this process's pool: open, idle, and queries waiting for one (the metrics' pool gauges). */
+  poolUse(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { metrics } from '@mailstead/metrics';
 import { LOGGER } from '../app/tokens';
 import type { Logger } from '../runtime/logger';
 import { buildOpenApiDocument } from './openapi';
@@ -29,6 +30,8 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
   const log = app.get<symbol, Logger>(LOGGER);
   fastify.addHook('onResponse', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
+    // The route template (/api/messages/:id), never the path: ids and queries stay out of the labels.
+    metrics.httpSeconds.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     log.info(
       { reqId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), account: request.auth?.account.address },
       'http request',

@@ -15,6 +15,7 @@ import { createHttpAdapter } from './http-adapter';
 import { loadTls } from './tls';
 import { builtWebApp, serveWebApp, type WebApp } from './web-static';
 import { registerClientSetupRoutes } from '../api/client-setup.routes';
+import { startMetricsListener } from './metrics-listener';
 import { ClientSetupService } from '../services/client-setup.service';
 
 export interface RunningServer {
@@ -94,6 +95,10 @@ export async function startServer(config: MailsteadConfig, log: Logger, options:
     // Nest closes store, redis and the change feed itself (SharedServicesLifecycle).
     cleanups.splice(1);
     cleanups.push(() => app.close());
+    if (config.metrics.port > 0) {
+      const metrics = await startMetricsListener(config.metrics, store);
+      cleanups.push(() => metrics.close());
+    }
     log.info({ roles: config.roles, ms: Math.round(performance.now() - started) }, 'mailstead is up');
     return { app, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, firstAdmin, webApp, stop: cleanup, killNow: services.killNow };
   } catch (error) {

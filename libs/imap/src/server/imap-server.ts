@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { buildCommandTable } from '../commands/command-table';
 import { DEFAULT_IMAP_LIMITS, type ImapServerOptions } from './imap-options';
 import { ImapSession, type SessionServer } from './imap-session';
+import { metrics } from '@mailstead/metrics';
 
 export interface ImapListener {
   name: string;
@@ -56,7 +57,11 @@ export class ImapServer {
 
   private accept(socket: net.Socket, implicitTls: boolean): void {
     socket.setNoDelay(true);
-    const session = new ImapSession(socket, this.context, implicitTls, (s) => this.sessions.delete(s));
+    metrics.connections.inc({ protocol: 'imap' });
+    metrics.openConnections.inc({ protocol: 'imap' });
+    const session = new ImapSession(socket, this.context, implicitTls, (s) => {
+      if (this.sessions.delete(s)) metrics.openConnections.dec({ protocol: 'imap' });
+    });
     this.sessions.add(session);
     session.start();
   }

@@ -17,6 +17,7 @@ import { formatVanished } from '../ext/qresync';
 import { rev2Enabled } from './imap4rev2';
 import type { NotifyWatch } from './notify-watch';
 import { startDeflate, type DeflateStream } from '../ext/compress';
+import { metrics, startTimer } from '@mailstead/metrics';
 
 export interface SessionServer {
   options: ImapServerOptions;
@@ -245,6 +246,7 @@ export class ImapSession {
 
   private async execute(command: ParsedCommand): Promise<void> {
     const spec = this.server.commands.get(command.name);
+    const elapsed = startTimer();
     // LOGIN/AUTHENTICATE arguments are never logged (STYLE.md: sensitive).
     this.log?.debug({ session: this.id, tag: command.tag, command: command.name }, 'imap command');
     if (this.state.kind === 'not-authenticated' && ++this.unauthenticatedCommands > this.limits.maxUnauthenticatedCommands) {
@@ -271,6 +273,9 @@ export class ImapSession {
     const code = result.code ? `[${result.code}] ` : '';
     await this.write(`${command.tag} ${result.status} ${code}${responseText(result.text)}\r\n`);
     this.uncork();
+    const name = spec?.name ?? 'unknown';
+    metrics.commands.inc({ protocol: 'imap', command: name, status: result.status });
+    metrics.commandSeconds.observe({ protocol: 'imap', command: name }, elapsed());
     if (result.status === 'BAD') this.countBad();
     if (this.state.kind === 'logout') this.end();
     else if (this.startTlsRequested) this.upgradeTls();
@@ -369,6 +374,7 @@ export class ImapSession {
 
   /** IDLE (RFC 2177): the idle timeout applies and changes are pushed while it lasts. */
   setIdling(idling: boolean): void {
+    if (idling !== this.idling) metrics.imapIdle.inc(idling ? 1 : -1);
     this.idling = idling;
     this.socket.setTimeout(idling ? this.limits.idleTimeoutMs : this.limits.autologoutMs);
   }
@@ -527,6 +533,8 @@ export class ImapSession {
   }
 
   private cleanup(): void {
+    if (this.idling) metrics.imapIdle.dec();
+    this.idling = false;
     this.closed = true;
     this.queue = [];
     if (this.state.kind === 'selected') this.state.mailbox.unwatch();
