@@ -1,4 +1,4 @@
-// npm run bench:smtp [-- --connections 20 --seconds 20 | --messages 4000] [--rounds 3] [--users 10] [--size 10000]
+// npm run bench:smtp [-- --connections 20 --seconds 20 | --messages 4000] [--rounds 3] [--users 10] [--size 10000] [--sieve 10]
 // N parallel connections each send 10 KB messages (MAIL, RCPT to one local user, DATA) one after
 // another on the MX port, for a fixed duration or a fixed total count, against Mailstead and a
 // private Debian Postfix delivering to maildirs, loaded by the same raw-socket client in the
@@ -27,6 +27,9 @@ const { values } = parseArgs({
     only: { type: 'string', default: '' },
     // a directory: the Mailstead process writes a V8 CPU profile there (node --cpu-prof)
     profile: { type: 'string', default: '' },
+    // N > 0: each Mailstead round is followed by one with an N-rule Sieve script active for every
+    // recipient (same process, same load), and the two rates are compared (issue 20's benchmark)
+    sieve: { type: 'string', default: '0' },
   },
 });
 const CONNECTIONS = Number(values.connections);
@@ -36,7 +39,30 @@ const USERS = Number(values.users);
 const SIZE = Number(values.size);
 const WARMUP = Number(values.warmup);
 const ROUNDS = Math.max(1, Number(values.rounds));
+const SIEVE_RULES = Number(values.sieve);
 const DOMAIN = 'bench.test';
+
+/**
+ * A script of `n` rules of the kinds people write (header, address, size, body-free tests),
+ * none of which matches the bench message, so every rule is evaluated and the message is kept.
+ */
+function benchScript(n: number): string {
+  const rules = Array.from({ length: n }, (_, i) => {
+    switch (i % 5) {
+      case 0:
+        return `if header :contains "subject" "[list-${i}]" { fileinto :create "Lists/${i}"; stop; }`;
+      case 1:
+        return `if address :domain :is "from" "sender-${i}.example" { addflag "\\Flagged"; fileinto "INBOX"; }`;
+      case 2:
+        return `if allof (exists "list-id", header :matches "list-id" "*<team-${i}.*>") { fileinto :create "Team ${i}"; }`;
+      case 3:
+        return `if size :over 5M { fileinto :create "Large"; }`;
+      default:
+        return `if anyof (header :is "x-spam-flag" "YES", address :localpart :is "to" "nobody-${i}") { discard; stop; }`;
+    }
+  });
+  return `require ["fileinto", "mailbox", "imap4flags"];\n${rules.join('\n')}\n`;
+}
 const users = Array.from({ length: USERS }, (_, i) => `rcpt${i}@${DOMAIN}`);
 
 /** Dot-stuffed DATA payload with the terminating "." line (RFC 5321 4.5.2). */
@@ -238,6 +264,8 @@ async function main(): Promise<void> {
   // and the per-IP connection cap raised above the load's connection count.
   const mailstead = values.only === 'postfix' ? undefined : await startMailstead('api,smtp', {
     MAILSTEAD_SMTP_SENDER_CHECKS: 'false',
+    // Postfix here scores nothing either (the spam defence is measured on its own, issue 21).
+    MAILSTEAD_SPAM_FILTER: 'false',
     MAILSTEAD_SMTP_MAX_CONNECTIONS_PER_IP: String(Math.max(20, CONNECTIONS * 2)),
   }, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
   const postfix = values.only === 'mailstead' ? undefined : await startPostfix({ port: await freePort(), domain: DOMAIN, users });
@@ -255,8 +283,20 @@ async function main(): Promise<void> {
     if (postfix) await load(postfix.port, 'postfix warm-up', warm, postfix.pid, drain);
     const msRounds: LoadResult[] = [];
     const pfRounds: LoadResult[] = [];
+    const sieveRounds: LoadResult[] = [];
+    const setScripts = async (active: boolean) => {
+      for (const id of accounts) {
+        if (active) await mailstead!.store.sieve.put(id, 'bench', benchScript(SIEVE_RULES));
+        await mailstead!.store.sieve.setActive(id, active ? 'bench' : null);
+      }
+    };
     for (let r = 1; r <= ROUNDS; r++) {
       if (mailstead) msRounds.push(await load(mailstead.ports.smtp, `mailstead round ${r}`, measure, mailstead.pid));
+      if (mailstead && SIEVE_RULES > 0) {
+        await setScripts(true);
+        sieveRounds.push(await load(mailstead.ports.smtp, `mailstead + ${SIEVE_RULES}-rule Sieve round ${r}`, measure, mailstead.pid));
+        await setScripts(false);
+      }
       if (postfix) pfRounds.push(await load(postfix.port, `postfix round ${r}`, measure, postfix.pid, drain));
     }
     const ms = msRounds.length > 0 ? combine(msRounds) : undefined;
@@ -279,6 +319,17 @@ async function main(): Promise<void> {
     if (postfix && pf) {
       await waitFor(() => postfix.queued() === 0, 60);
       console.log(`postfix delivered ${postfix.delivered()} messages to maildirs (${postfix.queued()} still queued)`);
+    }
+    if (ms && sieveRounds.length > 0) {
+      const withSieve = combine(sieveRounds);
+      const ratio = round(withSieve.rate / ms.rate, 2);
+      console.log(`accepted rate: mailstead ${ms.rate} msg/s, with a ${SIEVE_RULES}-rule script ${withSieve.rate} msg/s, ratio ${ratio} (target >= 0.8)`);
+      appendResults(`SMTP MX with a ${SIEVE_RULES}-rule Sieve script for every recipient (${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${what} each, same process)`, `npm run bench:smtp -- --only mailstead --sieve ${SIEVE_RULES} --connections ${CONNECTIONS} ${MESSAGES > 0 ? `--messages ${MESSAGES}` : `--seconds ${SECONDS}`} --rounds ${ROUNDS} --users ${USERS} --size ${SIZE}`, [
+        `| accepted messages/s | ${ms.rate} | ${withSieve.rate} | ${ratio} |`,
+        `| p50 / p99 latency, end of DATA to 250 (ms) | ${ms.p50} / ${ms.p99} | ${withSieve.p50} / ${withSieve.p99} | |`,
+        `| server CPU per accepted message (ms) | ${ms.cpuMs} | ${withSieve.cpuMs} | |`,
+        `| accepted / rejected | ${ms.accepted} / ${ms.rejected} | ${withSieve.accepted} / ${withSieve.rejected} | |`,
+      ], '| measure | no scripts | with scripts | ratio |');
     }
     if (ms && pf) {
       const ratio = round(ms.rate / pf.rate, 2);
