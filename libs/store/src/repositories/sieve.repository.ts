@@ -145,25 +145,33 @@ export class SieveRepository {
    * one of them, RFC 5230 4.5). Null when the account is gone.
    */
   async forDelivery(accountId: number): Promise<SieveDeliveryScripts | null> {
-    // one query for the common case of nothing to run (every local copy of every delivery asks)
-    const [account] = await this.db.$queryRawUnsafe<{ domainId: number; address: string; addressKey: string; scripts: boolean }[]>(
-      `SELECT a.domain_id AS "domainId", a.address, a.address_key AS "addressKey",
-              EXISTS (SELECT 1 FROM sieve_script s
-                      WHERE (s.account_id = a.id AND s.place = 'personal' AND s.active)
-                         OR (s.account_id IS NULL AND s.place IN ('before', 'after') AND (s.domain_id IS NULL OR s.domain_id = a.domain_id))) AS scripts
-       FROM account a WHERE a.id = $1`,
+    // One round trip for every local copy of every delivery: the account, the scripts that run
+    // for it (its active one, the global and domain before/after ones) and, only when a script
+    // runs, the addresses aliases deliver to it at (a catch-all, @domain, is no one's address).
+    const [row] = await this.db.$queryRawUnsafe<{ domainId: number; address: string; scripts: SieveScriptRecord[] | null; aliases: string[] | null }[]>(
+      `WITH a AS (SELECT id, domain_id, address, address_key FROM account WHERE id = $1),
+            s AS (SELECT s.id, s.name, s.content, s.active, s.version, s.reported_version AS "reportedVersion", s.place::text AS place, s.domain_id AS "domainId"
+                  FROM sieve_script s, a
+                  WHERE (s.account_id = a.id AND s.place = 'personal' AND s.active)
+                     OR (s.account_id IS NULL AND s.place IN ('before', 'after') AND (s.domain_id IS NULL OR s.domain_id = a.domain_id)))
+       SELECT a.domain_id AS "domainId", a.address,
+              (SELECT json_agg(s ORDER BY s.name) FROM s) AS scripts,
+              CASE WHEN EXISTS (SELECT 1 FROM s) THEN
+                (SELECT array_agg(al.source) FROM alias al WHERE al.enabled AND al.destinations && ARRAY[a.address, a.address_key] AND al.source NOT LIKE '@%')
+              END AS aliases
+       FROM a`,
       accountId,
     );
-    if (!account) return null;
-    if (!account.scripts) return { domainId: account.domainId, addresses: [account.address], personal: null, before: [], after: [] };
-    const [personal, around, aliases] = await Promise.all([
-      this.active(accountId),
-      this.aroundUser(account.domainId),
-      this.db.alias.findMany({ where: { enabled: true, destinations: { hasSome: [...new Set([account.address, account.addressKey])] } }, select: { source: true } }),
-    ]);
-    // a catch-all (@domain) is no address of anyone's
-    const addresses = [account.address, ...aliases.map((a) => a.source).filter((s) => !s.startsWith('@'))];
-    return { domainId: account.domainId, addresses, personal, before: around.before, after: around.after };
+    if (!row) return null;
+    const scripts = row.scripts ?? [];
+    const pick = (place: SieveScriptPlace, domain: number | null) => scripts.filter((r) => r.place === place && r.domainId === domain);
+    return {
+      domainId: row.domainId,
+      addresses: [row.address, ...(row.aliases ?? [])],
+      personal: scripts.find((r) => r.place === 'personal') ?? null,
+      before: [...pick('before', null), ...pick('before', row.domainId)],
+      after: [...pick('after', row.domainId), ...pick('after', null)],
+    };
   }
 
   /** Whether a delivered message recorded `key` for this account and the record has not expired (RFC 7352 3). */
