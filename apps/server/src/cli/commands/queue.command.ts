@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import { DeliveryQueue, QueueService } from '@mailstead/delivery';
 import { awaitsAttempt } from '@mailstead/contracts';
+import { forwardingFor } from '@mailstead/pipeline';
 import type { OutboundStatus } from '@mailstead/store';
+import { serverSecret } from '../../runtime/secret';
 import { QueueAdminService } from '../../services/queue-admin.service';
 import { UsageError, type CliContext } from '../cli-context';
 import { scope } from '../cli-services';
@@ -30,7 +32,8 @@ async function withService<T>(ctx: CliContext, fn: (queue: QueueAdminService) =>
   const queue = redis ? new DeliveryQueue(redis) : null;
   if (!queue) ctx.out('(Redis is not reachable: the worker acts on the database change when its reconciler runs)');
   try {
-    const service = new QueueService({ store, config: ctx.config, queue });
+    // an operator's bounce of a forwarded entry goes back through its SRS sender, as the worker's DSNs do
+    const service = new QueueService({ store, config: ctx.config, queue, forwarding: forwardingFor(store, ctx.config, serverSecret(ctx.config)) });
     return await fn(new QueueAdminService(store, () => service));
   } finally {
     await queue?.close();
